@@ -1,0 +1,3 @@
+using Aver.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);
