@@ -1,0 +1,159 @@
+namespace Aver.Tensors;
+
+/// <summary>
+/// Per-dimension averaging boxes: output index o of dimension i averages input indices
+/// [Lo[i][o], Hi[i][o]) and its divisor is the product over dimensions of Factor[i][o].
+/// Both average pooling and adaptive average pooling reduce to this.
+/// </summary>
+internal sealed class AverageBoxes
+{
+    public readonly int[] In = new int[3], Out = new int[3];
+    public readonly int[][] Lo = new int[3][], Hi = new int[3][], Factor = new int[3][];
+
+    /// <summary>PyTorch's avg_pool: windows of the padded input, clipped; the divisor counts padding when <paramref name="countIncludePad"/>.</summary>
+    public static AverageBoxes Pooling(Window w, bool countIncludePad)
+    {
+        var b = new AverageBoxes();
+        for (int i = 0; i < 3; i++)
+        {
+            b.Init(i, w.In[i], w.Out[i]);
+            for (int o = 0; o < w.Out[i]; o++)
+            {
+                int start = o * w.Stride[i] - w.Padding[i];
+                int end = Math.Min(start + w.Kernel[i], w.In[i] + w.Padding[i]);
+                int padded = end - start;
+                start = Math.Max(start, 0); end = Math.Min(end, w.In[i]);
+                b.Lo[i][o] = start; b.Hi[i][o] = end;
+                b.Factor[i][o] = countIncludePad ? padded : end - start;
+            }
+        }
+        return b;
+    }
+
+    /// <summary>PyTorch's adaptive_avg_pool: output o covers [floor(o in / out), ceil((o + 1) in / out)).</summary>
+    public static AverageBoxes Adaptive(int[] input, int[] output)
+    {
+        var b = new AverageBoxes();
+        for (int i = 0; i < 3; i++)
+        {
+            b.Init(i, input[i], output[i]);
+            for (int o = 0; o < output[i]; o++)
+            {
+                int start = (int)((long)o * input[i] / output[i]);
+                int end = (int)(((long)(o + 1) * input[i] + output[i] - 1) / output[i]);
+                b.Lo[i][o] = start; b.Hi[i][o] = end; b.Factor[i][o] = end - start;
+            }
+        }
+        return b;
+    }
+
+    private void Init(int i, int input, int output)
+    {
+        In[i] = input; Out[i] = output;
+        Lo[i] = new int[output]; Hi[i] = new int[output]; Factor[i] = new int[output];
+    }
+
+    public int InVolume => In[0] * In[1] * In[2];
+    public int OutVolume => Out[0] * Out[1] * Out[2];
+}
+
+/// <summary>Pooling kernels over [planes, d, h, w] (planes = N * C), parallel over planes.</summary>
+internal static class PoolKernels
+{
+    /// <summary>Max over each window; <paramref name="argmax"/> receives the winning input offset within the plane (-1 when the window is all padding).</summary>
+    public static void MaxForward(Window w, int planes, float[] x, float[] y, int[] argmax)
+    {
+        Engine.For(planes, plane =>
+        {
+            var src = x.AsSpan(plane * w.InVolume, w.InVolume);
+            int at = plane * w.OutVolume;
+            for (int od = 0; od < w.Out[0]; od++)
+            for (int oh = 0; oh < w.Out[1]; oh++)
+            for (int ow = 0; ow < w.Out[2]; ow++, at++)
+            {
+                float best = float.NegativeInfinity; int bestAt = -1;
+                for (int kd = 0; kd < w.Kernel[0]; kd++)
+                {
+                    int id = od * w.Stride[0] - w.Padding[0] + kd * w.Dilation[0];
+                    if ((uint)id >= (uint)w.In[0]) continue;
+                    for (int kh = 0; kh < w.Kernel[1]; kh++)
+                    {
+                        int ih = oh * w.Stride[1] - w.Padding[1] + kh * w.Dilation[1];
+                        if ((uint)ih >= (uint)w.In[1]) continue;
+                        int rowAt = (id * w.In[1] + ih) * w.In[2];
+                        for (int kw = 0; kw < w.Kernel[2]; kw++)
+                        {
+                            int iw = ow * w.Stride[2] - w.Padding[2] + kw * w.Dilation[2];
+                            if ((uint)iw >= (uint)w.In[2]) continue;
+                            float v = src[rowAt + iw];
+                            // PyTorch's rule: NaN wins, so it propagates.
+                            if (v > best || float.IsNaN(v) || bestAt < 0) { best = v; bestAt = rowAt + iw; if (float.IsNaN(v)) goto done; }
+                        }
+                    }
+                }
+            done:
+                y[at] = bestAt < 0 ? float.NegativeInfinity : best;
+                argmax[at] = bestAt;
+            }
+        });
+    }
+
+    public static void MaxBackward(Window w, int planes, int[] argmax, float[] gy, float[] gx)
+    {
+        Engine.For(planes, plane =>
+        {
+            int inAt = plane * w.InVolume, outAt = plane * w.OutVolume;
+            for (int i = 0; i < w.OutVolume; i++)
+            {
+                int a = argmax[outAt + i];
+                if (a >= 0) gx[inAt + a] += gy[outAt + i];
+            }
+        });
+    }
+
+    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y)
+    {
+        Engine.For(planes, plane =>
+        {
+            var src = x.AsSpan(plane * b.InVolume, b.InVolume);
+            int at = plane * b.OutVolume;
+            for (int od = 0; od < b.Out[0]; od++)
+            for (int oh = 0; oh < b.Out[1]; oh++)
+            for (int ow = 0; ow < b.Out[2]; ow++, at++)
+            {
+                float sum = 0f;
+                for (int id = b.Lo[0][od]; id < b.Hi[0][od]; id++)
+                for (int ih = b.Lo[1][oh]; ih < b.Hi[1][oh]; ih++)
+                {
+                    int rowAt = (id * b.In[1] + ih) * b.In[2];
+                    for (int iw = b.Lo[2][ow]; iw < b.Hi[2][ow]; iw++) sum += src[rowAt + iw];
+                }
+                y[at] = sum / Divisor(b, od, oh, ow);
+            }
+        });
+    }
+
+    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx)
+    {
+        Engine.For(planes, plane =>
+        {
+            var dst = gx.AsSpan(plane * b.InVolume, b.InVolume);
+            int at = plane * b.OutVolume;
+            for (int od = 0; od < b.Out[0]; od++)
+            for (int oh = 0; oh < b.Out[1]; oh++)
+            for (int ow = 0; ow < b.Out[2]; ow++, at++)
+            {
+                float g = gy[at] / Divisor(b, od, oh, ow);
+                for (int id = b.Lo[0][od]; id < b.Hi[0][od]; id++)
+                for (int ih = b.Lo[1][oh]; ih < b.Hi[1][oh]; ih++)
+                {
+                    int rowAt = (id * b.In[1] + ih) * b.In[2];
+                    for (int iw = b.Lo[2][ow]; iw < b.Hi[2][ow]; iw++) dst[rowAt + iw] += g;
+                }
+            }
+        });
+    }
+
+    private static float Divisor(AverageBoxes b, int od, int oh, int ow) =>
+        Math.Max(1, b.Factor[0][od] * b.Factor[1][oh] * b.Factor[2][ow]);
+}

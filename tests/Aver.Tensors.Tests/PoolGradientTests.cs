@@ -1,0 +1,47 @@
+namespace Aver.Tensors.Tests;
+
+using static TestData;
+
+/// <summary>Finite-difference checks of pooling gradients. Inputs are spaced apart so no max is within eps of a tie.</summary>
+public class PoolGradientTests
+{
+    // Distinct values at least 0.05 apart: finite differences of max are exact away from ties.
+    private static Tensor Spread(ulong seed, params int[] shape)
+    {
+        var t = new Tensor(shape);
+        var perm = new RandomStream(seed).Permutation(t.Size);
+        for (int i = 0; i < t.Size; i++) t.Data[i] = perm[i] * 0.05f - t.Size * 0.025f;
+        return t.RequireGrad();
+    }
+
+    [Fact] public void MaxPool1d() => AssertGradients(x => x[0].MaxPool1d(3, 2, 1), Spread(1, 2, 3, 9));
+    [Fact] public void MaxPool2d() => AssertGradients(x => x[0].MaxPool2d(3, 2, 1), Spread(1, 2, 2, 7, 6));
+    [Fact] public void MaxPool2dDilatedCeil() => AssertGradients(x => x[0].MaxPool2d((2, 3), (2, 1), 1, dilation: 2, ceilMode: true), Spread(1, 1, 2, 8, 7));
+    [Fact] public void MaxPool3d() => AssertGradients(x => x[0].MaxPool3d(2), Spread(1, 1, 2, 4, 4, 5));
+
+    [Fact] public void AvgPool1d() => AssertGradients(x => x[0].AvgPool1d(3, 2, 1), Rand(1, 2, 3, 9));
+    [Fact] public void AvgPool2d() => AssertGradients(x => x[0].AvgPool2d(3, 2, 1, ceilMode: true), Rand(1, 2, 2, 7, 6));
+    [Fact] public void AvgPool2dExcludePad() => AssertGradients(x => x[0].AvgPool2d((3, 2), 1, 1, countIncludePad: false), Rand(1, 2, 2, 5, 6));
+    [Fact] public void AvgPool3d() => AssertGradients(x => x[0].AvgPool3d(2, 1), Rand(1, 1, 2, 3, 4, 5));
+
+    [Fact] public void AdaptiveAvgPool1d() => AssertGradients(x => x[0].AdaptiveAvgPool1d(4), Rand(1, 2, 3, 7));
+    [Fact] public void AdaptiveAvgPool2d() => AssertGradients(x => x[0].AdaptiveAvgPool2d((3, 2)), Rand(1, 2, 2, 7, 5));
+    [Fact] public void AdaptiveAvgPool3d() => AssertGradients(x => x[0].AdaptiveAvgPool3d((2, 3, 2)), Rand(1, 1, 2, 5, 4, 3));
+
+    [Fact]
+    public void GlobalAveragePoolIsTheMean()
+    {
+        var x = Rand(1, 2, 3, 4, 5);
+        var y = x.AdaptiveAvgPool2d(1);
+        Assert.Equal(new[] { 2, 3, 1, 1 }, y.Shape.ToArray());
+        var m = x.Mean(3).Mean(2);
+        Fixture.AssertClose(m.Data, y.Data, "global average");
+    }
+
+    [Fact]
+    public void MaxPoolStrideDefaultsToKernel()
+    {
+        var y = Rand(1, 1, 1, 8, 6).MaxPool2d(2);
+        Assert.Equal(new[] { 1, 1, 4, 3 }, y.Shape.ToArray());
+    }
+}
