@@ -54,8 +54,7 @@ public sealed partial class Tensor
         });
 
         var a = this;
-        Tensor[] inputs = weight is null ? (bias is null ? [a] : [a, bias]) : (bias is null ? [a, weight] : [a, weight, bias]);
-        return FromOp("BatchNorm", y, (int[])_shape.Clone(), inputs, o =>
+        return FromOp("BatchNorm", y, (int[])_shape.Clone(), WithAffine(a, weight, bias), o =>
         {
             var g = o.Grad!;
             var dx = a.RequiresGrad ? GC.AllocateUninitializedArray<float>(a.Size) : null;
@@ -95,7 +94,7 @@ public sealed partial class Tensor
                     TensorPrimitives.Add(d, k0, d);
                 }
             });
-            if (dx is not null) a.AccumulateGrad(dx);
+            if (dx is not null) a.AccumulateOwnedGrad(dx);
             if (weight is { RequiresGrad: true }) weight.AccumulateGrad(dw);
             if (bias is { RequiresGrad: true }) bias.AccumulateGrad(db);
         });

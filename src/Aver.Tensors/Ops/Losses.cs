@@ -82,7 +82,7 @@ public static class Losses
                 d[t[i]] -= qt;
                 TensorPrimitives.Multiply(d, s, d);
             });
-            logits.AccumulateGrad(dx);
+            logits.AccumulateOwnedGrad(dx);
         });
     }
 
@@ -162,7 +162,7 @@ public static class Losses
                 // dl/dx = (1 - t) - lw sigmoid(-x)
                 dx[i] = s * ((1f - tg[i]) - lw / (1f + MathF.Exp(x[i])));
             }
-            logits.AccumulateGrad(dx);
+            logits.AccumulateOwnedGrad(dx);
         });
     }
 
