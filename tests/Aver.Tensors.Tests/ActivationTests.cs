@@ -70,3 +70,23 @@ public class ActivationTests
         Assert.Equal(0.0, Aver.Tensors.Kernels.SpecialFunctions.Erf(0), 1e-15);
     }
 }
+
+public class GeluAccuracyTests
+{
+    [Fact]
+    public void VectorisedGeluAgreesWithDoubleErfOverLongInputs()
+    {
+        // longer than one parallel block, so every block boundary is crossed
+        var x = Tensor.Uniform(new RandomStream(4), -8f, 8f, 40000).RequireGrad();
+        var y = x.Gelu();
+        y.Sum().Backward();
+        for (int i = 0; i < x.Size; i++)
+        {
+            double v = x.Data[i];
+            double cdf = 0.5 * (1 + Aver.Tensors.Kernels.SpecialFunctions.Erf(v / Math.Sqrt(2)));
+            Assert.True(Math.Abs(y.Data[i] - v * cdf) < 2e-6, $"gelu({v}) = {y.Data[i]}, expected {v * cdf}");
+            double grad = cdf + v * Math.Exp(-0.5 * v * v) / Math.Sqrt(2 * Math.PI);
+            Assert.True(Math.Abs(x.Grad![i] - grad) < 2e-6, $"gelu'({v}) = {x.Grad[i]}, expected {grad}");
+        }
+    }
+}

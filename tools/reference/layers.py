@@ -120,19 +120,19 @@ def losses():
     x = logits0.clone().requires_grad_()
     y = F.cross_entropy(x, tgt_ign, weight=weight, label_smoothing=0.1)
     gy, (dx,) = backward(y, x)
-    out.update({"ce.ignore.targets": tgt_ign.float(), "ce.ignore.y": y.reshape(-1), "ce.ignore.dx": dx})
+    out.update({"ce.ignore.targets": tgt_ign.float(), "ce.ignore.y": y.reshape(-1), "ce.ignore.gy": gy.reshape(-1), "ce.ignore.dx": dx})
     # NLL on log-probabilities with weights
     x = logits0.clone().log_softmax(1).detach().requires_grad_()
     y = F.nll_loss(x, targets, weight=weight)
     gy, (dx,) = backward(y, x)
-    out.update({"nll.x": x, "nll.y": y.reshape(-1), "nll.dx": dx})
+    out.update({"nll.x": x, "nll.y": y.reshape(-1), "nll.gy": gy.reshape(-1), "nll.dx": dx})
     # BCE with logits, with pos_weight
     x = leaf(4, 3)
     t = torch.rand(4, 3)
     pw = torch.rand(3) + 0.5
     y = F.binary_cross_entropy_with_logits(x, t, pos_weight=pw)
     gy, (dx,) = backward(y, x)
-    out.update({"bce.x": x, "bce.t": t, "bce.pos_weight": pw, "bce.y": y.reshape(-1), "bce.dx": dx})
+    out.update({"bce.x": x, "bce.t": t, "bce.pos_weight": pw, "bce.y": y.reshape(-1), "bce.gy": gy.reshape(-1), "bce.dx": dx})
     save(os.path.join(OUT, "layers_losses.safetensors"), out)
 
 

@@ -5,7 +5,6 @@ namespace Aver.Tensors;
 /// <summary>Activations beyond the basic unary ones: GELU (exact and tanh), LeakyReLU, ELU, PReLU.</summary>
 public sealed partial class Tensor
 {
-        private const float InvSqrt2Pi = 0.39894228040143268f;
     private const float Sqrt2OverPi = 0.79788456080286536f;
     private const float GeluTanhCubic = 0.044715f;
 
@@ -31,18 +30,20 @@ public sealed partial class Tensor
                     dx[i] = g[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * dInner);
                 }
             })
-        : Unary("Gelu", static (x, y) =>
-            {
-                for (int i = 0; i < x.Length; i++) y[i] = x[i] * SpecialFunctions.NormalCdf(x[i]);
-            }, static (x, y, g, dx) =>
-            {
-                // d/dx x Phi(x) = Phi(x) + x phi(x)
-                for (int i = 0; i < x.Length; i++)
-                {
-                    float v = x[i];
-                    dx[i] = g[i] * (SpecialFunctions.NormalCdf(v) + v * InvSqrt2Pi * MathF.Exp(-0.5f * v * v));
-                }
-            });
+        : GeluExact();
+
+    private Tensor GeluExact()
+    {
+        var y = GC.AllocateUninitializedArray<float>(Size);
+        GeluKernel.Forward(Data, y);
+        var a = this;
+        return FromOp("Gelu", y, (int[])_shape.Clone(), [a], o =>
+        {
+            var dx = GC.AllocateUninitializedArray<float>(a.Size);
+            GeluKernel.Backward(a.Data, o.Grad!, dx);
+            a.AccumulateOwnedGrad(dx);
+        });
+    }
 
     /// <summary>LeakyReLU: x for x &gt; 0, else <paramref name="negativeSlope"/> * x.</summary>
     public Tensor LeakyRelu(float negativeSlope = 0.01f) => Unary("LeakyRelu",
@@ -98,7 +99,7 @@ public sealed partial class Tensor
                     }
                     if (dw is not null) dw[c] += (float)sw;
                 }
-            if (dx is not null) a.AccumulateGrad(dx);
+            if (dx is not null) a.AccumulateOwnedGrad(dx);
         });
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class Tensor
         {
             var dx = GC.AllocateUninitializedArray<float>(a.Size);
             System.Numerics.Tensors.TensorPrimitives.Multiply(r.Grad, mask, dx);
-            a.AccumulateGrad(dx);
+            a.AccumulateOwnedGrad(dx);
         });
     }
 }

@@ -39,8 +39,7 @@ public sealed partial class Tensor
             mean[r] = m; rstd[r] = s;
         });
         var a = this;
-        Tensor[] inputs = weight is null ? (bias is null ? [a] : [a, bias]) : (bias is null ? [a, weight] : [a, weight, bias]);
-        return FromOp("LayerNorm", y, (int[])_shape.Clone(), inputs, o =>
+        return FromOp("LayerNorm", y, (int[])_shape.Clone(), WithAffine(a, weight, bias), o =>
         {
             var g = o.Grad!;
             var dx = a.RequiresGrad ? GC.AllocateUninitializedArray<float>(a.Size) : null;
@@ -66,7 +65,7 @@ public sealed partial class Tensor
                 TensorPrimitives.Add(dr, -meanG, dr);
                 TensorPrimitives.Multiply(dr, rstd[r], dr);
             });
-            if (dx is not null) a.AccumulateGrad(dx);
+            if (dx is not null) a.AccumulateOwnedGrad(dx);
             if (needW)
             {
                 var gw = weight!.GradBuffer();
@@ -79,4 +78,8 @@ public sealed partial class Tensor
             }
         });
     }
+
+    /// <summary>The input followed by whichever of the affine parameters are present, for <see cref="FromOp"/>.</summary>
+    private static Tensor[] WithAffine(Tensor input, Tensor? weight, Tensor? bias) =>
+        weight is null ? (bias is null ? [input] : [input, bias]) : (bias is null ? [input, weight] : [input, weight, bias]);
 }
