@@ -1,0 +1,102 @@
+"""PyTorch side of Aver's engine benchmarks (dev-time only; run by bench/run.sh).
+
+Usage: /usr/bin/python3 bench/torch_bench.py BENCH --threads N [--seconds S]
+BENCH: resnet-train | resnet-infer | bilstm | transformer
+Prints one JSON line: {"bench", "items_per_s", "peak_rss_mb", "threads"}.
+"""
+import argparse
+import json
+import resource
+import time
+
+import torch
+import torch.nn as nn
+
+
+def resnet18(classes):
+    # torchvision is not packaged with Debian's torch; build ResNet-18 the same way (He et al. 2016).
+    class Block(nn.Module):
+        def __init__(self, i, o, s):
+            super().__init__()
+            self.conv1 = nn.Conv2d(i, o, 3, s, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(o)
+            self.conv2 = nn.Conv2d(o, o, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(o)
+            self.downsample = nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o)) if s != 1 or i != o else None
+
+        def forward(self, x):
+            y = torch.relu(self.bn1(self.conv1(x)))
+            y = self.bn2(self.conv2(y))
+            return torch.relu(y + (x if self.downsample is None else self.downsample(x)))
+
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    i = 64
+    for k, o in enumerate([64, 128, 256, 512]):
+        s = 1 if k == 0 else 2
+        layers += [Block(i, o, s), Block(o, o, 1)]
+        i = o
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes)]
+    return nn.Sequential(*layers)
+
+
+def timed(step, items, seconds):
+    step()  # warm-up
+    step()
+    n, t0 = 0, time.perf_counter()
+    while True:
+        step()
+        n += 1
+        dt = time.perf_counter() - t0
+        if dt >= seconds and n >= 3:
+            return n * items / dt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bench")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seconds", type=float, default=10)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    if a.bench == "resnet-train":
+        m = resnet18(8).train()
+        opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
+        x, y = torch.randn(16, 3, 112, 112), torch.randint(0, 8, (16,))
+
+        def step():
+            opt.zero_grad()
+            nn.functional.cross_entropy(m(x), y).backward()
+            opt.step()
+        rate = timed(step, 16, a.seconds)
+    elif a.bench == "resnet-infer":
+        m = resnet18(8).eval()
+        x = torch.randn(32, 3, 112, 112)
+
+        def step():
+            with torch.no_grad():
+                m(x)
+        rate = timed(step, 32, a.seconds)
+    elif a.bench == "bilstm":
+        m = nn.LSTM(512, 256, num_layers=2, bidirectional=True, batch_first=True)
+        x = torch.randn(32, 50, 512)
+
+        def step():
+            out, _ = m(x)
+            out.sum().backward()
+        rate = timed(step, 32, a.seconds)
+    elif a.bench == "transformer":
+        m = nn.TransformerEncoderLayer(512, 8, 2048, dropout=0.1, batch_first=True).train()
+        x = torch.randn(32, 50, 512)
+
+        def step():
+            m(x).sum().backward()
+        rate = timed(step, 32, a.seconds)
+    else:
+        raise SystemExit(f"unknown bench {a.bench}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"bench": a.bench, "items_per_s": rate, "peak_rss_mb": peak, "threads": a.threads}))
+
+
+if __name__ == "__main__":
+    main()

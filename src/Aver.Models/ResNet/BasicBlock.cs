@@ -1,0 +1,34 @@
+using Aver.Tensors;
+using Aver.Tensors.Nn;
+
+namespace Aver.Models.ResNet;
+
+/// <summary>
+/// ResNet's basic block (He et al. 2016, Fig. 2): two 3x3 conv + batch norm, an identity or
+/// 1x1-projection shortcut, ReLU after the sum. Member names follow torchvision
+/// (<c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>downsample.0/1</c>).
+/// </summary>
+public sealed class BasicBlock : Module
+{
+    private readonly Conv2d _conv1, _conv2;
+    private readonly BatchNorm2d _bn1, _bn2;
+    private readonly Sequential? _downsample;
+
+    public BasicBlock(int inPlanes, int planes, int stride, RandomStream rng)
+    {
+        _conv1 = RegisterModule("conv1", ResNet18.Conv(inPlanes, planes, 3, stride, rng));
+        _bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
+        _conv2 = RegisterModule("conv2", ResNet18.Conv(planes, planes, 3, 1, rng));
+        _bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        if (stride != 1 || inPlanes != planes)
+            _downsample = RegisterModule("downsample", new Sequential(ResNet18.Conv(inPlanes, planes, 1, stride, rng), new BatchNorm2d(planes)));
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
+        y = _bn2.Forward(_conv2.Forward(y));
+        var shortcut = _downsample is null ? x : _downsample.Forward(x);
+        return (y + shortcut).Relu();
+    }
+}

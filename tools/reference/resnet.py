@@ -1,0 +1,83 @@
+"""Reference values for Aver's ResNet-18 against torchvision's resnet18 (dev-time only).
+
+Regenerate: /usr/bin/python3 tools/reference/resnet.py   (needs Debian python3-torch, python3-torchvision)
+
+Weights are not stored: both sides fill every state-dict entry from the same formula (see
+`fill`), so the fixture holds only inputs' recipe, outputs and a few gradients, plus the
+torchvision state-dict names and shapes in its metadata.
+"""
+import math
+import os
+
+import torch
+import torchvision
+
+from safetensors_io import save
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "..", "tests", "fixtures", "models")
+
+
+def wave(n, phase, scale):
+    """scale * u_i with u_i uniform in [-1, 1) from an integer hash of (i, phase): reproducible
+    bit for bit in C# (tests/Aver.Models.Tests/ResNet18Tests.cs) and uncorrelated, so the
+    network stays well conditioned (a smooth pattern makes train-mode batch norm ill-conditioned)."""
+    M = (1 << 32) - 1
+    h = (torch.arange(n, dtype=torch.int64) * 2654435761 + int(phase) * 40503 + 12345) & M
+    h = h ^ (h >> 15)
+    h = (h * 2246822519) & M
+    h = h ^ (h >> 13)
+    u = h.to(torch.float64) / 2**32 * 2 - 1
+    return (scale * u).to(torch.float32)
+
+
+def fill(model):
+    for t, (name, v) in enumerate(model.state_dict().items()):
+        n = v.numel()
+        if name.endswith("num_batches_tracked"):
+            continue
+        if name.endswith("running_var"):
+            vals = 1.0 + 0.5 * wave(n, t, 1.0).abs()
+        elif name.endswith("running_mean") or (v.dim() == 1 and name.endswith("bias")):
+            vals = wave(n, t, 0.1)
+        elif v.dim() == 1:  # batch-norm weight
+            vals = 1.0 + wave(n, t, 0.1)
+        else:
+            fan_in = n // v.shape[0]
+            vals = wave(n, t, math.sqrt(3.0 / fan_in))
+        with torch.no_grad():
+            v.copy_(vals.view_as(v))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.set_num_threads(2)
+    m = torchvision.models.resnet18(weights=None, num_classes=8)
+    fill(m)
+    x = wave(2 * 3 * 64 * 64, 1000, 1.0).view(2, 3, 64, 64).requires_grad_(True)
+    g = wave(2 * 8, 1001, 1.0).view(2, 8)
+
+    m.eval()
+    with torch.no_grad():
+        y_eval = m(x)
+
+    m.train()
+    y_train = m(x)
+    y_train.backward(g)
+    sd = m.state_dict()
+    names = ";".join(f"{k}:{'x'.join(map(str, v.shape))}" for k, v in sd.items())
+    save(os.path.join(OUT, "resnet18.safetensors"), {
+        "eval.output": y_eval,
+        "train.output": y_train,
+        "train.input_grad": x.grad,
+        "train.conv1.weight.grad": m.conv1.weight.grad,
+        "train.layer4.1.bn2.weight.grad": m.layer4[1].bn2.weight.grad,
+        "train.layer2.0.downsample.0.weight.grad.sum": m.layer2[0].downsample[0].weight.grad.sum(dim=(1, 2, 3)),
+        "train.fc.weight.grad": m.fc.weight.grad,
+        "train.bn1.running_mean": sd["bn1.running_mean"],
+        "train.layer3.0.downsample.1.running_var": sd["layer3.0.downsample.1.running_var"],
+    }, {"state_dict": names})
+
+
+if __name__ == "__main__":
+    main()
