@@ -71,6 +71,16 @@ public class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void OnlyKeepsItemsWhoseFieldMatches()
+    {
+        var dir = MakeRavdess();
+        var j = JsonDocument.Parse(Run("datasets", dir, "--only", "speaker=01", "--only", "label=calm", "--json").Out).RootElement;
+        Assert.Equal(2, j.GetProperty("items").GetInt32());
+        Assert.Equal(0, JsonDocument.Parse(Run("datasets", dir, "--only", "vocal_channel=song", "--json").Out).RootElement.GetProperty("items").GetInt32());
+        Assert.Equal(2, Run("datasets", dir, "--only", "speaker").Code);
+    }
+
+    [Fact]
     public void SplitsWritesIdenticalManifestsForTheSameSeed()
     {
         var dir = MakeRavdess();
@@ -84,10 +94,11 @@ public class DataCommandsTests : IDisposable
         Assert.Equal(["fold-01.csv", "fold-02.csv", "fold-03.csv", "summary.json"], files);
         foreach (var f in files) Assert.Equal(File.ReadAllBytes(Path.Combine(a, f!)), File.ReadAllBytes(Path.Combine(b, f!)));
         var lines = File.ReadAllLines(Path.Combine(a, "fold-01.csv"));
-        Assert.Equal("path,label,speaker,sex,recording,split", lines[0]);
+        Assert.Equal("path,label,speaker,sex,recording,split,fold", lines[0]);
         Assert.Equal(24, lines.Length - 1);
-        Assert.All(lines.Skip(1).Where(l => l.EndsWith(",test")), l => Assert.Matches(@",0[12],(male|female),", l));
-        Assert.All(lines.Skip(1).Where(l => l.EndsWith(",validation")), l => Assert.Matches(@",0[34],(male|female),", l));
+        Assert.All(lines.Skip(1).Where(l => l.Contains(",test,")), l => Assert.Matches(@",0[12],(male|female),.*,test,""A1,2""$", l));
+        Assert.All(lines.Skip(1).Where(l => l.Contains(",validation,")), l => Assert.Matches(@",0[34],(male|female),", l));
+        Assert.Equal(8, lines.Count(l => l.Contains(",train,")));
     }
 
     [Fact]

@@ -19,12 +19,14 @@ public sealed class DatasetsCommand : CliCommand
 
         Options:
           --dataset NAME   {{string.Join(", ", DatasetReader.Names)}} (default: recognised from the files)
+          --only KEY=VALUE keep items whose field KEY is VALUE (repeatable; KEY may be modality, speaker, sex
+                           or a corpus field such as vocal_channel=speech for RAVDESS speech only)
           --labels SPACE   map labels into another space first ({{string.Join(", ", LabelSpaces.All.Select(s => s.Name))}});
                            items without a counterpart are reported as skipped
           --json           {"items": N, "labels": {...}, "speakers": N, "skipped": [...], ...}
 
         Examples:
-          aver datasets ../shared/data/ravdess
+          aver datasets ../shared/data/ravdess --only modality=audio
           aver datasets ../shared/data/crema-d --labels basic6 --json
         """;
 
@@ -36,7 +38,7 @@ public sealed class DatasetsCommand : CliCommand
         var s = catalog.Summarize();
         if (json)
         {
-            ctx.Out.WriteLine(ToJson(s).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            ctx.Out.WriteLine(ToJson(s).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             return 0;
         }
         ctx.Out.WriteLine($"dataset     {s.Dataset} ({s.LabelSpace}) at {s.Root}");
@@ -90,9 +92,25 @@ internal static class CatalogArgs
         var dataset = args.Option("dataset");
         var labels = args.Option("labels");
         var catalog = DatasetReader.Open(args.Positionals[0], dataset);
+        foreach (var filter in args.Options("only"))
+        {
+            int eq = filter.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"--only takes KEY=VALUE, got '{filter}'");
+            var (key, value) = (filter[..eq], filter[(eq + 1)..]);
+            catalog = catalog.Where(i => FieldOf(i, key) == value);
+        }
         if (labels is null) return catalog;
         var space = LabelSpaces.Find(labels) ?? throw new UsageException($"--labels: unknown label space '{labels}' (known: {string.Join(", ", LabelSpaces.All.Select(s => s.Name))})");
         var map = LabelMaps.Between(catalog.Labels, space) ?? throw new UsageException($"--labels: no map from {catalog.Labels.Name} to {space.Name}");
         return catalog.Relabel(map);
     }
+
+    private static string? FieldOf(CatalogItem item, string key) => key switch
+    {
+        "modality" => CatalogSummary.ModalityName(item.Modality),
+        "speaker" => item.Speaker,
+        "sex" => item.Sex?.ToString().ToLowerInvariant(),
+        "label" => item.Label.Name,
+        _ => item.Field(key),
+    };
 }

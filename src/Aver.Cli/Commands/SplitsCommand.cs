@@ -9,11 +9,11 @@ public sealed class SplitsCommand : CliCommand
     public override string Name => "splits";
     public override string Summary => "write speaker-independent split manifests for a protocol";
     public override string Help => $$"""
-        aver splits DIR --protocol NAME --out OUTDIR [--seed S] [--groups K | --folds K] [--dataset NAME] [--labels SPACE] [--json]
+        aver splits DIR --protocol NAME --out OUTDIR [--seed S] [--groups K | --folds K] [--dataset NAME] [--only KEY=VALUE] [--labels SPACE] [--json]
 
         Splits a corpus into folds (test speakers, validation speakers for early stopping, training
         speakers), checks that no speaker and no recording sits on two sides, and writes
-        OUTDIR/fold-NN.csv (path,label,speaker,sex,recording,split) and OUTDIR/summary.json.
+        OUTDIR/fold-NN.csv (path,label,speaker,sex,recording,split,fold) and OUTDIR/summary.json.
         The same corpus, protocol and seed give byte-identical files.
 
         Protocols:
@@ -23,10 +23,10 @@ public sealed class SplitsCommand : CliCommand
           --seed S       seed for the protocols that shuffle speakers (default 0)
           --groups K     number of speaker groups for losgo (default 5) or crema-d (default 9)
           --folds K      number of folds for speaker-kfold (default 5)
-          --dataset, --labels   as for aver datasets
+          --dataset, --only, --labels   as for aver datasets
 
         Examples:
-          aver splits ../shared/data/ravdess --protocol ravdess-pairs --out runs/ravdess-splits
+          aver splits ../shared/data/ravdess --protocol ravdess-pairs --only vocal_channel=speech --out runs/ravdess-splits
           aver splits /data/CREMA-D --protocol crema-d --seed 7 --out runs/crema-splits
         """;
 

@@ -7,7 +7,9 @@ namespace Aver.Data.Protocols;
 /// <summary>
 /// MRPN's RAVDESS protocol (Tables 1-2): 12 folds A1,2 ... A23,24, each holding out one male-female
 /// actor pair. Only pairs with an actor present become folds (the shared data's actors 01-16 give
-/// 8). Validation is the next pair. Deterministic: the seed does not enter.
+/// 8). MRPN calls the held-out pair "validation" and reports on it; here it is the test side, and
+/// early stopping uses the next pair as validation so the reported pair is never looked at while
+/// training. Deterministic: the seed does not enter.
 /// </summary>
 public sealed class RavdessActorPairs : IProtocol
 {

@@ -8,7 +8,7 @@ namespace Aver.Data.Protocols;
 
 /// <summary>
 /// Writes a <see cref="SplitPlan"/> as files a run folder keeps: `fold-NN.csv` per fold (columns
-/// path,label,speaker,sex,recording,split — readable back by <see cref="ManifestCatalog"/>, whose
+/// path,label,speaker,sex,recording,split,fold — readable back by <see cref="ManifestCatalog"/>, whose
 /// `predefined` protocol reproduces the fold) and `summary.json` (protocol, seed, speaker
 /// dependence, label space, per-fold speakers and counts, skipped files). Every file is written
 /// atomically; the content depends only on the catalog, protocol and seed, so two runs give
@@ -43,12 +43,12 @@ public static class SplitManifest
     public static byte[] FoldCsv(Fold fold)
     {
         var sb = new StringBuilder();
-        sb.Append("path,label,speaker,sex,recording,split\n");
+        sb.Append("path,label,speaker,sex,recording,split,fold\n");
         foreach (var part in new[] { SplitPart.Train, SplitPart.Validation, SplitPart.Test })
         {
             var name = PartName(part);
             foreach (var i in fold.Items(part))
-                sb.Append(Csv.Line([i.Path, i.Label.Name, i.Speaker ?? "", SexName(i.Sex), i.RecordingId, name])).Append('\n');
+                sb.Append(Csv.Line([i.Path, i.Label.Name, i.Speaker ?? "", SexName(i.Sex), i.RecordingId, name, fold.Name])).Append('\n');
         }
         return new UTF8Encoding(false).GetBytes(sb.ToString());
     }
@@ -62,7 +62,7 @@ public static class SplitManifest
     public static byte[] SummaryJson(SplitPlan plan)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             var c = plan.Catalog;
             w.WriteStartObject();
