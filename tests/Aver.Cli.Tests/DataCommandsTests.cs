@@ -127,6 +127,9 @@ public class DataCommandsTests : IDisposable
         Assert.Equal(1, c2);
         Assert.Contains("9 groups but", e2);
         Assert.Equal(0, Run("datasets", "--help").Code);
+        var help = Run("splits", "--help").Out;
+        foreach (var name in new[] { "ravdess-pairs", "crema-d", "loso", "losgo", "speaker-kfold", "random", "predefined" })
+            Assert.Contains($"  {name} ", help);
     }
 
     [RealDataFact]

@@ -11,7 +11,7 @@ public sealed class DatasetsCommand : CliCommand
     public override string Name => "datasets";
     public override string Summary => "catalogue a corpus folder: counts per label, speaker, modality; skipped files";
     public override string Help => $$"""
-        aver datasets DIR [--dataset NAME] [--labels SPACE] [--json]
+        aver datasets DIR [--dataset NAME] [--only KEY=VALUE] [--labels SPACE] [--json]
 
         Reads a corpus as downloaded (RAVDESS, CREMA-D, FER2013 folders or fer2013.csv, EMO-DB,
         or a manifest CSV with path,label,speaker[,sex][,split]) and prints the number of items

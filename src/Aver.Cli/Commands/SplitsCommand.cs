@@ -17,7 +17,7 @@ public sealed class SplitsCommand : CliCommand
         The same corpus, protocol and seed give byte-identical files.
 
         Protocols:
-        {{string.Join("\n", ProtocolRegistry.Known.Select(p => $"  {{p.Name,-14}} {{p.Description}}"))}}
+        {{string.Join("\n", ProtocolRegistry.Known.Select(p => $"  {p.Name,-14} {p.Description}"))}}
 
         Options:
           --seed S       seed for the protocols that shuffle speakers (default 0)
