@@ -108,7 +108,9 @@ public class CatalogTests
         var b = c.File("wav/16b10Lb.wav");
         var bad = c.File("wav/03a01Xa.wav");
         var odd = c.File("wav/3a01Fa.wav");
+        c.File("lablaut/03a01Fa.lablaut"); // transcription beside wav/: not part of the clip catalogue
         var cat = EmoDbCatalog.Read(c.Root);
+        Assert.Equal(2, cat.Skipped.Count);
 
         Assert.Equal(2, cat.Items.Count);
         var x = cat.Items.Single(i => i.Path == a);

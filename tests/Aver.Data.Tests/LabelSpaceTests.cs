@@ -68,6 +68,10 @@ public class LabelSpaceTests
         Assert.Equal("high", ravdessArousal.Map(LabelSpaces.Ravdess8["surprised"]).Name);
         Assert.Equal(["neutral", "calm"], ravdessArousal.Unmapped);
         Assert.Null(LabelMaps.Between(LabelSpaces.Arousal, LabelSpaces.Valence));
+        var identity = LabelMaps.Between(LabelSpaces.Fer7, LabelSpaces.Fer7)!;
+        Assert.Empty(identity.Unmapped);
+        Assert.Equal(LabelSpaces.Fer7["sad"], identity.Map(LabelSpaces.Fer7["sad"]));
+        Assert.Same(LabelMaps.CremaDToBasic6, LabelMaps.Between(LabelSpaces.CremaD6, LabelSpaces.Basic6));
         var e = Assert.Throws<ArgumentException>(() => new LabelMap(LabelSpaces.Arousal, LabelSpaces.Valence, new Dictionary<string, string?> { ["low"] = "negative" }));
         Assert.Contains("'high' is not listed", e.Message);
         Assert.Throws<ArgumentException>(() => LabelMaps.Basic6ToArousal.TryMap(LabelSpaces.Fer7["happy"], out _));

@@ -146,6 +146,17 @@ public class ProtocolTests
     }
 
     [Fact]
+    public void RegistryBuildsEveryProtocolByName()
+    {
+        foreach (var (name, _) in ProtocolRegistry.Known)
+            Assert.Equal(name, ProtocolRegistry.Create(name).Name);
+        Assert.Equal(9, Assert.IsType<SexBalancedGroups>(ProtocolRegistry.Create("crema-d")).Groups);
+        Assert.Equal(7, Assert.IsType<SexBalancedGroups>(ProtocolRegistry.Create("losgo", 7)).Groups);
+        Assert.Equal(4, Assert.IsType<SpeakerKFold>(ProtocolRegistry.Create("speaker-kfold", 4)).Folds);
+        Assert.Contains("unknown protocol", Assert.Throws<ArgumentException>(() => ProtocolRegistry.Create("nope")).Message);
+    }
+
+    [Fact]
     public void LeakCheckThrowsWithTheOffendingIds()
     {
         var c = Synthetic.Ravdess(3);

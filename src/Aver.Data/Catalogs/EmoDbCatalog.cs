@@ -6,7 +6,9 @@ namespace Aver.Data.Catalogs;
 /// <summary>
 /// EMO-DB (Berlin): `wav/` with names like `03a01Fa.wav` — speaker (2 digits), text (a01..b10),
 /// emotion letter (W anger, L boredom, E disgust, A fear, F happiness, T sadness, N neutral),
-/// version letter. Sex comes from the corpus documentation's speaker table.
+/// version letter. Sex comes from the corpus documentation's speaker table. When the root holds a
+/// `wav/` folder (the download layout) only that folder is read: its siblings (`lablaut/`, `silb/`,
+/// ...) are transcriptions, not clips, and would otherwise be listed as hundreds of skipped files.
 /// </summary>
 public static partial class EmoDbCatalog
 {
@@ -30,7 +32,8 @@ public static partial class EmoDbCatalog
     public static Catalog Read(string root)
     {
         var full = FileScan.RequireDirectory(root);
-        var (items, skipped) = FileScan.Sort(FileScan.Files(full), Parse);
+        var wav = Path.Combine(full, "wav");
+        var (items, skipped) = FileScan.Sort(FileScan.Files(Directory.Exists(wav) ? wav : full), Parse);
         return new Catalog(DatasetName, full, LabelSpaces.EmoDb7, items, skipped);
     }
 
