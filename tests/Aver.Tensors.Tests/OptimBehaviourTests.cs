@@ -1,3 +1,4 @@
+using Aver.Tensors.Nn;
 using Aver.Tensors.Optim;
 using static Aver.Tensors.Tests.OptimTestSupport;
 
@@ -126,5 +127,24 @@ public class OptimBehaviourTests
         var joined = small.SelectMany(t => t.Data).ToArray();
         Fixture.AssertClose(joined, big.Data, $"{kind} chunked update", rtol: 1e-6f, atol: 1e-7f);
         Assert.NotEqual(values.Data, big.Data);
+    }
+
+    [Fact]
+    public void TrainsAModuleThroughAutograd()
+    {
+        // y = 2x - 1 learnt by a Linear(1, 1) with AdamW at a constant rate, end to end through Backward.
+        var net = new Linear(1, 1, rng: new RandomStream(1));
+        var x = Tensor.FromArray([-1f, -0.5f, 0f, 0.5f, 1f], 5, 1);
+        var y = Tensor.FromArray([-3f, -2f, -1f, 0f, 1f], 5, 1);
+        var opt = new AdamW(net.Parameters(), 0.05, weightDecay: 0);
+        for (int step = 0; step < 400; step++)
+        {
+            opt.ZeroGrad();
+            var d = net.Forward(x) - y;
+            (d * d).Mean().Backward();
+            opt.Step();
+        }
+        Assert.Equal(2f, net.Weight.Item(), 2e-2f);
+        Assert.Equal(-1f, net.Bias!.Item(), 2e-2f);
     }
 }
