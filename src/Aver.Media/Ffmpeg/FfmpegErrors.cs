@@ -7,12 +7,15 @@ internal static partial class FfmpegErrors
 {
     /// <summary>The exception for a failed run; <paramref name="missingStream"/> ("audio"/"video") names what was asked for.</summary>
     public static MediaException ToException(string file, string stderr, string? missingStream = null) =>
-        new(file, Describe(stderr, missingStream));
+        new(file, Describe(stderr, missingStream, IsoBmffCheck.LooksLikeIsoBmff(file)));
 
-    public static string Describe(string stderr, string? missingStream = null)
+    /// <param name="isoBmff">Whether the file starts like an MP4/MOV: a missing 'moov' then means a cut file, otherwise not an MP4 at all.</param>
+    public static string Describe(string stderr, string? missingStream = null, bool isoBmff = true)
     {
         if (stderr.Contains("No such file or directory")) return "file not found";
-        if (stderr.Contains("moov atom not found")) return "truncated or incomplete MP4/MOV: its 'moov' index is missing";
+        if (stderr.Contains("moov atom not found"))
+            return isoBmff ? "truncated or incomplete MP4/MOV: its 'moov' index is missing"
+                           : "not a media file ffmpeg can read (no MP4/MOV structure despite its name)";
         if (missingStream is not null && (stderr.Contains("matches no streams") || stderr.Contains("does not contain any stream")))
             return $"has no {missingStream} track";
         if (stderr.Contains("Invalid data found when processing input")) return "not a media file ffmpeg can read (unrecognised or corrupt data)";

@@ -36,6 +36,21 @@ internal static class IsoBmffCheck
         }
     }
 
+    /// <summary>True when the file begins with an ISO-BMFF box header of a known top-level type.</summary>
+    public static bool LooksLikeIsoBmff(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16);
+            Span<byte> head = stackalloc byte[8];
+            if (fs.ReadAtLeast(head, 8, throwOnEndOfStream: false) < 8) return false;
+            var type = System.Text.Encoding.ASCII.GetString(head[4..8]);
+            return type is "ftyp" or "moov" or "mdat" or "free" or "skip" or "wide" or "pnot" or "uuid";
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
     private static MediaException Truncated(string path, long pos, long length, string what) =>
         new(path, $"truncated MP4/MOV: the file ends inside {what} at byte {pos} of {length}");
 }

@@ -18,13 +18,14 @@ public sealed record MediaInfo(
 /// <summary>One stream of any kind: its index in the file, kind ("audio", "video", "data", "subtitle", ...) and codec.</summary>
 public sealed record StreamInfo(int Index, string Kind, string Codec, double? Duration);
 
-/// <summary>An audio stream: codec, native sample rate (Hz) and channel count.</summary>
+/// <summary>An audio stream: codec, native sample rate (Hz) and channel count. Duration is the stream's, else the container's.</summary>
 public sealed record AudioStreamInfo(int Index, string Codec, int SampleRate, int Channels, double? Duration);
 
 /// <summary>
 /// A video stream. Width and Height are the frames as decoded after ffmpeg applies a rotation tag
 /// (a phone clip rotated 90° reports its upright size). FrameCount comes from the container when it
 /// records one (MP4 does, FLV does not); otherwise <see cref="EstimatedFrameCount"/> is fps × duration.
+/// Duration is the stream's, else the container's.
 /// </summary>
 public sealed record VideoStreamInfo(int Index, string Codec, int Width, int Height, Rational FrameRate,
                                      long? FrameCount, double? Duration, int Rotation)

@@ -56,7 +56,11 @@ public static class MediaProbe
                     video = Video(s, index, codec, duration);
             }
 
-        return new MediaInfo(path, Str(format, "format_name") ?? "unknown", Double(format, "duration"),
+        // FLV streams carry no duration of their own: fall back on the container's.
+        double? containerDuration = Double(format, "duration");
+        if (video is { Duration: null }) video = video with { Duration = containerDuration };
+        if (audio is { Duration: null }) audio = audio with { Duration = containerDuration };
+        return new MediaInfo(path, Str(format, "format_name") ?? "unknown", containerDuration,
             (long?)Double(format, "size") ?? new FileInfo(path).Length, (long?)Double(format, "bit_rate"),
             audio, video, streams);
     }
