@@ -35,26 +35,37 @@ public static class ImageDecoder
     public static Image[] LoadMany(IReadOnlyList<string> paths, ImageColor color = ImageColor.Rgb, int batchSize = 512, int parallelism = 2)
     {
         var result = new Image[paths.Count];
-        var batches = new List<(int Start, int Count, string Demuxer)>();
+        // Runs of consecutive files with the same container, size and components share a process.
+        var headers = new ImageHeader?[paths.Count];
+        Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i => headers[i] = ImageHeader.TryRead(paths[i]));
+        var batches = new List<(int Start, int Count, ImageHeader? Header)>();
         for (int i = 0; i < paths.Count;)
         {
-            string? demuxer = PipeDemuxer(paths[i]);
             int j = i + 1;
-            if (demuxer is not null)
-                while (j < paths.Count && j - i < batchSize && PipeDemuxer(paths[j]) == demuxer) j++;
-            batches.Add((i, j - i, demuxer ?? ""));
+            if (headers[i] is not null)
+                while (j < paths.Count && j - i < batchSize && headers[j] == headers[i]) j++;
+            batches.Add((i, j - i, headers[i]));
             i = j;
         }
-        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, b =>
+        try
         {
-            if (b.Demuxer.Length == 0 || !TryBatch(paths, b.Start, b.Count, b.Demuxer, color, result))
-                for (int k = b.Start; k < b.Start + b.Count; k++) result[k] = Load(paths[k], color);
-        });
+            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, b =>
+            {
+                if (b.Header is not { } h || b.Count == 1 || !TryBatch(paths, b.Start, b.Count, h, color, result))
+                    for (int k = b.Start; k < b.Start + b.Count; k++) result[k] = Load(paths[k], color);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<MediaException>().FirstOrDefault() is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
         return result;
     }
 
-    private static bool TryBatch(IReadOnlyList<string> paths, int start, int count, string demuxer, ImageColor color, Image[] result)
+    /// <summary>Decodes one run of same-sized files through one process; false (retry one by one) on any surprise.</summary>
+    private static bool TryBatch(IReadOnlyList<string> paths, int start, int count, ImageHeader header, ImageColor color, Image[] result)
     {
+        string demuxer = header.Demuxer;
         string first = paths[start];
         string[] args = ["-nostdin", "-hide_banner", "-v", "error", "-threads", "1", "-f", demuxer, "-i", "pipe:0",
                          "-fps_mode", "passthrough", "-an", "-pix_fmt", PixFmt(color), "-c:v", "pam", "-f", "image2pipe", "pipe:1"];
@@ -75,7 +86,8 @@ public static class ImageDecoder
         {
             while (PamReader.ReadNext(p.Output, first) is { } img)
             {
-                if (n == count) return false;
+                // A picture of another size means ffmpeg rotated or rescaled it: let the one-by-one path decide.
+                if (n == count || img.Width != header.Width || img.Height != header.Height) return false;
                 images[n++] = img;
             }
         }
@@ -85,22 +97,6 @@ public static class ImageDecoder
         if (code != 0 || n != count) return false;
         images.CopyTo(result, start);
         return true;
-    }
-
-    /// <summary>The ffmpeg pipe demuxer for a file by its magic bytes, or null when it is not JPEG/PNG.</summary>
-    private static string? PipeDemuxer(string path)
-    {
-        Span<byte> head = stackalloc byte[4];
-        try
-        {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16);
-            if (fs.ReadAtLeast(head, 4, throwOnEndOfStream: false) < 4) return null;
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-        if (head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return "jpeg_pipe";
-        if (head.SequenceEqual((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G'])) return "png_pipe";
-        return null;
     }
 
     private static string PixFmt(ImageColor color) => color == ImageColor.Gray ? "gray" : "rgb24";
