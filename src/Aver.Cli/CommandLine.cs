@@ -11,6 +11,8 @@ public static class CommandLine
     [
         new InfoCommand(),
         new DemoCommand(),
+        new DatasetsCommand(),
+        new SplitsCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>

@@ -5,8 +5,11 @@ using static Aver.Tensors.Tests.OptimTestSupport;
 namespace Aver.Tensors.Tests;
 
 /// <summary>Learning-rate schedules follow PyTorch 1.13's sequences; the plateau cap and state restore work.</summary>
-public class ScheduleTests
+public class ScheduleTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("aver-sched-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
     /// <summary>An SGD over one scalar per group with rates 0.1, 0.2, ... as in tools/reference/optim.py.</summary>
     private static Sgd Optimizer(int groups = 1) =>
         new(Enumerable.Range(0, groups).Select(i => new ParamGroup([Tensor.Zeros(1).RequireGrad()], learningRate: 0.1 * (i + 1))), 0.1);
@@ -95,7 +98,11 @@ public class ScheduleTests
         var opt1 = Optimizer();
         var s1 = new ReduceLROnPlateau(opt1, factor: 0.5, patience: 3, cooldown: 2, minLearningRate: 0.01);
         for (int e = 0; e < 13; e++) s1.Step(metrics[e]);
-        var saved = SavedState.Merge(opt1.StateDict().WithPrefix("optimizer."), s1.StateDict().WithPrefix("schedule."));
+        // Plain SGD and the schedule hold values only: the file is a safetensors header with metadata and no tensors.
+        var path = Path.Combine(_dir, "plateau.safetensors");
+        SavedState.Merge(opt1.StateDict().WithPrefix("optimizer."), s1.StateDict().WithPrefix("schedule.")).Save(path);
+        var saved = SavedState.Load(path);
+        Assert.Empty(saved.Tensors);
 
         var opt2 = Optimizer();
         var s2 = new ReduceLROnPlateau(opt2, factor: 0.5, patience: 3, cooldown: 2, minLearningRate: 0.01);

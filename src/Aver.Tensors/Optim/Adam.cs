@@ -39,44 +39,55 @@ public class Adam : Optimizer
         AmsGrad = amsGrad;
     }
 
-    protected override void Update(int index, Span<float> param, ReadOnlySpan<float> grad, ParamGroup group)
+    protected override void Update(int index, float[] param, float[] grad, ParamGroup group)
     {
         double lr = group.LearningRate;
-        if (group.WeightDecay != 0)
-        {
-            if (DecoupledWeightDecay) TensorPrimitives.Multiply(param, (float)(1 - lr * group.WeightDecay), param);
-            else
-            {
-                var decayed = ScratchA(param.Length);
-                TensorPrimitives.MultiplyAdd(param, (float)group.WeightDecay, grad, decayed);
-                grad = decayed;
-            }
-        }
-        var m = Buffer(index, ExpAvg);
-        var v = Buffer(index, ExpAvgSq);
-        TensorPrimitives.Multiply(m, (float)Beta1, m);
-        TensorPrimitives.MultiplyAdd(grad, (float)(1 - Beta1), m, m);
-        var denom = ScratchB(param.Length);
-        TensorPrimitives.Multiply(grad, grad, denom);
-        TensorPrimitives.Multiply(v, (float)Beta2, v);
-        TensorPrimitives.MultiplyAdd(denom, (float)(1 - Beta2), v, v);
-
+        bool l2 = group.WeightDecay != 0 && !DecoupledWeightDecay;
+        float wd = (float)group.WeightDecay;
+        float shrink = DecoupledWeightDecay ? (float)(1 - lr * group.WeightDecay) : 1f;
         long t = StepCount(index);
         double biasCorrection1 = 1 - Math.Pow(Beta1, t);
         double biasCorrection2 = 1 - Math.Pow(Beta2, t);
-        double stepSize = lr / biasCorrection1;
-        ReadOnlySpan<float> second = v;
-        if (AmsGrad)
+        float negStepSize = (float)-(lr / biasCorrection1);
+        // PyTorch divides by the Python scalar sqrt(bias_correction2) as a multiplication by its reciprocal.
+        float invCorrection2 = (float)(1 / Math.Sqrt(biasCorrection2));
+        float b1 = (float)Beta1, b2 = (float)Beta2, oneMinusB1 = (float)(1 - Beta1), oneMinusB2 = (float)(1 - Beta2), eps = (float)Epsilon;
+        var m = Buffer(index, ExpAvg);
+        var v = Buffer(index, ExpAvgSq);
+        var max = AmsGrad ? Buffer(index, MaxExpAvgSq) : null;
+        var decayed = ScratchA(param.Length);
+        var denom = ScratchB(param.Length);
+        ForEachChunk(param.Length, (start, n) =>
         {
-            var max = Buffer(index, MaxExpAvgSq);
-            TensorPrimitives.Max(max, v, max);
-            second = max;
-        }
-        TensorPrimitives.Sqrt(second, denom);
-        // PyTorch divides by a Python scalar as a multiplication by its reciprocal.
-        TensorPrimitives.Multiply(denom, (float)(1 / Math.Sqrt(biasCorrection2)), denom);
-        TensorPrimitives.Add(denom, (float)Epsilon, denom);
-        TensorPrimitives.Divide(m, denom, denom);
-        TensorPrimitives.MultiplyAdd(denom, (float)-stepSize, param, param);
+            var p = param.AsSpan(start, n);
+            ReadOnlySpan<float> g = grad.AsSpan(start, n);
+            if (shrink != 1f) TensorPrimitives.Multiply(p, shrink, p);
+            if (l2)
+            {
+                var gd = decayed.AsSpan(start, n);
+                TensorPrimitives.MultiplyAdd(p, wd, g, gd);
+                g = gd;
+            }
+            var mc = m.AsSpan(start, n);
+            var vc = v.AsSpan(start, n);
+            var dc = denom.AsSpan(start, n);
+            TensorPrimitives.Multiply(mc, b1, mc);
+            TensorPrimitives.MultiplyAdd(g, oneMinusB1, mc, mc);
+            TensorPrimitives.Multiply(g, g, dc);
+            TensorPrimitives.Multiply(vc, b2, vc);
+            TensorPrimitives.MultiplyAdd(dc, oneMinusB2, vc, vc);
+            ReadOnlySpan<float> second = vc;
+            if (max is not null)
+            {
+                var xc = max.AsSpan(start, n);
+                TensorPrimitives.Max(xc, vc, xc);
+                second = xc;
+            }
+            TensorPrimitives.Sqrt(second, dc);
+            TensorPrimitives.Multiply(dc, invCorrection2, dc);
+            TensorPrimitives.Add(dc, eps, dc);
+            TensorPrimitives.Divide(mc, dc, dc);
+            TensorPrimitives.MultiplyAdd(dc, negStepSize, p, p);
+        });
     }
 }

@@ -34,31 +34,43 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
     }
 
-    protected override void Update(int index, Span<float> param, ReadOnlySpan<float> grad, ParamGroup group)
+    protected override void Update(int index, float[] param, float[] grad, ParamGroup group)
     {
-        ReadOnlySpan<float> d = grad;
-        if (group.WeightDecay != 0)
+        float wd = (float)group.WeightDecay, lr = (float)group.LearningRate;
+        float mu = (float)Momentum, keep = (float)(1 - Dampening);
+        bool first = false;
+        float[]? buf = null;
+        if (Momentum != 0 && !TryGetBuffer(index, MomentumBuffer, out buf)) { buf = Buffer(index, MomentumBuffer); first = true; }
+        var decayed = ScratchA(param.Length);
+        var nesterov = ScratchB(param.Length);
+        ForEachChunk(param.Length, (start, n) =>
         {
-            var decayed = ScratchA(param.Length);
-            TensorPrimitives.MultiplyAdd(param, (float)group.WeightDecay, grad, decayed);
-            d = decayed;
-        }
-        if (Momentum != 0)
-        {
-            if (TryGetBuffer(index, MomentumBuffer, out var buf))
+            var p = param.AsSpan(start, n);
+            ReadOnlySpan<float> d = grad.AsSpan(start, n);
+            if (wd != 0)
             {
-                TensorPrimitives.Multiply(buf, (float)Momentum, buf);
-                TensorPrimitives.MultiplyAdd(d, (float)(1 - Dampening), buf, buf);
+                var dd = decayed.AsSpan(start, n);
+                TensorPrimitives.MultiplyAdd(p, wd, d, dd);
+                d = dd;
             }
-            else d.CopyTo(buf = Buffer(index, MomentumBuffer));
-            if (Nesterov)
+            if (buf is not null)
             {
-                var look = ScratchB(param.Length);
-                TensorPrimitives.MultiplyAdd(buf, (float)Momentum, d, look);
-                d = look;
+                var b = buf.AsSpan(start, n);
+                if (first) d.CopyTo(b); // PyTorch starts the buffer at the first gradient, undampened
+                else
+                {
+                    TensorPrimitives.Multiply(b, mu, b);
+                    TensorPrimitives.MultiplyAdd(d, keep, b, b);
+                }
+                if (Nesterov)
+                {
+                    var look = nesterov.AsSpan(start, n);
+                    TensorPrimitives.MultiplyAdd(b, mu, d, look);
+                    d = look;
+                }
+                else d = b;
             }
-            else d = buf;
-        }
-        TensorPrimitives.MultiplyAdd(d, (float)-group.LearningRate, param, param);
+            TensorPrimitives.MultiplyAdd(d, -lr, p, p);
+        });
     }
 }

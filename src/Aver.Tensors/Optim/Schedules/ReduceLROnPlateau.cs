@@ -9,8 +9,9 @@ public enum ThresholdMode { Relative, Absolute }
 /// <summary>
 /// Multiplies the learning rates by <see cref="Factor"/> when a validation metric has not improved for
 /// more than <see cref="Patience"/> epochs, as PyTorch's <c>ReduceLROnPlateau</c>, with an optional cap
-/// on the number of reductions. MRPN (Chang &amp; Skarbek 2021, training setup) halves the rate after
-/// 10 epochs without validation improvement, at most twice: factor 0.5, maxReductions 2.
+/// on the number of reductions. MRPN (Chang &amp; Skarbek 2021, §5.2) trains with AdamW from 5e-5 and
+/// decreases the rate "two times if validation loss is not dropping over ten epochs": mode Min on the
+/// validation loss, patience 10, maxReductions 2 (the paper gives no factor; Aver's configs halve, 0.5).
 /// </summary>
 /// <remarks>
 /// An epoch improves when metric &lt; best·(1 − threshold) (min, relative), metric &lt; best − threshold

@@ -1,0 +1,23 @@
+namespace Aver.Media;
+
+/// <summary>
+/// A media file could not be read as asked: missing, empty, not media, truncated, lacking the
+/// requested stream, or a decoder failure. The message names the file and the problem in one sentence.
+/// </summary>
+public class MediaException : Exception
+{
+    /// <summary>The file the problem concerns.</summary>
+    public string FilePath { get; }
+
+    public MediaException(string filePath, string problem, Exception? inner = null)
+        : base($"{filePath}: {problem}", inner) => FilePath = filePath;
+
+    /// <summary>Throws when <paramref name="path"/> is missing, a folder, or zero bytes; the checks every reader starts with.</summary>
+    internal static void ThrowIfNotReadable(string path)
+    {
+        if (Directory.Exists(path)) throw new MediaException(path, "is a folder, not a media file");
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new MediaException(path, "file not found");
+        if (info.Length == 0) throw new MediaException(path, "file is empty (zero bytes)");
+    }
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Aver.Media.Tests;
+
+/// <summary>A scratch folder removed at dispose, plus a helper that runs ffmpeg to make small test inputs.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("aver-media-").FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Runs ffmpeg with <paramref name="args"/> (after -y -v error); fails the test on a non-zero exit.</summary>
+    public static void Ffmpeg(params string[] args)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])["-nostdin", "-y", "-v", "error", .. args]) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"ffmpeg {string.Join(' ', args)} failed: {err.Result}");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
