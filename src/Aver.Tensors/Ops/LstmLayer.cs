@@ -137,7 +137,17 @@ public static class LstmLayer
                 for (int r = 0; r < n * t; r++) bias.CopyTo(proj, r * d * g + k * g);
                 Blas.Sgemm(false, true, n * t, g, f, 1f, x.Data, f, w.WeightIh.Data, f, 1f, proj.AsSpan(k * g), d * g);
             }
-            for (int k = 0; k < d; k++) ForwardDirection(k, proj);
+            ForEachDirection(k => ForwardDirection(k, proj));
+        }
+
+        // The two directions are independent recurrences of small products ([N, H] x [H, 4H]);
+        // one core each beats both cores splitting every small product.
+        private void ForEachDirection(Action<int> body)
+        {
+            if (dims.D == 1 || Engine.Threads < 2) { for (int k = 0; k < dims.D; k++) body(k); return; }
+            Blas.SetThreads(1);
+            try { Parallel.Invoke(Engine.ParallelOptions, () => body(0), () => body(1)); }
+            finally { Blas.SetThreads(Engine.Threads); }
         }
 
         private void ForwardDirection(int k, float[] proj)
@@ -157,7 +167,7 @@ public static class LstmLayer
             var scratch = new float[h];
             for (int s = 0; s < t; s++)
             {
-                Blas.Sgemm(false, true, n, g, h, hs, whh, hidden);
+                if (s > 0 || h0 is not null) Blas.Sgemm(false, true, n, g, h, hs, whh, hidden); // else h = 0
                 for (int b = 0; b < n; b++)
                 {
                     if (s >= lengths[b]) continue;
@@ -181,7 +191,7 @@ public static class LstmLayer
             var dProj = new float[n * t * d * g];
             float[]? dh0 = h0?.RequiresGrad == true ? h0.GradBuffer() : null;
             float[]? dc0 = c0?.RequiresGrad == true ? c0.GradBuffer() : null;
-            for (int k = 0; k < d; k++) BackwardDirection(k, dOutput, dProj, dh0, dc0);
+            ForEachDirection(k => BackwardDirection(k, dOutput, dProj, dh0, dc0));
 
             for (int k = 0; k < d; k++)
             {
@@ -233,6 +243,7 @@ public static class LstmLayer
                 }
                 // The previous hidden state feeds this step's gates through W_hh; an inactive
                 // sequence passes its state (and so its gradient) through unchanged.
+                if (s == 0 && dh0 is null) break;
                 Blas.Sgemm(false, false, n, h, g, dStep, whh, dhPrev);
                 for (int b = 0; b < n; b++)
                     if (s < lengths[b]) dhPrev.AsSpan(b * h, h).CopyTo(dh.AsSpan(b * h, h));
