@@ -163,3 +163,17 @@ public class ShapeOpTests
         Assert.Equal([0.5f, 0, 0.5f], x.Grad!);
     }
 }
+
+public class GatherReferenceTests
+{
+    [Fact]
+    public void MatchesTorch()
+    {
+        var r = new LayersReference("layers_gather.safetensors");
+        var x = r.Leaf("x");
+        var y = x.Gather(1, r["index"]);
+        r.AssertClose("y", y, 0, 0);
+        r.Backward(y, "gy");
+        r.AssertGrad("dx", x);
+    }
+}

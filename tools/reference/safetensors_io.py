@@ -22,7 +22,7 @@ def save(path, tensors, metadata=None):
         a = t.detach().cpu().contiguous().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
         if a.dtype == np.float64:
             a = a.astype(np.float32)
-        a = np.ascontiguousarray(a)
+        a = np.ascontiguousarray(a).reshape(a.shape)  # ascontiguousarray turns 0-d into 1-d
         b = a.tobytes()
         header[name] = {"dtype": _NAMES[a.dtype], "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
         blobs.append(b)

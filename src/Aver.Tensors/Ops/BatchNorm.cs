@@ -1,0 +1,115 @@
+using System.Numerics.Tensors;
+using Aver.Tensors.Kernels;
+
+namespace Aver.Tensors;
+
+/// <summary>Batch normalisation over [N, C, *] (F.batch_norm), parallel over channels, with the closed-form backward.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c for input [N, C, *].
+    /// Training: mean and biased variance of the batch over N and *; when given, the running
+    /// statistics are updated in place as running = (1 - momentum) running + momentum stat, the
+    /// variance unbiased (PyTorch's rule). Evaluation: the running statistics, which are then
+    /// required. Weight and bias [C] are optional.
+    /// </summary>
+    public Tensor BatchNorm(Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+        bool training, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        if (Rank < 2) throw new ShapeException($"BatchNorm: input {ShapeMath.Format(_shape)} needs shape [N, C, *]");
+        int n = _shape[0], c = _shape[1], s = ShapeMath.Product(_shape, 2, Rank);
+        foreach (var p in new[] { runningMean, runningVar, weight, bias })
+            if (p is not null && (p.Rank != 1 || p._shape[0] != c))
+                throw new ShapeException($"BatchNorm: {p.Describe()} does not match the {c} channels of input {ShapeMath.Format(_shape)}");
+        if (!training && (runningMean is null || runningVar is null))
+            throw new ArgumentException($"BatchNorm: evaluation of input {ShapeMath.Format(_shape)} needs running mean and variance");
+        long m = (long)n * s;
+        if (training && m <= 1)
+            throw new ShapeException($"BatchNorm: expected more than 1 value per channel when training, got input {ShapeMath.Format(_shape)}");
+
+        var x = Data;
+        var mean = new float[c];
+        var rstd = new float[c];
+        var y = GC.AllocateUninitializedArray<float>(Size);
+        float[]? w = weight?.Data, b = bias?.Data;
+        Engine.For(c, ch =>
+        {
+            float mu, variance;
+            if (training)
+            {
+                (mu, variance) = ChannelMoments(x, n, c, s, ch);
+                if (runningMean is not null) runningMean.Data[ch] = (1 - momentum) * runningMean.Data[ch] + momentum * mu;
+                if (runningVar is not null) runningVar.Data[ch] = (1 - momentum) * runningVar.Data[ch] + momentum * (float)(variance * m / (double)(m - 1));
+            }
+            else { mu = runningMean!.Data[ch]; variance = runningVar!.Data[ch]; }
+            float r = 1f / MathF.Sqrt(variance + eps);
+            mean[ch] = mu; rstd[ch] = r;
+            // y = x * scale + shift, one pass per [n, c] block
+            float scale = r * (w?[ch] ?? 1f), shift = (b?[ch] ?? 0f) - mu * scale;
+            for (int i = 0; i < n; i++)
+            {
+                int off = (i * c + ch) * s;
+                AffineKernels.ScaleShift(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
+            }
+        });
+
+        var a = this;
+        return FromOp("BatchNorm", y, (int[])_shape.Clone(), WithAffine(a, weight, bias), o =>
+        {
+            var g = o.Grad!;
+            var dx = a.RequiresGrad ? GC.AllocateUninitializedArray<float>(a.Size) : null;
+            var dw = new float[c];
+            var db = new float[c];
+            Engine.For(c, ch =>
+            {
+                // sums over the channel: sum g and sum g * xhat = rstd (sum g x - mean sum g)
+                double sumG = 0, sumGx = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    int off = (i * c + ch) * s;
+                    sumG += TensorPrimitives.Sum(g.AsSpan(off, s));
+                    sumGx += TensorPrimitives.Dot(g.AsSpan(off, s), x.AsSpan(off, s));
+                }
+                double mu = mean[ch], r = rstd[ch];
+                double sumGXhat = r * (sumGx - mu * sumG);
+                db[ch] = (float)sumG;
+                dw[ch] = (float)sumGXhat;
+                if (dx is null) return;
+                double gain = r * (w?[ch] ?? 1f);
+                // training: dx = gain (g - sumG / M - xhat sumGXhat / M); evaluation: dx = gain g
+                float kg = (float)gain, kx = 0f, k0 = 0f;
+                if (training)
+                {
+                    double t = gain * r * sumGXhat / m;
+                    kx = (float)-t;
+                    k0 = (float)(-gain * sumG / m + t * mu);
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    int off = (i * c + ch) * s;
+                    AffineKernels.Combine(g.AsSpan(off, s), kg, x.AsSpan(off, s), kx, k0, dx.AsSpan(off, s));
+                }
+            });
+            if (dx is not null) a.AccumulateOwnedGrad(dx);
+            if (weight is { RequiresGrad: true }) weight.AccumulateGrad(dw);
+            if (bias is { RequiresGrad: true }) bias.AccumulateGrad(db);
+        });
+    }
+
+    /// <summary>Mean and biased variance of channel <paramref name="ch"/> of [n, c, s] data, two-pass in double.</summary>
+    private static (float Mean, float Variance) ChannelMoments(float[] x, int n, int c, int s, int ch)
+    {
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(x.AsSpan((i * c + ch) * s, s));
+        long m = (long)n * s;
+        float mu = (float)(sum / m);
+        Span<float> centred = s <= 4096 ? stackalloc float[s] : new float[s];
+        double sq = 0;
+        for (int i = 0; i < n; i++)
+        {
+            TensorPrimitives.Subtract(x.AsSpan((i * c + ch) * s, s), mu, centred);
+            sq += TensorPrimitives.SumOfSquares(centred);
+        }
+        return (mu, (float)(sq / m));
+    }
+}

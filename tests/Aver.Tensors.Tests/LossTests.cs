@@ -1,0 +1,95 @@
+using Aver.Tensors.Nn;
+
+namespace Aver.Tensors.Tests;
+
+using static TestData;
+
+public class LossTests
+{
+    private static readonly LayersReference Ref = new("layers_losses.safetensors");
+    private static readonly int[] Targets = [0, 3, 4, 1, 3, 2];
+
+    [Theory]
+    [InlineData("0.0", false, Reduction.Mean)] [InlineData("0.0", false, Reduction.Sum)] [InlineData("0.0", false, Reduction.None)]
+    [InlineData("0.0", true, Reduction.Mean)] [InlineData("0.0", true, Reduction.Sum)] [InlineData("0.0", true, Reduction.None)]
+    [InlineData("0.1", false, Reduction.Mean)] [InlineData("0.1", false, Reduction.Sum)] [InlineData("0.1", false, Reduction.None)]
+    [InlineData("0.1", true, Reduction.Mean)] [InlineData("0.1", true, Reduction.Sum)] [InlineData("0.1", true, Reduction.None)]
+    public void CrossEntropyMatchesTorch(string smoothing, bool weighted, Reduction reduction)
+    {
+        string key = $"ce.ls{smoothing}.{(weighted ? "w" : "nw")}.{reduction.ToString().ToLowerInvariant()}";
+        var x = Ref.Leaf("logits");
+        var loss = new CrossEntropyLoss(weighted ? Ref["weight"] : null, float.Parse(smoothing, System.Globalization.CultureInfo.InvariantCulture), reduction)
+            .Forward(x, Ref["targets"]);
+        Assert.Equal(reduction == Reduction.None ? [6] : Array.Empty<int>(), loss.Shape.ToArray());
+        Ref.AssertClose($"{key}.y", loss);
+        Ref.Backward(loss, $"{key}.gy");
+        Ref.AssertGrad($"{key}.dx", x);
+    }
+
+    [Fact]
+    public void CrossEntropyIgnoresIndexLikeTorch()
+    {
+        var x = Ref.Leaf("logits");
+        var loss = Losses.CrossEntropy(x, Ref["ce.ignore.targets"], Ref["weight"], 0.1f);
+        Ref.AssertClose("ce.ignore.y", loss);
+        Ref.Backward(loss, "ce.ignore.gy");
+        Ref.AssertGrad("ce.ignore.dx", x);
+        for (int j = 0; j < 5; j++) Assert.Equal(0f, x.Grad![5 + j]);
+    }
+
+    [Fact]
+    public void NllMatchesTorch()
+    {
+        var x = Ref.Leaf("nll.x");
+        var loss = new NLLLoss(Ref["weight"]).Forward(x, Targets);
+        Ref.AssertClose("nll.y", loss);
+        Ref.Backward(loss, "nll.gy");
+        Ref.AssertGrad("nll.dx", x);
+    }
+
+    [Fact]
+    public void BceWithLogitsMatchesTorch()
+    {
+        var x = Ref.Leaf("bce.x");
+        var loss = new BCEWithLogitsLoss(Ref["bce.pos_weight"]).Forward(x, Ref["bce.t"]);
+        Ref.AssertClose("bce.y", loss);
+        Ref.Backward(loss, "bce.gy");
+        Ref.AssertGrad("bce.dx", x);
+    }
+
+    [Fact]
+    public void CrossEntropyEqualsLogSoftmaxNll()
+    {
+        var x = Rand(3, 4, 6);
+        var a = Losses.CrossEntropy(x, [1, 0, 5, 2]).Item();
+        var b = Losses.NllLoss(x.LogSoftmax(1), [1, 0, 5, 2]).Item();
+        Assert.Equal(b, a, 5);
+    }
+
+    [Fact]
+    public void CrossEntropyGradients()
+    {
+        var weight = Tensor.FromArray([0.5f, 1, 2, 1.5f, 0.2f, 1], 6);
+        AssertGradients(x => Losses.CrossEntropy(x[0], [1, 0, 5, 2], weight, 0.2f), Rand(1, 4, 6));
+        AssertGradients(x => Losses.CrossEntropy(x[0], [1, -100, 5, 2], labelSmoothing: 0.1f, reduction: Reduction.None), Rand(2, 4, 6));
+    }
+    [Fact] public void NllGradients() => AssertGradients(x => Losses.NllLoss(x[0], [1, 0, 2], reduction: Reduction.None), Rand(1, 3, 4));
+    [Fact] public void BceGradients() => AssertGradients(x => Losses.BinaryCrossEntropyWithLogits(x[0], Tensor.FromArray([0f, 1, 0.3f, 1, 0, 0.5f], 2, 3), Tensor.FromArray([2f, 1, 0.5f], 3), Reduction.Sum), Rand(1, 2, 3));
+
+    [Fact]
+    public void MseGradientsAndValue()
+    {
+        AssertGradients(x => Losses.Mse(x[0], x[1]), Rand(1, 3, 4), Rand(2, 3, 4));
+        var v = new MSELoss().Forward(Tensor.FromArray([1f, 2], 2), Tensor.FromArray([0f, 4], 2)).Item();
+        Assert.Equal(2.5f, v);
+    }
+
+    [Fact]
+    public void BadTargetsAreNamed()
+    {
+        var x = Tensor.Zeros(2, 3);
+        Assert.Contains("[2, 3]", Assert.Throws<ShapeException>(() => Losses.CrossEntropy(x, [0])).Message);
+        Assert.Contains("target 3", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropy(x, [0, 3])).Message);
+        Assert.Contains("class weight", Assert.Throws<ShapeException>(() => Losses.CrossEntropy(x, [0, 1], Tensor.Ones(2))).Message);
+    }
+}
