@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Aver.Tensors;
 
 /// <summary>
@@ -111,45 +113,48 @@ internal static class PoolKernels
         });
     }
 
-    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y)
+    /// <summary>y = the mean of each box of x.</summary>
+    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y) => ForEachBox<Mean>(b, planes, x, y);
+
+    /// <summary>Adds gy / divisor onto every input of each box.</summary>
+    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx) => ForEachBox<Spread>(b, planes, gx, gy);
+
+    // The two directions of averaging share one walk over the boxes; the operator says what
+    // happens between a row of the box (in the input plane) and the output cell.
+    private interface IBoxOp
     {
-        Engine.For(planes, plane =>
-        {
-            var src = x.AsSpan(plane * b.InVolume, b.InVolume);
-            int at = plane * b.OutVolume;
-            for (int od = 0; od < b.Out[0]; od++)
-            for (int oh = 0; oh < b.Out[1]; oh++)
-            for (int ow = 0; ow < b.Out[2]; ow++, at++)
-            {
-                float sum = 0f;
-                for (int id = b.Lo[0][od]; id < b.Hi[0][od]; id++)
-                for (int ih = b.Lo[1][oh]; ih < b.Hi[1][oh]; ih++)
-                {
-                    int rowAt = (id * b.In[1] + ih) * b.In[2];
-                    for (int iw = b.Lo[2][ow]; iw < b.Hi[2][ow]; iw++) sum += src[rowAt + iw];
-                }
-                y[at] = sum / Divisor(b, od, oh, ow);
-            }
-        });
+        static abstract void Begin(ref float cell);
+        static abstract void Row(Span<float> row, ref float cell, float scale);
     }
 
-    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx)
+    private readonly struct Mean : IBoxOp
+    {
+        public static void Begin(ref float cell) => cell = 0f;
+        public static void Row(Span<float> row, ref float cell, float scale) => cell += scale * TensorPrimitives.Sum(row);
+    }
+
+    private readonly struct Spread : IBoxOp
+    {
+        public static void Begin(ref float cell) { }
+        public static void Row(Span<float> row, ref float cell, float scale) => TensorPrimitives.Add(row, scale * cell, row);
+    }
+
+    private static void ForEachBox<TOp>(AverageBoxes b, int planes, float[] input, float[] output) where TOp : struct, IBoxOp
     {
         Engine.For(planes, plane =>
         {
-            var dst = gx.AsSpan(plane * b.InVolume, b.InVolume);
+            var src = input.AsSpan(plane * b.InVolume, b.InVolume);
             int at = plane * b.OutVolume;
             for (int od = 0; od < b.Out[0]; od++)
             for (int oh = 0; oh < b.Out[1]; oh++)
             for (int ow = 0; ow < b.Out[2]; ow++, at++)
             {
-                float g = gy[at] / Divisor(b, od, oh, ow);
+                float scale = 1f / Divisor(b, od, oh, ow);
+                int lo = b.Lo[2][ow], width = b.Hi[2][ow] - lo;
+                TOp.Begin(ref output[at]);
                 for (int id = b.Lo[0][od]; id < b.Hi[0][od]; id++)
                 for (int ih = b.Lo[1][oh]; ih < b.Hi[1][oh]; ih++)
-                {
-                    int rowAt = (id * b.In[1] + ih) * b.In[2];
-                    for (int iw = b.Lo[2][ow]; iw < b.Hi[2][ow]; iw++) dst[rowAt + iw] += g;
-                }
+                    TOp.Row(src.Slice((id * b.In[1] + ih) * b.In[2] + lo, width), ref output[at], scale);
             }
         });
     }
