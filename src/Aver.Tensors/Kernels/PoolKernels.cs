@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Aver.Tensors;
 
 /// <summary>
@@ -65,34 +67,39 @@ internal static class PoolKernels
     {
         Engine.For(planes, plane =>
         {
+            // Geometry in locals: the JIT keeps them in registers across the six nested loops.
+            int id0 = w.In[0], ih0 = w.In[1], iw0 = w.In[2], od0 = w.Out[0], oh0 = w.Out[1], ow0 = w.Out[2];
+            int kd0 = w.Kernel[0], kh0 = w.Kernel[1], kw0 = w.Kernel[2];
+            int sd = w.Stride[0], sh = w.Stride[1], sw = w.Stride[2];
+            int pd = w.Padding[0], ph = w.Padding[1], pw = w.Padding[2];
+            int dd = w.Dilation[0], dh = w.Dilation[1], dw = w.Dilation[2];
             var src = x.AsSpan(plane * w.InVolume, w.InVolume);
             int at = plane * w.OutVolume;
-            for (int od = 0; od < w.Out[0]; od++)
-            for (int oh = 0; oh < w.Out[1]; oh++)
-            for (int ow = 0; ow < w.Out[2]; ow++, at++)
+            for (int od = 0; od < od0; od++)
+            for (int oh = 0; oh < oh0; oh++)
+            for (int ow = 0; ow < ow0; ow++, at++)
             {
                 float best = float.NegativeInfinity; int bestAt = -1;
-                for (int kd = 0; kd < w.Kernel[0]; kd++)
+                for (int kd = 0; kd < kd0; kd++)
                 {
-                    int id = od * w.Stride[0] - w.Padding[0] + kd * w.Dilation[0];
-                    if ((uint)id >= (uint)w.In[0]) continue;
-                    for (int kh = 0; kh < w.Kernel[1]; kh++)
+                    int id = od * sd - pd + kd * dd;
+                    if ((uint)id >= (uint)id0) continue;
+                    for (int kh = 0; kh < kh0; kh++)
                     {
-                        int ih = oh * w.Stride[1] - w.Padding[1] + kh * w.Dilation[1];
-                        if ((uint)ih >= (uint)w.In[1]) continue;
-                        int rowAt = (id * w.In[1] + ih) * w.In[2];
-                        for (int kw = 0; kw < w.Kernel[2]; kw++)
+                        int ih = oh * sh - ph + kh * dh;
+                        if ((uint)ih >= (uint)ih0) continue;
+                        int rowAt = (id * ih0 + ih) * iw0;
+                        for (int kw = 0, iw = ow * sw - pw; kw < kw0; kw++, iw += dw)
                         {
-                            int iw = ow * w.Stride[2] - w.Padding[2] + kw * w.Dilation[2];
-                            if ((uint)iw >= (uint)w.In[2]) continue;
+                            if ((uint)iw >= (uint)iw0) continue;
                             float v = src[rowAt + iw];
                             // PyTorch's rule: NaN wins, so it propagates.
-                            if (v > best || float.IsNaN(v) || bestAt < 0) { best = v; bestAt = rowAt + iw; if (float.IsNaN(v)) goto done; }
+                            if (v > best || bestAt < 0 || float.IsNaN(v)) { best = v; bestAt = rowAt + iw; if (float.IsNaN(v)) goto done; }
                         }
                     }
                 }
             done:
-                y[at] = bestAt < 0 ? float.NegativeInfinity : best;
+                y[at] = best;
                 argmax[at] = bestAt;
             }
         });
@@ -111,45 +118,48 @@ internal static class PoolKernels
         });
     }
 
-    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y)
+    /// <summary>y = the mean of each box of x.</summary>
+    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y) => ForEachBox<Mean>(b, planes, x, y);
+
+    /// <summary>Adds gy / divisor onto every input of each box.</summary>
+    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx) => ForEachBox<Spread>(b, planes, gx, gy);
+
+    // The two directions of averaging share one walk over the boxes; the operator says what
+    // happens between a row of the box (in the input plane) and the output cell.
+    private interface IBoxOp
     {
-        Engine.For(planes, plane =>
-        {
-            var src = x.AsSpan(plane * b.InVolume, b.InVolume);
-            int at = plane * b.OutVolume;
-            for (int od = 0; od < b.Out[0]; od++)
-            for (int oh = 0; oh < b.Out[1]; oh++)
-            for (int ow = 0; ow < b.Out[2]; ow++, at++)
-            {
-                float sum = 0f;
-                for (int id = b.Lo[0][od]; id < b.Hi[0][od]; id++)
-                for (int ih = b.Lo[1][oh]; ih < b.Hi[1][oh]; ih++)
-                {
-                    int rowAt = (id * b.In[1] + ih) * b.In[2];
-                    for (int iw = b.Lo[2][ow]; iw < b.Hi[2][ow]; iw++) sum += src[rowAt + iw];
-                }
-                y[at] = sum / Divisor(b, od, oh, ow);
-            }
-        });
+        static abstract void Begin(ref float cell);
+        static abstract void Row(Span<float> row, ref float cell, float scale);
     }
 
-    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx)
+    private readonly struct Mean : IBoxOp
+    {
+        public static void Begin(ref float cell) => cell = 0f;
+        public static void Row(Span<float> row, ref float cell, float scale) => cell += scale * TensorPrimitives.Sum(row);
+    }
+
+    private readonly struct Spread : IBoxOp
+    {
+        public static void Begin(ref float cell) { }
+        public static void Row(Span<float> row, ref float cell, float scale) => TensorPrimitives.Add(row, scale * cell, row);
+    }
+
+    private static void ForEachBox<TOp>(AverageBoxes b, int planes, float[] input, float[] output) where TOp : struct, IBoxOp
     {
         Engine.For(planes, plane =>
         {
-            var dst = gx.AsSpan(plane * b.InVolume, b.InVolume);
+            var src = input.AsSpan(plane * b.InVolume, b.InVolume);
             int at = plane * b.OutVolume;
             for (int od = 0; od < b.Out[0]; od++)
             for (int oh = 0; oh < b.Out[1]; oh++)
             for (int ow = 0; ow < b.Out[2]; ow++, at++)
             {
-                float g = gy[at] / Divisor(b, od, oh, ow);
+                float scale = 1f / Divisor(b, od, oh, ow);
+                int lo = b.Lo[2][ow], width = b.Hi[2][ow] - lo;
+                TOp.Begin(ref output[at]);
                 for (int id = b.Lo[0][od]; id < b.Hi[0][od]; id++)
                 for (int ih = b.Lo[1][oh]; ih < b.Hi[1][oh]; ih++)
-                {
-                    int rowAt = (id * b.In[1] + ih) * b.In[2];
-                    for (int iw = b.Lo[2][ow]; iw < b.Hi[2][ow]; iw++) dst[rowAt + iw] += g;
-                }
+                    TOp.Row(src.Slice((id * b.In[1] + ih) * b.In[2] + lo, width), ref output[at], scale);
             }
         });
     }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Aver.Tensors.Kernels;
 
 namespace Aver.Tensors;
 
@@ -43,13 +44,12 @@ public sealed partial class Tensor
             else { mu = runningMean!.Data[ch]; variance = runningVar!.Data[ch]; }
             float r = 1f / MathF.Sqrt(variance + eps);
             mean[ch] = mu; rstd[ch] = r;
-            // y = x * scale + shift, one fused pass per [n, c] block
+            // y = x * scale + shift, one pass per [n, c] block
             float scale = r * (w?[ch] ?? 1f), shift = (b?[ch] ?? 0f) - mu * scale;
             for (int i = 0; i < n; i++)
             {
                 int off = (i * c + ch) * s;
-                TensorPrimitives.Multiply(x.AsSpan(off, s), scale, y.AsSpan(off, s));
-                TensorPrimitives.Add(y.AsSpan(off, s), shift, y.AsSpan(off, s));
+                AffineKernels.ScaleShift(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
             }
         });
 
@@ -87,11 +87,7 @@ public sealed partial class Tensor
                 for (int i = 0; i < n; i++)
                 {
                     int off = (i * c + ch) * s;
-                    var d = dx.AsSpan(off, s);
-                    TensorPrimitives.Multiply(g.AsSpan(off, s), kg, d);
-                    if (!training) continue;
-                    TensorPrimitives.MultiplyAdd(x.AsSpan(off, s), kx, d, d);
-                    TensorPrimitives.Add(d, k0, d);
+                    AffineKernels.Combine(g.AsSpan(off, s), kg, x.AsSpan(off, s), kx, k0, dx.AsSpan(off, s));
                 }
             });
             if (dx is not null) a.AccumulateOwnedGrad(dx);

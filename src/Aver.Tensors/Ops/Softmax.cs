@@ -30,7 +30,11 @@ public sealed partial class Tensor
                     float lse = MathF.Log(TensorPrimitives.Sum(row));
                     TensorPrimitives.Subtract(res, lse, res);
                 }
-                else TensorPrimitives.SoftMax(row, res);
+                else
+                {   // TensorPrimitives.SoftMax does not subtract the maximum: exp overflows to NaN above ~88.
+                    TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+                    TensorPrimitives.SoftMax(row, res);
+                }
                 for (int j = 0; j < n; j++) y[baseOff + j * inner] = res[j];
             }
         });
