@@ -31,6 +31,18 @@ public class AttentionTests
     }
 
     [Fact]
+    public void FusedOpGradientsWithMaskDropoutAndWeights()
+    {
+        var mask = MultiheadAttention.PaddingMask([4, 3], 4);
+        // A fresh stream per call draws the same dropout mask, so finite differences see one function.
+        AssertGradients(v =>
+        {
+            var (context, weights) = ScaledDotProductAttention.Forward(v[0], 2, mask, 0.3f, new RandomStream(8));
+            return Tensor.Concat([context.Flatten(0), weights.Flatten(0)], 0);
+        }, Rand(2, 2, 4, 12));
+    }
+
+    [Fact]
     public void PaddedKeysGetNoWeight()
     {
         var attn = new MultiheadAttention(4, 2, rng: new RandomStream(4));

@@ -62,21 +62,13 @@ public sealed class MultiheadAttention : Module
     {
         if (x.Rank != 3 || x.Dim(2) != EmbedDim)
             throw new ShapeException($"MultiheadAttention: input {ShapeMath.Format(x.Shape)} is not [N, T, {EmbedDim}]");
-        int n = x.Dim(0), t = x.Dim(1), h = NumHeads, d = HeadDim;
+        int n = x.Dim(0), t = x.Dim(1);
         if (keyPaddingMask is not null && !(keyPaddingMask.Rank == 2 && keyPaddingMask.Dim(0) == n && keyPaddingMask.Dim(1) == t))
             throw new ShapeException($"MultiheadAttention: key padding mask {ShapeMath.Format(keyPaddingMask.Shape)} does not match input {ShapeMath.Format(x.Shape)} (expects [{n}, {t}])");
 
-        var qkv = x.Linear(InProjWeight, InProjBias).Reshape(n, t, 3, h, d);
-        // Heads become a batch dimension: q, v [N, h, T, d]; k already transposed to [N, h, d, T].
-        var q = qkv.Narrow(2, 0, 1).Reshape(n, t, h, d).Permute(0, 2, 1, 3).Mul(1f / MathF.Sqrt(d));
-        var kT = qkv.Narrow(2, 1, 1).Reshape(n, t, h, d).Permute(0, 2, 3, 1);
-        var v = qkv.Narrow(2, 2, 1).Reshape(n, t, h, d).Permute(0, 2, 1, 3);
-        var scores = q.MatMul(kT);                                  // [N, h, T, T]
-        if (keyPaddingMask is not null) scores = scores.Add(NegativeInfinityWhere(keyPaddingMask));
-        var weights = scores.Softmax(-1);
-        var context = weights.Dropout(Dropout, DropoutGenerator, Training).MatMul(v);   // [N, h, T, d]
-        var merged = context.Permute(0, 2, 1, 3).Reshape(n, t, EmbedDim);
-        return new AttentionResult(OutProj.Forward(merged), weights);
+        var qkv = x.Linear(InProjWeight, InProjBias);
+        var attention = ScaledDotProductAttention.Forward(qkv, NumHeads, keyPaddingMask, Training ? Dropout : 0f, DropoutGenerator);
+        return new AttentionResult(OutProj.Forward(attention.Context), attention.Weights);
     }
 
     /// <summary>A key padding mask [N, T] from sequence lengths: 1 at steps t &gt;= lengths[n], else 0.</summary>
@@ -90,14 +82,5 @@ public sealed class MultiheadAttention : Module
             m.Data.AsSpan(i * steps + lengths[i], steps - lengths[i]).Fill(1f);
         }
         return m;
-    }
-
-    // [N, T] mask -> additive [N, 1, 1, T]: -inf on padded keys, 0 elsewhere (torch's masked_fill).
-    private static Tensor NegativeInfinityWhere(Tensor mask)
-    {
-        int n = mask.Dim(0), t = mask.Dim(1);
-        var add = new Tensor(n, 1, 1, t);
-        for (int i = 0; i < mask.Size; i++) add.Data[i] = mask.Data[i] != 0f ? float.NegativeInfinity : 0f;
-        return add;
     }
 }
