@@ -38,6 +38,33 @@ public class LossTests
     }
 
     [Fact]
+    public void UnweightedIgnoreAveragesOverKeptSamples()
+    {
+        var x = Ref.Leaf("logits");
+        var loss = Losses.CrossEntropy(x, Ref["ce.ignore.targets"], labelSmoothing: 0.2f);
+        Ref.AssertClose("ce.ignore_nw.y", loss);
+        Ref.Backward(loss, "ce.ignore_nw.gy");
+        Ref.AssertGrad("ce.ignore_nw.dx", x);
+    }
+
+    [Fact]
+    public void ProbabilityTargetsMatchTorch()
+    {
+        var x = Ref.Leaf("logits");
+        var loss = new CrossEntropyLoss(Ref["weight"], 0.1f).Forward(x, Ref["ce.soft.targets"]);
+        Ref.AssertClose("ce.soft.y", loss);
+        Ref.Backward(loss, "ce.soft.gy");
+        Ref.AssertGrad("ce.soft.dx", x);
+    }
+
+    [Fact]
+    public void ProbabilityTargetsGradients()
+    {
+        var targets = Tensor.FromArray([0.2f, 0.8f, 0, 0, 0, 1, 0.5f, 0.25f, 0.25f], 3, 3);
+        AssertGradients(x => Losses.CrossEntropyProbabilities(x[0], targets, Tensor.FromArray([1f, 2, 0.5f], 3), 0.1f, Reduction.None), Rand(1, 3, 3));
+    }
+
+    [Fact]
     public void NllMatchesTorch()
     {
         var x = Ref.Leaf("nll.x");
