@@ -73,6 +73,19 @@ public class LstmModuleTests
     }
 
     [Fact]
+    public void DropoutBetweenLayersOnlyInTraining()
+    {
+        var x = Tensor.Uniform(new RandomStream(4), -1, 1, 2, 4, 3);
+        var lstm = new LSTM(3, 5, 2, dropout: 0.5f, rng: new RandomStream(5));
+        Assert.NotEqual(lstm.Forward(x).Data, lstm.Forward(x).Data);
+        lstm.Eval();
+        Assert.Equal(lstm.Forward(x).Data, lstm.Forward(x).Data);
+        // A single layer has nothing between layers to drop.
+        var single = new LSTM(3, 5, 1, dropout: 0.5f, rng: new RandomStream(5));
+        Assert.Equal(single.Forward(x).Data, single.Forward(x).Data);
+    }
+
+    [Fact]
     public void WrongInputSizeNamesShapes()
     {
         var e = Assert.Throws<ShapeException>(() => new LSTM(3, 4).Forward(Tensor.Zeros(2, 5, 7)));

@@ -17,7 +17,7 @@ namespace Aver.Tensors.Nn;
 public sealed class LSTM : Module
 {
     private readonly LstmWeights[][] _layers;
-    private readonly RandomStream _dropoutRng;
+    private static long _created;
 
     public int InputSize { get; }
     public int HiddenSize { get; }
@@ -26,8 +26,10 @@ public sealed class LSTM : Module
     /// <summary>Dropout probability on the outputs of every layer but the last, in training mode only.</summary>
     public float Dropout { get; }
     public int Directions => Bidirectional ? 2 : 1;
+    /// <summary>The stream dropout masks are drawn from; a trainer may assign its own fork.</summary>
+    public RandomStream DropoutGenerator { get; set; }
 
-    /// <param name="rng">Stream for the initial weights; dropout draws from its fork "dropout". Defaults to <see cref="Init.Generator"/>.</param>
+    /// <param name="rng">Stream for the initial weights (default <see cref="Init.Generator"/>); dropout masks come from a fork of it.</param>
     public LSTM(int inputSize, int hiddenSize, int numLayers = 1, bool bidirectional = false, float dropout = 0f, bool bias = true, RandomStream? rng = null)
     {
         if (inputSize < 1 || hiddenSize < 1 || numLayers < 1)
@@ -35,7 +37,7 @@ public sealed class LSTM : Module
         if (dropout is < 0f or >= 1f) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "LSTM: dropout must be in [0, 1)");
         (InputSize, HiddenSize, NumLayers, Bidirectional, Dropout) = (inputSize, hiddenSize, numLayers, bidirectional, dropout);
         var init = rng ?? Init.Generator;
-        _dropoutRng = init.Fork("dropout");
+        DropoutGenerator = init.Fork("lstm-dropout", Interlocked.Increment(ref _created));
         int g = 4 * hiddenSize;
         _layers = new LstmWeights[numLayers][];
         for (int l = 0; l < numLayers; l++)
@@ -84,7 +86,7 @@ public sealed class LSTM : Module
         var cs = new Tensor[NumLayers];
         for (int l = 0; l < NumLayers; l++)
         {
-            // TODO dropout after layers merge
+            if (l > 0) x = x.Dropout(Dropout, DropoutGenerator, Training);
 
             var r = LstmLayer.Forward(x, _layers[l], h0?.Narrow(0, l * Directions, Directions), c0?.Narrow(0, l * Directions, Directions), lengths);
             (x, hs[l], cs[l]) = (r.Output, r.H, r.C);

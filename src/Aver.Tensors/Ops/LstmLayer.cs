@@ -137,17 +137,7 @@ public static class LstmLayer
                 for (int r = 0; r < n * t; r++) bias.CopyTo(proj, r * d * g + k * g);
                 Blas.Sgemm(false, true, n * t, g, f, 1f, x.Data, f, w.WeightIh.Data, f, 1f, proj.AsSpan(k * g), d * g);
             }
-            ForEachDirection(k => ForwardDirection(k, proj));
-        }
-
-        // The two directions are independent recurrences of small products ([N, H] x [H, 4H]);
-        // one core each beats both cores splitting every small product.
-        private void ForEachDirection(Action<int> body)
-        {
-            if (dims.D == 1 || Engine.Threads < 2) { for (int k = 0; k < dims.D; k++) body(k); return; }
-            Blas.SetThreads(1);
-            try { Parallel.Invoke(Engine.ParallelOptions, () => body(0), () => body(1)); }
-            finally { Blas.SetThreads(Engine.Threads); }
+            SequenceParallel.For(dims.D, k => ForwardDirection(k, proj));
         }
 
         private void ForwardDirection(int k, float[] proj)
@@ -191,7 +181,7 @@ public static class LstmLayer
             var dProj = new float[n * t * d * g];
             float[]? dh0 = h0?.RequiresGrad == true ? h0.GradBuffer() : null;
             float[]? dc0 = c0?.RequiresGrad == true ? c0.GradBuffer() : null;
-            ForEachDirection(k => BackwardDirection(k, dOutput, dProj, dh0, dc0));
+            SequenceParallel.For(dims.D, k => BackwardDirection(k, dOutput, dProj, dh0, dc0));
 
             for (int k = 0; k < d; k++)
             {

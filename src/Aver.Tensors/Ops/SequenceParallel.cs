@@ -1,0 +1,17 @@
+namespace Aver.Tensors;
+
+/// <summary>
+/// Parallel loops over independent items that each make small matrix products (LSTM directions,
+/// attention heads): one core per item with single-threaded BLAS beats both cores splitting
+/// every small product, and it keeps OpenBLAS from starting threads inside parallel workers.
+/// </summary>
+internal static class SequenceParallel
+{
+    public static void For(int count, Action<int> body)
+    {
+        if (count <= 1 || Engine.Threads < 2) { for (int i = 0; i < count; i++) body(i); return; }
+        Blas.SetThreads(1);
+        try { Parallel.For(0, count, Engine.ParallelOptions, body); }
+        finally { Blas.SetThreads(Engine.Threads); }
+    }
+}
