@@ -85,7 +85,7 @@ public abstract class Module
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 
     /// <summary>Sets training mode on this module and all descendants.</summary>
-    public Module Train(bool training = true)
+    public virtual Module Train(bool training = true)
     {
         foreach (var (_, m) in NamedModules()) m.Training = training;
         return this;
