@@ -76,6 +76,16 @@ public sealed class AvefNetwork : Module
         Dbn.ResetDeepLayers(rng.Fork("dbn"));
     }
 
+    /// <summary>Sets the mode of every part; trunks frozen for transfer stay in evaluation mode.</summary>
+    public override Module Train(bool training = true)
+    {
+        base.Train(training);
+        // Module.Train sets descendants' flags directly; the nets' own Train re-applies their frozen trunks.
+        Audio.Train(training);
+        Visual.Train(training);
+        return this;
+    }
+
     /// <summary>The convolutional trunks' parameters.</summary>
     public IEnumerable<Tensor> ShallowParameters() => Audio.ShallowParameters().Concat(Visual.ShallowParameters());
 

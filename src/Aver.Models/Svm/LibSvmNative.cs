@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+
+[assembly: InternalsVisibleTo("Aver.Models.Tests")]
 
 namespace Aver.Models.Svm;
 
@@ -72,7 +75,7 @@ internal static unsafe class LibSvmNative
     public const int CSvc = 0;
 
     private static readonly string[] Candidates = ["libsvm.so.3", "libsvm.so"];
-    private static readonly Lazy<Api> Loaded = new(LoadApi, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Api> Loaded = new(() => LoadApi(Candidates), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The library's entry points; throws <see cref="LibSvmUnavailableException"/> when it cannot be loaded.</summary>
     public static Api Functions => Loaded.Value;
@@ -105,9 +108,10 @@ internal static unsafe class LibSvmNative
         public required delegate* unmanaged<uint, void> SeedRandom;
     }
 
-    private static Api LoadApi()
+    /// <summary>Loads the first of <paramref name="candidates"/> that is a LIBSVM 3.x library.</summary>
+    internal static Api LoadApi(IReadOnlyList<string> candidates)
     {
-        foreach (var name in Candidates)
+        foreach (var name in candidates)
         {
             if (!NativeLibrary.TryLoad(name, out var h)) continue;
             var api = new Api
@@ -134,7 +138,7 @@ internal static unsafe class LibSvmNative
             return api;
         }
         throw new LibSvmUnavailableException(
-            $"LIBSVM not found (tried {string.Join(", ", Candidates)}): AVEF's clip-level SVM needs Debian's libsvm3 (apt-get install libsvm3, or run ./setup.sh)");
+            $"LIBSVM not found (tried {string.Join(", ", candidates)}): AVEF's clip-level SVM needs Debian's libsvm3 (apt-get install libsvm3, or run ./setup.sh)");
     }
 
     private static nint Export(nint handle, string lib, string symbol) =>
