@@ -14,7 +14,7 @@ public class AvefNetworkTests
     private static readonly VisualNetConfig TinyVisual = new(Classes, Width: 1.0 / 16, FcSize: 12, InChannels: 1, InputHeight: 16, InputWidth: 16, Dropout: 0f);
 
     private static AvefNetwork Tiny(ulong seed = 1, AudioNetConfig? audio = null) =>
-        new(audio ?? TinyAudio, TinyVisual, [10, 8], new RandomStream(seed));
+        new(new AvefConfig(audio ?? TinyAudio, TinyVisual, [10, 8]), new RandomStream(seed));
 
     private static (Tensor Audio, Tensor Visual) Segments(int n, ulong seed = 2)
     {
@@ -189,7 +189,7 @@ public class AvefNetworkTests
             var path = Path.Combine(dir, "source.safetensors");
             source.Save(path);
             // Target corpus with binary arousal: fc8 and the DBN output have 2 classes.
-            var target = new AvefNetwork(TinyAudio with { Classes = 2 }, TinyVisual with { Classes = 2 }, [10, 8], new RandomStream(6));
+            var target = new AvefNetwork(new AvefConfig(TinyAudio with { Classes = 2 }, TinyVisual with { Classes = 2 }, [10, 8]), new RandomStream(6));
             target.StartTransfer(path, new RandomStream(7));
             Assert.Equal(source.ShallowParameters().Select(p => p.Data), target.ShallowParameters().Select(p => p.Data));
             Assert.NotEqual(source.Audio.DeepParameters().First().Data, target.Audio.DeepParameters().First().Data);
@@ -198,11 +198,32 @@ public class AvefNetworkTests
             Assert.Equal(target.ShallowParameters().Count(), groups[0].Parameters.Count);
             Assert.Equal(1e-4, groups[0].LearningRate);
 
-            var other = new AvefNetwork(TinyAudio with { Width = 1.0 / 8 }, TinyVisual, [10, 8], new RandomStream(8));
+            var other = new AvefNetwork(new AvefConfig(TinyAudio with { Width = 1.0 / 8 }, TinyVisual, [10, 8]), new RandomStream(8));
             var e = Assert.Throws<Aver.Tensors.Nn.StateDictException>(() => other.StartTransfer(path, new RandomStream(9)));
             Assert.Contains("audio.conv1.weight", e.Message);
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void AModelFileRebuildsTheNetworkFromItsMetadataAlone()
+    {
+        var net = Tiny(seed: 3, audio: TinyAudio with { BatchNorm = true });
+        var dir = Directory.CreateTempSubdirectory("aver-avef-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "avef.safetensors");
+            net.SaveModel(path, new Dictionary<string, string> { ["labels"] = "anger,disgust,fear,happiness,sadness,surprise" });
+            var (loaded, meta) = AvefNetwork.FromFile(path);
+            Assert.Equal(net.Config.ToJson(), loaded.Config.ToJson());
+            Assert.Equal("anger,disgust,fear,happiness,sadness,surprise", meta["labels"]);
+            Assert.Equal(net.StateDict().Select(kv => kv.Value.Data), loaded.StateDict().Select(kv => kv.Value.Data));
+            new AudioNet(TinyAudio).Save(path);
+            Assert.Throws<InvalidDataException>(() => AvefNetwork.FromFile(path));
+        }
+        finally { Directory.Delete(dir, true); }
+        Assert.Equal(1024, AvefConfig.Compact(6).Dbn.InputSize);
+        Assert.Equal(8192, AvefConfig.Paper(6).Dbn.InputSize);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class AvefPipelineTests
         var rng = new RandomStream(40);
         var audioCfg = new AudioNetConfig(Classes: 2, Width: 1.0 / 16, FcSize: 16, Dropout: 0f);
         var visualCfg = new VisualNetConfig(Classes: 2, Width: 1.0 / 16, FcSize: 12, InChannels: 1, InputHeight: 16, InputWidth: 16, Dropout: 0f);
-        var net = new AvefNetwork(audioCfg, visualCfg, [10, 6], rng.Fork("init"));
+        var net = new AvefNetwork(new AvefConfig(audioCfg, visualCfg, [10, 6]), rng.Fork("init"));
 
         // Clip c has label c % 2; its segments carry a label-dependent offset in both modalities.
         var clipLabels = Enumerable.Range(0, clips).Select(c => c % 2).ToArray();
