@@ -9,7 +9,7 @@ public class ResNet18Tests
     private static readonly Aver.Tensors.IO.SafeTensorsFile Reference = Fixture.Load("models/resnet18.safetensors");
 
     // The same formula as tools/reference/resnet.py: scale * u, u in [-1, 1) from an integer hash of (i, phase).
-    private static float[] Wave(int n, long phase, double scale)
+    internal static float[] Wave(int n, long phase, double scale)
     {
         var v = new float[n];
         for (long i = 0; i < n; i++)
