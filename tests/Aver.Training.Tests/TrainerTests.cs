@@ -23,20 +23,21 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void SmallCnnLearnsBrightSquarePositionsInSeconds()
     {
-        var set = GeneratedTasks.BrightSquares(640, seed: 1);
-        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 512).ToArray());
-        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(512, 128).ToArray());
+        var set = GeneratedTasks.BrightSquares(448, seed: 1);
+        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 320).ToArray());
+        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(320, 128).ToArray());
         var task = new ClassifierTask(GeneratedTasks.SmallCnn(3));
         var log = new StringWriter();
         var clock = Stopwatch.StartNew();
-        var result = new Trainer<Tensor>(task, Options(8) with { Threads = null }, new PlainTextProgress(log)).Fit(train, val);
+        var result = new Trainer<Tensor>(task, Options(4) with { Threads = null }, new PlainTextProgress(log)).Fit(train, val);
         clock.Stop();
 
         var final = Evaluation.Run(task, set, val.Indices, 64);
         Assert.True(final.Accuracy >= 0.95, $"validation accuracy {final.Accuracy:P1} after {result.History.Count} epochs\n{log}");
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss, log.ToString());
-        Assert.True(clock.Elapsed.TotalSeconds < 30, $"took {clock.Elapsed.TotalSeconds:F1}s");
-        Assert.Contains("epoch   1/8", log.ToString());
+        // Generous bound: the machine is shared; alone it takes about 2 s.
+        Assert.True(clock.Elapsed.TotalSeconds < 30, $"took {clock.Elapsed.TotalSeconds:F1}s\n{log}");
+        Assert.Contains("epoch   1/4", log.ToString());
         Assert.Contains("ETA", log.ToString());
     }
 
