@@ -1,0 +1,98 @@
+using Aver.Features.Avef;
+using Aver.Features.Signal;
+using Aver.Media;
+using Aver.Tensors;
+
+namespace Aver.Features.Vad;
+
+/// <summary>
+/// Statistical voice activity detection after Sohn et al. (1999): per bin, Gaussian speech and noise
+/// give the likelihood ratio log L_k = gamma_k xi_k / (1 + xi_k) - log(1 + xi_k) with the a-posteriori
+/// SNR gamma_k = |X_k|^2 / lambda_N(k) and the decision-directed a-priori SNR
+/// xi_k = alpha G^2 gamma_k(t-1) + (1 - alpha) max(gamma_k - 1, 0); the frame's ratio is the mean over
+/// bins, smoothed by the two-state HMM hang-over of their eq. 11 and thresholded, then held for a few
+/// frames. The noise spectrum starts from the quietest frames of the clip and tracks non-speech frames.
+/// Gives AVEF's emotion weights per frame (§2.1.1: 1 voice, 0 silence).
+/// </summary>
+public static class SohnVad
+{
+    /// <summary>Per-frame 0/1 decisions for <paramref name="audio"/> on AVEF's frames (25 ms every 10 ms at 16 kHz; see <see cref="AvefFrames"/>).</summary>
+    public static byte[] Detect(AudioBuffer audio, SohnVadOptions? options = null, AvefAudioOptions? framing = null)
+    {
+        var f = framing ?? new AvefAudioOptions();
+        audio = Resampler.Resample(audio, f.SampleRate);
+        return Detect(AvefFrames.PowerSpectrum(audio.Samples, f), options);
+    }
+
+    /// <summary>Per-frame 0/1 decisions from a power spectrogram [frames, bins].</summary>
+    public static byte[] Detect(Tensor power, SohnVadOptions? options = null)
+    {
+        var o = options ?? new SohnVadOptions();
+        if (power.Rank != 2) throw new ShapeException($"SohnVad: power spectrogram {ShapeMath.Format(power.Shape)} must be [frames, bins]");
+        int frames = power.Dim(0), bins = power.Dim(1);
+        var decisions = new byte[frames];
+        if (frames == 0) return decisions;
+        var p = power.Data;
+        var noise = InitialNoise(p, frames, bins, o.NoiseQuantile);
+        var prevGain2Gamma = new double[bins]; // G^2 gamma of the previous frame, i.e. |A_hat|^2 / lambda_N
+        double a01 = o.NoiseToSpeech, a00 = 1 - a01, a10 = o.SpeechToNoise, a11 = 1 - a10;
+        double logGamma = 0; // log of the HMM-smoothed ratio
+        int hold = 0;
+        for (int t = 0; t < frames; t++)
+        {
+            var row = p.AsSpan(t * bins, bins);
+            double llr = 0;
+            for (int k = 0; k < bins; k++)
+            {
+                double gamma = Math.Min(row[k] / noise[k], 1e6);
+                double xi = t == 0 ? Math.Max(gamma - 1, 0)
+                    : o.DecisionDirectedAlpha * prevGain2Gamma[k] + (1 - o.DecisionDirectedAlpha) * Math.Max(gamma - 1, 0);
+                xi = Math.Max(xi, o.MinPrioriSnr);
+                llr += gamma * xi / (1 + xi) - Math.Log(1 + xi);
+                double g = xi / (1 + xi); // Wiener gain as the amplitude estimate for the next frame's xi
+                prevGain2Gamma[k] = g * g * gamma;
+            }
+            llr /= bins;
+            // Sohn eq. 11: Gamma(t) = (a01 + a11 Gamma(t-1)) / (a00 + a10 Gamma(t-1)) * Lambda(t), in logs.
+            double prev = Math.Exp(Math.Clamp(logGamma, -50, 50));
+            logGamma = Math.Clamp(llr + Math.Log((a01 + a11 * prev) / (a00 + a10 * prev)), -50, 50);
+            bool speech = logGamma > o.Threshold;
+            if (speech) hold = o.HangoverFrames;
+            else if (hold > 0) { hold--; speech = true; }
+            decisions[t] = speech ? (byte)1 : (byte)0;
+            if (llr <= o.Threshold)
+                for (int k = 0; k < bins; k++) noise[k] = Math.Max(o.NoiseUpdate * noise[k] + (1 - o.NoiseUpdate) * row[k], 1e-20);
+        }
+        return decisions;
+    }
+
+    /// <summary>The fraction of frames marked speech (0 for no frames).</summary>
+    public static double SpeechFraction(ReadOnlySpan<byte> decisions, int start = 0, int count = -1)
+    {
+        if (count < 0) count = decisions.Length - start;
+        int end = Math.Min(decisions.Length, start + count), speech = 0;
+        for (int i = Math.Max(0, start); i < end; i++) speech += decisions[i];
+        return count == 0 ? 0 : (double)speech / count;
+    }
+
+    // Mean spectrum of the quietest frames: a clip may not start with silence, but nearly every clip has some.
+    private static double[] InitialNoise(float[] p, int frames, int bins, double quantile)
+    {
+        var energy = new double[frames];
+        var order = new int[frames];
+        for (int t = 0; t < frames; t++)
+        {
+            double e = 0;
+            for (int k = 0; k < bins; k++) e += p[t * bins + k];
+            energy[t] = e; order[t] = t;
+        }
+        Array.Sort(energy, order);
+        int take = Math.Clamp((int)Math.Ceiling(quantile * frames), Math.Min(5, frames), frames);
+        var noise = new double[bins];
+        for (int i = 0; i < take; i++)
+            for (int k = 0; k < bins; k++) noise[k] += p[order[i] * bins + k];
+        double floor = 1e-20;
+        for (int k = 0; k < bins; k++) noise[k] = Math.Max(noise[k] / take, floor);
+        return noise;
+    }
+}
