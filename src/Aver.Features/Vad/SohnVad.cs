@@ -28,16 +28,36 @@ public static class SohnVad
     public static byte[] Detect(Tensor power, SohnVadOptions? options = null)
     {
         var o = options ?? new SohnVadOptions();
+        var scores = Scores(power, o, out var raw);
+        var decisions = new byte[scores.Length];
+        int hold = 0;
+        for (int t = 0; t < scores.Length; t++)
+        {
+            bool speech = scores[t] > o.Threshold;
+            if (speech) hold = o.HangoverFrames;
+            else if (hold > 0) { hold--; speech = true; }
+            decisions[t] = speech ? (byte)1 : (byte)0;
+        }
+        return decisions;
+    }
+
+    /// <summary>
+    /// Per-frame HMM-smoothed log-likelihood ratios log Gamma(t) (Sohn eq. 11) of a power spectrogram
+    /// [frames, bins]; <paramref name="frameLogRatios"/> receives the unsmoothed mean log Lambda(t).
+    /// </summary>
+    public static double[] Scores(Tensor power, SohnVadOptions options, out double[] frameLogRatios)
+    {
+        var o = options;
         if (power.Rank != 2) throw new ShapeException($"SohnVad: power spectrogram {ShapeMath.Format(power.Shape)} must be [frames, bins]");
         int frames = power.Dim(0), bins = power.Dim(1);
-        var decisions = new byte[frames];
-        if (frames == 0) return decisions;
+        var scores = new double[frames];
+        frameLogRatios = new double[frames];
+        if (frames == 0) return scores;
         var p = power.Data;
-        var noise = InitialNoise(p, frames, bins, o.NoiseQuantile);
+        var noise = InitialNoise(p, frames, bins, o.NoiseQuantile, out double floor, o.NoiseFloorDb);
         var prevGain2Gamma = new double[bins]; // G^2 gamma of the previous frame, i.e. |A_hat|^2 / lambda_N
         double a01 = o.NoiseToSpeech, a00 = 1 - a01, a10 = o.SpeechToNoise, a11 = 1 - a10;
         double logGamma = 0; // log of the HMM-smoothed ratio
-        int hold = 0;
         for (int t = 0; t < frames; t++)
         {
             var row = p.AsSpan(t * bins, bins);
@@ -56,14 +76,12 @@ public static class SohnVad
             // Sohn eq. 11: Gamma(t) = (a01 + a11 Gamma(t-1)) / (a00 + a10 Gamma(t-1)) * Lambda(t), in logs.
             double prev = Math.Exp(Math.Clamp(logGamma, -50, 50));
             logGamma = Math.Clamp(llr + Math.Log((a01 + a11 * prev) / (a00 + a10 * prev)), -50, 50);
-            bool speech = logGamma > o.Threshold;
-            if (speech) hold = o.HangoverFrames;
-            else if (hold > 0) { hold--; speech = true; }
-            decisions[t] = speech ? (byte)1 : (byte)0;
-            if (llr <= o.Threshold)
-                for (int k = 0; k < bins; k++) noise[k] = Math.Max(o.NoiseUpdate * noise[k] + (1 - o.NoiseUpdate) * row[k], 1e-20);
+            scores[t] = logGamma;
+            frameLogRatios[t] = llr;
+            if (llr <= o.NoiseUpdateThreshold)
+                for (int k = 0; k < bins; k++) noise[k] = Math.Max(o.NoiseUpdate * noise[k] + (1 - o.NoiseUpdate) * row[k], floor);
         }
-        return decisions;
+        return scores;
     }
 
     /// <summary>The fraction of frames marked speech (0 for no frames).</summary>
@@ -76,7 +94,10 @@ public static class SohnVad
     }
 
     // Mean spectrum of the quietest frames: a clip may not start with silence, but nearly every clip has some.
-    private static double[] InitialNoise(float[] p, int frames, int bins, double quantile)
+    // The floor (NoiseFloorDb below the loud frames' level, and above float noise) keeps digital silence
+    // from making every faint sound of a recording look like speech: Sohn's test is a signal-to-noise
+    // test, so without it a room tone 30 dB over the quietest frames but 40 dB under the voice passes.
+    private static double[] InitialNoise(float[] p, int frames, int bins, double quantile, out double floor, double floorDb)
     {
         var energy = new double[frames];
         var order = new int[frames];
@@ -91,7 +112,8 @@ public static class SohnVad
         var noise = new double[bins];
         for (int i = 0; i < take; i++)
             for (int k = 0; k < bins; k++) noise[k] += p[order[i] * bins + k];
-        double floor = 1e-20;
+        double loud = energy[Math.Min(frames - 1, (int)(0.95 * frames))] / bins;
+        floor = Math.Max(1e-10, loud * Math.Pow(10, floorDb / 10));
         for (int k = 0; k < bins; k++) noise[k] = Math.Max(noise[k] / take, floor);
         return noise;
     }
