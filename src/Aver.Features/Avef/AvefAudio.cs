@@ -40,8 +40,8 @@ public static class AvefAudio
         var power = AvefFrames.PowerSpectrum(x, o);
         var bank = MelFilterBank.Create(power.Dim(1), o.FMin, o.FMax, o.Mels, o.SampleRate, o.MelNorm, o.MelScale);
         var mel = bank.Apply(power);
-        var d = mel.Data;
-        for (int i = 0; i < d.Length; i++) d[i] = MathF.Log(d[i] + o.LogOffset);
+        System.Numerics.Tensors.TensorPrimitives.Add(mel.Data, o.LogOffset, mel.Data);
+        System.Numerics.Tensors.TensorPrimitives.Log(mel.Data, mel.Data);
         return mel;
     }
 

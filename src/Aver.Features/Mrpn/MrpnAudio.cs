@@ -48,25 +48,39 @@ public static class MrpnAudio
         int count = 1 + (x.Length - o.SegmentSamples) / o.SegmentHopSamples;
         var spectrum = Stft.Compute(x, o.NFft, o.HopLength, Windows.Hann(o.NFft), center: true, PadMode.Reflect, power: 1f);
         int bins = spectrum.Dim(1), frames = o.Frames, framesPerHop = o.SegmentHopSamples / o.HopLength;
-        var logSpec = spectrum.Data;
-        float eps = o.LogEpsilon;
-        for (int i = 0; i < logSpec.Length; i++) logSpec[i] = MathF.Log(logSpec[i] + eps);
+        int clipFrames = spectrum.Dim(0);
+        var mag = spectrum.Data;
+        System.Numerics.Tensors.TensorPrimitives.Add(mag, o.LogEpsilon, mag);
+        System.Numerics.Tensors.TensorPrimitives.Log(mag, mag);
+        // Transposed once to [bins, clip frames]: every segment row is then one contiguous copy.
+        var logT = Transpose(mag, clipFrames, bins, o.Bins);
 
         // Each segment is an image [bins (height, low frequencies first), frames (width)].
         var output = new Tensor(count, 1, o.Bins, frames);
         var times = new TimeInterval[count];
-        Engine.For(count, seg =>
+        for (int seg = 0; seg < count; seg++)
         {
             var dst = output.Data.AsSpan(seg * o.Bins * frames, o.Bins * frames);
             int first = seg * framesPerHop;
-            for (int f = 0; f < frames; f++)
-            {
-                var row = logSpec.AsSpan((first + f) * bins, o.Bins);
-                for (int k = 0; k < o.Bins; k++) dst[k * frames + f] = row[k];
-            }
+            for (int k = 0; k < o.Bins; k++) logT.AsSpan(k * clipFrames + first, frames).CopyTo(dst.Slice(k * frames, frames));
             double start = (double)(offset + seg * o.SegmentHopSamples) / o.SampleRate;
             times[seg] = new TimeInterval(start, start + (double)o.SegmentSamples / o.SampleRate);
-        });
+        }
         return new MrpnAudioSegments(output, times);
+    }
+
+    // [rows, cols] -> [keep, rows], keeping the first `keep` columns; blocked so both sides stay in cache.
+    private static float[] Transpose(float[] src, int rows, int cols, int keep)
+    {
+        const int Block = 32;
+        var dst = new float[keep * rows];
+        for (int r0 = 0; r0 < rows; r0 += Block)
+            for (int c0 = 0; c0 < keep; c0 += Block)
+            {
+                int r1 = Math.Min(rows, r0 + Block), c1 = Math.Min(keep, c0 + Block);
+                for (int r = r0; r < r1; r++)
+                    for (int c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c];
+            }
+        return dst;
     }
 }

@@ -112,7 +112,27 @@ public sealed class RealFft
         ref float i0 = ref MemoryMarshal.GetReference(im);
         ref float wc0 = ref MemoryMarshal.GetArrayDataReference(_stageCos);
         ref float ws0 = ref MemoryMarshal.GetArrayDataReference(_stageSin);
-        for (int hs = 1; hs < h; hs *= 2)
+        int startHalf = 1;
+        if (h >= 4)
+        {
+            // Stages of half-size 1 and 2 fused: their twiddles are 1 and -i, so no multiplies.
+            for (int b = 0; b < h; b += 4)
+            {
+                ref float r = ref Unsafe.Add(ref r0, b);
+                ref float i = ref Unsafe.Add(ref i0, b);
+                float s0r = r + Unsafe.Add(ref r, 1), s0i = i + Unsafe.Add(ref i, 1);
+                float d0r = r - Unsafe.Add(ref r, 1), d0i = i - Unsafe.Add(ref i, 1);
+                float s1r = Unsafe.Add(ref r, 2) + Unsafe.Add(ref r, 3), s1i = Unsafe.Add(ref i, 2) + Unsafe.Add(ref i, 3);
+                float d1r = Unsafe.Add(ref r, 2) - Unsafe.Add(ref r, 3), d1i = Unsafe.Add(ref i, 2) - Unsafe.Add(ref i, 3);
+                // -i * d1 = (d1i, -d1r)
+                r = s0r + s1r; i = s0i + s1i;
+                Unsafe.Add(ref r, 2) = s0r - s1r; Unsafe.Add(ref i, 2) = s0i - s1i;
+                Unsafe.Add(ref r, 1) = d0r + d1i; Unsafe.Add(ref i, 1) = d0i - d1r;
+                Unsafe.Add(ref r, 3) = d0r - d1i; Unsafe.Add(ref i, 3) = d0i + d1r;
+            }
+            startHalf = 4;
+        }
+        for (int hs = startHalf; hs < h; hs *= 2)
         {
             int tw = hs - 1;
             if (hs >= 8 && Vector256.IsHardwareAccelerated)
