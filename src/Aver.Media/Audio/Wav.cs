@@ -14,7 +14,7 @@ public static class Wav
     public static WavInfo ReadInfo(string path)
     {
         using var fs = Open(path);
-        return ReadHeader(fs, path).Info;
+        return WavStreamReader.ReadHeader(fs, path).Info;
     }
 
     /// <summary>True when the file starts with a RIFF/WAVE signature (cheap check, no full parse).</summary>
@@ -35,8 +35,9 @@ public static class Wav
     public static WavAudio Read(string path)
     {
         using var fs = Open(path);
-        var (info, _) = ReadHeader(fs, path);
-        var bytes = ReadData(fs, info, path);
+        var header = WavStreamReader.ReadHeader(fs, path);
+        var bytes = WavStreamReader.ReadData(fs, header, path);
+        var info = header.Info;
         var channels = new float[info.Channels][];
         for (int c = 0; c < channels.Length; c++) channels[c] = new float[info.Frames];
         WavCodec.Deinterleave(bytes, info.Format, channels);
@@ -47,11 +48,7 @@ public static class Wav
     public static AudioBuffer ReadMono(string path)
     {
         using var fs = Open(path);
-        var (info, _) = ReadHeader(fs, path);
-        var bytes = ReadData(fs, info, path);
-        var mono = new float[info.Frames];
-        WavCodec.Mixdown(bytes, info.Format, info.Channels, mono);
-        return new AudioBuffer(mono, info.SampleRate);
+        return WavStreamReader.ReadMono(fs, path);
     }
 
     /// <summary>Writes mono audio (clipped to [-1, 1] for integer formats) atomically.</summary>
@@ -124,84 +121,5 @@ public static class Wav
     {
         MediaException.ThrowIfNotReadable(path);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-    }
-
-    /// <summary>Parses chunks up to the start of "data"; leaves the stream at the first sample byte.</summary>
-    private static (WavInfo Info, long DataBytes) ReadHeader(FileStream fs, string path)
-    {
-        Span<byte> riff = stackalloc byte[12];
-        if (fs.ReadAtLeast(riff, 12, throwOnEndOfStream: false) < 12 || !riff[..4].SequenceEqual("RIFF"u8) || !riff[8..].SequenceEqual("WAVE"u8))
-        {
-            bool rf64 = riff[..4].SequenceEqual("RF64"u8);
-            throw new MediaException(path, rf64 ? "RF64 (over 4 GiB) WAV files are not supported by the native reader"
-                                                : "not a WAV file (no RIFF/WAVE header)");
-        }
-
-        WavSampleFormat? format = null; int channels = 0, rate = 0;
-        Span<byte> chunk = stackalloc byte[8];
-        while (true)
-        {
-            if (fs.ReadAtLeast(chunk, 8, throwOnEndOfStream: false) < 8)
-                throw new MediaException(path, format is null ? "truncated WAV: no 'fmt ' chunk before the end of the file"
-                                                              : "truncated WAV: no 'data' chunk before the end of the file");
-            var id = Encoding.ASCII.GetString(chunk[..4]);
-            uint size = BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
-            if (id == "fmt ")
-            {
-                if (size < 16) throw new MediaException(path, $"malformed WAV: 'fmt ' chunk of {size} bytes (at least 16 expected)");
-                var fmt = new byte[size];
-                if (fs.ReadAtLeast(fmt, (int)size, throwOnEndOfStream: false) < size) throw new MediaException(path, "truncated WAV: 'fmt ' chunk cut short");
-                if ((size & 1) == 1) fs.Seek(1, SeekOrigin.Current);
-                (format, channels, rate) = ParseFmt(fmt, path);
-            }
-            else if (id == "data")
-            {
-                if (format is null) throw new MediaException(path, "malformed WAV: 'data' chunk before 'fmt ' chunk");
-                int frameBytes = channels * format.Value.BytesPerSample();
-                long remaining = fs.Length - fs.Position;
-                long dataBytes = size;
-                // Streamed writers (ffmpeg to a pipe) leave 0 or 0xFFFFFFFF: the samples run to the end of the file.
-                if (size == 0 || size == uint.MaxValue) dataBytes = remaining - remaining % frameBytes;
-                else if (dataBytes > remaining)
-                    throw new MediaException(path, $"truncated WAV: 'data' chunk declares {dataBytes} bytes but only {remaining} remain");
-                if (dataBytes % frameBytes != 0)
-                    throw new MediaException(path, $"truncated WAV: 'data' chunk of {dataBytes} bytes is not a whole number of {frameBytes}-byte frames");
-                return (new WavInfo(rate, channels, format.Value, dataBytes / frameBytes), dataBytes);
-            }
-            else
-            {
-                long skip = size + (size & 1);
-                if (fs.Position + skip > fs.Length) throw new MediaException(path, $"truncated WAV: '{id.Trim()}' chunk runs past the end of the file");
-                fs.Seek(skip, SeekOrigin.Current);
-            }
-        }
-    }
-
-    private static (WavSampleFormat, int Channels, int Rate) ParseFmt(ReadOnlySpan<byte> fmt, string path)
-    {
-        ushort code = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
-        int channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
-        int rate = BinaryPrimitives.ReadInt32LittleEndian(fmt[4..]);
-        int bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt[14..]);
-        if (code == WavSampleFormats.FormatExtensible)
-        {
-            if (fmt.Length < 40) throw new MediaException(path, $"malformed WAV: WAVE_FORMAT_EXTENSIBLE with a {fmt.Length}-byte 'fmt ' chunk (40 expected)");
-            code = BinaryPrimitives.ReadUInt16LittleEndian(fmt[24..]);
-            // Container bits decide the layout; valid bits (fmt[18..]) below that are left-justified, so scaling by the container is right.
-        }
-        if (channels <= 0) throw new MediaException(path, "malformed WAV: zero channels");
-        if (rate <= 0) throw new MediaException(path, $"malformed WAV: sample rate {rate}");
-        var format = WavSampleFormats.FromCode(code, bits)
-            ?? throw new MediaException(path, $"unsupported WAV encoding: format code 0x{code:X4} with {bits} bits per sample (PCM 8/16/24/32 and float 32/64 are supported)");
-        return (format, channels, rate);
-    }
-
-    private static byte[] ReadData(FileStream fs, WavInfo info, string path)
-    {
-        long n = info.Frames * info.Channels * info.Format.BytesPerSample();
-        if (n > Array.MaxLength) throw new MediaException(path, $"WAV data of {n} bytes is too large to read at once");
-        var bytes = new byte[n];
-        if (fs.ReadAtLeast(bytes, (int)n, throwOnEndOfStream: false) < n) throw new MediaException(path, "truncated WAV: sample data cut short");
-        return bytes;
     }
 }

@@ -31,7 +31,7 @@ internal static class WavCodec
     }
 
     /// <summary>Mean of the channels per frame into <paramref name="mono"/>.</summary>
-    public static void Mixdown(ReadOnlySpan<byte> data, WavSampleFormat format, int channelCount, float[] mono)
+    public static void Mixdown(ReadOnlySpan<byte> data, WavSampleFormat format, int channelCount, Span<float> mono)
     {
         if (channelCount == 1 && format == WavSampleFormat.Pcm16) { Pcm16ToFloat(data, mono); return; }
         float inv = 1f / channelCount;

@@ -1,0 +1,23 @@
+namespace Aver.Media;
+
+/// <summary>
+/// How to decode video frames. Size: <see cref="Width"/> and/or <see cref="Height"/> (one alone keeps the
+/// aspect ratio), then <see cref="MaxSide"/> shrinks anything larger (a 4K clip with MaxSide 1280 becomes
+/// 1280x720). Rate: <see cref="Fps"/>, or the stream's own rate; either way frames come out at a constant
+/// rate (ffmpeg's fps filter duplicates or drops frames of a variable-rate clip), so frame i is at i/fps s.
+/// </summary>
+public sealed record VideoFrameOptions
+{
+    public double? Fps { get; init; }
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public int? MaxSide { get; init; }
+    public ImageColor Color { get; init; } = ImageColor.Rgb;
+    /// <summary>Start decoding this many seconds in (input seek; the first frame is at this time).</summary>
+    public double Start { get; init; }
+    /// <summary>Stop after this many seconds, or null for the whole clip.</summary>
+    public double? Duration { get; init; }
+}
+
+/// <summary>One decoded video frame: its index from the start of decoding, its time in seconds, and the picture.</summary>
+public sealed record VideoFrame(int Index, double Timestamp, Image Image);
