@@ -48,6 +48,18 @@ public class FrameAlignmentTests
     }
 
     [Fact]
+    public void ForSegments_FollowsTheAvefSegmentsAt30Fps()
+    {
+        var times = FrameAlignment.UniformTimes(120, 30); // 4 s of video
+        var o = new Aver.Features.Avef.AvefAudioOptions();
+        var segments = new[] { o.SegmentTime(0), o.SegmentTime(34), o.SegmentTime(68) };
+        var frames = FrameAlignment.ForSegments(times, segments);
+        Assert.All(frames, f => Assert.Equal(16, f.Length));
+        // segment 1 spans [0.34, 0.995): frames 11..29 (19 frames) -> drop 1 at the start, 2 at the end
+        Assert.Equal(Enumerable.Range(12, 16).ToArray(), frames[1]);
+    }
+
+    [Fact]
     public void Sequence_IsTheWholeClipOrTheSlice()
     {
         var times = FrameAlignment.UniformTimes(90, 30);

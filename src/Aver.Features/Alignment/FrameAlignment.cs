@@ -31,6 +31,17 @@ public static class FrameAlignment
         return FixedCount(inside, count);
     }
 
+    /// <summary>
+    /// AVEF's visual segments for audio segments (after VAD selection, pass the kept segments' times so
+    /// the face frames of dropped segments go with them): [segments][count] frame indices.
+    /// </summary>
+    public static int[][] ForSegments(ReadOnlySpan<double> frameTimes, ReadOnlySpan<TimeInterval> segments, int count = 16)
+    {
+        var result = new int[segments.Length][];
+        for (int s = 0; s < segments.Length; s++) result[s] = FixedCount(frameTimes, segments[s], count);
+        return result;
+    }
+
     /// <summary>The drop-or-repeat rule of <see cref="FixedCount(ReadOnlySpan{double}, TimeInterval, int)"/> on a non-empty run of frame indices.</summary>
     public static int[] FixedCount(ReadOnlySpan<int> frames, int count = 16)
     {

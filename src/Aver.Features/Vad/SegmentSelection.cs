@@ -25,9 +25,9 @@ public static class SegmentSelection
     /// the one with the most speech is kept, so a clip always yields a sample.
     /// </summary>
     public static SelectedSegments Apply(AvefAudioSegments segments, ReadOnlySpan<byte> decisions, SilenceHandling handling = SilenceHandling.DropSilent,
-        double minSpeechFraction = 0.5, int framesPerSegment = 64)
+        double minSpeechFraction = 0.5)
     {
-        int n = segments.Count;
+        int n = segments.Count, framesPerSegment = segments.Stacks.Dim(3); // stacks are [segments, 3, mels, frames]
         var fractions = new double[n];
         for (int s = 0; s < n; s++)
             fractions[s] = SohnVad.SpeechFraction(decisions, segments.FirstFrames[s], framesPerSegment);
