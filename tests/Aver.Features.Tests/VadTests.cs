@@ -104,3 +104,17 @@ public class VadTests(Xunit.Abstractions.ITestOutputHelper output)
             $"leading silent {leading}/{n}, middle speech {middle}/{n}, trailing silent {trailing}/{n}: {string.Join("; ", report.Take(40))}");
     }
 }
+
+public class EmptyClipTests
+{
+    [Fact]
+    public void FrontEnds_AcceptAnEmptyClip()
+    {
+        var empty = new AudioBuffer([], 16000);
+        Assert.Equal(1, Aver.Features.Mrpn.MrpnAudio.Compute(empty).Count);
+        Assert.Equal(1, AvefAudio.Compute(empty).Count);
+        Assert.Empty(SohnVad.Detect(empty));
+        Assert.Equal(0, SohnVad.SpeechFraction([]));
+        Assert.Empty(new Aver.Features.Signal.Resampler(44100, 16000).Process([]));
+    }
+}
