@@ -2,6 +2,7 @@ using Aver.Features.Avef;
 using Aver.Features.Signal;
 using Aver.Media;
 using Aver.Tensors;
+using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Aver.Features.Vad;
 
@@ -55,31 +56,45 @@ public static class SohnVad
         if (frames == 0) return scores;
         var p = power.Data;
         var noise = InitialNoise(p, frames, bins, o.NoiseQuantile, out double floor, o.NoiseFloorDb);
-        var prevGain2Gamma = new double[bins]; // G^2 gamma of the previous frame, i.e. |A_hat|^2 / lambda_N
+        // Per-bin work in float spans (vectorised); the frame ratio and the HMM recursion in double.
+        var noiseF = Array.ConvertAll(noise, v => (float)v);
+        var prevGain2Gamma = new float[bins]; // G^2 gamma of the previous frame, i.e. |A_hat|^2 / lambda_N
+        var gamma = new float[bins];
+        var xi = new float[bins];
+        var tmp = new float[bins];
+        float alpha = (float)o.DecisionDirectedAlpha, minXi = (float)o.MinPrioriSnr, update = (float)o.NoiseUpdate, floorF = (float)floor;
         double a01 = o.NoiseToSpeech, a00 = 1 - a01, a10 = o.SpeechToNoise, a11 = 1 - a10;
         double logGamma = 0; // log of the HMM-smoothed ratio
         for (int t = 0; t < frames; t++)
         {
             var row = p.AsSpan(t * bins, bins);
-            double llr = 0;
-            for (int k = 0; k < bins; k++)
-            {
-                double gamma = Math.Min(row[k] / noise[k], 1e6);
-                double xi = t == 0 ? Math.Max(gamma - 1, 0)
-                    : o.DecisionDirectedAlpha * prevGain2Gamma[k] + (1 - o.DecisionDirectedAlpha) * Math.Max(gamma - 1, 0);
-                xi = Math.Max(xi, o.MinPrioriSnr);
-                llr += gamma * xi / (1 + xi) - Math.Log(1 + xi);
-                double g = xi / (1 + xi); // Wiener gain as the amplitude estimate for the next frame's xi
-                prevGain2Gamma[k] = g * g * gamma;
-            }
-            llr /= bins;
+            TP.Divide(row, noiseF, gamma);
+            TP.Min(gamma, 1e6f, gamma);
+            // xi = alpha G^2 gamma(t-1) + (1 - alpha) max(gamma - 1, 0), floored (first frame: the ML estimate)
+            TP.Subtract(gamma, 1f, tmp);
+            TP.Max(tmp, 0f, tmp);
+            if (t == 0) tmp.CopyTo(xi);
+            else { TP.Multiply(prevGain2Gamma, alpha, xi); TP.MultiplyAdd(tmp, 1 - alpha, xi, xi); }
+            TP.Max(xi, minXi, xi);
+            // log Lambda_k = gamma xi / (1 + xi) - log(1 + xi); tmp = G = xi / (1 + xi)
+            TP.Add(xi, 1f, tmp);
+            TP.Divide(xi, tmp, tmp);
+            TP.Add(xi, 1f, xi);
+            TP.Log(xi, xi);
+            double llr = (TP.Dot(gamma, tmp) - TP.Sum(xi)) / bins;
+            TP.Multiply(tmp, tmp, tmp);
+            TP.Multiply(tmp, gamma, prevGain2Gamma); // the Wiener amplitude estimate feeds the next frame's xi
             // Sohn eq. 11: Gamma(t) = (a01 + a11 Gamma(t-1)) / (a00 + a10 Gamma(t-1)) * Lambda(t), in logs.
             double prev = Math.Exp(Math.Clamp(logGamma, -50, 50));
             logGamma = Math.Clamp(llr + Math.Log((a01 + a11 * prev) / (a00 + a10 * prev)), -50, 50);
             scores[t] = logGamma;
             frameLogRatios[t] = llr;
             if (llr <= o.NoiseUpdateThreshold)
-                for (int k = 0; k < bins; k++) noise[k] = Math.Max(o.NoiseUpdate * noise[k] + (1 - o.NoiseUpdate) * row[k], floor);
+            {
+                TP.Multiply(noiseF, update, noiseF);
+                TP.MultiplyAdd(row, 1 - update, noiseF, noiseF);
+                TP.Max(noiseF, floorF, noiseF);
+            }
         }
         return scores;
     }
