@@ -81,7 +81,7 @@ public class AudioDecodeTests
     public void DecodesCommonAudioContainers()
     {
         using var dir = new TempDir();
-        foreach (var (name, codec) in new[] { ("a.flac", "flac"), ("a.mp3", "libmp3lame"), ("a.avi", "pcm_s16le"), ("a.wav", "pcm_s24le") })
+        foreach (var (name, codec) in new[] { ("a.flac", "flac"), ("a.mp3", "libmp3lame"), ("a.avi", "pcm_s16le"), ("a.wav", "pcm_s24le"), ("mulaw.wav", "pcm_mulaw") })
         {
             var f = dir.File(name);
             TempDir.Ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:sample_rate=44100:duration=0.5", "-c:a", codec, f);

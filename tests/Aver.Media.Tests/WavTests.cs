@@ -126,6 +126,11 @@ public class WavTests
         e = Assert.Throws<MediaException>(() => Wav.ReadMono(cut));
         Assert.Contains(cut, e.Message); Assert.Contains("truncated", e.Message);
 
+        var mulaw = dir.File("mulaw.wav");
+        TempDir.Ffmpeg("-f", "lavfi", "-i", "sine=duration=0.1", "-c:a", "pcm_mulaw", mulaw);
+        e = Assert.Throws<WavEncodingNotSupportedException>(() => Wav.ReadMono(mulaw));
+        Assert.Contains(mulaw, e.Message); Assert.Contains("unsupported WAV encoding: format code 0x0007", e.Message);
+
         File.WriteAllBytes(cut, File.ReadAllBytes(whole)[..30]);
         e = Assert.Throws<MediaException>(() => Wav.ReadInfo(cut));
         Assert.Contains("truncated", e.Message);

@@ -81,7 +81,7 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
         double step = 1.0 / FrameRate.Value;
         for (int index = 0; ; index++)
         {
-            var buf = new byte[frameBytes];
+            var buf = GC.AllocateUninitializedArray<byte>(frameBytes);   // filled by the read below; skip zeroing megabytes
             int got = p.Output.ReadAtLeast(buf, frameBytes, throwOnEndOfStream: false);
             if (got < frameBytes)
             {
