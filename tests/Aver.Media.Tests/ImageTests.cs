@@ -67,6 +67,8 @@ public class ImageTests
         var centred = img.ToTensor(2f / 255, -1f);   // [-1, 1], as BlazeFace takes it
         Assert.Equal(-1f, centred.Data[0]);
         Assert.Equal(1f, centred.Data[4], 5);
+        Assert.Equal(img.Data, Image.FromTensor(centred, 2f / 255, -1f).Data);
+        Assert.Equal(new byte[] { 0, 255 }, Image.FromTensor(new Aver.Tensors.Tensor([-3f, 7f], 1, 2)).Data);   // clipped
     }
 
     [Theory]

@@ -85,6 +85,21 @@ public class VideoFrameTests
         Assert.True(diff / mine.Data.Length < 12, $"mean abs difference {diff / mine.Data.Length:F2}");
     }
 
+    [Fact]
+    public void RotatedPhoneClipComesOutUpright()
+    {
+        using var dir = new TempDir();
+        var plain = BadInputs.VideoOnly(dir);   // 160x120
+        var rotated = dir.File("rotated.mp4");
+        TempDir.Ffmpeg("-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated);
+        var reader = MediaDecoder.OpenVideo(rotated, new VideoFrameOptions { Height = 80 });
+        Assert.Equal(90, Math.Abs(reader.Info.Video!.Rotation));
+        Assert.Equal((120, 160), (reader.Info.Video.Width, reader.Info.Video.Height));
+        Assert.Equal((60, 80), (reader.Width, reader.Height));
+        var f = reader.First();
+        Assert.Equal((60, 80), (f.Image.Width, f.Image.Height));
+    }
+
     [Theory]
     [InlineData(1280, 720, null, null, null, 1280, 720)]
     [InlineData(1280, 720, 640, null, null, 640, 360)]
