@@ -40,6 +40,24 @@ public class VideoFrameTests
         Assert.True(f.Image.Data.Max() - f.Image.Data.Min() > 150);
     }
 
+    [RealDataFact]
+    public void SkippingBFramesKeepsTheFrameGrid()
+    {
+        var clip = SharedClips.RavdessAv[0];
+        var options = new VideoFrameOptions { Fps = 10, MaxSide = 320, Color = ImageColor.Gray };
+        var all = MediaDecoder.ReadFrames(clip, options).ToList();
+        var fast = MediaDecoder.ReadFrames(clip, options with { SkipBFrames = true }).ToList();
+        Assert.InRange(all.Count, 32, 34);
+        Assert.Equal(all.Count, fast.Count);
+        for (int i = 0; i < all.Count; i += 8)
+        {
+            Assert.Equal(all[i].Timestamp, fast[i].Timestamp);
+            double diff = 0;
+            for (int k = 0; k < all[i].Image.Data.Length; k++) diff += Math.Abs(all[i].Image.Data[k] - fast[i].Image.Data[k]);
+            Assert.True(diff / all[i].Image.Data.Length < 6, $"frame {i}: mean abs difference {diff / all[i].Image.Data.Length:F2}");
+        }
+    }
+
     [Fact]
     public void RequestedRateSizeAndGrayAreHonoured()
     {
