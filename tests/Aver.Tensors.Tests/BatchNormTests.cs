@@ -56,6 +56,17 @@ public class BatchNormTests
     }
 
     [Fact]
+    public void WithoutRunningStatsEvalNormalisesByTheBatch()
+    {
+        var m = new BatchNorm1d(1, affine: false, trackRunningStats: false);
+        Assert.Empty(m.StateDict());
+        m.Eval();
+        var y = m.Forward(Tensor.FromArray([1f, 3f], 2, 1));
+        Assert.Equal(-1f, y.Data[0], 3);
+        Assert.Equal(1f, y.Data[1], 3);
+    }
+
+    [Fact]
     public void CumulativeMomentumAveragesBatches()
     {
         var m = new BatchNorm1d(1, momentum: null);

@@ -16,6 +16,22 @@ internal sealed class LayersReference(string file)
     /// <summary>Runs backward of sum(y * gy) with the reference upstream gradient.</summary>
     public void Backward(Tensor y, string gyName) => y.Backward(this[gyName].Reshape(y.Shape.ToArray()));
 
+    /// <summary>
+    /// Applies <paramref name="f"/> to a fresh copy of <paramref name="input"/> and checks the
+    /// output <c>{key}.y</c> and, after backward with <c>{key}.gy</c>, the gradient <c>{key}.dx</c>.
+    /// </summary>
+    public Tensor AssertMatches(string input, string key, Func<Tensor, Tensor> f) => AssertMatches(Leaf(input), key, f);
+
+    /// <summary>As above, on a leaf the caller keeps (to inspect its gradient further).</summary>
+    public Tensor AssertMatches(Tensor leaf, string key, Func<Tensor, Tensor> f)
+    {
+        var y = f(leaf);
+        AssertClose($"{key}.y", y);
+        Backward(y, $"{key}.gy");
+        AssertGrad($"{key}.dx", leaf);
+        return y;
+    }
+
     /// <summary>Asserts a tensor's values equal the named reference (shape-insensitive when the sizes agree).</summary>
     public void AssertClose(string name, Tensor actual, float rtol = 1e-4f, float atol = 1e-5f)
     {

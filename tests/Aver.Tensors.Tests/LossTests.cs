@@ -17,45 +17,41 @@ public class LossTests
     public void CrossEntropyMatchesTorch(string smoothing, bool weighted, Reduction reduction)
     {
         string key = $"ce.ls{smoothing}.{(weighted ? "w" : "nw")}.{reduction.ToString().ToLowerInvariant()}";
-        var x = Ref.Leaf("logits");
-        var loss = new CrossEntropyLoss(weighted ? Ref["weight"] : null, float.Parse(smoothing, System.Globalization.CultureInfo.InvariantCulture), reduction)
-            .Forward(x, Ref["targets"]);
+        var module = new CrossEntropyLoss(weighted ? Ref["weight"] : null, float.Parse(smoothing, System.Globalization.CultureInfo.InvariantCulture), reduction);
+        var loss = Ref.AssertMatches("logits", key, x => module.Forward(x, Ref["targets"]));
         Assert.Equal(reduction == Reduction.None ? [6] : Array.Empty<int>(), loss.Shape.ToArray());
-        Ref.AssertClose($"{key}.y", loss);
-        Ref.Backward(loss, $"{key}.gy");
-        Ref.AssertGrad($"{key}.dx", x);
     }
 
     [Fact]
     public void CrossEntropyIgnoresIndexLikeTorch()
     {
         var x = Ref.Leaf("logits");
-        var loss = Losses.CrossEntropy(x, Ref["ce.ignore.targets"], Ref["weight"], 0.1f);
-        Ref.AssertClose("ce.ignore.y", loss);
-        Ref.Backward(loss, "ce.ignore.gy");
-        Ref.AssertGrad("ce.ignore.dx", x);
+        Ref.AssertMatches(x, "ce.ignore", x => Losses.CrossEntropy(x, Ref["ce.ignore.targets"], Ref["weight"], 0.1f));
         for (int j = 0; j < 5; j++) Assert.Equal(0f, x.Grad![5 + j]);
     }
 
     [Fact]
-    public void NllMatchesTorch()
+    public void UnweightedIgnoreAveragesOverKeptSamples() =>
+        Ref.AssertMatches("logits", "ce.ignore_nw", x => Losses.CrossEntropy(x, Ref["ce.ignore.targets"], labelSmoothing: 0.2f));
+
+    [Fact]
+    public void ProbabilityTargetsMatchTorch() =>
+        Ref.AssertMatches("logits", "ce.soft", x => new CrossEntropyLoss(Ref["weight"], 0.1f).Forward(x, Ref["ce.soft.targets"]));
+
+    [Fact]
+    public void ProbabilityTargetsGradients()
     {
-        var x = Ref.Leaf("nll.x");
-        var loss = new NLLLoss(Ref["weight"]).Forward(x, Targets);
-        Ref.AssertClose("nll.y", loss);
-        Ref.Backward(loss, "nll.gy");
-        Ref.AssertGrad("nll.dx", x);
+        var targets = Tensor.FromArray([0.2f, 0.8f, 0, 0, 0, 1, 0.5f, 0.25f, 0.25f], 3, 3);
+        AssertGradients(x => Losses.CrossEntropyProbabilities(x[0], targets, Tensor.FromArray([1f, 2, 0.5f], 3), 0.1f, Reduction.None), Rand(1, 3, 3));
     }
 
     [Fact]
-    public void BceWithLogitsMatchesTorch()
-    {
-        var x = Ref.Leaf("bce.x");
-        var loss = new BCEWithLogitsLoss(Ref["bce.pos_weight"]).Forward(x, Ref["bce.t"]);
-        Ref.AssertClose("bce.y", loss);
-        Ref.Backward(loss, "bce.gy");
-        Ref.AssertGrad("bce.dx", x);
-    }
+    public void NllMatchesTorch() =>
+        Ref.AssertMatches("nll.x", "nll", x => new NLLLoss(Ref["weight"]).Forward(x, Targets));
+
+    [Fact]
+    public void BceWithLogitsMatchesTorch() =>
+        Ref.AssertMatches("bce.x", "bce", x => new BCEWithLogitsLoss(Ref["bce.pos_weight"]).Forward(x, Ref["bce.t"]));
 
     [Fact]
     public void CrossEntropyEqualsLogSoftmaxNll()

@@ -121,6 +121,17 @@ def losses():
     y = F.cross_entropy(x, tgt_ign, weight=weight, label_smoothing=0.1)
     gy, (dx,) = backward(y, x)
     out.update({"ce.ignore.targets": tgt_ign.float(), "ce.ignore.y": y.reshape(-1), "ce.ignore.gy": gy.reshape(-1), "ce.ignore.dx": dx})
+    # ignore_index without weights: the mean is over the non-ignored samples
+    x = logits0.clone().requires_grad_()
+    y = F.cross_entropy(x, tgt_ign, label_smoothing=0.2)
+    gy, (dx,) = backward(y, x)
+    out.update({"ce.ignore_nw.y": y.reshape(-1), "ce.ignore_nw.gy": gy.reshape(-1), "ce.ignore_nw.dx": dx})
+    # probability targets (soft labels) with weights and smoothing
+    probs = torch.rand(n, c).softmax(1)
+    x = logits0.clone().requires_grad_()
+    y = F.cross_entropy(x, probs, weight=weight, label_smoothing=0.1)
+    gy, (dx,) = backward(y, x)
+    out.update({"ce.soft.targets": probs, "ce.soft.y": y.reshape(-1), "ce.soft.gy": gy.reshape(-1), "ce.soft.dx": dx})
     # NLL on log-probabilities with weights
     x = logits0.clone().log_softmax(1).detach().requires_grad_()
     y = F.nll_loss(x, targets, weight=weight)

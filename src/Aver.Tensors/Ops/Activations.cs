@@ -65,40 +65,43 @@ public sealed partial class Tensor
         int channels = weight.Size;
         if (weight.Rank != 1 || (channels != 1 && (Rank < 2 || _shape[1] != channels)))
             throw new ShapeException($"Prelu: weight {ShapeMath.Format(weight._shape)} needs 1 element or one per channel (axis 1) of input {ShapeMath.Format(_shape)}");
-        int outer = channels == 1 ? 1 : _shape[0];
-        int inner = channels == 1 ? Size : ShapeMath.Product(_shape, 2, Rank);
+        // Blocks of one (sample, channel) pair, or rows of the first axis for a shared slope.
+        int outer = Rank == 0 ? 1 : _shape[0];
+        int inner = outer == 0 ? 0 : (channels == 1 ? Size / outer : ShapeMath.Product(_shape, 2, Rank));
+        int blocks = outer * channels;
         var y = GC.AllocateUninitializedArray<float>(Size);
         var x = Data;
         var w = weight.Data;
-        for (int o = 0; o < outer; o++)
-            for (int c = 0; c < channels; c++)
-            {
-                int off = (o * channels + c) * inner;
-                float slope = w[c];
-                var xs = x.AsSpan(off, inner);
-                var ys = y.AsSpan(off, inner);
-                for (int i = 0; i < inner; i++) ys[i] = xs[i] > 0 ? xs[i] : slope * xs[i];
-            }
+        Engine.For(blocks, blk =>
+        {
+            float slope = w[blk % channels];
+            var xs = x.AsSpan(blk * inner, inner);
+            var ys = y.AsSpan(blk * inner, inner);
+            for (int i = 0; i < inner; i++) ys[i] = xs[i] > 0 ? xs[i] : slope * xs[i];
+        });
         var a = this;
         return FromOp("Prelu", y, (int[])_shape.Clone(), [a, weight], r =>
         {
             var g = r.Grad!;
             var dx = a.RequiresGrad ? GC.AllocateUninitializedArray<float>(a.Size) : null;
-            var dw = weight.RequiresGrad ? weight.GradBuffer() : null;
-            for (int o = 0; o < outer; o++)
-                for (int c = 0; c < channels; c++)
+            var partial = new double[blocks]; // d loss / d slope from each block, summed per channel below
+            Engine.For(blocks, blk =>
+            {
+                float slope = w[blk % channels];
+                double sw = 0;
+                for (int i = blk * inner, end = i + inner; i < end; i++)
                 {
-                    int off = (o * channels + c) * inner;
-                    float slope = w[c];
-                    double sw = 0;
-                    for (int i = off; i < off + inner; i++)
-                    {
-                        bool pos = x[i] > 0;
-                        if (dx is not null) dx[i] = pos ? g[i] : slope * g[i];
-                        if (!pos) sw += g[i] * x[i];
-                    }
-                    if (dw is not null) dw[c] += (float)sw;
+                    bool pos = x[i] > 0;
+                    if (dx is not null) dx[i] = pos ? g[i] : slope * g[i];
+                    if (!pos) sw += g[i] * x[i];
                 }
+                partial[blk] = sw;
+            });
+            if (weight.RequiresGrad)
+            {
+                var dw = weight.GradBuffer();
+                for (int blk = 0; blk < blocks; blk++) dw[blk % channels] += (float)partial[blk];
+            }
             if (dx is not null) a.AccumulateOwnedGrad(dx);
         });
     }

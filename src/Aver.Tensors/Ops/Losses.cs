@@ -19,77 +19,10 @@ public enum Reduction
 /// class indices as <c>int[]</c> or as a tensor of integral floats; <see cref="IgnoreIndex"/>
 /// marks samples that contribute nothing.
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>PyTorch's default ignore_index: a target with this value is skipped.</summary>
     public const int IgnoreIndex = -100;
-
-    /// <summary>
-    /// F.cross_entropy(logits, targets, weight, ignore_index, reduction, label_smoothing) for
-    /// logits [N, C] and targets [N]. With smoothing e and weights w, sample i costs
-    /// (1 - e) w[t_i] (-log p[i, t_i]) + (e / C) sum_c w[c] (-log p[i, c]); the mean divides the
-    /// sum by sum_i w[t_i] over non-ignored samples (PyTorch's weighted mean; without weights,
-    /// by their count).
-    /// </summary>
-    public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> targets, Tensor? weight = null,
-        float labelSmoothing = 0f, Reduction reduction = Reduction.Mean, int ignoreIndex = IgnoreIndex)
-    {
-        ArgumentNullException.ThrowIfNull(logits);
-        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropy: label smoothing must be in [0, 1]");
-        var (n, c, t, w) = CheckClassTargets("CrossEntropy", logits, targets, weight, ignoreIndex);
-        var x = logits.Data;
-        var logp = GC.AllocateUninitializedArray<float>(n * c);
-        var perSample = new float[n];
-        var sampleWeight = new float[n]; // w[t_i], 0 when ignored: the weighted mean's denominator
-        float e = labelSmoothing, ec = labelSmoothing / c;
-        Engine.For(n, i =>
-        {
-            var row = x.AsSpan(i * c, c);
-            var lp = logp.AsSpan(i * c, c);
-            float max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, lp);
-            float lse = 0f;
-            for (int j = 0; j < c; j++) lse += MathF.Exp(lp[j]);
-            TensorPrimitives.Subtract(lp, MathF.Log(lse), lp);
-            if (t[i] == ignoreIndex) return;
-            float wt = w?[t[i]] ?? 1f;
-            float smooth = e == 0f ? 0f : -(w is null ? TensorPrimitives.Sum(lp) : TensorPrimitives.Dot(lp, w));
-            perSample[i] = (1f - e) * wt * -lp[t[i]] + ec * smooth;
-            sampleWeight[i] = wt;
-        });
-        var (value, scale) = Reduce(perSample, sampleWeight, reduction);
-        return Tensor.FromOp("CrossEntropy", value, reduction == Reduction.None ? [n] : [], [logits], o =>
-        {
-            var g = o.Grad!;
-            var dx = GC.AllocateUninitializedArray<float>(n * c);
-            Engine.For(n, i =>
-            {
-                var d = dx.AsSpan(i * c, c);
-                if (t[i] == ignoreIndex) { d.Clear(); return; }
-                float s = reduction == Reduction.None ? g[i] : g[0] * scale;
-                // loss_i = -sum_c q_c log p_c with q_c = (1 - e) w[t] [c == t] + (e / C) w[c];
-                // d loss_i / dx_j = p_j sum_c q_c - q_j
-                float qt = (1f - e) * (w?[t[i]] ?? 1f);
-                float total = qt + ec * (w is null ? c : TensorPrimitives.Sum(w));
-                TensorPrimitives.Exp(logp.AsSpan(i * c, c), d);
-                TensorPrimitives.Multiply(d, total, d);
-                if (ec != 0f)
-                {
-                    if (w is null) TensorPrimitives.Subtract(d, ec, d);
-                    else TensorPrimitives.MultiplyAdd(w, -ec, d, d);
-                }
-                d[t[i]] -= qt;
-                TensorPrimitives.Multiply(d, s, d);
-            });
-            logits.AccumulateOwnedGrad(dx);
-        });
-    }
-
-    /// <summary>CrossEntropy with the targets as a tensor [N] of integral floats.</summary>
-    public static Tensor CrossEntropy(Tensor logits, Tensor targets, Tensor? weight = null,
-        float labelSmoothing = 0f, Reduction reduction = Reduction.Mean, int ignoreIndex = IgnoreIndex)
-        => CrossEntropy(logits, targets.ToIndices("CrossEntropy"), weight, labelSmoothing, reduction, ignoreIndex);
 
     /// <summary>
     /// F.nll_loss on log-probabilities [N, C]: sample i costs -w[t_i] logp[i, t_i]; the mean
@@ -179,17 +112,23 @@ public static class Losses
 
     private static (int N, int C, int[] Targets, float[]? Weight) CheckClassTargets(string op, Tensor scores, ReadOnlySpan<int> targets, Tensor? weight, int ignoreIndex)
     {
-        if (scores.Rank != 2)
-            throw new ShapeException($"{op}: scores {ShapeMath.Format(scores.Shape)} must be [N, C]");
-        int n = scores.Dim(0), c = scores.Dim(1);
+        var (n, c, w) = CheckScores(op, scores, weight);
         if (targets.Length != n)
             throw new ShapeException($"{op}: {targets.Length} targets for scores {ShapeMath.Format(scores.Shape)}");
-        if (weight is not null && (weight.Rank != 1 || weight.Size != c))
-            throw new ShapeException($"{op}: class weight {ShapeMath.Format(weight.Shape)} does not match the {c} classes of scores {ShapeMath.Format(scores.Shape)}");
         foreach (int t in targets)
             if (t != ignoreIndex && (uint)t >= (uint)c)
                 throw new ArgumentOutOfRangeException(nameof(targets), t, $"{op}: target {t} is not a class of scores {ShapeMath.Format(scores.Shape)}");
-        return (n, c, targets.ToArray(), weight?.Data);
+        return (n, c, targets.ToArray(), w);
+    }
+
+    private static (int N, int C, float[]? Weight) CheckScores(string op, Tensor scores, Tensor? weight)
+    {
+        if (scores.Rank != 2)
+            throw new ShapeException($"{op}: scores {ShapeMath.Format(scores.Shape)} must be [N, C]");
+        int n = scores.Dim(0), c = scores.Dim(1);
+        if (weight is not null && (weight.Rank != 1 || weight.Size != c))
+            throw new ShapeException($"{op}: class weight {ShapeMath.Format(weight.Shape)} does not match the {c} classes of scores {ShapeMath.Format(scores.Shape)}");
+        return (n, c, weight?.Data);
     }
 
     /// <summary>The reduced value and the factor d(value)/d(per-sample loss) for mean and sum.</summary>
