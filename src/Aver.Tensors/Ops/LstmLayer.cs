@@ -82,7 +82,7 @@ public static class LstmLayer
     {
         if (x.Rank != 3) throw new ShapeException($"Lstm: input must be [N, T, F], got {ShapeMath.Format(x.Shape)}");
         if (dirs.Count is not (1 or 2)) throw new ArgumentException($"Lstm: one or two directions, got {dirs.Count}", nameof(dirs));
-        int n = x.Dim(0), t = x.Dim(1), f = x.Dim(2), h = dirs[0].WeightHh.Dim(dirs[0].WeightHh.Rank - 1);
+        int n = x.Dim(0), t = x.Dim(1), f = x.Dim(2), h = dirs[0].WeightHh.Dim(-1);
         foreach (var w in dirs)
         {
             bool ok = w.WeightIh.Rank == 2 && w.WeightIh.Dim(0) == 4 * h && w.WeightIh.Dim(1) == f
