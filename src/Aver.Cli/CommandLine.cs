@@ -11,6 +11,7 @@ public static class CommandLine
     [
         new InfoCommand(),
         new DemoCommand(),
+        new PretrainCommand(),
         new DatasetsCommand(),
         new SplitsCommand(),
     ];

@@ -67,6 +67,8 @@ public class ImageTests
         var centred = img.ToTensor(2f / 255, -1f);   // [-1, 1], as BlazeFace takes it
         Assert.Equal(-1f, centred.Data[0]);
         Assert.Equal(1f, centred.Data[4], 5);
+        Assert.Equal(img.Data, Image.FromTensor(centred, 2f / 255, -1f).Data);
+        Assert.Equal(new byte[] { 0, 255 }, Image.FromTensor(new Aver.Tensors.Tensor([-3f, 7f], 1, 2)).Data);   // clipped
     }
 
     [Theory]
@@ -104,17 +106,17 @@ public class ImageTests
     public void BatchDecodeEqualsOneByOneAndNamesABadFile()
     {
         using var dir = new TempDir();
-        var paths = new List<string>();
-        for (int i = 0; i < 8; i++)
-        {
-            var p = dir.File($"img{i:D2}.{(i < 6 ? "jpg" : "png")}");
-            var size = i is 0 or 4 ? "48x48" : "32x24";   // runs of 1, 3, 1, 1+2 (jpg|png) same-sized files
-            TempDir.Ffmpeg("-f", "lavfi", "-i", $"testsrc=size={size}:rate=1:duration=1", "-vf", $"hue=h={i * 30}", "-frames:v", "1", p);
-            paths.Add(p);
-        }
+        // Three ffmpeg runs write numbered frames: jpg 48x48 (2), jpg 32x24 (4), png 32x24 (2).
+        TempDir.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=48x48:rate=1:duration=2", dir.File("big%d.jpg"));
+        TempDir.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=32x24:rate=1:duration=4", dir.File("small%d.jpg"));
+        TempDir.Ffmpeg("-f", "lavfi", "-i", "testsrc=size=32x24:rate=1:duration=2", dir.File("small%d.png"));
+        // Runs of same-sized files: 48 | 32 32 32 | 48 | 32 (jpg) 32 32 (png).
+        var paths = new List<string> { "big1.jpg", "small1.jpg", "small2.jpg", "small3.jpg", "big2.jpg", "small4.jpg", "small1.png", "small2.png" }
+            .Select(dir.File).ToList();
         var batch = ImageDecoder.LoadMany(paths, ImageColor.Gray, batchSize: 2);
-        for (int i = 0; i < paths.Count; i++)
+        foreach (int i in (int[])[2, 4, 7])   // inside a batch, a lone file, the second file of a PNG batch
             Assert.Equal(ImageDecoder.Load(paths[i], ImageColor.Gray).Data, batch[i].Data);
+        Assert.Equal([48, 32, 32, 32, 48, 32, 32, 32], batch.Select(b => b.Width));
         Assert.Equal((48, 48, 1), (batch[0].Width, batch[0].Height, batch[0].Channels));
 
         // A file that claims to be a JPEG but is cut inside the run: the batch fails, the retry names it.

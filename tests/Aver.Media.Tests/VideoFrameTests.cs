@@ -40,6 +40,24 @@ public class VideoFrameTests
         Assert.True(f.Image.Data.Max() - f.Image.Data.Min() > 150);
     }
 
+    [RealDataFact]
+    public void SkippingBFramesKeepsTheFrameGrid()
+    {
+        var clip = SharedClips.RavdessAv[0];
+        var options = new VideoFrameOptions { Fps = 10, MaxSide = 320, Color = ImageColor.Gray };
+        var all = MediaDecoder.ReadFrames(clip, options).ToList();
+        var fast = MediaDecoder.ReadFrames(clip, options with { SkipBFrames = true }).ToList();
+        Assert.InRange(all.Count, 32, 34);
+        Assert.Equal(all.Count, fast.Count);
+        for (int i = 0; i < all.Count; i += 8)
+        {
+            Assert.Equal(all[i].Timestamp, fast[i].Timestamp);
+            double diff = 0;
+            for (int k = 0; k < all[i].Image.Data.Length; k++) diff += Math.Abs(all[i].Image.Data[k] - fast[i].Image.Data[k]);
+            Assert.True(diff / all[i].Image.Data.Length < 6, $"frame {i}: mean abs difference {diff / all[i].Image.Data.Length:F2}");
+        }
+    }
+
     [Fact]
     public void RequestedRateSizeAndGrayAreHonoured()
     {
@@ -83,6 +101,21 @@ public class VideoFrameTests
         double diff = 0;
         for (int i = 0; i < mine.Data.Length; i++) diff += Math.Abs(mine.Data[i] - small.Image.Data[i]);
         Assert.True(diff / mine.Data.Length < 12, $"mean abs difference {diff / mine.Data.Length:F2}");
+    }
+
+    [Fact]
+    public void RotatedPhoneClipComesOutUpright()
+    {
+        using var dir = new TempDir();
+        var plain = BadInputs.VideoOnly(dir);   // 160x120
+        var rotated = dir.File("rotated.mp4");
+        TempDir.Ffmpeg("-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated);
+        var reader = MediaDecoder.OpenVideo(rotated, new VideoFrameOptions { Height = 80 });
+        Assert.Equal(90, Math.Abs(reader.Info.Video!.Rotation));
+        Assert.Equal((120, 160), (reader.Info.Video.Width, reader.Info.Video.Height));
+        Assert.Equal((60, 80), (reader.Width, reader.Height));
+        var f = reader.First();
+        Assert.Equal((60, 80), (f.Image.Width, f.Image.Height));
     }
 
     [Theory]

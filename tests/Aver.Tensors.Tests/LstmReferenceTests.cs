@@ -86,6 +86,20 @@ public class LstmModuleTests
     }
 
     [Fact]
+    public void InferenceWithoutGradientsGivesTheSameResults()
+    {
+        var lstm = new LSTM(3, 4, 2, bidirectional: true, rng: new RandomStream(6));
+        var x = Tensor.Uniform(new RandomStream(7), -1, 1, 3, 5, 3);
+        int[] lengths = [5, 2, 4];
+        var trained = lstm.Forward(x, lengths);
+        LstmResult inferred;
+        using (GradMode.NoGrad()) inferred = lstm.Forward(x, lengths);
+        Assert.Equal(trained.Output.Data, inferred.Output.Data);
+        Assert.Equal(trained.H.Data, inferred.H.Data);
+        Assert.Equal(trained.C.Data, inferred.C.Data);
+    }
+
+    [Fact]
     public void WrongInputSizeNamesShapes()
     {
         var e = Assert.Throws<ShapeException>(() => new LSTM(3, 4).Forward(Tensor.Zeros(2, 5, 7)));

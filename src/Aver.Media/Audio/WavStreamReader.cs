@@ -132,7 +132,10 @@ internal static class WavStreamReader
         if (channels <= 0) throw new MediaException(path, "malformed WAV: zero channels");
         if (rate <= 0) throw new MediaException(path, $"malformed WAV: sample rate {rate}");
         var format = WavSampleFormats.FromCode(code, bits)
-            ?? throw new MediaException(path, $"unsupported WAV encoding: format code 0x{code:X4} with {bits} bits per sample (PCM 8/16/24/32 and float 32/64 are supported)");
+            ?? throw new WavEncodingNotSupportedException(path, $"unsupported WAV encoding: format code 0x{code:X4} with {bits} bits per sample (PCM 8/16/24/32 and float 32/64 are supported)");
         return (format, channels, rate);
     }
 }
+
+/// <summary>A well-formed WAV whose sample encoding (ADPCM, µ-law, ...) the native reader does not decode; ffmpeg may.</summary>
+public sealed class WavEncodingNotSupportedException(string filePath, string problem) : MediaException(filePath, problem);

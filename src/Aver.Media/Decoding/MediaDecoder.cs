@@ -18,8 +18,12 @@ public static class MediaDecoder
         if (sampleRate is <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"{path}: sample rate must be positive");
         if (Wav.IsWav(path))
         {
-            var info = Wav.ReadInfo(path);
-            if (sampleRate is null || sampleRate == info.SampleRate) return Wav.ReadMono(path);
+            try
+            {
+                var info = Wav.ReadInfo(path);
+                if (sampleRate is null || sampleRate == info.SampleRate) return Wav.ReadMono(path);
+            }
+            catch (WavEncodingNotSupportedException) { }   // e.g. µ-law or ADPCM: ffmpeg decodes those
         }
         IsoBmffCheck.ThrowIfTruncated(path);
 

@@ -64,6 +64,7 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
     {
         var args = new List<string>();
         if (Options.Start > 0) args.AddRange(["-ss", Options.Start.ToString("R", CultureInfo.InvariantCulture)]);
+        if (Options.SkipBFrames) args.AddRange(["-skip_frame", "bidir"]);
         args.AddRange(FfmpegArgs.Input(Path));
         if (Options.Duration is double d) args.AddRange(["-t", d.ToString("R", CultureInfo.InvariantCulture)]);
         var filter = $"fps=fps={FrameRate}";
@@ -81,7 +82,7 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
         double step = 1.0 / FrameRate.Value;
         for (int index = 0; ; index++)
         {
-            var buf = new byte[frameBytes];
+            var buf = GC.AllocateUninitializedArray<byte>(frameBytes);   // filled by the read below; skip zeroing megabytes
             int got = p.Output.ReadAtLeast(buf, frameBytes, throwOnEndOfStream: false);
             if (got < frameBytes)
             {

@@ -143,4 +143,27 @@ public sealed class Image
                 t[k * plane + i] = Data[i * Channels + k] * scale + offset;
         return new Tensor(t, [Channels, Height, Width]);
     }
+
+    /// <summary>
+    /// The inverse of <see cref="ToTensor"/>: a [C, H, W] (C = 1 or 3) or [H, W] tensor to bytes by
+    /// (value − <paramref name="offset"/>) / <paramref name="scale"/>, rounded and clipped to 0..255;
+    /// for showing float crops, spectrograms or maps as pictures.
+    /// </summary>
+    public static Image FromTensor(Tensor t, float scale = 1f / 255, float offset = 0f)
+    {
+        var shape = t.Shape;
+        var (c, h, w) = shape.Length switch
+        {
+            2 => (1, shape[0], shape[1]),
+            3 when shape[0] is 1 or 3 => (shape[0], shape[1], shape[2]),
+            _ => throw new ShapeException($"Image.FromTensor: expected [C,H,W] with C 1 or 3, or [H,W]; got {ShapeMath.Format(shape)}"),
+        };
+        int plane = w * h;
+        var data = new byte[plane * c];
+        var src = t.Data;
+        for (int i = 0; i < plane; i++)
+            for (int k = 0; k < c; k++)
+                data[i * c + k] = (byte)Math.Clamp(MathF.Round((src[k * plane + i] - offset) / scale), 0, 255);
+        return new Image(w, h, c, data);
+    }
 }

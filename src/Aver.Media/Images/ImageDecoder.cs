@@ -77,8 +77,8 @@ public static class ImageDecoder
             {
                 for (int k = start; k < start + count; k++) p.Input.Write(File.ReadAllBytes(paths[k]));
             }
-            catch (IOException) { }   // ffmpeg quit early; the count check below notices
-            finally { try { p.Input.Close(); } catch (IOException) { } }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException) { }   // ffmpeg quit or was killed; the count check notices
+            finally { try { p.Input.Close(); } catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException) { } }
         });
         int n = 0;
         var images = new Image[count];

@@ -46,9 +46,6 @@ public static class LstmLayer
     public static LstmResult Forward(Tensor input, IReadOnlyList<LstmWeights> directions, Tensor? h0 = null, Tensor? c0 = null, int[]? lengths = null)
     {
         var shape = Check(input, directions, h0, c0, lengths);
-        var run = new Run(input, directions, h0, c0, lengths ?? Full(shape.N, shape.T), shape);
-        run.Forward();
-
         var inputs = new List<Tensor> { input };
         foreach (var w in directions)
         {
@@ -58,6 +55,10 @@ public static class LstmLayer
         }
         if (h0 is not null) inputs.Add(h0);
         if (c0 is not null) inputs.Add(c0);
+        // Without a backward pass to come, the per-step states need not be kept.
+        bool keep = GradMode.IsEnabled && inputs.Any(i => i.RequiresGrad);
+        var run = new Run(input, directions, h0, c0, lengths ?? Full(shape.N, shape.T), shape, keep);
+        run.Forward();
 
         var (n, t, d, h) = (shape.N, shape.T, shape.D, shape.H);
         var output = Tensor.FromOp("Lstm", run.Output, [n, t, d * h], inputs.ToArray(), o => run.Backward(o.Grad!));
@@ -82,7 +83,7 @@ public static class LstmLayer
     {
         if (x.Rank != 3) throw new ShapeException($"Lstm: input must be [N, T, F], got {ShapeMath.Format(x.Shape)}");
         if (dirs.Count is not (1 or 2)) throw new ArgumentException($"Lstm: one or two directions, got {dirs.Count}", nameof(dirs));
-        int n = x.Dim(0), t = x.Dim(1), f = x.Dim(2), h = dirs[0].WeightHh.Dim(dirs[0].WeightHh.Rank - 1);
+        int n = x.Dim(0), t = x.Dim(1), f = x.Dim(2), h = dirs[0].WeightHh.Dim(-1);
         foreach (var w in dirs)
         {
             bool ok = w.WeightIh.Rank == 2 && w.WeightIh.Dim(0) == 4 * h && w.WeightIh.Dim(1) == f
@@ -107,7 +108,7 @@ public static class LstmLayer
     }
 
     /// <summary>One call's buffers: what the forward pass keeps for back-propagation through time.</summary>
-    private sealed class Run(Tensor x, IReadOnlyList<LstmWeights> dirs, Tensor? h0, Tensor? c0, int[] lengths, Dims dims)
+    private sealed class Run(Tensor x, IReadOnlyList<LstmWeights> dirs, Tensor? h0, Tensor? c0, int[] lengths, Dims dims, bool keep)
     {
         public readonly float[] Output = new float[dims.N * dims.T * dims.D * dims.H];
         public readonly float[] FinalH = new float[dims.D * dims.N * dims.H];
@@ -145,10 +146,11 @@ public static class LstmLayer
             var (n, t, h, d, g) = (dims.N, dims.T, dims.H, dims.D, dims.G);
             bool reverse = k == 1;
             var whh = dirs[k].WeightHh.Data;
-            var gates = _gates[k] = new float[n * t * g];
-            var cell = _cell[k] = new float[n * t * h];
-            var hPrev = _hPrev[k] = new float[n * t * h];
-            var cPrev = _cPrev[k] = new float[n * t * h];
+            // Without keep, one row of gates serves as scratch and no state is saved.
+            var gates = keep ? _gates[k] = new float[n * t * g] : new float[g];
+            var cell = keep ? _cell[k] = new float[n * t * h] : null;
+            var hPrev = keep ? _hPrev[k] = new float[n * t * h] : null;
+            var cPrev = keep ? _cPrev[k] = new float[n * t * h] : null;
             var hs = FinalH.AsSpan(k * n * h, n * h);
             var cs = FinalC.AsSpan(k * n * h, n * h);
             if (h0 is not null) h0.Data.AsSpan(k * n * h, n * h).CopyTo(hs);
@@ -162,13 +164,16 @@ public static class LstmLayer
                 {
                     if (s >= lengths[b]) continue;
                     int row = b * t + Time(b, s, reverse);
-                    var gr = gates.AsSpan(row * g, g);
+                    var gr = gates.AsSpan(keep ? row * g : 0, g);
                     TensorPrimitives.Add(proj.AsSpan(row * d * g + k * g, g), hidden.AsSpan(b * g, g), gr);
                     var hb = hs.Slice(b * h, h); var cb = cs.Slice(b * h, h);
-                    hb.CopyTo(hPrev.AsSpan(row * h, h));
-                    cb.CopyTo(cPrev.AsSpan(row * h, h));
+                    if (keep)
+                    {
+                        hb.CopyTo(hPrev.AsSpan(row * h, h));
+                        cb.CopyTo(cPrev.AsSpan(row * h, h));
+                    }
                     LstmCell.Forward(gr, cb, hb, scratch);
-                    cb.CopyTo(cell.AsSpan(row * h, h));
+                    if (keep) cb.CopyTo(cell.AsSpan(row * h, h));
                     hb.CopyTo(Output.AsSpan(row * d * h + k * h, h));
                 }
             }

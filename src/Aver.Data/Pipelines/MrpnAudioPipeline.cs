@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Aver.Data.Catalogs;
+using Aver.Features;
+using Aver.Features.Augmentation;
+using Aver.Features.Mrpn;
+using Aver.Media;
+using Aver.Tensors;
+
+namespace Aver.Data.Pipelines;
+
+/// <summary>
+/// Clip -> MRPN audio input: the catalog item's audio at 16 kHz, optionally a random time slice
+/// (MRPN time augmentation, §4.4 item 4), then its spectrogram segments [S, 1, bins, frames]
+/// (<see cref="MrpnAudio"/>), optionally average-pooled by <see cref="Pool"/> in both axes so the
+/// extractor trains on a CPU. Decoded audio is kept in memory (an hour of 16 kHz speech is 230 MB).
+/// </summary>
+public sealed class MrpnAudioPipeline(MrpnAudioOptions? options = null, int pool = 1)
+{
+    private readonly ConcurrentDictionary<string, AudioBuffer> _audio = new();
+
+    public MrpnAudioOptions Options { get; } = options ?? new MrpnAudioOptions();
+
+    /// <summary>Pooling factor of the spectrogram images (1 = the paper's 256 x 250).</summary>
+    public int Pool { get; } = pool >= 1 ? pool : throw new ArgumentOutOfRangeException(nameof(pool), pool, "pool factor must be at least 1");
+
+    /// <summary>Shape of one step: [1, bins / Pool, frames / Pool].</summary>
+    public int[] StepShape => [1, Options.Bins / Pool, Options.Frames / Pool];
+
+    /// <summary>The clip's audio, decoded once.</summary>
+    public AudioBuffer Audio(CatalogItem item) => _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate));
+
+    /// <summary>Segments [S, 1, H, W] of the whole clip, or of a random slice of at least 1 s when <paramref name="augment"/> is given.</summary>
+    public MrpnAudioSegments Segments(CatalogItem item, RandomStream? augment = null)
+    {
+        var audio = Audio(item);
+        TimeInterval? slice = augment is null ? null : TimeSlice.Random(audio.Duration, augment);
+        var seg = MrpnAudio.Compute(audio, Options, slice);
+        if (Pool == 1) return seg;
+        var x = seg.Spectrograms;
+        using (GradMode.NoGrad()) x = x.AvgPool2d(Pool);
+        return seg with { Spectrograms = x };
+    }
+}

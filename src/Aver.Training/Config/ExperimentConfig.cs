@@ -1,0 +1,114 @@
+namespace Aver.Training.Config;
+
+/// <summary>
+/// An experiment as data (DESIGN.md: a YAML file per table of the papers): dataset, labels, protocol and
+/// seed, model, strategy, training and feature parameters. Keys are snake_case in YAML. Defaults follow
+/// MRPN §4.4-5.2. <see cref="ExperimentConfigLoader"/> reads and validates it.
+/// </summary>
+public sealed class ExperimentConfig
+{
+    /// <summary>Names the run folder and the report.</summary>
+    public string? Name { get; set; }
+    /// <summary>The one seed everything random derives from.</summary>
+    public ulong Seed { get; set; }
+    public DatasetConfig? Dataset { get; set; }
+    /// <summary>A label space name known to <c>LabelSpaces</c> (e.g. ravdess8, cremad6, fer7).</summary>
+    public string? Labels { get; set; }
+    public ProtocolConfig? Protocol { get; set; }
+    public ModelConfig? Model { get; set; }
+    /// <summary>late-fusion (train unimodal nets, freeze, train the fusion) or end-to-end.</summary>
+    public string Strategy { get; set; } = "end-to-end";
+    public TrainingConfig Training { get; set; } = new();
+    public FeaturesConfig Features { get; set; } = new();
+}
+
+public sealed class DatasetConfig
+{
+    /// <summary>Folder or CSV of the corpus; relative to the config file's folder.</summary>
+    public string? Path { get; set; }
+    /// <summary>ravdess, crema-d, emo-db, fer2013 or manifest.</summary>
+    public string? Kind { get; set; }
+}
+
+public sealed class ProtocolConfig
+{
+    /// <summary>A protocol of <c>ProtocolRegistry</c>: ravdess-pairs, crema-d, loso, losgo, speaker-kfold, random, predefined.</summary>
+    public string? Name { get; set; }
+    /// <summary>Protocol parameters; <c>k</c> (groups or folds) is the one protocols take now.</summary>
+    public Dictionary<string, string> Params { get; set; } = [];
+    /// <summary>Seed of the split; the experiment's seed when absent.</summary>
+    public ulong? Seed { get; set; }
+    /// <summary>Run only these folds (by name, e.g. "A1,2"); all when empty.</summary>
+    public List<string> Folds { get; set; } = [];
+}
+
+public sealed class ModelConfig
+{
+    /// <summary>mrpn (N0/N1/N2 over audio and video), unimodal (AM or VM) or classifier (a single-image CNN, e.g. FER2013 pre-training).</summary>
+    public string? Type { get; set; }
+    /// <summary>mrpn: N0, N1 or N2 (MRPN eqs. 7-9).</summary>
+    public string? Variant { get; set; }
+    /// <summary>unimodal and classifier: audio or video.</summary>
+    public string? Modality { get; set; }
+    /// <summary>lstm, bilstm or transformer (A_m of eq. 1).</summary>
+    public string Aggregator { get; set; } = "lstm";
+    /// <summary>ResNet-18 base width (64 in the paper; smaller trains on a CPU).</summary>
+    public int ExtractorWidth { get; set; } = 64;
+    /// <summary>[C, H, W] of a spectrogram segment (MRPN §4.4: 1 × 256 × 250).</summary>
+    public List<int> AudioInput { get; set; } = [1, 256, 250];
+    /// <summary>[C, H, W] of a face crop.</summary>
+    public List<int> VideoInput { get; set; } = [3, 112, 112];
+    /// <summary>Hidden size of the aggregator (LSTM state or transformer model size).</summary>
+    public int AggregatorHidden { get; set; } = 256;
+    /// <summary>Hidden size of Scoring's first DenseUnit (eq. 2).</summary>
+    public int ScoringHidden { get; set; } = 128;
+    public double Dropout { get; set; } = 0.3;
+    /// <summary>Optional safetensors files initialising the extractors (e.g. the FER2013 pre-trained visual CNN).</summary>
+    public string? VisualInit { get; set; }
+    public string? AudioInit { get; set; }
+}
+
+public sealed class TrainingConfig
+{
+    public int Epochs { get; set; } = 100;
+    public int BatchSize { get; set; } = 8;
+    public double LearningRate { get; set; } = 5e-5;
+    public double WeightDecay { get; set; } = 0.01;
+    /// <summary>Early-stopping patience in epochs on the validation speakers; 0 disables.</summary>
+    public int Patience { get; set; } = 25;
+    public int PlateauPatience { get; set; } = 10;
+    public double PlateauFactor { get; set; } = 0.5;
+    public int MaxReductions { get; set; } = 2;
+    /// <summary>loss or accuracy: which validation number picks the kept weights.</summary>
+    public string BestBy { get; set; } = "loss";
+    public double? ClipGradNorm { get; set; }
+    /// <summary>Random slicing in time (MRPN §4.4 items 2 and 4): T versus NT in Table 1.</summary>
+    public bool TimeAugmentation { get; set; } = true;
+    public int? Threads { get; set; }
+}
+
+public sealed class FeaturesConfig
+{
+    public AudioFeaturesConfig Audio { get; set; } = new();
+    public VideoFeaturesConfig Video { get; set; } = new();
+}
+
+/// <summary>MRPN §4.4 item 3: 16 kHz, standardised, one-second segments, Hann 512 / hop 64 spectrograms; segments every 0.2 s (item 4).</summary>
+public sealed class AudioFeaturesConfig
+{
+    public int SampleRate { get; set; } = 16000;
+    public int Window { get; set; } = 512;
+    public int Hop { get; set; } = 64;
+    public double SegmentSeconds { get; set; } = 1.0;
+    public double SegmentHopSeconds { get; set; } = 0.2;
+    public bool Standardize { get; set; } = true;
+}
+
+/// <summary>Face crops: size, colour, frame rate, and the minimum slice length of time augmentation (MRPN §4.4 item 2: one second).</summary>
+public sealed class VideoFeaturesConfig
+{
+    public int FaceSize { get; set; } = 112;
+    public string Color { get; set; } = "rgb";
+    public double Fps { get; set; } = 10;
+    public double MinSliceSeconds { get; set; } = 1.0;
+}

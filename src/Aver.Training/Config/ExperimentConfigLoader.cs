@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Aver.Tensors.IO;
+using Aver.Training.Training;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Aver.Training.Config;
+
+/// <summary>
+/// Reads an experiment YAML into an <see cref="ExperimentConfig"/>, checks every key, resolves relative
+/// paths against the config's folder, and writes the resolved copy a run folder keeps. Errors are a
+/// <see cref="ConfigException"/> naming the file, the key and, for syntax and unknown keys, the line.
+/// </summary>
+public static partial class ExperimentConfigLoader
+{
+    /// <summary>The name of the resolved copy inside a run folder.</summary>
+    public const string ResolvedFileName = "config.yaml";
+
+    private static readonly Dictionary<string, string> Sections = new()
+    {
+        [nameof(ExperimentConfig)] = "", [nameof(DatasetConfig)] = "dataset.", [nameof(ProtocolConfig)] = "protocol.",
+        [nameof(ModelConfig)] = "model.", [nameof(TrainingConfig)] = "training.", [nameof(FeaturesConfig)] = "features.",
+        [nameof(AudioFeaturesConfig)] = "features.audio.", [nameof(VideoFeaturesConfig)] = "features.video.",
+    };
+
+    /// <summary>Reads, validates and resolves the config at <paramref name="path"/>.</summary>
+    public static ExperimentConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigException(path, [new ConfigError("(file)", "does not exist")]);
+        var config = Parse(File.ReadAllText(path), path);
+        var errors = ExperimentConfigValidator.Validate(config);
+        if (errors.Count > 0) throw new ConfigException(path, errors);
+        Resolve(config, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return config;
+    }
+
+    /// <summary>Parses YAML text without validating; <paramref name="source"/> names it in errors.</summary>
+    public static ExperimentConfig Parse(string yaml, string source)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        try
+        {
+            return deserializer.Deserialize<ExperimentConfig?>(yaml)
+                   ?? throw new ConfigException(source, [new ConfigError("(file)", "is empty")]);
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(source, [Describe(e)]);
+        }
+    }
+
+    private static ConfigError Describe(YamlException e)
+    {
+        int line = (int)e.Start.Line;
+        string message = e.InnerException?.Message ?? e.Message;
+        var unknown = UnknownProperty().Match(e.Message);
+        if (unknown.Success)
+        {
+            string type = unknown.Groups[2].Value.Split('.')[^1];
+            string key = (Sections.TryGetValue(type, out var prefix) ? prefix : "") + unknown.Groups[1].Value;
+            return new ConfigError(key, "is not a known key (check its spelling and section)", line);
+        }
+        // The deepest inner exception says why a value does not convert (e.g. "abc" for an integer).
+        var inner = e.InnerException;
+        while (inner?.InnerException is not null) inner = inner.InnerException;
+        return new ConfigError("(yaml)", inner?.Message ?? message, line);
+    }
+
+    [GeneratedRegex(@"Property '([^']+)' not found on type '([^']+)'")]
+    private static partial Regex UnknownProperty();
+
+    /// <summary>Makes dataset and init paths absolute (relative to <paramref name="folder"/>) and fills the protocol seed.</summary>
+    public static void Resolve(ExperimentConfig config, string folder)
+    {
+        string Abs(string p) => Path.GetFullPath(Path.IsPathRooted(p) ? p : Path.Combine(folder, p));
+        if (config.Dataset?.Path is string dp) config.Dataset.Path = Abs(dp);
+        if (config.Model?.VisualInit is string vi) config.Model.VisualInit = Abs(vi);
+        if (config.Model?.AudioInit is string ai) config.Model.AudioInit = Abs(ai);
+        if (config.Protocol is not null) config.Protocol.Seed ??= config.Seed;
+    }
+
+    /// <summary>The config as YAML, every default written out.</summary>
+    public static string ToYaml(ExperimentConfig config) =>
+        new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Serialize(config);
+
+    /// <summary>Writes the resolved config into <paramref name="runFolder"/> (atomically); returns its path.</summary>
+    public static string WriteResolved(ExperimentConfig config, string runFolder)
+    {
+        string path = Path.Combine(runFolder, ResolvedFileName);
+        AtomicFile.WriteAllText(path, "# Resolved experiment config: every default filled in, paths absolute.\n" + ToYaml(config));
+        return path;
+    }
+
+    /// <summary>The trainer options the config's training section describes.</summary>
+    public static TrainerOptions TrainerOptions(ExperimentConfig config)
+    {
+        var t = config.Training;
+        return new TrainerOptions
+        {
+            Epochs = t.Epochs, BatchSize = t.BatchSize, LearningRate = t.LearningRate, WeightDecay = t.WeightDecay,
+            EarlyStoppingPatience = t.Patience == 0 ? null : t.Patience, PlateauPatience = t.PlateauPatience,
+            PlateauFactor = t.PlateauFactor, MaxReductions = t.MaxReductions,
+            BestBy = t.BestBy == "accuracy" ? BestBy.ValidationAccuracy : BestBy.ValidationLoss,
+            ClipGradNorm = t.ClipGradNorm, Threads = t.Threads, Seed = config.Seed, Augment = t.TimeAugmentation,
+        };
+    }
+}

@@ -1,0 +1,109 @@
+using Aver.Data.Catalogs;
+using Aver.Data.Labels;
+using Aver.Data.Protocols;
+
+namespace Aver.Training.Config;
+
+/// <summary>Checks every key of an <see cref="ExperimentConfig"/> and lists all problems at once, each naming its key.</summary>
+public static class ExperimentConfigValidator
+{
+    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier"];
+    public static readonly string[] Variants = ["N0", "N1", "N2"];
+    public static readonly string[] Modalities = ["audio", "video"];
+    public static readonly string[] Aggregators = ["lstm", "bilstm", "transformer"];
+    public static readonly string[] Strategies = ["late-fusion", "end-to-end"];
+    public static readonly string[] DatasetKinds = [.. DatasetReader.Names, "cremad", "emodb", "fer"];
+
+    public static IReadOnlyList<ConfigError> Validate(ExperimentConfig c)
+    {
+        var errors = new List<ConfigError>();
+        void Fail(string key, string problem) => errors.Add(new ConfigError(key, problem));
+        void OneOf(string key, string? value, string[] allowed, bool required = true)
+        {
+            if (value is null) { if (required) Fail(key, $"is required (one of {string.Join(", ", allowed)})"); return; }
+            if (!allowed.Contains(value, StringComparer.OrdinalIgnoreCase)) Fail(key, $"'{value}' is not one of {string.Join(", ", allowed)}");
+        }
+        void Positive(string key, double value) { if (!(value > 0)) Fail(key, $"must be positive, got {value}"); }
+
+        if (string.IsNullOrWhiteSpace(c.Name)) Fail("name", "is required");
+        else if (c.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || c.Name.Contains('/')) Fail("name", $"'{c.Name}' cannot name a folder");
+
+        if (c.Dataset is null) Fail("dataset", "is required (path and kind)");
+        else
+        {
+            if (string.IsNullOrWhiteSpace(c.Dataset.Path)) Fail("dataset.path", "is required");
+            OneOf("dataset.kind", c.Dataset.Kind, DatasetKinds);
+        }
+
+        if (c.Labels is null) Fail("labels", $"is required (one of {string.Join(", ", LabelSpaces.All.Select(s => s.Name))})");
+        else if (LabelSpaces.Find(c.Labels) is null) Fail("labels", $"'{c.Labels}' is not a known label space ({string.Join(", ", LabelSpaces.All.Select(s => s.Name))})");
+
+        if (c.Protocol is null) Fail("protocol", "is required (name, params)");
+        else
+        {
+            OneOf("protocol.name", c.Protocol.Name, ProtocolRegistry.Known.Select(p => p.Name).ToArray());
+            foreach (var (key, value) in c.Protocol.Params)
+            {
+                if (key != "k") Fail($"protocol.params.{key}", "is not a protocol parameter (known: k)");
+                else if (!int.TryParse(value, out int k) || k < 2) Fail("protocol.params.k", $"must be an integer of at least 2, got '{value}'");
+            }
+        }
+
+        if (c.Model is null) Fail("model", "is required (type, ...)");
+        else ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
+
+        OneOf("strategy", c.Strategy, Strategies);
+
+        var t = c.Training;
+        if (t.Epochs < 1) Fail("training.epochs", $"must be at least 1, got {t.Epochs}");
+        if (t.BatchSize < 1) Fail("training.batch_size", $"must be at least 1, got {t.BatchSize}");
+        Positive("training.learning_rate", t.LearningRate);
+        if (t.WeightDecay < 0) Fail("training.weight_decay", $"must not be negative, got {t.WeightDecay}");
+        if (t.Patience < 0) Fail("training.patience", $"must not be negative (0 disables early stopping), got {t.Patience}");
+        if (t.PlateauPatience < 0) Fail("training.plateau_patience", $"must not be negative, got {t.PlateauPatience}");
+        if (!(t.PlateauFactor > 0 && t.PlateauFactor < 1)) Fail("training.plateau_factor", $"must be in (0, 1), got {t.PlateauFactor}");
+        if (t.MaxReductions < 0) Fail("training.max_reductions", $"must not be negative, got {t.MaxReductions}");
+        OneOf("training.best_by", t.BestBy, ["loss", "accuracy"]);
+        if (t.ClipGradNorm is double clip) Positive("training.clip_grad_norm", clip);
+        if (t.Threads is int threads && threads < 1) Fail("training.threads", $"must be at least 1, got {threads}");
+
+        var a = c.Features.Audio;
+        Positive("features.audio.sample_rate", a.SampleRate);
+        Positive("features.audio.window", a.Window);
+        Positive("features.audio.hop", a.Hop);
+        Positive("features.audio.segment_seconds", a.SegmentSeconds);
+        Positive("features.audio.segment_hop_seconds", a.SegmentHopSeconds);
+        var v = c.Features.Video;
+        Positive("features.video.face_size", v.FaceSize);
+        Positive("features.video.fps", v.Fps);
+        Positive("features.video.min_slice_seconds", v.MinSliceSeconds);
+        OneOf("features.video.color", v.Color, ["rgb", "gray"]);
+        return errors;
+    }
+
+    private static void ValidateModel(ModelConfig m, string strategy, Action<string, string> fail,
+        Action<string, string?, string[], bool> oneOf, Action<string, double> positive)
+    {
+        oneOf("model.type", m.Type, ModelTypes, true);
+        string type = m.Type?.ToLowerInvariant() ?? "";
+        if (type == "mrpn")
+        {
+            oneOf("model.variant", m.Variant, Variants, true);
+            if (m.Modality is not null) fail("model.modality", "does not apply to mrpn, which takes audio and video");
+        }
+        else if (type is "unimodal" or "classifier")
+        {
+            if (m.Variant is not null) fail("model.variant", $"applies to mrpn only, not {type}");
+            oneOf("model.modality", m.Modality, Modalities, true);
+            if (strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase))
+                fail("strategy", $"late-fusion needs model.type mrpn (a {type} network has nothing to fuse)");
+        }
+        oneOf("model.aggregator", m.Aggregator, Aggregators, true);
+        positive("model.extractor_width", m.ExtractorWidth);
+        positive("model.aggregator_hidden", m.AggregatorHidden);
+        positive("model.scoring_hidden", m.ScoringHidden);
+        if (!(m.Dropout >= 0 && m.Dropout < 1)) fail("model.dropout", $"must be in [0, 1), got {m.Dropout}");
+        foreach (var (key, shape) in new[] { ("model.audio_input", m.AudioInput), ("model.video_input", m.VideoInput) })
+            if (shape.Count != 3 || shape.Any(d => d < 1)) fail(key, $"must be [channels, height, width] of positive sizes, got [{string.Join(", ", shape)}]");
+    }
+}

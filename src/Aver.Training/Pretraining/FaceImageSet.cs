@@ -1,0 +1,84 @@
+using Aver.Data.Catalogs;
+using Aver.Data.Labels;
+using Aver.Media;
+using Aver.Tensors;
+using Aver.Training.Data;
+
+namespace Aver.Training.Pretraining;
+
+/// <summary>
+/// Face images of a catalog (FER2013's 48x48 grayscale JPEGs) decoded once into memory as
+/// [N, 1, H, W] tensors standardised by the training images' mean and deviation, with random
+/// horizontal flips and small shifts as training augmentation.
+/// </summary>
+public static class FaceImageSet
+{
+    /// <summary>Mean and standard deviation used to standardise pixels in [0, 1].</summary>
+    public sealed record Normalization(float Mean, float Std);
+
+    /// <summary>Decodes <paramref name="items"/> (all the same size) into [N, 1, H, W] pixels in [0, 1].</summary>
+    public static Tensor Decode(IReadOnlyList<CatalogItem> items, int parallelism = 2)
+    {
+        if (items.Count == 0) throw new ArgumentException("FaceImageSet: no images");
+        var images = ImageDecoder.LoadMany(items.Select(i => i.Path).ToList(), ImageColor.Gray, parallelism: parallelism);
+        int h = images[0].Height, w = images[0].Width;
+        var x = new Tensor(images.Length, 1, h, w);
+        for (int i = 0; i < images.Length; i++)
+        {
+            var img = images[i];
+            if (img.Width != w || img.Height != h)
+                throw new InvalidDataException($"{items[i].Path}: image is {img.Width}x{img.Height}, expected {w}x{h} like the others");
+            var dst = x.Data.AsSpan(i * h * w, h * w);
+            for (int k = 0; k < dst.Length; k++) dst[k] = img.Data[k] * (1f / 255);
+        }
+        return x;
+    }
+
+    public static Normalization Measure(Tensor pixels)
+    {
+        double sum = 0, sq = 0;
+        foreach (float v in pixels.Data) { sum += v; sq += (double)v * v; }
+        double mean = sum / pixels.Size;
+        return new Normalization((float)mean, (float)Math.Sqrt(Math.Max(sq / pixels.Size - mean * mean, 1e-12)));
+    }
+
+    public static void Standardize(Tensor pixels, Normalization n)
+    {
+        System.Numerics.Tensors.TensorPrimitives.Subtract(pixels.Data, n.Mean, pixels.Data);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(pixels.Data, 1f / n.Std, pixels.Data);
+    }
+
+    /// <summary>An example set over standardised pixels, augmenting training batches with flips and shifts of up to <paramref name="maxShift"/> pixels.</summary>
+    public static TensorExampleSet Create(Tensor pixels, IReadOnlyList<CatalogItem> items, LabelSpace space, int maxShift = 4)
+    {
+        var labels = items.Select(i => i.Label.Index).ToArray();
+        return new TensorExampleSet(pixels, labels, space, (batch, rng) => FlipAndShift(batch, rng, maxShift));
+    }
+
+    /// <summary>Per image: a horizontal flip with probability 1/2 and a shift by up to ±maxShift pixels (zero fill).</summary>
+    public static Tensor FlipAndShift(Tensor batch, RandomStream rng, int maxShift)
+    {
+        int n = batch.Dim(0), c = batch.Dim(1), h = batch.Dim(2), w = batch.Dim(3);
+        var output = new Tensor(n, c, h, w);
+        for (int i = 0; i < n; i++)
+        {
+            bool flip = rng.NextInt(2) == 1;
+            int dy = rng.NextInt(-maxShift, maxShift + 1), dx = rng.NextInt(-maxShift, maxShift + 1);
+            for (int ch = 0; ch < c; ch++)
+            {
+                int plane = (i * c + ch) * h * w;
+                for (int y = 0; y < h; y++)
+                {
+                    int sy = y + dy;
+                    if (sy < 0 || sy >= h) continue;
+                    for (int x = 0; x < w; x++)
+                    {
+                        int sx = (flip ? w - 1 - x : x) + dx;
+                        if (sx >= 0 && sx < w) output.Data[plane + y * w + x] = batch.Data[plane + sy * w + sx];
+                    }
+                }
+            }
+        }
+        return output;
+    }
+}

@@ -1,0 +1,25 @@
+using Aver.Data.Labels;
+using Aver.Training.Metrics;
+using Aver.Training.Training;
+
+namespace Aver.Training.Reports;
+
+/// <summary>What one model (or setting) gave on one fold: its test confusion, its training curves, and optionally features for a t-SNE plot.</summary>
+/// <param name="Features">[N, D] features of the fold's test examples (e.g. MRPN's g_va).</param>
+/// <param name="FeatureClasses">N true class indices of those examples.</param>
+public sealed record FoldOutcome(string Fold, ConfusionMatrix Confusion, IReadOnlyList<EpochMetrics>? History = null,
+    float[,]? Features = null, int[]? FeatureClasses = null)
+{
+    public double Accuracy => Confusion.Accuracy;
+    public double Uar => Confusion.UnweightedAverageRecall;
+}
+
+/// <summary>A row of the paper's tables: a model or setting (e.g. "AM (T)") and its folds.</summary>
+public sealed record ModelOutcome(string Name, IReadOnlyList<FoldOutcome> Folds)
+{
+    public Aggregate Accuracy => Aggregate.Of(Folds.Select(f => f.Accuracy));
+    public Aggregate Uar => Aggregate.Of(Folds.Select(f => f.Uar));
+}
+
+/// <summary>Everything a report folder shows: the rows, the label space, and free-text notes (protocol, seed, config).</summary>
+public sealed record ExperimentOutcome(string Title, LabelSpace Labels, IReadOnlyList<ModelOutcome> Models, IReadOnlyList<string>? Notes = null);

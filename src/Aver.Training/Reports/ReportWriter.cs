@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using Aver.Data.Io;
+using Aver.Tensors.IO;
+using Aver.Training.Embedding;
+using Aver.Training.Metrics;
+using Aver.Training.Plots;
+
+namespace Aver.Training.Reports;
+
+/// <summary>
+/// Writes a report folder: <c>metrics.csv</c> and <c>per_class.csv</c>; <c>tables.md</c> with accuracy and UAR
+/// laid out like MRPN Tables 1-3; <c>confusion/</c> CSV and PNG per fold and summed per model (Figures 10-11);
+/// <c>curves/</c> training curves; <c>tsne/</c> feature embeddings coloured by class (Figure 4); and
+/// <c>report.md</c> linking them all with relative paths. Every file is written atomically.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>Writes the report for <paramref name="outcome"/> into <paramref name="folder"/>; returns the files written (relative paths).</summary>
+    public static IReadOnlyList<string> Write(string folder, ExperimentOutcome outcome, TsneOptions? tsne = null)
+    {
+        var files = new List<string>();
+        void Text(string rel, string content) { AtomicFile.WriteAllText(Path.Combine(folder, rel), content); files.Add(rel); }
+        void Picture(string rel, Canvas c) { c.SavePng(Path.Combine(folder, rel)); files.Add(rel); }
+
+        Text("metrics.csv", MetricsCsv(outcome));
+        Text("per_class.csv", PerClassCsv(outcome));
+        string accuracy = MarkdownTables.Table(outcome.Models, f => f.Accuracy);
+        string uar = MarkdownTables.Table(outcome.Models, f => f.Uar);
+        Text("tables.md", $"## Accuracy (%)\n\n{accuracy}\n## Unweighted average recall (%)\n\n{uar}");
+
+        var md = new StringBuilder();
+        md.AppendLine($"# {outcome.Title}").AppendLine();
+        foreach (var note in outcome.Notes ?? []) md.AppendLine($"- {note}");
+        if (outcome.Notes is { Count: > 0 }) md.AppendLine();
+        md.AppendLine($"Classes ({outcome.Labels.Name}): {string.Join(", ", outcome.Labels.Names)}.").AppendLine();
+        md.AppendLine("## Accuracy (%) per fold").AppendLine().AppendLine(accuracy);
+        md.AppendLine("## Unweighted average recall (%) per fold").AppendLine().AppendLine(uar);
+        md.AppendLine("Per-fold numbers: [metrics.csv](metrics.csv); per-class precision, recall and F1: [per_class.csv](per_class.csv).").AppendLine();
+
+        foreach (var model in outcome.Models)
+        {
+            string slug = Slug(model.Name);
+            md.AppendLine($"## {model.Name}").AppendLine();
+            var total = ConfusionMatrix.Sum(model.Folds.Select(f => f.Confusion).ToList());
+            string totalRel = $"confusion/{slug}-all";
+            Text(totalRel + ".csv", ConfusionCsv(total));
+            Picture(totalRel + ".png", ConfusionPlot.Render(total, $"{model.Name}, all folds"));
+            md.AppendLine($"Confusion over all folds ([csv]({totalRel}.csv)):").AppendLine();
+            md.AppendLine($"![{model.Name} confusion]({totalRel}.png)").AppendLine();
+
+            foreach (var fold in model.Folds)
+            {
+                string fslug = $"{slug}-{Slug(fold.Fold)}";
+                md.AppendLine($"### {model.Name}, fold {fold.Fold}: accuracy {MarkdownTables.Percent(fold.Accuracy)} %, UAR {MarkdownTables.Percent(fold.Uar)} %").AppendLine();
+                Text($"confusion/{fslug}.csv", ConfusionCsv(fold.Confusion));
+                Picture($"confusion/{fslug}.png", ConfusionPlot.Render(fold.Confusion, $"{model.Name}, fold {fold.Fold}"));
+                md.AppendLine($"- confusion: [png](confusion/{fslug}.png), [csv](confusion/{fslug}.csv)");
+                if (fold.History is { Count: > 0 } history)
+                {
+                    Picture($"curves/{fslug}.png", TrainingCurves.Render(history, $"{model.Name}, fold {fold.Fold}"));
+                    md.AppendLine($"- training curves: [png](curves/{fslug}.png)");
+                }
+                if (fold.Features is { } features && fold.FeatureClasses is { } classes)
+                {
+                    var embedded = Tsne.Embed(features, tsne);
+                    Picture($"tsne/{fslug}.png", ScatterPlot.Render(embedded, classes, outcome.Labels, $"t-SNE, {model.Name}, fold {fold.Fold}"));
+                    md.AppendLine($"- t-SNE of the features: [png](tsne/{fslug}.png)");
+                }
+                md.AppendLine();
+            }
+        }
+        Text("report.md", md.ToString());
+        return files;
+    }
+
+    /// <summary>model,fold,examples,accuracy,uar — one line per fold.</summary>
+    public static string MetricsCsv(ExperimentOutcome outcome)
+    {
+        var sb = new StringBuilder().AppendLine("model,fold,examples,accuracy,uar");
+        foreach (var m in outcome.Models)
+            foreach (var f in m.Folds)
+                sb.AppendLine(Csv.Line([m.Name, f.Fold, f.Confusion.Total.ToString(CultureInfo.InvariantCulture), Num(f.Accuracy), Num(f.Uar)]));
+        return sb.ToString();
+    }
+
+    /// <summary>model,fold,class,precision,recall,f1,support — one line per class and fold.</summary>
+    public static string PerClassCsv(ExperimentOutcome outcome)
+    {
+        var sb = new StringBuilder().AppendLine("model,fold,class,precision,recall,f1,support");
+        foreach (var m in outcome.Models)
+            foreach (var f in m.Folds)
+                foreach (var c in ClassMetrics.Of(f.Confusion))
+                    sb.AppendLine(Csv.Line([m.Name, f.Fold, c.Class, Num(c.Precision), Num(c.Recall), Num(c.F1), c.Support.ToString(CultureInfo.InvariantCulture)]));
+        return sb.ToString();
+    }
+
+    /// <summary>The matrix with a header row of predicted classes and a first column of true classes.</summary>
+    public static string ConfusionCsv(ConfusionMatrix m)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(Csv.Line(new[] { "true\\predicted" }.Concat(m.Labels.Names)));
+        for (int t = 0; t < m.Classes; t++)
+            sb.AppendLine(Csv.Line(new[] { m.Labels.Names[t] }.Concat(Enumerable.Range(0, m.Classes).Select(p => m[t, p].ToString(CultureInfo.InvariantCulture)))));
+        return sb.ToString();
+    }
+
+    /// <summary>A file-name-safe form of a model or fold name ("AM (T)" → "am-t", "A1,2" → "a1-2").</summary>
+    public static string Slug(string name)
+    {
+        var sb = new StringBuilder();
+        foreach (char ch in name.ToLowerInvariant())
+            if (char.IsAsciiLetterOrDigit(ch)) sb.Append(ch);
+            else if (sb.Length > 0 && sb[^1] != '-') sb.Append('-');
+        return sb.ToString().Trim('-') is { Length: > 0 } s ? s : "x";
+    }
+
+    private static string Num(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+}

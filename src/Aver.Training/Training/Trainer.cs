@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Aver.Tensors;
+using Aver.Tensors.Nn;
+using Aver.Tensors.Optim;
+using Aver.Training.Data;
+using Aver.Training.Tasks;
+
+namespace Aver.Training.Training;
+
+/// <summary>
+/// Trains a task's model over epochs (MRPN §5.2): AdamW, ReduceLROnPlateau on the validation loss,
+/// early stopping on the validation speakers keeping the best weights, optional gradient clipping.
+/// After every epoch a <see cref="Checkpoint"/> is written atomically; <c>resume</c> continues from it
+/// and ends with the same weights, bit for bit, as a run that was never interrupted (all randomness is
+/// derived from the seed and the epoch, see <see cref="RandomStreams"/>). Only parameters that require
+/// gradients are optimised, so frozen branches (late fusion) stay as they are.
+/// </summary>
+public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions options, ITrainingProgress? progress = null)
+{
+    private readonly ITrainingProgress _progress = progress ?? NoProgress.Instance;
+
+    public ITrainingTask<TInput> Task { get; } = task;
+    public TrainerOptions Options { get; } = options;
+
+    /// <summary>
+    /// Trains on <paramref name="train"/>, validating on <paramref name="validation"/> after every epoch
+    /// (without it, the training loss drives the schedule and the last epoch counts as best). With
+    /// <paramref name="checkpointFolder"/> a checkpoint is written there after every epoch; with
+    /// <paramref name="resume"/> a checkpoint found there is continued. At the end the model holds the
+    /// best epoch's weights. Cancellation throws <see cref="OperationCanceledException"/> between batches;
+    /// the last completed epoch's checkpoint stays on disk.
+    /// </summary>
+    public TrainingResult Fit(ExampleSubset<TInput> train, ExampleSubset<TInput>? validation = null, string? checkpointFolder = null,
+        bool resume = false, CancellationToken cancel = default)
+    {
+        Options.Validate();
+        if (train.Count == 0) throw new ArgumentException("Trainer: the training side has no examples", nameof(train));
+        if (validation is { Count: 0 }) validation = null;
+        int savedThreads = Engine.Threads;
+        if (Options.Threads is int threads) Engine.Threads = threads;
+        try { return Run(train, validation, checkpointFolder, resume, cancel); }
+        finally { if (Engine.Threads != savedThreads) Engine.Threads = savedThreads; }
+    }
+
+    private TrainingResult Run(ExampleSubset<TInput> train, ExampleSubset<TInput>? validation, string? folder, bool resume, CancellationToken cancel)
+    {
+        var model = Task.Model;
+        var parameters = model.Parameters().Where(p => p.RequiresGrad).ToList();
+        var optimizer = Options.CreateOptimizer(parameters);
+        var schedule = Options.CreateSchedule(optimizer);
+        var early = new EarlyStopping(Options.BestBy, Options.EarlyStoppingPatience);
+        var streams = new RandomStreams(Options.Seed);
+        var history = new List<EpochMetrics>();
+        Dictionary<string, Tensor>? best = null;
+        int first = 1;
+        string? path = folder is null ? null : Checkpoint.PathIn(folder);
+
+        if (resume && path is not null && File.Exists(path))
+        {
+            var cp = Checkpoint.Load(path);
+            if (cp.Seed != Options.Seed)
+                throw new CheckpointException(path, $"was made with seed {cp.Seed}, this run has seed {Options.Seed}");
+            model.LoadStateDict(cp.Model, strict: true, source: path);
+            optimizer.LoadStateDict(cp.Optimizer);
+            schedule.LoadStateDict(cp.Schedule);
+            early.Restore(cp.BestMetric, cp.BestEpoch, cp.EpochsWithoutImprovement);
+            history.AddRange(cp.History);
+            best = new Dictionary<string, Tensor>(cp.Best);
+            first = cp.Epoch + 1;
+            if (cp.Finished) return Finish(model, best, history, early, stoppedEarly: cp.Epoch < Options.Epochs);
+        }
+
+        int batches = BatchOrder.Count(train.Count, Options.BatchSize);
+        _progress.Started(first, Options.Epochs, batches);
+        var clock = Stopwatch.StartNew();
+        bool stopped = false;
+        for (int epoch = first; epoch <= Options.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            double lr = optimizer.LearningRate;
+            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, cancel);
+            EvaluationResult? val = validation is null ? null
+                : Evaluation.Run(Task, validation.Set, validation.Indices, Options.EvalBatchSize ?? Options.BatchSize, cancel: cancel);
+            var metrics = new EpochMetrics(epoch, trainLoss, trainAccuracy, val?.Loss, val?.Accuracy, lr, epochClock.Elapsed.TotalSeconds);
+            history.Add(metrics);
+
+            bool isBest = early.Update(metrics);
+            if (isBest) best = Checkpoint.Snapshot(model);
+            bool reduced = schedule.Step(val?.Loss ?? trainLoss);
+            stopped = early.ShouldStop && epoch < Options.Epochs;
+            bool finished = stopped || epoch == Options.Epochs;
+            if (path is not null) WriteCheckpoint(path, epoch, finished, history, model, best!, optimizer, schedule, early);
+
+            var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (epoch - first + 1) * (Options.Epochs - epoch));
+            _progress.Epoch(new EpochReport(metrics, Options.Epochs, isBest, reduced, stopped ? TimeSpan.Zero : eta));
+            if (stopped) break;
+            cancel.ThrowIfCancellationRequested();
+        }
+        return Finish(model, best!, history, early, stopped);
+    }
+
+    private (double Loss, double Accuracy) TrainEpoch(ExampleSubset<TInput> train, int epoch, int batches, RandomStreams streams,
+        Optimizer optimizer, List<Tensor> parameters, CancellationToken cancel)
+    {
+        var model = Task.Model;
+        model.Train();
+        streams.SeedDropout(model, epoch);
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        int b = 0;
+        var augment = Options.Augment ? streams.Augment(epoch) : null;
+        foreach (var batch in train.Set.Batches(train.Indices, Options.BatchSize, streams.Shuffle(epoch), augment))
+        {
+            cancel.ThrowIfCancellationRequested();
+            optimizer.ZeroGrad();
+            var output = Task.Step(batch.Input, batch.Targets);
+            double loss = output.Loss.Item();
+            if (!double.IsFinite(loss))
+                throw new ArithmeticException($"Trainer: the loss of epoch {epoch}, batch {b + 1} is {loss}; lower the learning rate or clip gradients");
+            var predictions = Evaluation.ArgMax(output.Scores);
+            output.Loss.Backward();
+            if (Options.ClipGradNorm is double clip) GradientClipping.ClipGradNorm(parameters, clip);
+            optimizer.Step();
+            lossSum += loss * batch.Count;
+            seen += batch.Count;
+            for (int i = 0; i < batch.Count; i++) if (predictions[i] == batch.Targets[i]) correct++;
+            _progress.Batch(epoch, ++b, batches, lossSum / seen);
+        }
+        return (lossSum / seen, (double)correct / seen);
+    }
+
+    private void WriteCheckpoint(string path, int epoch, bool finished, List<EpochMetrics> history, Module model,
+        Dictionary<string, Tensor> best, Optimizer optimizer, Tensors.Optim.Schedules.LRSchedule schedule, EarlyStopping early)
+    {
+        new Checkpoint
+        {
+            Epoch = epoch,
+            Seed = Options.Seed,
+            Finished = finished,
+            History = history,
+            Model = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            Best = best,
+            Optimizer = optimizer.StateDict(),
+            Schedule = schedule.StateDict(),
+            BestMetric = early.BestMetric,
+            BestEpoch = early.BestEpoch,
+            EpochsWithoutImprovement = early.EpochsWithoutImprovement,
+        }.Save(path);
+    }
+
+    private TrainingResult Finish(Module model, Dictionary<string, Tensor> best, List<EpochMetrics> history, EarlyStopping early, bool stoppedEarly)
+    {
+        model.LoadStateDict(best, strict: true, source: "best weights");
+        var result = new TrainingResult(history, early.BestEpoch, stoppedEarly);
+        _progress.Finished(result);
+        return result;
+    }
+}

@@ -1,0 +1,60 @@
+using Aver.Tensors.Optim;
+using Aver.Tensors.Optim.Schedules;
+
+namespace Aver.Training.Training;
+
+/// <summary>Which validation number picks the weights kept at the end and drives early stopping.</summary>
+public enum BestBy { ValidationLoss, ValidationAccuracy }
+
+/// <summary>
+/// Hyper-parameters of one training run. The defaults are MRPN §5.2: AdamW from 5e-5, the rate halved
+/// when the validation loss has not dropped for 10 epochs, at most twice; early stopping on the
+/// validation speakers.
+/// </summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Upper bound on epochs (early stopping may end sooner).</summary>
+    public int Epochs { get; init; } = 100;
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Batch size for validation and test passes (no gradients); defaults to <see cref="BatchSize"/>.</summary>
+    public int? EvalBatchSize { get; init; }
+    public double LearningRate { get; init; } = 5e-5;
+    /// <summary>AdamW's decoupled weight decay (PyTorch's default 0.01).</summary>
+    public double WeightDecay { get; init; } = 0.01;
+    /// <summary>ReduceLROnPlateau factor (MRPN: "decreased", Aver halves).</summary>
+    public double PlateauFactor { get; init; } = 0.5;
+    /// <summary>Epochs without a validation-loss drop before the rate is reduced (MRPN: ten).</summary>
+    public int PlateauPatience { get; init; } = 10;
+    /// <summary>Cap on reductions (MRPN: two); null for none.</summary>
+    public int? MaxReductions { get; init; } = 2;
+    /// <summary>Stop after this many epochs without a better validation metric; null never stops early.</summary>
+    public int? EarlyStoppingPatience { get; init; } = 25;
+    public BestBy BestBy { get; init; } = BestBy.ValidationLoss;
+    /// <summary>Clip the gradients' joint 2-norm to this value; null does not clip.</summary>
+    public double? ClipGradNorm { get; init; }
+    /// <summary>Kernel threads (<see cref="Aver.Tensors.Engine.Threads"/>) during the run; null leaves it.</summary>
+    public int? Threads { get; init; }
+    /// <summary>The run's seed: shuffling, augmentation and dropout streams are forked from it per epoch.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Whether the training batches are augmented (MRPN's T versus NT).</summary>
+    public bool Augment { get; init; } = true;
+
+    /// <summary>Throws naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "TrainerOptions: epochs must be at least 1");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "TrainerOptions: batch size must be at least 1");
+        if (EvalBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(EvalBatchSize), EvalBatchSize, "TrainerOptions: evaluation batch size must be at least 1");
+        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "TrainerOptions: learning rate must be positive");
+        if (EarlyStoppingPatience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "TrainerOptions: early-stopping patience must be at least 1");
+        if (ClipGradNorm <= 0) throw new ArgumentOutOfRangeException(nameof(ClipGradNorm), ClipGradNorm, "TrainerOptions: gradient clipping norm must be positive");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
+    }
+
+    /// <summary>The AdamW optimiser of the run over <paramref name="parameters"/>.</summary>
+    public AdamW CreateOptimizer(IEnumerable<Aver.Tensors.Tensor> parameters) => new(parameters, LearningRate, weightDecay: WeightDecay);
+
+    /// <summary>The plateau schedule of the run (mode min on the validation loss, MRPN §5.2).</summary>
+    public ReduceLROnPlateau CreateSchedule(Optimizer optimizer) =>
+        new(optimizer, PlateauMode.Min, PlateauFactor, PlateauPatience, maxReductions: MaxReductions);
+}

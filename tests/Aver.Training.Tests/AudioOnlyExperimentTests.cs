@@ -1,0 +1,34 @@
+using Aver.Data.Catalogs;
+using Aver.Data.Protocols;
+using Aver.Models.Mrpn;
+using Aver.Training.Experiments;
+using Aver.Training.Training;
+
+namespace Aver.Training.Tests;
+
+public class AudioOnlyExperimentTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("aver-am-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [RealDataFact]
+    public void AudioOnlyNetworkTrainsAndEvaluatesOneActorPairFold()
+    {
+        // Six actors give fold A1,2 a test pair, a validation pair (A3,4) and a training pair (A5,6);
+        // six clips per actor keep this a smoke run.
+        var speakers = new HashSet<string> { "01", "02", "03", "04", "05", "06" };
+        var all = DatasetReader.Open(TestPaths.Data("ravdess", "speech16k"));
+        var picked = all.Items.Where(i => speakers.Contains(i.Speaker!)).GroupBy(i => i.Speaker).SelectMany(g => g.Take(6)).ToHashSet();
+        var catalog = all.Where(picked.Contains);
+        var plan = ProtocolRegistry.Create("ravdess-pairs").Make(catalog, 1);
+        var model = new AudioModelSettings(Width: 4, Pool: 8, Aggregator: AggregatorKind.Lstm, Hidden: 8, ScoringHidden: 8);
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 6, LearningRate = 1e-3, Seed = 3 };
+        var outcome = AudioOnlyExperiment.Run("AM (T)", plan, catalog.Labels, model, options, _dir, folds: ["A1,2"]);
+        var fold = Assert.Single(outcome.Folds);
+        Assert.Equal("A1,2", fold.Fold);
+        Assert.Equal(12, fold.Confusion.Total);
+        Assert.Equal(2, fold.History!.Count);
+        Assert.NotNull(fold.Features);
+        Assert.True(File.Exists(Path.Combine(_dir, "am-t", "a1-2", Checkpoint.FileName)) || Directory.EnumerateFiles(_dir, Checkpoint.FileName, SearchOption.AllDirectories).Any());
+    }
+}

@@ -1,0 +1,125 @@
+using Aver.Training.Config;
+using Aver.Training.Training;
+
+namespace Aver.Training.Tests;
+
+public sealed class ConfigTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "aver-config-" + Guid.NewGuid().ToString("N"));
+
+    public ConfigTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private const string Valid = """
+        name: smoke
+        seed: 3
+        dataset: { kind: ravdess, path: data/ravdess }
+        labels: ravdess8
+        protocol: { name: ravdess-pairs }
+        model: { type: mrpn, variant: N1, extractor_width: 8 }
+        strategy: late-fusion
+        training: { epochs: 5, learning_rate: 1.0e-4, time_augmentation: false, best_by: accuracy }
+        """;
+
+    private string Write(string yaml, string name = "exp.yaml")
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public void AValidConfigLoadsWithDefaultsAndResolvedPaths()
+    {
+        var c = ExperimentConfigLoader.Load(Write(Valid));
+        Assert.Equal("smoke", c.Name);
+        Assert.Equal("N1", c.Model!.Variant);
+        Assert.Equal(Path.Combine(_dir, "data", "ravdess"), c.Dataset!.Path);
+        Assert.Equal(3UL, c.Protocol!.Seed);
+        Assert.Equal(128, c.Model.ScoringHidden);
+        Assert.Equal(512, c.Features.Audio.Window); // MRPN §4.4 default
+
+        var options = ExperimentConfigLoader.TrainerOptions(c);
+        Assert.Equal(5, options.Epochs);
+        Assert.Equal(1e-4, options.LearningRate);
+        Assert.False(options.Augment);
+        Assert.Equal(BestBy.ValidationAccuracy, options.BestBy);
+        Assert.Equal(3UL, options.Seed);
+        Assert.Equal(2, options.MaxReductions);
+    }
+
+    [Fact]
+    public void TheResolvedCopyReloadsToTheSameConfig()
+    {
+        var c = ExperimentConfigLoader.Load(Write(Valid));
+        string run = Path.Combine(_dir, "run");
+        string resolved = ExperimentConfigLoader.WriteResolved(c, run);
+        Assert.Equal(Path.Combine(run, "config.yaml"), resolved);
+        var again = ExperimentConfigLoader.Load(resolved);
+        Assert.Equal(ExperimentConfigLoader.ToYaml(c), ExperimentConfigLoader.ToYaml(again));
+        Assert.Contains("segment_hop_seconds: 0.2", File.ReadAllText(resolved));
+    }
+
+    [Fact]
+    public void AnUnknownKeyIsNamedWithItsSectionAndLine()
+    {
+        var path = Write(Valid.Replace("extractor_width: 8", "extractor_widht: 8"));
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("model.extractor_widht", e.Message);
+        Assert.Equal(6, e.Errors[0].Line);
+    }
+
+    [Fact]
+    public void EveryBadValueIsListedByItsKey()
+    {
+        var yaml = Valid.Replace("variant: N1", "variant: N3").Replace("labels: ravdess8", "labels: ravdess9")
+            .Replace("epochs: 5", "epochs: 0").Replace("name: ravdess-pairs", "name: ravdess-pairs, params: { k: 1 }");
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(yaml)));
+        var keys = e.Errors.Select(x => x.Key).ToList();
+        Assert.Equal(["labels", "protocol.params.k", "model.variant", "training.epochs"], keys);
+        Assert.Contains("'N3' is not one of N0, N1, N2", e.Message);
+        Assert.Contains("exp.yaml", e.Message);
+    }
+
+    [Fact]
+    public void MissingSectionsAndMismatchedStrategyAreErrors()
+    {
+        var path = Write("""
+            name: x
+            model: { type: unimodal, modality: audio }
+            strategy: late-fusion
+            """);
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(path));
+        var keys = e.Errors.Select(x => x.Key).ToList();
+        Assert.Contains("dataset", keys);
+        Assert.Contains("labels", keys);
+        Assert.Contains("protocol", keys);
+        Assert.Contains("strategy", keys);
+    }
+
+    [Fact]
+    public void BadYamlAndWrongTypesNameTheLine()
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("seed: 3", "seed: three"))));
+        Assert.Equal(2, e.Errors[0].Line);
+        Assert.Contains("three", e.Message);
+        var missing = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Path.Combine(_dir, "nope.yaml")));
+        Assert.Contains("nope.yaml: (file): does not exist", missing.Message);
+        Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write("")));
+    }
+
+    [Fact]
+    public void TheRepositoryExampleConfigsValidate()
+    {
+        var folder = Path.Combine(TestPaths.RepoRoot, "configs");
+        var files = Directory.GetFiles(folder, "*.yaml");
+        Assert.NotEmpty(files);
+        foreach (var f in files)
+        {
+            var c = ExperimentConfigLoader.Load(f);
+            Assert.False(string.IsNullOrEmpty(c.Name), f);
+        }
+    }
+}
