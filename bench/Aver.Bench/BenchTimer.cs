@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Aver.Tensors;
 
 namespace Aver.Bench;
 
@@ -15,12 +16,14 @@ internal static class BenchTimer
     {
         step();
         step();
+        OpProfiler.Reset();
         int n = 0;
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         while (true)
         {
+            OpProfiler.Mark();
             step();
             n++;
             double dt = clock.Elapsed.TotalSeconds;

@@ -27,4 +27,5 @@ if (setup is null)
 int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, _ => 32 };
 var rate = BenchTimer.Run(setup(), items, options.Seconds);
 Console.WriteLine(BenchTimer.JsonLine(options.Bench, rate, options.Threads));
+if (OpProfiler.Enabled) OpProfiler.Report(Console.Error);
 return 0;
