@@ -1,3 +1,31 @@
-// Side-by-side benchmarks against PyTorch; see bench/README.md for what each measures and how to run it.
-Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Aver.Bench -- BENCHMARK [options]  (see bench/README.md)");
-return 2;
+// Side-by-side benchmarks against PyTorch (bench/torch_bench.py); see bench/README.md for what each
+// measures and bench/run.sh for how both engines are run.
+using Aver.Bench;
+using Aver.Tensors;
+
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: dotnet bench/Aver.Bench/bin/Release/net10.0/Aver.Bench.dll BENCH [--threads N] [--seconds S]");
+    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer");
+    return 2;
+}
+Engine.Threads = options.Threads;
+Func<Action>? setup = options.Bench switch
+{
+    "resnet-train" => ResNetTrainBench.Setup,
+    "resnet-infer" => ResNetInferBench.Setup,
+    "bilstm" => BiLstmBench.Setup,
+    "transformer" => TransformerBench.Setup,
+    _ => null,
+};
+if (setup is null)
+{
+    Console.Error.WriteLine($"unknown bench {options.Bench}");
+    return 2;
+}
+int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, _ => 32 };
+var rate = BenchTimer.Run(setup(), items, options.Seconds);
+Console.WriteLine(BenchTimer.JsonLine(options.Bench, rate, options.Threads));
+if (OpProfiler.Enabled) OpProfiler.Report(Console.Error);
+return 0;

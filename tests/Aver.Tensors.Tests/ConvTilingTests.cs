@@ -3,8 +3,9 @@ namespace Aver.Tensors.Tests;
 using static TestData;
 
 /// <summary>
-/// Layers large enough that the convolution splits its output rows into several cache tiles and
-/// runs samples in parallel chunks, checked against a direct six-loop convolution.
+/// Layers large enough that the convolution splits its output rows into several cache tiles, or
+/// small enough that it unfolds several samples into one product, running samples in parallel
+/// chunks, checked against a direct six-loop convolution.
 /// </summary>
 public class ConvTilingTests
 {
@@ -12,6 +13,9 @@ public class ConvTilingTests
     [InlineData(3, 64, 20, 20, 5, 3, 1, 1)]   // 576-row columns: tiles of 11 of 20 output rows
     [InlineData(2, 64, 61, 17, 4, 3, 2, 1)]   // strided, odd sizes: tiles of 25 of 31 rows, the last partial
     [InlineData(2, 16, 30, 30, 3, 5, 1, 2)]   // 5x5 kernel: 3 tiles of 10 rows
+    [InlineData(5, 32, 7, 7, 8, 3, 1, 1)]     // 7x7 output (ResNet's last stage): chunks of 2 and 3 samples, each one product
+    [InlineData(9, 8, 12, 12, 4, 3, 1, 1)]    // 144 positions: 2 samples per product, chunks of 4 and 5 split 2+2 and 2+2+1
+    [InlineData(7, 16, 8, 8, 4, 1, 2, 0)]     // strided 1x1 (ResNet's downsample): all of a chunk's samples in one product
     public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int k, int stride, int pad)
     {
         var x = Rand(1, n, c, h, wd); var w = Rand(2, o, c, k, k); var b = Rand(3, o);

@@ -8,6 +8,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor FromOp(string op, float[] data, int[] shape, Tensor[] inputs, Action<Tensor> backward)
     {
+        if (OpProfiler.Enabled) OpProfiler.Forward(op);
         var result = new Tensor(data, shape);
         if (!GradMode.IsEnabled) return result;
         foreach (var input in inputs)
@@ -44,7 +45,12 @@ public sealed partial class Tensor
         {
             var node = order[i];
             if (node.BackwardFn is null) continue;
-            if (node.Grad is not null) node.BackwardFn(node);
+            if (node.Grad is not null)
+            {
+                long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                node.BackwardFn(node);
+                if (OpProfiler.Enabled) OpProfiler.Since(node.OpName + ".backward", start);
+            }
             // Free the graph behind us: intermediate results keep neither history nor gradient.
             node.BackwardFn = null;
             node.Parents = null;

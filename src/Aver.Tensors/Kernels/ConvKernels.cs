@@ -16,6 +16,10 @@ internal sealed class ConvPlan
     // made the three products 25% faster than whole-sample ones; tiles below ~128 columns lose
     // more in the product than they gain in cache.
     private const int TileFloats = 128 * 1024, MinTileColumns = 128;
+    // Small outputs (ResNet's 14x14 and 7x7 stages) make thin products that pack the whole weight
+    // matrix again for every sample; unfolding several samples side by side widens them to at
+    // least this many columns.
+    private const int MinBatchedColumns = 256;
 
     public readonly int Batch, Channels, OutChannels, Groups, GroupIn, GroupOut;
     public readonly Window Window;
@@ -23,6 +27,8 @@ internal sealed class ConvPlan
     public readonly bool Direct;
     /// <summary>Output rows (od, oh) per tile, and the number of rows.</summary>
     public readonly int TileRows, Rows;
+    /// <summary>Samples unfolded side by side into one column matrix (1: one sample, tiled by rows).</summary>
+    public readonly int SamplesPerTile;
 
     public ConvPlan(int batch, int channels, int outChannels, int groups, Window window)
     {
@@ -32,13 +38,28 @@ internal sealed class ConvPlan
         Rows = window.Out[0] * window.Out[1];
         int rowFloats = Math.Max(1, ColRows * window.Out[2]);
         TileRows = Direct ? Rows : Math.Clamp(Math.Max(TileFloats / rowFloats, (MinTileColumns + window.Out[2] - 1) / Math.Max(1, window.Out[2])), 1, Math.Max(1, Rows));
+        int pv = Math.Max(1, window.OutVolume);
+        SamplesPerTile = Direct || TileRows < Rows ? 1 : Math.Clamp((MinBatchedColumns + pv - 1) / pv, 1, Math.Max(1, batch));
     }
 
     public int ColRows => GroupIn * Window.KernelVolume;
     public int OutVolume => Window.OutVolume;
     public int InVolume => Window.InVolume;
     public int Width => Window.Out[2];
-    public int ColSize => Direct ? 0 : ColRows * TileRows * Width;
+    /// <summary>
+    /// Floats of the per-thread work buffer: the column matrix of one tile, and for batched samples
+    /// also their gathered outputs (or output gradients), GroupOut x SamplesPerTile * OutVolume.
+    /// </summary>
+    public int ColSize => Direct ? 0
+        : SamplesPerTile > 1 ? (ColRows + GroupOut) * SamplesPerTile * OutVolume
+        : ColRows * TileRows * Width;
+
+    /// <summary>Samples per batched tile within a chunk of <paramref name="count"/> samples, balanced so the last tile is not a sliver.</summary>
+    public int SamplesPerTileIn(int count)
+    {
+        int tiles = (count + SamplesPerTile - 1) / SamplesPerTile;
+        return Math.Max(1, (count + tiles - 1) / Math.Max(1, tiles));
+    }
 }
 
 /// <summary>
@@ -57,6 +78,14 @@ internal static class ConvKernels
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut;
         ForChunks(p.Batch, p.ColSize, 0, (start, end, col, _) =>
         {
+            if (p.SamplesPerTile > 1)
+            {
+                int step = p.SamplesPerTileIn(end - start);
+                for (int n = start; n < end; n += step)
+                    for (int g = 0; g < p.Groups; g++)
+                        ForwardSamples(p, x, w, bias, y, n, Math.Min(step, end - n), g, col);
+                return;
+            }
             for (int n = start; n < end; n++)
                 for (int g = 0; g < p.Groups; g++)
                 {
@@ -89,6 +118,14 @@ internal static class ConvKernels
             // The first chunk adds straight into the weight gradient; the others into their own
             // buffer, summed after the parallel loop (no locks in the inner loop).
             var gwDst = start == 0 ? gw : gwPart;
+            if (p.SamplesPerTile > 1)
+            {
+                int step = p.SamplesPerTileIn(end - start);
+                for (int n = start; n < end; n += step)
+                    for (int g = 0; g < p.Groups; g++)
+                        BackwardSamples(p, x, w, gy, gx, gwDst, n, Math.Min(step, end - n), g, col);
+                return;
+            }
             for (int n = start; n < end; n++)
                 for (int g = 0; g < p.Groups; g++)
                 {
@@ -115,6 +152,57 @@ internal static class ConvKernels
                     }
                 }
         }, mergeInto: gw);
+    }
+
+    /// <summary>
+    /// Forward of samples [n0, n0 + samples) of group g as one product: their columns side by side,
+    /// W_g [go, rows] x col [rows, samples * P], then each sample's block copied to its place in y.
+    /// </summary>
+    private static void ForwardSamples(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, int n0, int samples, int g, float[] buffer)
+    {
+        int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut, ld = samples * pv;
+        var col = UnfoldSamples(p, x, n0, samples, g, buffer);
+        var yt = buffer.AsSpan(rows * ld, go * ld);
+        Blas.Sgemm(false, false, go, ld, rows, 1f, w.AsSpan(g * go * rows), rows, col, ld, 0f, yt, ld);
+        for (int s = 0; s < samples; s++)
+            for (int o = 0; o < go; o++)
+            {
+                var src = yt.Slice(o * ld + s * pv, pv);
+                var dst = y.AsSpan(((n0 + s) * p.OutChannels + g * go + o) * pv, pv);
+                if (bias is null) src.CopyTo(dst);
+                else TensorPrimitives.Add(src, bias[g * go + o], dst);
+            }
+    }
+
+    /// <summary>Backward of samples [n0, n0 + samples) of group g as one product each for dW and dcol (see <see cref="ForwardSamples"/>).</summary>
+    private static void BackwardSamples(ConvPlan p, float[] x, float[] w, float[] gy, float[]? gx, float[]? gw, int n0, int samples, int g, float[] buffer)
+    {
+        int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut, gi = p.GroupIn, ld = samples * pv;
+        var gyt = buffer.AsSpan(rows * ld, go * ld);
+        for (int s = 0; s < samples; s++)
+            for (int o = 0; o < go; o++)
+                gy.AsSpan(((n0 + s) * p.OutChannels + g * go + o) * pv, pv).CopyTo(gyt.Slice(o * ld + s * pv, pv));
+        var wg = w.AsSpan(g * go * rows);
+        if (gw is not null)
+        {   // dW_g += dY_g col^T over all the samples at once
+            var col = UnfoldSamples(p, x, n0, samples, g, buffer);
+            Blas.Sgemm(false, true, go, rows, ld, 1f, gyt, ld, col, ld, 1f, gw.AsSpan(g * go * rows), rows);
+        }
+        if (gx is null) return;
+        var dcol = buffer.AsSpan(0, rows * ld);
+        Blas.Sgemm(true, false, rows, ld, go, 1f, wg, rows, gyt, ld, 0f, dcol, ld);
+        for (int s = 0; s < samples; s++)
+            Im2Col.FoldAdd(p.Window, dcol[(s * pv)..], gi, 0, p.Rows, gx.AsSpan(((n0 + s) * p.Channels + g * gi) * p.InVolume, gi * p.InVolume), ld);
+    }
+
+    /// <summary>The columns of samples [n0, n0 + samples), group g, side by side: [rows, samples * P].</summary>
+    private static Span<float> UnfoldSamples(ConvPlan p, float[] x, int n0, int samples, int g, float[] buffer)
+    {
+        int pv = p.OutVolume, ld = samples * pv;
+        var col = buffer.AsSpan(0, p.ColRows * ld);
+        for (int s = 0; s < samples; s++)
+            Im2Col.Unfold(p.Window, x.AsSpan(((n0 + s) * p.Channels + g * p.GroupIn) * p.InVolume, p.GroupIn * p.InVolume), p.GroupIn, 0, p.Rows, col[(s * pv)..], ld);
+        return col;
     }
 
     /// <summary>The column matrix of output rows [r0, r1) for sample n, group g, and its leading dimension.</summary>

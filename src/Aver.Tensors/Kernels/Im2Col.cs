@@ -9,17 +9,18 @@ namespace Aver.Tensors;
 /// The column matrix is [channels * kd * kh * kw, positions]: row (c, kd, kh, kw) holds the
 /// input value under that kernel tap for every output position, zero where it falls in padding.
 /// The positions are the output rows (od, oh) in [<c>rowStart</c>, <c>rowEnd</c>) times every ow,
-/// so callers can unfold a slice of the output that fits in cache.
+/// so callers can unfold a slice of the output that fits in cache. Rows of the column matrix are
+/// <c>ld</c> apart (default: the number of positions), so several samples can sit side by side.
 /// </summary>
 internal static class Im2Col
 {
     /// <summary>Fills <paramref name="col"/> from <paramref name="input"/> ([channels, d, h, w] of one sample).</summary>
-    public static void Unfold(Window w, ReadOnlySpan<float> input, int channels, int rowStart, int rowEnd, Span<float> col)
-        => Walk<Copy>(w, channels, rowStart, rowEnd, Writable(input), col);
+    public static void Unfold(Window w, ReadOnlySpan<float> input, int channels, int rowStart, int rowEnd, Span<float> col, int ld = 0)
+        => Walk<Copy>(w, channels, rowStart, rowEnd, Writable(input), col, ld);
 
     /// <summary>Adds the columns of <paramref name="col"/> back onto <paramref name="input"/> (col2im).</summary>
-    public static void FoldAdd(Window w, ReadOnlySpan<float> col, int channels, int rowStart, int rowEnd, Span<float> input)
-        => Walk<Add>(w, channels, rowStart, rowEnd, input, Writable(col));
+    public static void FoldAdd(Window w, ReadOnlySpan<float> col, int channels, int rowStart, int rowEnd, Span<float> input, int ld = 0)
+        => Walk<Add>(w, channels, rowStart, rowEnd, input, Writable(col), ld);
 
     // Copy only reads the input and Add only reads the columns; one writable signature keeps one loop.
     private static Span<float> Writable(ReadOnlySpan<float> s) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(s), s.Length);
@@ -52,7 +53,7 @@ internal static class Im2Col
         public static void Padding(Span<float> col) { }
     }
 
-    private static void Walk<TRun>(Window w, int channels, int rowStart, int rowEnd, Span<float> input, Span<float> col) where TRun : struct, IRun
+    private static void Walk<TRun>(Window w, int channels, int rowStart, int rowEnd, Span<float> input, Span<float> col, int ld) where TRun : struct, IRun
     {
         int id0 = w.In[0], ih0 = w.In[1], iw0 = w.In[2];
         int oh0 = w.Out[1], ow0 = w.Out[2];
@@ -61,6 +62,7 @@ internal static class Im2Col
         int pd = w.Padding[0], ph = w.Padding[1], pw = w.Padding[2];
         int dd = w.Dilation[0], dh = w.Dilation[1], dw = w.Dilation[2];
         int inVol = w.InVolume, cols = (rowEnd - rowStart) * ow0;
+        if (ld == 0) ld = cols;
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -69,7 +71,7 @@ internal static class Im2Col
             for (int kh = 0; kh < kh0; kh++)
             for (int kw = 0; kw < kw0; kw++, row++)
             {
-                var dst = col.Slice(row * cols, cols);
+                var dst = col.Slice(row * ld, cols);
                 // Output columns ow whose input column iw = ow*sw + off lies inside [0, iw0).
                 int off = kw * dw - pw;
                 int lo = off >= 0 ? 0 : Math.Min(ow0, (-off + sw - 1) / sw);

@@ -32,13 +32,16 @@ public sealed partial class Tensor
     internal static void AccumulateBroadcastGrad(Tensor t, ReadOnlySpan<float> g, Tensor o)
     {
         if (!t.RequiresGrad) return;
-        Broadcasting.SumTo(g, o._shape, t.GradBuffer(), t._shape);
+        if (g.Length == t.Size) t.AccumulateGrad(g);  // no broadcast axes: a copy or an add, not zero-fill and add
+        else Broadcasting.SumTo(g, o._shape, t.GradBuffer(), t._shape);
     }
 
     public Tensor Add(Tensor other) => Binary<AddOperator>("Add", other, static (a, b, o) =>
     {
-        AccumulateBroadcastGrad(a, o.Grad, o);
         AccumulateBroadcastGrad(b, o.Grad, o);
+        // Without broadcasting, a's gradient is o's own: hand the array over instead of copying it.
+        if (a.RequiresGrad && a.Size == o.Size) a.AccumulateOwnedGrad(o.ReleaseGrad());
+        else AccumulateBroadcastGrad(a, o.Grad, o);
     });
 
     public Tensor Sub(Tensor other) => Binary<SubtractOperator>("Sub", other, static (a, b, o) =>

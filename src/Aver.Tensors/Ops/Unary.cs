@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Aver.Tensors.Kernels;
 
 namespace Aver.Tensors;
 
@@ -18,9 +19,10 @@ public sealed partial class Tensor
         var a = this;
         return FromOp(op, data, _shape, [a], o =>
         {
-            var dx = GC.AllocateUninitializedArray<float>(o.Size);
-            derivative(a.Data, o.Data, o.Grad, dx);
-            a.AccumulateGrad(dx);
+            // Every derivative reads g[i] before writing dx[i], so it may run in place.
+            var g = o.ReleaseGrad();
+            derivative(a.Data, o.Data, g, g);
+            a.AccumulateOwnedGrad(g);
         });
     }
 
@@ -39,10 +41,7 @@ public sealed partial class Tensor
         for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0f;
     });
 
-    public Tensor Relu() => Unary("Relu", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y, g, dx) =>
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = y[i] > 0 ? g[i] : 0f;
-    });
+    public Tensor Relu() => Unary("Relu", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y, g, dx) => MaskKernels.KeepWherePositive(y, g, dx));
 
     public Tensor Sigmoid() => Unary("Sigmoid", TensorPrimitives.Sigmoid, static (x, y, g, dx) =>
     {

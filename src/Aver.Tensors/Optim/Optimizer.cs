@@ -73,6 +73,13 @@ public abstract class Optimizer
     /// <summary>Updates every parameter that has a gradient and requires one, from its gradient.</summary>
     public void Step()
     {
+        long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        StepAll();
+        if (OpProfiler.Enabled) OpProfiler.Since(GetType().Name + ".Step", start);
+    }
+
+    private void StepAll()
+    {
         int index = 0;
         foreach (var g in _groups)
             foreach (var p in g.Parameters)
