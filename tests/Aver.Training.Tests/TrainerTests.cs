@@ -73,7 +73,26 @@ public sealed class TrainerTests : IDisposable
         var a = Checkpoint.Load(Checkpoint.PathIn(Path.Combine(_dir, "whole")));
         var b = Checkpoint.Load(Checkpoint.PathIn(folder));
         foreach (var (name, t) in a.Model) Assert.Equal(t.Data, b.Model[name].Data);
-        Assert.True(b.Finished);
+        Assert.Equal(5, b.Epoch);
+        Assert.False(b.StoppedEarly);
+    }
+
+    [Fact]
+    public void ResumingWithAHigherEpochLimitContinuesTheRun()
+    {
+        var set = GeneratedTasks.BrightSquares(64, seed: 2);
+        var train = ExampleSubset<Tensor>.All(set);
+        string folder = Path.Combine(_dir, "extend");
+        var task = new ClassifierTask(GeneratedTasks.SmallCnn(1));
+        new Trainer<Tensor>(task, Options(2)).Fit(train, null, folder);
+        var same = new Trainer<Tensor>(task, Options(2)).Fit(train, null, folder, resume: true);
+        Assert.Equal(2, same.History.Count);
+        var longer = new Trainer<Tensor>(task, Options(3)).Fit(train, null, folder, resume: true);
+        Assert.Equal(3, longer.History.Count);
+
+        var straight = new ClassifierTask(GeneratedTasks.SmallCnn(1));
+        new Trainer<Tensor>(straight, Options(3)).Fit(train);
+        AssertSameWeights(straight, task);
     }
 
     [Fact]
@@ -99,6 +118,21 @@ public sealed class TrainerTests : IDisposable
             new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(1)), Options(2) with { Seed = 99 }).Fit(train, null, folder, resume: true));
         Assert.Contains(Checkpoint.FileName, e.Message);
         Assert.Contains("seed 7", e.Message);
+    }
+
+    [Fact]
+    public void ResumingWithAnotherThreadCountWarns()
+    {
+        var set = GeneratedTasks.BrightSquares(32, seed: 2);
+        var train = ExampleSubset<Tensor>.All(set);
+        string folder = Path.Combine(_dir, "threads");
+        new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(1)), Options(1)).Fit(train, null, folder);
+        var log = new StringWriter();
+        new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(1)), Options(2) with { Threads = 2 }, new PlainTextProgress(log))
+            .Fit(train, null, folder, resume: true);
+        Assert.Contains("warning: ", log.ToString());
+        Assert.Contains("1 threads, this run has 2", log.ToString());
+        Assert.Contains("resuming at epoch 2", log.ToString());
     }
 
     internal static void AssertSameWeights(ITrainingTask<Tensor> a, ITrainingTask<Tensor> b)

@@ -2,7 +2,11 @@ using Aver.Tensors;
 
 namespace Aver.Training.Data;
 
-/// <summary>How an example set cuts a list of indices into batches: optionally shuffled, last batch possibly short.</summary>
+/// <summary>
+/// How an example set cuts a list of indices into batches: optionally shuffled, the last batch possibly
+/// short, but never a single example after a full batch: that one joins the batch before it, since
+/// batch normalisation cannot train on one example (PyTorch users reach for drop_last instead).
+/// </summary>
 public static class BatchOrder
 {
     /// <summary>The indices in batch order, each chunk at most <paramref name="batchSize"/> long.</summary>
@@ -11,12 +15,17 @@ public static class BatchOrder
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be at least 1");
         var order = indices.ToArray();
         shuffle?.Shuffle<int>(order);
-        for (int start = 0; start < order.Length; start += batchSize)
-            yield return order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+        int batches = Count(order.Length, batchSize);
+        for (int b = 0, start = 0; b < batches; b++, start += batchSize)
+        {
+            int length = b == batches - 1 ? order.Length - start : batchSize;
+            yield return order.AsSpan(start, length).ToArray();
+        }
     }
 
     /// <summary>Number of batches <see cref="Chunks"/> makes of <paramref name="count"/> indices.</summary>
-    public static int Count(int count, int batchSize) => (count + batchSize - 1) / batchSize;
+    public static int Count(int count, int batchSize) =>
+        count > batchSize && count % batchSize == 1 ? count / batchSize : (count + batchSize - 1) / batchSize;
 
     /// <summary>Throws naming the set when an index is outside [0, <paramref name="count"/>).</summary>
     public static void CheckIndices(IReadOnlyList<int> indices, int count, string set)

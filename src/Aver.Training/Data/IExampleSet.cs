@@ -20,13 +20,17 @@ public interface IExampleSet<TInput>
     /// <summary>The class index (in <see cref="Labels"/>) of example <paramref name="index"/>.</summary>
     int LabelIndex(int index);
 
-    /// <summary>The label of example <paramref name="index"/>, with its space.</summary>
-    Label LabelOf(int index) => Labels[LabelIndex(index)];
-
     /// <summary>
     /// The examples <paramref name="indices"/> as batches of at most <paramref name="batchSize"/>, in order, or
     /// shuffled by <paramref name="shuffle"/> when given. <paramref name="augment"/>, when given, is the stream
     /// random augmentation draws from (training); null means no augmentation (evaluation, or augmentation off).
     /// </summary>
     IEnumerable<Batch<TInput>> Batches(IReadOnlyList<int> indices, int batchSize, RandomStream? shuffle = null, RandomStream? augment = null);
+}
+
+/// <summary>Conveniences over any <see cref="IExampleSet{TInput}"/>.</summary>
+public static class ExampleSets
+{
+    /// <summary>The label of example <paramref name="index"/>, with its space.</summary>
+    public static Label LabelOf<TInput>(this IExampleSet<TInput> set, int index) => set.Labels[set.LabelIndex(index)];
 }

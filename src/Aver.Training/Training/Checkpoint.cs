@@ -26,7 +26,10 @@ public sealed class Checkpoint
 
     public required int Epoch { get; init; }
     public required ulong Seed { get; init; }
-    public required bool Finished { get; init; }
+    /// <summary>Kernel threads of the run: some kernels sum in a thread-count-dependent order, so bit-exact resumption needs the same count.</summary>
+    public required int Threads { get; init; }
+    /// <summary>True when early stopping ended the run at <see cref="Epoch"/>.</summary>
+    public required bool StoppedEarly { get; init; }
     public required IReadOnlyList<EpochMetrics> History { get; init; }
     public required IReadOnlyDictionary<string, Tensor> Model { get; init; }
     public required IReadOnlyDictionary<string, Tensor> Best { get; init; }
@@ -47,7 +50,8 @@ public sealed class Checkpoint
             ["aver.kind"] = "training-checkpoint",
             ["epoch"] = Epoch.ToString(CultureInfo.InvariantCulture),
             ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-            ["finished"] = Finished ? "true" : "false",
+            ["threads"] = Threads.ToString(CultureInfo.InvariantCulture),
+            ["stopped_early"] = StoppedEarly ? "true" : "false",
             ["history"] = JsonSerializer.Serialize(History, Json),
             ["early.best_metric"] = BestMetric.ToString("R", CultureInfo.InvariantCulture),
             ["early.best_epoch"] = BestEpoch.ToString(CultureInfo.InvariantCulture),
@@ -78,7 +82,8 @@ public sealed class Checkpoint
             {
                 Epoch = (int)state.GetLong("epoch", path),
                 Seed = ulong.Parse(state.Get("seed", path), CultureInfo.InvariantCulture),
-                Finished = state.Get("finished", path) == "true",
+                Threads = (int)state.GetLong("threads", path),
+                StoppedEarly = state.Get("stopped_early", path) == "true",
                 History = JsonSerializer.Deserialize<List<EpochMetrics>>(state.Get("history", path), Json)
                           ?? throw new CheckpointException(path, "has an empty history"),
                 Model = Unprefixed("model.", state),

@@ -19,6 +19,9 @@ public interface ITrainingProgress
     /// <summary>An epoch finished, after its checkpoint was written.</summary>
     void Epoch(EpochReport report) { }
 
+    /// <summary>Something the user should know that does not stop the run.</summary>
+    void Warning(string message) { }
+
     /// <summary>The run ended.</summary>
     void Finished(TrainingResult result) { }
 }

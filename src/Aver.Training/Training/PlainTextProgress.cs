@@ -13,6 +13,8 @@ public sealed class PlainTextProgress(TextWriter output, string? prefix = null) 
 
     public void Epoch(EpochReport r) => output.WriteLine(prefix + Format(r));
 
+    public void Warning(string message) => output.WriteLine($"{prefix}warning: {message}");
+
     public void Finished(TrainingResult result) =>
         output.WriteLine($"{prefix}done after {result.History.Count} epochs{(result.StoppedEarly ? " (early stop)" : "")}; best epoch {result.BestEpoch}");
 

@@ -12,7 +12,8 @@ namespace Aver.Training.Training;
 /// early stopping on the validation speakers keeping the best weights, optional gradient clipping.
 /// After every epoch a <see cref="Checkpoint"/> is written atomically; <c>resume</c> continues from it
 /// and ends with the same weights, bit for bit, as a run that was never interrupted (all randomness is
-/// derived from the seed and the epoch, see <see cref="RandomStreams"/>). Only parameters that require
+/// derived from the seed and the epoch, see <see cref="RandomStreams"/>) provided it runs with the same
+/// thread count (some kernels' sums depend on it; a mismatch is reported as a warning). Only parameters that require
 /// gradients are optimised, so frozen branches (late fusion) stay as they are.
 /// </summary>
 public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions options, ITrainingProgress? progress = null)
@@ -60,6 +61,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             var cp = Checkpoint.Load(path);
             if (cp.Seed != Options.Seed)
                 throw new CheckpointException(path, $"was made with seed {cp.Seed}, this run has seed {Options.Seed}");
+            if (cp.Threads != Engine.Threads)
+                _progress.Warning($"{path} was written with {cp.Threads} threads, this run has {Engine.Threads}: the result will not be bit-identical to an uninterrupted run");
             model.LoadStateDict(cp.Model, strict: true, source: path);
             optimizer.LoadStateDict(cp.Optimizer);
             schedule.LoadStateDict(cp.Schedule);
@@ -67,7 +70,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             history.AddRange(cp.History);
             best = new Dictionary<string, Tensor>(cp.Best);
             first = cp.Epoch + 1;
-            if (cp.Finished) return Finish(model, best, history, early, stoppedEarly: cp.Epoch < Options.Epochs);
+            // A run that stopped early, or reached this run's epoch limit, is done; a larger limit continues it.
+            if (cp.StoppedEarly || cp.Epoch >= Options.Epochs) return Finish(model, best, history, early, cp.StoppedEarly);
         }
 
         int batches = BatchOrder.Count(train.Count, Options.BatchSize);
@@ -88,8 +92,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             if (isBest) best = Checkpoint.Snapshot(model);
             bool reduced = schedule.Step(val?.Loss ?? trainLoss);
             stopped = early.ShouldStop && epoch < Options.Epochs;
-            bool finished = stopped || epoch == Options.Epochs;
-            if (path is not null) WriteCheckpoint(path, epoch, finished, history, model, best!, optimizer, schedule, early);
+            if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early);
 
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (epoch - first + 1) * (Options.Epochs - epoch));
             _progress.Epoch(new EpochReport(metrics, Options.Epochs, isBest, reduced, stopped ? TimeSpan.Zero : eta));
@@ -129,14 +132,15 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         return (lossSum / seen, (double)correct / seen);
     }
 
-    private void WriteCheckpoint(string path, int epoch, bool finished, List<EpochMetrics> history, Module model,
+    private void WriteCheckpoint(string path, int epoch, bool stoppedEarly, List<EpochMetrics> history, Module model,
         Dictionary<string, Tensor> best, Optimizer optimizer, Tensors.Optim.Schedules.LRSchedule schedule, EarlyStopping early)
     {
         new Checkpoint
         {
             Epoch = epoch,
             Seed = Options.Seed,
-            Finished = finished,
+            Threads = Engine.Threads,
+            StoppedEarly = stoppedEarly,
             History = history,
             Model = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
             Best = best,
