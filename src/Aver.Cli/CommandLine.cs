@@ -12,6 +12,7 @@ public static class CommandLine
         new InfoCommand(),
         new DemoCommand(),
         new PretrainCommand(),
+        new EvaluateCommand(),
         new DatasetsCommand(),
         new SplitsCommand(),
     ];

@@ -8,7 +8,7 @@ public sealed record ConfigError(string Key, string Problem, int? Line = null)
 
 /// <summary>An experiment config that cannot be used; the message names the file and every bad key.</summary>
 public sealed class ConfigException(string path, IReadOnlyList<ConfigError> errors)
-    : Exception(errors.Count == 1 ? $"{path}: {errors[0]}" : $"{path}: {errors.Count} problems:\n  " + string.Join("\n  ", errors))
+    : FormatException(errors.Count == 1 ? $"{path}: {errors[0]}" : $"{path}: {errors.Count} problems:\n  " + string.Join("\n  ", errors))
 {
     public string Path { get; } = path;
     public IReadOnlyList<ConfigError> Errors { get; } = errors;

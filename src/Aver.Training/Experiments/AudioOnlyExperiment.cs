@@ -1,3 +1,4 @@
+using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Data.Protocols;
@@ -17,41 +18,34 @@ namespace Aver.Training.Experiments;
 /// <param name="Pool">Average-pooling factor of the 256 x 250 spectrograms (1 = the paper's size; 2 or 4 for a CPU).</param>
 /// <param name="Hidden">Aggregator size (LSTM hidden units or Transformer d_model).</param>
 /// <param name="ScoringHidden">Hidden units of the Scoring component (eq. 2).</param>
+/// <param name="ExtractorInit">A saved ResNet-18 to start F_a from (its fc is dropped), or null.</param>
 public sealed record AudioModelSettings(int Width = 16, int Pool = 2, AggregatorKind Aggregator = AggregatorKind.Lstm,
     int Hidden = 128, int ScoringHidden = 64, float Dropout = 0.3f, string? ExtractorInit = null);
 
 /// <summary>
-/// MRPN's audio-modality network (AM, Table 1) over a protocol's folds: per fold a fresh network,
-/// trained on the fold's training speakers with early stopping on its validation speakers, evaluated
-/// on its test speakers. Each fold trains in its own checkpoint folder, so a killed run resumes.
+/// MRPN's audio-modality network (AM, Table 1) over a protocol's folds through
+/// <see cref="CrossValidation{TInput}"/>: per fold a fresh network trained on the fold's training
+/// speakers with early stopping on its validation speakers, then tested on its test speakers. Every
+/// fold is checkpointed in its own folder, so a killed run resumes.
 /// </summary>
 public static class AudioOnlyExperiment
 {
     public static ModelOutcome Run(string name, SplitPlan plan, LabelSpace labels, AudioModelSettings model, TrainerOptions training,
         string runFolder, Func<string, ITrainingProgress>? progressFor = null, IReadOnlyList<string>? folds = null, CancellationToken cancel = default)
     {
-        var pipeline = new MrpnAudioPipeline(new MrpnAudioOptions(), model.Pool);
-        var outcomes = new List<FoldOutcome>();
-        foreach (var fold in plan.Folds)
-        {
-            if (folds is { Count: > 0 } && !folds.Contains(fold.Name)) continue;
-            var items = fold.Train.Concat(fold.Validation).Concat(fold.Test).ToList();
-            var set = new AudioClipSet(items, labels, pipeline);
-            int nTrain = fold.Train.Count, nVal = fold.Validation.Count;
-            int[] train = Enumerable.Range(0, nTrain).ToArray();
-            int[] validation = Enumerable.Range(nTrain, nVal).ToArray();
-            int[] test = Enumerable.Range(nTrain + nVal, fold.Test.Count).ToArray();
-
-            var rng = new RandomStream(training.Seed).Fork("fold", outcomes.Count);
-            var network = Build(model, labels.Count, rng.Fork("init"));
-            var task = new UnimodalTask(network);
-            var trainer = new Trainer<StepSequence>(task, training, progressFor?.Invoke(fold.Name));
-            var folder = Path.Combine(runFolder, ReportWriter.Slug(name), ReportWriter.Slug(fold.Name));
-            var result = trainer.Fit(new ExampleSubset<StepSequence>(set, train), new ExampleSubset<StepSequence>(set, validation), folder, resume: true, cancel);
-            var eval = Evaluation.Run(task, set, test, training.EvalBatchSize ?? training.BatchSize, withFeatures: true, cancel);
-            outcomes.Add(new FoldOutcome(fold.Name, eval.Confusion, result.History, eval.Features, eval.Targets));
-        }
-        return new ModelOutcome(name, outcomes);
+        var items = plan.Catalog.Items;
+        var set = new AudioClipSet(items, labels, new MrpnAudioPipeline(new MrpnAudioOptions(), model.Pool));
+        var index = new FoldIndices(items, name);
+        var foldData = plan.Folds
+            .Where(f => folds is not { Count: > 0 } || folds.Contains(f.Name))
+            .Select(f => new FoldData<StepSequence>(f.Name,
+                new ExampleSubset<StepSequence>(set, index.Of(f, SplitPart.Train)),
+                new ExampleSubset<StepSequence>(set, index.Of(f, SplitPart.Validation)),
+                new ExampleSubset<StepSequence>(set, index.Of(f, SplitPart.Test))))
+            .ToList();
+        if (foldData.Count == 0) throw new ArgumentException($"{name}: no fold matches ({string.Join(", ", folds ?? [])}); the plan has {string.Join(", ", plan.Folds.Select(f => f.Name))}");
+        return new CrossValidation<StepSequence>(training, progressFor).Run(name, foldData,
+            (_, seed) => new UnimodalTask(Build(model, labels.Count, new RandomStream(seed))), runFolder, resume: true, withFeatures: true, cancel);
     }
 
     /// <summary>The AM network: F_a (ResNet-18 over 1-channel segments), A_a, FeatureNorm and Scoring.</summary>
