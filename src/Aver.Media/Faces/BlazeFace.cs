@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Aver.Tensors;
 using Aver.Tensors.Onnx;
 
@@ -21,6 +22,8 @@ public sealed class BlazeFace
     private readonly OnnxModel _model;
     public BlazeFaceOptions Options { get; }
     public string ModelPath => _model.Path;
+    /// <summary>The imported network (for profiling or inspection).</summary>
+    public OnnxModel Network => _model;
 
     private BlazeFace(OnnxModel model, BlazeFaceOptions options) { _model = model; Options = options; }
 
@@ -34,6 +37,7 @@ public sealed class BlazeFace
     }
 
     /// <summary>Pixels 0..255 (HWC RGB) into the model's range [-1, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normalise(ReadOnlySpan<byte> pixels, Span<float> into)
     {
         for (int i = 0; i < pixels.Length; i++) into[i] = pixels[i] * (2f / 255f) - 1f;

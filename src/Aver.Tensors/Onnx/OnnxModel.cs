@@ -23,7 +23,27 @@ public sealed class OnnxModel
     /// <summary>The distinct operator types of the graph, sorted.</summary>
     public IReadOnlyList<string> OperatorTypes { get; }
 
-    private sealed record Step(OnnxNodeProto Node, OnnxKernel Kernel, int[] In, int[] Out, int[] Release);
+    private readonly Dictionary<string, TimeSpan> _profile = new(StringComparer.Ordinal);
+
+    /// <summary>When true, <see cref="Run(Tensor[])"/> adds each node's wall time to <see cref="Profile"/>, by operator type.</summary>
+    public bool Profiling { get; set; }
+
+    /// <summary>Accumulated time per operator type while <see cref="Profiling"/> was on.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Profile
+    {
+        get { lock (_profile) return new Dictionary<string, TimeSpan>(_profile); }
+    }
+
+    /// <summary>The op type, with the kernel size and group count for convolutions (their costs differ most).</summary>
+    private static string ProfileKey(OnnxNodeProto n)
+    {
+        if (n.OpType != "Conv") return n.OpType;
+        var k = n.Attributes.TryGetValue("kernel_shape", out var a) ? string.Join("x", a.Ints) : "?";
+        var g = n.Attributes.TryGetValue("group", out var grp) && grp.I > 1 ? " depthwise" : "";
+        return $"Conv {k}{g}";
+    }
+
+    private sealed record Step(OnnxNodeProto Node, OnnxNode Bound, OnnxKernel Kernel, int[] In, int[] Out, int[] Release);
 
     /// <summary>Reads and binds <paramref name="path"/>.</summary>
     /// <exception cref="OnnxException">Unreadable file, unsupported operators, or a node that fails during constant folding.</exception>
@@ -65,7 +85,8 @@ public sealed class OnnxModel
                     throw new OnnxException($"{path}: {node.Label}: input '{name}' is used before any node produces it");
             var known = inSlots.Select(s => s >= 0 && s < constants.Count ? constants[s] : null).ToArray();
             OnnxKernel kernel;
-            try { kernel = OnnxOperators.Find(node.OpType)!(new OnnxNode(node, path, options, known)); }
+            var bound = new OnnxNode(node, path, options, known);
+            try { kernel = OnnxOperators.Find(node.OpType)!(bound); }
             catch (OnnxException) { throw; }
             catch (Exception e) { throw new OnnxException($"{path}: {node.Label}: {e.Message}", e); }
             var outSlots = node.Outputs.Select(Slot).ToArray();
@@ -76,7 +97,7 @@ public sealed class OnnxModel
                 var outs = Invoke(node, kernel, known);
                 for (int k = 0; k < outSlots.Length && k < outs.Length; k++) SetConstant(outSlots[k], outs[k]);
             }
-            else steps.Add(new Step(node, kernel, inSlots, outSlots, []));
+            else steps.Add(new Step(node, bound, kernel, inSlots, outSlots, []));
         }
         _slotCount = slots.Count;
         while (constants.Count < _slotCount) constants.Add(null);
@@ -96,6 +117,12 @@ public sealed class OnnxModel
         var release = steps.Select(_ => new List<int>()).ToArray();
         foreach (var (slot, i) in last)
             if (!keep.Contains(slot)) release[i].Add(slot);
+        for (int i = 0; i < steps.Count; i++)
+        {
+            var ins = steps[i].In;
+            // An input released here and read once by this node may be overwritten by it.
+            steps[i].Bound.SetConsumable(ins.Select(s => s >= 0 && release[i].Contains(s) && ins.Count(t => t == s) == 1).ToArray());
+        }
         return steps.Select((s, i) => s with { Release = release[i].ToArray() }).ToArray();
     }
 
@@ -132,7 +159,10 @@ public sealed class OnnxModel
             var args = new OnnxValue?[step.In.Length];
             for (int k = 0; k < args.Length; k++)
                 if (step.In[k] >= 0) args[k] = values[step.In[k]] ?? _constants[step.In[k]];
+            long t0 = Profiling ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var outs = Invoke(step.Node, step.Kernel, args);
+            if (Profiling)
+                lock (_profile) _profile[ProfileKey(step.Node)] = _profile.GetValueOrDefault(ProfileKey(step.Node)) + System.Diagnostics.Stopwatch.GetElapsedTime(t0);
             for (int k = 0; k < step.Out.Length && k < outs.Length; k++) values[step.Out[k]] = outs[k];
             foreach (var r in step.Release) values[r] = null;
         }

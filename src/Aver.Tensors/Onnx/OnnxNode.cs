@@ -19,6 +19,16 @@ public sealed class OnnxNode
 
     public int InputCount => Proto.Inputs.Count;
 
+    private bool[] _consumable = [];
+
+    /// <summary>
+    /// Whether input <paramref name="i"/> is a computed value that no later node reads (and not a graph
+    /// output), so an inference kernel may overwrite it in place. Set by the executor after binding.
+    /// </summary>
+    public bool Consumable(int i) => i < _consumable.Length && _consumable[i];
+
+    internal void SetConsumable(bool[] consumable) => _consumable = consumable;
+
     /// <summary>Whether optional input <paramref name="i"/> is given (present and not the empty name).</summary>
     public bool HasInput(int i) => i < Proto.Inputs.Count && Proto.Inputs[i].Length > 0;
 

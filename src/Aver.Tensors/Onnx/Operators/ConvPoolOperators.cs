@@ -37,7 +37,9 @@ internal static class ConvPoolOperators
             var kernel = w.Shape[2..].ToArray();
             var stride = Spatial(strides, rank, 1);
             var dilation = Spatial(dilations, rank, 1);
-            var (padded, symmetric) = ApplyPadding(node, x, kernel, stride, dilation, 0f);
+            var (begin, end) = Padding(node, x, kernel, stride, dilation);
+            if (DepthwiseConv.Applies(x, w, b, groups, dilation)) return [new OnnxValue(DepthwiseConv.Forward(x, w, b, stride, begin, end))];
+            var (padded, symmetric) = PadAsymmetric(x, begin, end, 0f);
             return [new OnnxValue(rank switch
             {
                 1 => padded.Conv1d(w, b, stride, symmetric, dilation, groups),
@@ -63,7 +65,10 @@ internal static class ConvPoolOperators
             var stride = Spatial(strides, rank, 1);
             var dilation = Spatial(dilations, rank, 1);
             // Explicit asymmetric padding is materialised; for max pooling with -inf so it never wins.
-            var (padded, symmetric) = ApplyPadding(node, x, kernel, stride, dilation, max ? float.NegativeInfinity : 0f);
+            var (begin, end) = Padding(node, x, kernel, stride, dilation);
+            if (max && rank == 2 && !ceil && begin.Concat(end).All(p => p == 0) && dilation.All(d => d == 1) && InferenceKernels.NoGradFor(x))
+                return [new OnnxValue(InferenceKernels.MaxPool2d(x, kernel[0], kernel[1], stride[0], stride[1]))];
+            var (padded, symmetric) = PadAsymmetric(x, begin, end, max ? float.NegativeInfinity : 0f);
             if (!max && dilation.Any(d => d != 1)) throw node.Error("AveragePool with dilations is not supported");
             Tensor y = (max, rank) switch
             {
@@ -82,12 +87,8 @@ internal static class ConvPoolOperators
     private static int[] Spatial(long[]? values, int rank, int fallback) =>
         values is null || values.Length == 0 ? Enumerable.Repeat(fallback, rank).ToArray() : values.Select(v => (int)v).ToArray();
 
-    /// <summary>
-    /// Resolves auto_pad / pads into begin and end padding per spatial axis. Symmetric padding is
-    /// returned for the op to apply; asymmetric padding (TF "SAME" exports: [0, 0, 1, 1]) is applied
-    /// here with an explicit Pad of <paramref name="fill"/>, and the op then runs unpadded.
-    /// </summary>
-    private static (Tensor Input, int[] Symmetric) ApplyPadding(OnnxNode node, Tensor x, int[] kernel, int[] stride, int[] dilation, float fill)
+    /// <summary>Resolves auto_pad / pads into begin and end padding per spatial axis.</summary>
+    private static (int[] Begin, int[] End) Padding(OnnxNode node, Tensor x, int[] kernel, int[] stride, int[] dilation)
     {
         int rank = kernel.Length;
         var begin = new int[rank];
@@ -109,7 +110,16 @@ internal static class ConvPoolOperators
             for (int d = 0; d < rank; d++) { begin[d] = (int)pads[d]; end[d] = (int)pads[rank + d]; }
         }
         else if (autoPad is not ("NOTSET" or "VALID")) throw node.Error($"auto_pad '{autoPad}' is not an ONNX value");
+        return (begin, end);
+    }
 
+    /// <summary>
+    /// Symmetric padding is returned for the op to apply; asymmetric padding (TF "SAME" exports: [0, 0, 1, 1])
+    /// is applied here with an explicit Pad of <paramref name="fill"/>, and the op then runs unpadded.
+    /// </summary>
+    private static (Tensor Input, int[] Symmetric) PadAsymmetric(Tensor x, int[] begin, int[] end, float fill)
+    {
+        int rank = begin.Length;
         if (begin.AsSpan().SequenceEqual(end)) return (x, begin);
         var pairs = new int[2 * rank];   // Aver's Pad order: (before, after) from the last axis back
         for (int d = 0; d < rank; d++) { pairs[2 * (rank - 1 - d)] = begin[d]; pairs[2 * (rank - 1 - d) + 1] = end[d]; }

@@ -5,11 +5,25 @@ internal static class ElementwiseOperators
 {
     public static void Register()
     {
-        Binary("Add", (a, b) => a.Add(b));
+        OnnxOperators.Register("Add", node => inputs =>
+        {
+            var a = node.FloatInput(inputs[0], 0);
+            var b = node.FloatInput(inputs[1], 1);
+            if (InferenceKernels.NoGradFor(a, b) && a.Shape.SequenceEqual(b.Shape))
+            {
+                if (node.Consumable(0)) return [new OnnxValue(InferenceKernels.AddInPlace(a, b))];
+                if (node.Consumable(1)) return [new OnnxValue(InferenceKernels.AddInPlace(b, a))];
+            }
+            return [new OnnxValue(a.Add(b))];
+        });
         Binary("Sub", (a, b) => a.Sub(b));
         Binary("Mul", (a, b) => a.Mul(b));
         Binary("Div", (a, b) => a.Div(b));
-        Unary("Relu", x => x.Relu());
+        OnnxOperators.Register("Relu", node => inputs =>
+        {
+            var x = node.FloatInput(inputs[0], 0);
+            return [new OnnxValue(node.Consumable(0) && InferenceKernels.NoGradFor(x) ? InferenceKernels.ReluInPlace(x) : x.Relu())];
+        });
         Unary("Sigmoid", x => x.Sigmoid());
         Unary("Tanh", x => x.Tanh());
         Unary("Exp", x => x.Exp());
