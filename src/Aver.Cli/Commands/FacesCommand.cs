@@ -39,7 +39,8 @@ public sealed class FacesCommand : CliCommand, IHasFlags
           --model PATH      the BlazeFace .onnx (default: third_party/ as setup.sh installs it,
                             or $AVER_BLAZEFACE_MODEL)
           --bench           time decode + detect + crop (nothing written) over clips or folders of
-                            clips and print the throughput as a multiple of real time
+                            clips and print the throughput as a multiple of real time, per wall-second
+                            and per CPU-second (this process plus its ffmpeg decoders)
           --json            {"frames": N, "faces": M, "detected": D, "carried": C, ...}
 
         Examples:
@@ -123,29 +124,48 @@ public sealed class FacesCommand : CliCommand, IHasFlags
             : [p]).ToArray();
         if (clips.Length == 0) throw new UsageException("no video clips in " + string.Join(", ", inputs));
         tracker.Detector.Detect([Image.Blank(320, 240, ImageColor.Rgb)]);   // JIT and first-run costs out of the timing
+        tracker.Detector.Network.Profiling = true;
         var results = new List<FaceExtractionResult>();
+        var cpu = new List<double?>();
         foreach (var clip in clips)
         {
+            var c0 = CpuClock.Now();
             var r = FaceExtraction.Run(clip, tracker, crop, decode);
+            double? c = CpuClock.Now() - c0;
             results.Add(r);
+            cpu.Add(c);
             if (!json)
                 ctx.Out.WriteLine($"{Path.GetFileName(clip),-28} {r.Frames,5} frames {r.VideoSeconds,6:F2} s video {r.ElapsedSeconds,6:F2} s wall " +
-                                  $"{r.RealTimeFactor,6:F1}x real time  face in {100.0 * r.FramesDetected / Math.Max(1, r.Frames):F1}%");
+                                  $"{r.RealTimeFactor,6:F1}x real time  {c,6:F2} s CPU {r.VideoSeconds / c,6:F1}x per CPU-second  face in {100.0 * r.FramesDetected / Math.Max(1, r.Frames):F1}%");
         }
         double video = results.Sum(r => r.VideoSeconds), wall = results.Sum(r => r.ElapsedSeconds);
+        double? cpuTotal = cpu.All(c => c is not null) ? cpu.Sum() : null;
         int frames = results.Sum(r => r.Frames);
         if (json)
         {
             var arr = new JsonArray();
-            foreach (var r in results) arr.Add(ToJson(r, null));
+            for (int i = 0; i < results.Count; i++)
+            {
+                var o = ToJson(results[i], null);
+                o["cpuSeconds"] = cpu[i] is double c ? Math.Round(c, 3) : null;
+                arr.Add(o);
+            }
             ctx.Out.WriteLine(new JsonObject
             {
                 ["clips"] = arr, ["frames"] = frames, ["videoSeconds"] = Math.Round(video, 3), ["wallSeconds"] = Math.Round(wall, 3),
-                ["realTimeFactor"] = Math.Round(video / wall, 2), ["threads"] = Aver.Tensors.Engine.Threads,
+                ["realTimeFactor"] = Math.Round(video / wall, 2), ["cpuSeconds"] = cpuTotal is double ct ? Math.Round(ct, 3) : null,
+                ["realTimePerCpuSecond"] = cpuTotal is double ct2 ? Math.Round(video / ct2, 2) : null, ["threads"] = Aver.Tensors.Engine.Threads,
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
-        else ctx.Out.WriteLine($"total: {clips.Length} clips, {frames} frames, {video:F1} s of video in {wall:F1} s: {video / wall:F1}x real time " +
+        else
+        {
+            var ops = tracker.Detector.Network.Profile.OrderByDescending(p => p.Value)
+                .Select(p => $"{p.Key} {p.Value.TotalMilliseconds / Math.Max(1, frames):F2}");
+            ctx.Out.WriteLine($"detector wall ms per frame by operator: {string.Join(", ", ops)}");
+            ctx.Out.WriteLine($"total: {clips.Length} clips, {frames} frames, {video:F1} s of video in {wall:F1} s: {video / wall:F1}x real time; " +
+                               $"{cpuTotal:F1} CPU-seconds (Aver + ffmpeg): {video / cpuTotal:F1}x real time per CPU-second " +
                                $"(decode at most {decode.MaxSide} px, detect batch {tracker.Detector.Options.BatchSize}, {crop.Size}px {crop.Style} crops, {Aver.Tensors.Engine.Threads} threads)");
+        }
         return 0;
     }
 
