@@ -15,12 +15,9 @@ public class FacesCommandTests : IDisposable
 
     private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
-    private static bool Ready => BlazeFaceModelFile.Find() is not null && TestPaths.SharedData is not null;
-
-    [Fact]
+    [FacesFact(sharedData: true)]
     public void WritesCropsSheetAndTrackAndPrintsJson()
     {
-        if (!Ready) return;   // needs ./setup.sh (model) and ../shared/data
         var clip = Path.Combine(TestPaths.Data("crema-d"), "1001_DFA_ANG_XX.flv");
         var outDir = Path.Combine(_root, "out");
         var (code, stdout, err) = Run("faces", clip, "--out", outDir, "--size", "48", "--style", "avef", "--align", "--fps", "5", "--json");
@@ -38,10 +35,9 @@ public class FacesCommandTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_root, ".out.*"));   // the staging folder is gone
     }
 
-    [Fact]
+    [FacesFact]
     public void ClipWithoutAFaceWritesNothingAndFails()
     {
-        if (BlazeFaceModelFile.Find() is null) return;
         var clip = Path.Combine(_root, "bars.mp4");
         var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=1", "-c:v", "mpeg4", clip]);
         System.Diagnostics.Process.Start(psi)!.WaitForExit();
@@ -55,10 +51,9 @@ public class FacesCommandTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_root, ".none.*"));
     }
 
-    [Fact]
+    [FacesFact]
     public void MissingFileAndBadOptionsAreClearErrors()
     {
-        if (BlazeFaceModelFile.Find() is null) return;
         var (code, _, err) = Run("faces", Path.Combine(_root, "absent.mp4"), "--out", Path.Combine(_root, "x"));
         Assert.Equal(1, code);
         Assert.Contains("absent.mp4", err);

@@ -22,6 +22,18 @@ internal sealed class FaceRealDataFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs the BlazeFace model and ../shared/data.</summary>
+internal sealed class FaceRealDataTheoryAttribute : TheoryAttribute
+{
+    public FaceRealDataTheoryAttribute()
+    {
+        if (BlazeFaceModelFile.Find() is null)
+            Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh to install it";
+        else if (TestPaths.SharedData is null)
+            Skip = "../shared/data is absent (a fresh clone without the shared data): real-data test skipped";
+    }
+}
+
 /// <summary>One BlazeFace instance for all tests (loading parses the 440 KB model).</summary>
 internal static class SharedBlazeFace
 {

@@ -19,11 +19,10 @@ public class FaceTrackRealDataTests
 
     private static string Resolve(string name) => SharedClips.AllVideos.Single(c => Path.GetFileName(c) == name);
 
-    [Theory]
+    [FaceRealDataTheory]
     [MemberData(nameof(Clips))]
     public void FindsTheFaceInAtLeast95PercentOfFrames(string clip)
     {
-        if (BlazeFaceModelFile.Find() is null || TestPaths.SharedData is null) return;   // skipped: see FaceRealDataFact for the message
         var path = Resolve(clip);
         var track = new FaceTracker(SharedBlazeFace.Instance).Track(path, Sampled);
         var info = MediaProbe.Probe(path).Video!;
