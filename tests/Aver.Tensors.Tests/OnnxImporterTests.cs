@@ -175,6 +175,20 @@ public class OnnxImporterTests : IDisposable
     }
 
     [Fact]
+    public void InPlaceKernelsSpareCallerInputsAndSharedViews()
+    {
+        // a = relu(x) must not overwrite x; b = a + 1 must not overwrite a, which the Reshape view v shares.
+        var path = Model(
+            [Node("Relu", ["x"], ["a"]), Node("Reshape", ["a", "shape"], ["v"]), Node("Add", ["a", "one"], ["b"]), Node("Add", ["v", "b"], ["y"])],
+            [FloatTensor("one", Enumerable.Repeat(1f, 6).ToArray(), 2, 3), IntTensor("shape", [2, 3])], ["x"], ["y"]);
+        var x = Tensor.FromArray([-1f, 2f, -3f, 4f, 5f, -6f], 2, 3);
+        var copy = (float[])x.Data.Clone();
+        var y = OnnxModel.Load(path).Run(x)[0];
+        Assert.Equal(copy, x.Data);
+        Fixture.AssertClose(x.Relu().Mul(2f).Add(1f), y, "relu(x) + (relu(x) + 1)");
+    }
+
+    [Fact]
     public void UnsupportedOperatorsAreListedWithTheFile()
     {
         var path = Model([Node("Relu", ["x"], ["a"]), Node("Gather", ["a", "i"], ["b"]), Node("LSTM", ["b"], ["c"]), Node("LSTM", ["c"], ["y"])],

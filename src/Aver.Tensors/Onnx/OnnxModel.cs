@@ -117,11 +117,17 @@ public sealed class OnnxModel
         var release = steps.Select(_ => new List<int>()).ToArray();
         foreach (var (slot, i) in last)
             if (!keep.Contains(slot)) release[i].Add(slot);
+        // Values a caller passed in, and values that may share their array with another (Reshape and
+        // Identity return views), are never overwritten.
+        var shared = new HashSet<int>(_inputSlots);
+        foreach (var st in steps)
+            if (st.Node.OpType is "Reshape" or "Flatten" or "Identity" or "Squeeze" or "Unsqueeze")
+                shared.UnionWith(st.In.Where(s => s >= 0).Concat(st.Out));
         for (int i = 0; i < steps.Count; i++)
         {
             var ins = steps[i].In;
             // An input released here and read once by this node may be overwritten by it.
-            steps[i].Bound.SetConsumable(ins.Select(s => s >= 0 && release[i].Contains(s) && ins.Count(t => t == s) == 1).ToArray());
+            steps[i].Bound.SetConsumable(ins.Select(s => s >= 0 && !shared.Contains(s) && release[i].Contains(s) && ins.Count(t => t == s) == 1).ToArray());
         }
         return steps.Select((s, i) => s with { Release = release[i].ToArray() }).ToArray();
     }
