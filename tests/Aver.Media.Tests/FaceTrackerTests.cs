@@ -45,6 +45,17 @@ public class FaceTrackerTests
     }
 
     [FaceModelFact]
+    public void SparseDetectionInterpolatesBetweenProbedFrames()
+    {
+        var frames = Frames(new string('F', 11));
+        var tracker = new FaceTracker(SharedBlazeFace.Instance, new FaceTrackerOptions { DetectEvery = 3 });
+        var states = tracker.Stream(frames).Select(f => f.Track).ToList();
+        Assert.Equal("DIIDIIDIIDC", string.Concat(states.Select(s => s.State.ToString()[0])));
+        Assert.Equal(states[0].Face!.Box.X, states[1].Face!.Box.X, 2);
+        Assert.Equal(0, states[1].DetectionsInFrame);
+    }
+
+    [FaceModelFact]
     public void StoppingEarlyEndsTheReader()
     {
         var frames = Frames(new string('F', 40));

@@ -21,7 +21,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         the track and writes into DIR:
           crops/NNNNNN.png   one square face crop per frame with a face (NNNNNN = frame index)
           contact_sheet.png  up to 48 crops spread over the clip, for a person to check
-          track.csv          per frame: time, state (detected/carried/missing), score, box, key points
+          track.csv          per frame: time, state (detected/interpolated/carried/missing), score, box, key points
         DIR is written under a temporary name and renamed into place: a failed run leaves nothing.
         Ends with a summary of frames decoded and frames with a face. A clip in which no face is
         found writes nothing and exits with code 1.
@@ -36,6 +36,8 @@ public sealed class FacesCommand : CliCommand, IHasFlags
           --fps F           decode at F frames per second (default: the clip's rate)
           --decode-side N   decode frames with the longer side at most N pixels (default 640)
           --batch N         frames per detector pass (default 8)
+          --detect-every K  run the detector on every K-th frame only (1-8, default 1) and interpolate
+                            the frames between (state 'interpolated'): about K times less detector work
           --model PATH      the BlazeFace .onnx (default: third_party/ as setup.sh installs it,
                             or $AVER_BLAZEFACE_MODEL)
           --bench           time decode + detect + crop (nothing written) over clips or folders of
@@ -75,10 +77,11 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         var decode = new VideoFrameOptions { MaxSide = args.Int("decode-side", 640, min: 64, max: 8192), Fps = fps > 0 ? fps : null };
         var detectorOptions = new BlazeFaceOptions { ModelPath = args.Option("model"), BatchSize = args.Int("batch", 8, min: 1, max: 256) };
         string? outDir = args.Option("out");
+        int every = args.Int("detect-every", 1, min: 1, max: 8);
         args.EnsureAllUsed();
         if (args.Positionals.Count == 0) throw new UsageException("give a clip");
 
-        var tracker = new FaceTracker(BlazeFace.Load(detectorOptions));
+        var tracker = new FaceTracker(BlazeFace.Load(detectorOptions), new FaceTrackerOptions { DetectEvery = every });
         if (bench) return Bench(args.Positionals, tracker, crop, decode, json, ctx);
         if (args.Positionals.Count != 1) throw new UsageException("give one clip (several only with --bench)");
         if (outDir is null) throw new UsageException("--out DIR is required");
@@ -106,7 +109,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         else
         {
             ctx.Out.WriteLine($"{clip}: {result.Frames} frames decoded, {result.FramesWithFace} with a face " +
-                              $"({result.FramesDetected} detected, {result.FramesWithFace - result.FramesDetected} carried) in {result.ElapsedSeconds:F2} s ({result.RealTimeFactor:F1}x real time)");
+                              $"({result.FramesDetected} detected, {Count(track, FaceState.Interpolated)} interpolated, {Count(track, FaceState.Carried)} carried) in {result.ElapsedSeconds:F2} s ({result.RealTimeFactor:F1}x real time)");
             if (track.HasFace) ctx.Out.WriteLine($"wrote {result.FramesWithFace} crops, contact_sheet.png and track.csv to {Path.GetFullPath(outDir)}");
         }
         if (!track.HasFace)
@@ -136,7 +139,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
             cpu.Add(c);
             if (!json)
                 ctx.Out.WriteLine($"{Path.GetFileName(clip),-28} {r.Frames,5} frames {r.VideoSeconds,6:F2} s video {r.ElapsedSeconds,6:F2} s wall " +
-                                  $"{r.RealTimeFactor,6:F1}x real time  {c,6:F2} s CPU {r.VideoSeconds / c,6:F1}x per CPU-second  face in {100.0 * r.FramesDetected / Math.Max(1, r.Frames):F1}%");
+                                  $"{r.RealTimeFactor,6:F1}x real time  {c,6:F2} s CPU {r.VideoSeconds / c,6:F1}x per CPU-second  face in {100.0 * r.FramesWithFace / Math.Max(1, r.Frames):F1}% ({r.FramesDetected} detected)");
         }
         double video = results.Sum(r => r.VideoSeconds), wall = results.Sum(r => r.ElapsedSeconds);
         double? cpuTotal = cpu.All(c => c is not null) ? cpu.Sum() : null;
@@ -164,7 +167,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
             ctx.Out.WriteLine($"detector wall ms per frame by operator: {string.Join(", ", ops)}");
             ctx.Out.WriteLine($"total: {clips.Length} clips, {frames} frames, {video:F1} s of video in {wall:F1} s: {video / wall:F1}x real time; " +
                                $"{cpuTotal:F1} CPU-seconds (Aver + ffmpeg): {video / cpuTotal:F1}x real time per CPU-second " +
-                               $"(decode at most {decode.MaxSide} px, detect batch {tracker.Detector.Options.BatchSize}, {crop.Size}px {crop.Style} crops, {Aver.Tensors.Engine.Threads} threads)");
+                               $"(decode at most {decode.MaxSide} px, detect batch {tracker.Detector.Options.BatchSize}, every {tracker.Options.DetectEvery} frame(s), {crop.Size}px {crop.Style} crops, {Aver.Tensors.Engine.Threads} threads)");
         }
         return 0;
     }
@@ -175,7 +178,8 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         ["frames"] = r.Frames,
         ["faces"] = r.FramesWithFace,
         ["detected"] = r.FramesDetected,
-        ["carried"] = r.FramesWithFace - r.FramesDetected,
+        ["interpolated"] = Count(r.Track, FaceState.Interpolated),
+        ["carried"] = Count(r.Track, FaceState.Carried),
         ["missing"] = r.Frames - r.FramesWithFace,
         ["status"] = r.Track.HasFace ? "found" : "no_face",
         ["videoSeconds"] = Math.Round(r.VideoSeconds, 3),
@@ -183,6 +187,8 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         ["realTimeFactor"] = Math.Round(r.RealTimeFactor, 2),
         ["out"] = outDir,
     };
+
+    private static int Count(FaceTrack track, FaceState state) => track.Frames.Count(f => f.State == state);
 
     private static string TrackCsv(FaceTrack track)
     {

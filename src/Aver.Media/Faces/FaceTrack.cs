@@ -7,6 +7,11 @@ public enum FaceState
     Detected,
     /// <summary>No detection here: the nearest detected frame's face (previous or next) is carried over.</summary>
     Carried,
+    /// <summary>
+    /// The detector skipped this frame (<see cref="FaceTrackerOptions.DetectEvery"/> &gt; 1): the face is
+    /// interpolated linearly between the detections before and after it.
+    /// </summary>
+    Interpolated,
     /// <summary>No face in this frame nor any nearby one to carry from.</summary>
     Missing,
 }
@@ -30,7 +35,7 @@ public sealed class FaceTrack(string path, IReadOnlyList<TrackedFace> frames)
     public string Path { get; } = path;
     public IReadOnlyList<TrackedFace> Frames { get; } = frames;
     public int FramesDetected { get; } = frames.Count(f => f.State == FaceState.Detected);
-    /// <summary>Frames with a face, detected or carried.</summary>
+    /// <summary>Frames with a face: detected, interpolated or carried.</summary>
     public int FramesWithFace { get; } = frames.Count(f => f.State != FaceState.Missing);
     public FaceTrackStatus Status => FramesDetected > 0 ? FaceTrackStatus.Found : FaceTrackStatus.NoFace;
     public bool HasFace => Status == FaceTrackStatus.Found;

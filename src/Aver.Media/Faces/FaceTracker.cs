@@ -31,6 +31,7 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
         int batch = Math.Max(1, Detector.Options.BatchSize), look = Math.Max(0, Options.Lookahead);
         var raw = new List<FaceDetection?>();        // chosen detection per frame index seen so far (tiny: no pixels)
         var counts = new List<int>();
+        var skipped = new List<bool>();             // frames the detector did not look at (DetectEvery > 1)
         var pending = new Queue<VideoFrame>();
         int lastDetected = -1, emitted = 0;
         using var ahead = new BlockingCollection<VideoFrame>(Math.Max(1, Options.DecodeAhead));
@@ -44,28 +45,36 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
         try
         {
             var chunk = new List<VideoFrame>(batch);
+            var probe = new List<Image>(batch);
+            int every = Math.Max(1, Options.DetectEvery);
             for (bool done = false; !done;)
             {
+                // Gather frames until a detector batch is full; only every DetectEvery-th frame is probed.
                 chunk.Clear();
-                while (chunk.Count < batch && ahead.TryTake(out var f, Timeout.Infinite)) chunk.Add(f);
-                done = chunk.Count < batch;
-                if (chunk.Count > 0)
+                probe.Clear();
+                while (probe.Count < batch && ahead.TryTake(out var f, Timeout.Infinite))
                 {
-                    var found = Detector.Detect(chunk.Select(c => c.Image).ToArray());
-                    for (int i = 0; i < chunk.Count; i++)
-                    {
-                        var pick = Choose(found[i], lastDetected >= 0 ? raw[lastDetected] : null);
-                        raw.Add(pick);
-                        counts.Add(found[i].Count);
-                        if (pick is not null) lastDetected = raw.Count - 1;
-                        pending.Enqueue(chunk[i]);
-                    }
+                    if ((raw.Count + chunk.Count) % every == 0) probe.Add(f.Image);
+                    chunk.Add(f);
+                }
+                done = probe.Count < batch;
+                var found = Detector.Detect(probe);
+                for (int i = 0, k = 0; i < chunk.Count; i++)
+                {
+                    bool probed = raw.Count % every == 0;
+                    var faces = probed ? found[k++] : [];
+                    var pick = Choose(faces, lastDetected >= 0 ? raw[lastDetected] : null);
+                    raw.Add(pick);
+                    counts.Add(faces.Count);
+                    skipped.Add(!probed);
+                    if (pick is not null) lastDetected = raw.Count - 1;
+                    pending.Enqueue(chunk[i]);
                 }
                 // Frame i (numbered by arrival) leaves once Lookahead later frames are detected.
                 for (; pending.Count > 0 && (done || emitted + look < raw.Count); emitted++)
                 {
                     var frame = pending.Dequeue();
-                    yield return new TrackedFrame(frame, Resolve(emitted, frame.Timestamp, raw, counts[emitted], look));
+                    yield return new TrackedFrame(frame, Resolve(emitted, frame.Timestamp, raw, skipped, counts[emitted], look));
                 }
             }
         }
@@ -94,17 +103,28 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
         return best;
     }
 
-    /// <summary>Frame <paramref name="i"/>'s face: smoothed detection, carried neighbour, or missing.</summary>
-    private TrackedFace Resolve(int i, double time, List<FaceDetection?> raw, int count, int look)
+    /// <summary>Frame <paramref name="i"/>'s face: smoothed detection, interpolated or carried neighbour, or missing.</summary>
+    private TrackedFace Resolve(int i, double time, List<FaceDetection?> raw, List<bool> skipped, int count, int look)
     {
         if (raw[i] is not null) return new TrackedFace(i, time, Smooth(i, raw), FaceState.Detected, count);
         int prev = -1, next = -1;
         for (int j = i - 1; j >= 0; j--) if (raw[j] is not null) { prev = j; break; }
         for (int j = i + 1; j < raw.Count && j <= i + look; j++) if (raw[j] is not null) { next = j; break; }
+        if (skipped[i] && prev >= 0 && next >= 0 && i - prev <= look)
+            return new TrackedFace(i, time, Lerp(Smooth(prev, raw), Smooth(next, raw), (float)(i - prev) / (next - prev)), FaceState.Interpolated, count);
         int from = prev < 0 ? next : next < 0 ? prev : (i - prev <= next - i ? prev : next);
         return from < 0
             ? new TrackedFace(i, time, null, FaceState.Missing, count)
             : new TrackedFace(i, time, Smooth(from, raw), FaceState.Carried, count);
+    }
+
+    private static FaceDetection Lerp(FaceDetection a, FaceDetection b, float t)
+    {
+        float L(float x, float y) => x + t * (y - x);
+        var points = new FacePoint[a.KeyPoints.Length];
+        for (int k = 0; k < points.Length; k++) points[k] = new FacePoint(L(a.KeyPoints[k].X, b.KeyPoints[k].X), L(a.KeyPoints[k].Y, b.KeyPoints[k].Y));
+        return new FaceDetection(new FaceBox(L(a.Box.X, b.Box.X), L(a.Box.Y, b.Box.Y), L(a.Box.Width, b.Box.Width), L(a.Box.Height, b.Box.Height)),
+            points, L(a.Score, b.Score));
     }
 
     /// <summary>The mean box, key points and score of the detections within ±SmoothRadius of <paramref name="i"/>.</summary>

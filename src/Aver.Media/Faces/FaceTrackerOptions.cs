@@ -10,6 +10,11 @@ public sealed record FaceTrackerOptions
     public int Lookahead { get; init; } = 8;
     /// <summary>Detected faces within ±SmoothRadius frames are averaged (box and key points); 0 disables smoothing.</summary>
     public int SmoothRadius { get; init; } = 2;
+    /// <summary>
+    /// Run the detector on every k-th frame only and interpolate the others (MediaPipe runs its detector
+    /// sparsely too); 1 detects every frame. Trades accuracy on fast motion for detector time.
+    /// </summary>
+    public int DetectEvery { get; init; } = 1;
     /// <summary>Decoded frames buffered ahead by the reading thread, so decoding overlaps detection.</summary>
     public int DecodeAhead { get; init; } = 16;
 }
