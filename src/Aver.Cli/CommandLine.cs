@@ -15,6 +15,7 @@ public static class CommandLine
         new EvaluateCommand(),
         new DatasetsCommand(),
         new SplitsCommand(),
+        new FacesCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>
@@ -47,7 +48,8 @@ public static class CommandLine
             stderr.WriteLine($"aver {cmd.Name}: {e.Message}\n\n{cmd.Help.TrimEnd()}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException or FormatException
+                                   or Aver.Media.MediaException or Aver.Tensors.Onnx.OnnxException)
         {
             stderr.WriteLine($"aver {cmd.Name}: error: {e.Message}");
             return 1;

@@ -13,13 +13,7 @@ public class DataCommandsTests : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CommandLine.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     /// <summary>A RAVDESS-named folder of 6 actors (neutral and calm, 2 takes each), one bad name and one empty file.</summary>
     private string MakeRavdess()

@@ -1,0 +1,67 @@
+namespace Aver.Media.Tests;
+
+/// <summary>Gap filling and smoothing on a hand-made stream of face and blank frames (real faces from the fixtures).</summary>
+public class FaceTrackerTests
+{
+    private static Image FaceSquare(int n)
+    {
+        var px = Fixture.Load($"faces/blazeface_{n}.safetensors").Tensors["pixels"].Data;
+        var bytes = new byte[px.Length];
+        for (int i = 0; i < px.Length; i++) bytes[i] = (byte)px[i];
+        return new Image(128, 128, 3, bytes);
+    }
+
+    private static List<VideoFrame> Frames(string pattern)
+    {
+        var face = FaceSquare(0);
+        var blank = Image.Blank(128, 128, ImageColor.Rgb, 40);
+        return pattern.Select((c, i) => new VideoFrame(i, i / 10.0, c == 'F' ? face : blank)).ToList();
+    }
+
+    [FaceModelFact]
+    public void GapsAreCarriedFromTheNearestDetection()
+    {
+        // 12 blanks, then faces with a one-frame and a long gap.
+        var frames = Frames("BBBBBBBBBBBBFFBFBBBBBBBBBBBBF");
+        var tracker = new FaceTracker(SharedBlazeFace.Instance, new FaceTrackerOptions { Lookahead = 8, SmoothRadius = 2 });
+        var states = tracker.Stream(frames).Select(f => f.Track).ToList();
+        Assert.Equal(frames.Count, states.Count);
+        Assert.Equal(Enumerable.Range(0, frames.Count), states.Select(s => s.Index));
+        // Frames 0-3 are more than 8 frames before the first face: nothing to carry from yet.
+        Assert.All(states.Take(4), s => Assert.Equal(FaceState.Missing, s.State));
+        Assert.All(states.Skip(4).Take(8), s => Assert.Equal(FaceState.Carried, s.State));
+        Assert.Equal(FaceState.Detected, states[12].State);
+        Assert.Equal(FaceState.Carried, states[14].State);
+        Assert.All(states.Skip(16).Take(12), s => Assert.Equal(FaceState.Carried, s.State));
+        Assert.Equal(FaceState.Detected, states[28].State);
+        Assert.Equal(0, states[14].DetectionsInFrame);
+        // Identical face frames: smoothing and carrying keep the same box.
+        var box = states[12].Face!.Box;
+        Assert.Equal(box.X, states[14].Face!.Box.X, 2);
+        Assert.Equal(box.X, states[20].Face!.Box.X, 2);
+        var track = new FaceTrack("synthetic", states);
+        Assert.Equal(4, track.FramesDetected);
+        Assert.Equal(frames.Count - 4, track.FramesWithFace);
+    }
+
+    [FaceModelFact]
+    public void SparseDetectionInterpolatesBetweenProbedFrames()
+    {
+        var frames = Frames(new string('F', 11));
+        var tracker = new FaceTracker(SharedBlazeFace.Instance, new FaceTrackerOptions { DetectEvery = 3 });
+        var states = tracker.Stream(frames).Select(f => f.Track).ToList();
+        Assert.Equal("DIIDIIDIIDC", string.Concat(states.Select(s => s.State.ToString()[0])));
+        Assert.Equal(states[0].Face!.Box.X, states[1].Face!.Box.X, 2);
+        Assert.Equal(0, states[1].DetectionsInFrame);
+    }
+
+    [FaceModelFact]
+    public void StoppingEarlyEndsTheReader()
+    {
+        var frames = Frames(new string('F', 40));
+        var tracker = new FaceTracker(SharedBlazeFace.Instance);
+        var first = tracker.Stream(frames).Take(3).ToList();
+        Assert.Equal(3, first.Count);
+        Assert.All(first, f => Assert.Equal(FaceState.Detected, f.Track.State));
+    }
+}
