@@ -97,12 +97,11 @@ public sealed class RealFft
         var re = scratch[..Bins];
         var im = scratch.Slice(Bins, Bins);
         Forward(input, re, im);
-        if (power == 2f)
-            for (int k = 0; k < Bins; k++) output[k] = re[k] * re[k] + im[k] * im[k];
-        else if (power == 1f)
-            for (int k = 0; k < Bins; k++) output[k] = MathF.Sqrt(re[k] * re[k] + im[k] * im[k]);
-        else
-            for (int k = 0; k < Bins; k++) output[k] = MathF.Pow(re[k] * re[k] + im[k] * im[k], power / 2);
+        var o = output[..Bins];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(re, re, o);
+        System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(im, im, o, o);
+        if (power == 1f) System.Numerics.Tensors.TensorPrimitives.Sqrt(o, o);
+        else if (power != 2f) System.Numerics.Tensors.TensorPrimitives.Pow(o, power / 2, o);
     }
 
     private void ComplexInPlace(Span<float> re, Span<float> im)
