@@ -13,6 +13,7 @@ public static class CommandLine
         new DemoCommand(),
         new DatasetsCommand(),
         new SplitsCommand(),
+        new FeaturesCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>
@@ -45,7 +46,7 @@ public static class CommandLine
             stderr.WriteLine($"aver {cmd.Name}: {e.Message}\n\n{cmd.Help.TrimEnd()}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is Aver.Media.MediaException or IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException or FormatException)
         {
             stderr.WriteLine($"aver {cmd.Name}: error: {e.Message}");
             return 1;
