@@ -49,33 +49,38 @@ public static class MrpnAudio
         int frames = o.Frames, framesPerHop = o.SegmentHopSamples / o.HopLength;
         // Only the frames some segment uses; the clip's STFT frame f is centred on sample 64 f.
         int clipFrames = (count - 1) * framesPerHop + frames;
-        var logT = LogMagnitudeByBin(x, o, clipFrames);
-
-        // Each segment is an image [bins (height, low frequencies first), frames (width)]: every row is one
-        // contiguous copy out of the clip's [bins, frames] log-magnitude.
-        var output = new Tensor(GC.AllocateUninitializedArray<float>(count * o.Bins * frames), count, 1, o.Bins, frames);
-        var times = new TimeInterval[count];
-        Engine.For(count, seg =>
+        // Pooled: the clip-wide intermediate is as large as a quarter of the output and would otherwise be
+        // a fresh large-object allocation (page faults, gen-2 collections) for every clip.
+        var logT = System.Buffers.ArrayPool<float>.Shared.Rent(o.Bins * clipFrames);
+        try
         {
-            var dst = output.Data.AsSpan(seg * o.Bins * frames, o.Bins * frames);
-            int first = seg * framesPerHop;
-            for (int k = 0; k < o.Bins; k++) logT.AsSpan(k * clipFrames + first, frames).CopyTo(dst.Slice(k * frames, frames));
-            double start = (double)(offset + seg * o.SegmentHopSamples) / o.SampleRate;
-            times[seg] = new TimeInterval(start, start + (double)o.SegmentSamples / o.SampleRate);
-        });
-        return new MrpnAudioSegments(output, times);
+            LogMagnitudeByBin(x, o, clipFrames, logT);
+            // Each segment is an image [bins (height, low frequencies first), frames (width)]: every row is one
+            // contiguous copy out of the clip's [bins, frames] log-magnitude.
+            var output = new Tensor(GC.AllocateUninitializedArray<float>(count * o.Bins * frames), count, 1, o.Bins, frames);
+            var times = new TimeInterval[count];
+            Engine.For(count, seg =>
+            {
+                var dst = output.Data.AsSpan(seg * o.Bins * frames, o.Bins * frames);
+                int first = seg * framesPerHop;
+                for (int k = 0; k < o.Bins; k++) logT.AsSpan(k * clipFrames + first, frames).CopyTo(dst.Slice(k * frames, frames));
+                double start = (double)(offset + seg * o.SegmentHopSamples) / o.SampleRate;
+                times[seg] = new TimeInterval(start, start + (double)o.SegmentSamples / o.SampleRate);
+            });
+            return new MrpnAudioSegments(output, times);
+        }
+        finally { System.Buffers.ArrayPool<float>.Shared.Return(logT); }
     }
 
     /// <summary>
-    /// log(|STFT| + eps) of the clip as [bins, frames] (frequency-major, the segments' layout). The log and
+    /// log(|STFT| + eps) of the clip into <paramref name="logT"/> as [bins, frames] (frequency-major, the segments' layout). The log and
     /// the transpose run on each block of frames as the STFT produces it, while it is in cache.
     /// </summary>
-    private static float[] LogMagnitudeByBin(float[] x, MrpnAudioOptions o, int frames)
+    private static void LogMagnitudeByBin(float[] x, MrpnAudioOptions o, int frames, float[] logT)
     {
         var fft = RealFft.Get(o.NFft);
         var padded = Stft.Pad(x, o.NFft / 2, PadMode.Reflect);
         int bins = fft.Bins, keep = o.Bins;
-        var logT = GC.AllocateUninitializedArray<float>(keep * frames);
         Stft.ComputeBlocks(padded, fft, o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, block) =>
         {
             System.Numerics.Tensors.TensorPrimitives.Add(block, o.LogEpsilon, block);
@@ -91,6 +96,5 @@ public static class MrpnAudio
                 }
             }
         });
-        return logT;
     }
 }
