@@ -5,21 +5,6 @@ import argparse, glob, json, os, resource, time
 import torch, torchaudio
 import torchaudio.functional as F
 
-p = argparse.ArgumentParser()
-p.add_argument("--data", default="../shared/data/ravdess/speech16k")
-p.add_argument("--hours", type=float, default=1.0)
-p.add_argument("--threads", type=int, default=1)
-p.add_argument("--files", type=int, default=240)
-a = p.parse_args()
-torch.set_num_threads(a.threads)
-
-files = sorted(glob.glob(os.path.join(a.data, "**", "*.wav"), recursive=True))[: a.files]
-clips = [torchaudio.load(f)[0].mean(0) for f in files]
-sequence, total = [], 0.0
-i = 0
-while total < a.hours * 3600:
-    c = clips[i % len(clips)]; sequence.append(c); total += c.numel() / 16000; i += 1
-
 HANN = torch.hann_window(512)
 HAMMING = torch.hamming_window(400)
 FBANK = F.melscale_fbanks(257, 0.0, 8000.0, 64, 16000)  # HTK, no norm: [257, 64]
@@ -56,12 +41,33 @@ def cpu_seconds():
     return r.ru_utime + r.ru_stime
 
 
-with torch.no_grad():
-    for name, run in (("mrpn", mrpn), ("avef", avef)):
-        for c in clips[:60]: run(c)
-        c0, t0 = cpu_seconds(), time.perf_counter()
-        segments = sum(run(c).shape[0] for c in sequence)
-        wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
-        print(json.dumps(dict(side="torchaudio", features=name, threads=a.threads, clips=len(sequence), audio_seconds=round(total, 1),
-                              segments=segments, wall_seconds=round(wall, 3), cpu_seconds=round(cpu, 3),
-                              x_real_time=round(total / wall, 1), x_real_time_per_cpu_second=round(total / cpu, 1))), flush=True)
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", default="../shared/data/ravdess/speech16k")
+    p.add_argument("--hours", type=float, default=1.0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--files", type=int, default=240)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+
+    files = sorted(glob.glob(os.path.join(a.data, "**", "*.wav"), recursive=True))[: a.files]
+    clips = [torchaudio.load(f)[0].mean(0) for f in files]
+    sequence, total = [], 0.0
+    i = 0
+    while total < a.hours * 3600:
+        c = clips[i % len(clips)]; sequence.append(c); total += c.numel() / 16000; i += 1
+
+    with torch.no_grad():
+        for name, run in (("mrpn", mrpn), ("avef", avef)):
+            for c in clips[:60]: run(c)
+            c0, t0 = cpu_seconds(), time.perf_counter()
+            segments = sum(run(c).shape[0] for c in sequence)
+            wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+            print(json.dumps(dict(side="torchaudio", features=name, threads=a.threads, clips=len(sequence), audio_seconds=round(total, 1),
+                                  segments=segments, wall_seconds=round(wall, 3), cpu_seconds=round(cpu, 3),
+                                  x_real_time=round(total / wall, 1), x_real_time_per_cpu_second=round(total / cpu, 1))), flush=True)
+
+
+if __name__ == "__main__":
+    main()

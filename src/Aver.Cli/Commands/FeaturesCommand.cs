@@ -63,7 +63,7 @@ public sealed class FeaturesCommand : CliCommand
         }
         ctx.Out.WriteLine($"{clip}: {plot.Duration:0.00} s at {audio.SampleRate} Hz, speech {plot.SpeechFraction:P0} of frames");
         ctx.Out.WriteLine($"  MRPN: {plot.MrpnSegments} x [1, 256, 250]   AVEF: {plot.AvefSegments} x [3, 64, 64]");
-        if (png is not null) ctx.Out.WriteLine($"  wrote {png} ({plot.Image.Width}x{plot.Image.Height}): {string.Join("; ", plot.Panels.Select(p => p.Split(':')[0].ToLowerInvariant()))}");
+        if (png is not null) ctx.Out.WriteLine($"  wrote {png} ({plot.Image.Width}x{plot.Image.Height}): waveform + VAD, MRPN spectrogram, AVEF log-mel / delta / delta-delta");
         return 0;
     }
 }

@@ -85,16 +85,7 @@ public static class MrpnAudio
         {
             System.Numerics.Tensors.TensorPrimitives.Add(block, o.LogEpsilon, block);
             System.Numerics.Tensors.TensorPrimitives.Log(block, block);
-            int n = block.Length / bins;
-            for (int c0 = 0; c0 < keep; c0 += 16)
-            {
-                int c1 = Math.Min(keep, c0 + 16);
-                for (int r = 0; r < n; r++)
-                {
-                    var row = block.Slice(r * bins, bins);
-                    for (int c = c0; c < c1; c++) logT[c * frames + first + r] = row[c];
-                }
-            }
+            BlockTranspose.Into(block, block.Length / bins, bins, keep, logT, frames, first);
         });
     }
 }
