@@ -17,7 +17,8 @@ done
 [ -d "$DATA" ] || { echo "$DATA: not found (set AVER_SHARED_DATA)" >&2; exit 1; }
 dotnet build bench/Aver.Bench.Features -c Release -v q -nologo >/dev/null
 OUT=$(mktemp); trap 'rm -f "$OUT"' EXIT
-export OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS"
+# Passive OpenMP waits: with spinning workers torch burns its CPU share on a loaded machine (10x slower at 2 threads).
+export OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS" OMP_WAIT_POLICY=PASSIVE
 dotnet bench/Aver.Bench.Features/bin/Release/net10.0/Aver.Bench.Features.dll --data "$DATA" --hours "$HOURS" --threads "$THREADS" | tee -a "$OUT"
 /usr/bin/python3 bench/features/torchaudio_bench.py --data "$DATA" --hours "$HOURS" --threads "$THREADS" | tee -a "$OUT"
 /usr/bin/python3 - "$OUT" <<'PY'
