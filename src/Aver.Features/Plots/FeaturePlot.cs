@@ -152,8 +152,7 @@ public static class FeaturePlot
     private static float[] Transpose(ReadOnlySpan<float> src, int rows, int cols)
     {
         var dst = new float[src.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
+        BlockTranspose.Into(src, rows, cols, cols, dst, rows, 0);
         return dst;
     }
 
