@@ -16,6 +16,7 @@ public static class CommandLine
         new DatasetsCommand(),
         new SplitsCommand(),
         new FacesCommand(),
+        new FeaturesCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>

@@ -65,19 +65,13 @@ public static class AvefAudio
             Deltas.Compute(c, d1, t, mels, o.DeltaN);
             Deltas.Compute(d1, d2, t, mels, o.DeltaN);
             var dst = output.Data.AsSpan(seg * 3 * mels * t, 3 * mels * t);
-            TransposeInto(c, dst[..(mels * t)], t, mels);
-            TransposeInto(d1, dst.Slice(mels * t, mels * t), t, mels);
-            TransposeInto(d2, dst.Slice(2 * mels * t, mels * t), t, mels);
+            BlockTranspose.Into(c, t, mels, mels, dst[..(mels * t)], t, 0);
+            BlockTranspose.Into(d1, t, mels, mels, dst.Slice(mels * t, mels * t), t, 0);
+            BlockTranspose.Into(d2, t, mels, mels, dst.Slice(2 * mels * t, mels * t), t, 0);
             firstFrames[seg] = first;
             times[seg] = o.SegmentTime(first);
         });
         return new AvefAudioSegments(output, firstFrames, times);
     }
-
-    // [rows, cols] -> [cols, rows]
-    private static void TransposeInto(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
-    {
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
-    }
 }
+

@@ -46,41 +46,46 @@ public static class MrpnAudio
         if (x.Length < o.SegmentSamples) Array.Resize(ref x, o.SegmentSamples);
 
         int count = 1 + (x.Length - o.SegmentSamples) / o.SegmentHopSamples;
-        var spectrum = Stft.Compute(x, o.NFft, o.HopLength, Windows.Hann(o.NFft), center: true, PadMode.Reflect, power: 1f);
-        int bins = spectrum.Dim(1), frames = o.Frames, framesPerHop = o.SegmentHopSamples / o.HopLength;
-        int clipFrames = spectrum.Dim(0);
-        var mag = spectrum.Data;
-        System.Numerics.Tensors.TensorPrimitives.Add(mag, o.LogEpsilon, mag);
-        System.Numerics.Tensors.TensorPrimitives.Log(mag, mag);
-        // Transposed once to [bins, clip frames]: every segment row is then one contiguous copy.
-        var logT = Transpose(mag, clipFrames, bins, o.Bins);
-
-        // Each segment is an image [bins (height, low frequencies first), frames (width)].
-        var output = new Tensor(count, 1, o.Bins, frames);
-        var times = new TimeInterval[count];
-        for (int seg = 0; seg < count; seg++)
+        int frames = o.Frames, framesPerHop = o.SegmentHopSamples / o.HopLength;
+        // Only the frames some segment uses; the clip's STFT frame f is centred on sample 64 f.
+        int clipFrames = (count - 1) * framesPerHop + frames;
+        // Pooled: the clip-wide intermediate is as large as a quarter of the output and would otherwise be
+        // a fresh large-object allocation (page faults, gen-2 collections) for every clip.
+        var logT = System.Buffers.ArrayPool<float>.Shared.Rent(o.Bins * clipFrames);
+        try
         {
-            var dst = output.Data.AsSpan(seg * o.Bins * frames, o.Bins * frames);
-            int first = seg * framesPerHop;
-            for (int k = 0; k < o.Bins; k++) logT.AsSpan(k * clipFrames + first, frames).CopyTo(dst.Slice(k * frames, frames));
-            double start = (double)(offset + seg * o.SegmentHopSamples) / o.SampleRate;
-            times[seg] = new TimeInterval(start, start + (double)o.SegmentSamples / o.SampleRate);
+            LogMagnitudeByBin(x, o, clipFrames, logT);
+            // Each segment is an image [bins (height, low frequencies first), frames (width)]: every row is one
+            // contiguous copy out of the clip's [bins, frames] log-magnitude.
+            var output = new Tensor(GC.AllocateUninitializedArray<float>(count * o.Bins * frames), count, 1, o.Bins, frames);
+            var times = new TimeInterval[count];
+            Engine.For(count, seg =>
+            {
+                var dst = output.Data.AsSpan(seg * o.Bins * frames, o.Bins * frames);
+                int first = seg * framesPerHop;
+                for (int k = 0; k < o.Bins; k++) logT.AsSpan(k * clipFrames + first, frames).CopyTo(dst.Slice(k * frames, frames));
+                double start = (double)(offset + seg * o.SegmentHopSamples) / o.SampleRate;
+                times[seg] = new TimeInterval(start, start + (double)o.SegmentSamples / o.SampleRate);
+            });
+            return new MrpnAudioSegments(output, times);
         }
-        return new MrpnAudioSegments(output, times);
+        finally { System.Buffers.ArrayPool<float>.Shared.Return(logT); }
     }
 
-    // [rows, cols] -> [keep, rows], keeping the first `keep` columns; blocked so both sides stay in cache.
-    private static float[] Transpose(float[] src, int rows, int cols, int keep)
+    /// <summary>
+    /// log(|STFT| + eps) of the clip into <paramref name="logT"/> as [bins, frames] (frequency-major, the segments' layout). The log and
+    /// the transpose run on each block of frames as the STFT produces it, while it is in cache.
+    /// </summary>
+    private static void LogMagnitudeByBin(float[] x, MrpnAudioOptions o, int frames, float[] logT)
     {
-        const int Block = 32;
-        var dst = new float[keep * rows];
-        for (int r0 = 0; r0 < rows; r0 += Block)
-            for (int c0 = 0; c0 < keep; c0 += Block)
-            {
-                int r1 = Math.Min(rows, r0 + Block), c1 = Math.Min(keep, c0 + Block);
-                for (int r = r0; r < r1; r++)
-                    for (int c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c];
-            }
-        return dst;
+        var fft = RealFft.Get(o.NFft);
+        var padded = Stft.Pad(x, o.NFft / 2, PadMode.Reflect);
+        int bins = fft.Bins, keep = o.Bins;
+        Stft.ComputeBlocks(padded, fft, o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, block) =>
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(block, o.LogEpsilon, block);
+            System.Numerics.Tensors.TensorPrimitives.Log(block, block);
+            BlockTranspose.Into(block, block.Length / bins, bins, keep, logT, frames, first);
+        });
     }
 }

@@ -3,12 +3,19 @@ namespace Aver.Features.Signal;
 /// <summary>Zero-mean, unit-variance scaling of a whole clip (MRPN §4.4 item 3: removes speaker distance and base volume).</summary>
 public static class Standardization
 {
-    /// <summary>The mean and population standard deviation of <paramref name="signal"/> (in double).</summary>
+    /// <summary>The mean and population standard deviation of <paramref name="signal"/> (blocks summed in float, blocks accumulated in double).</summary>
     public static (double Mean, double Std) Statistics(ReadOnlySpan<float> signal)
     {
         if (signal.Length == 0) return (0, 0);
+        // Vectorised sums over 1024-sample blocks keep float rounding local; the totals are double.
+        const int Block = 1024;
         double sum = 0, sumSq = 0;
-        foreach (float v in signal) { sum += v; sumSq += (double)v * v; }
+        for (int i = 0; i < signal.Length; i += Block)
+        {
+            var b = signal.Slice(i, Math.Min(Block, signal.Length - i));
+            sum += System.Numerics.Tensors.TensorPrimitives.Sum(b);
+            sumSq += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(b);
+        }
         double mean = sum / signal.Length;
         return (mean, Math.Sqrt(Math.Max(0, sumSq / signal.Length - mean * mean)));
     }
@@ -18,8 +25,9 @@ public static class Standardization
     {
         var (mean, std) = Statistics(signal);
         var y = new float[signal.Length];
-        double scale = std > 0 ? 1 / std : 0;
-        for (int i = 0; i < y.Length; i++) y[i] = (float)((signal[i] - mean) * scale);
+        if (!(std > 0)) return y;
+        System.Numerics.Tensors.TensorPrimitives.Subtract(signal, (float)mean, y);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(y, (float)(1 / std), y);
         return y;
     }
 }

@@ -12,9 +12,10 @@ namespace Aver.Features.Spectral;
 /// <see cref="Get"/>, which caches by length.
 /// </summary>
 /// <remarks>
-/// The n real samples are packed as n/2 complex values z[t] = x[2t] + i x[2t+1], transformed by an
-/// iterative radix-2 decimation-in-time FFT with per-stage contiguous twiddle tables (vectorised
-/// with 256-bit lanes once a stage's half-size reaches 8), then split into the real spectrum with
+/// The n real samples are packed as n/2 complex values z[t] = x[2t] + i x[2t+1] and transformed by an
+/// iterative radix-2 decimation-in-time FFT: the bit-reversal gather is fused with the first two
+/// (multiply-free) stages, the half-size-4 stage uses 128-bit lanes and later stages 256-bit lanes over
+/// per-stage contiguous twiddle tables; the split into the real spectrum, eight bins at a time:
 /// X[k] = E[k] + W^k O[k]. Only power-of-two lengths are supported: every front end in Aver uses
 /// one (512), and frames shorter than the FFT are zero-padded, as torch.stft does.
 /// </remarks>
@@ -81,13 +82,21 @@ public sealed class RealFft
         if (input.Length != Length) throw new ArgumentException($"RealFft: input has {input.Length} samples, the plan is for {Length}", nameof(input));
         if (re.Length < Bins || im.Length < Bins) throw new ArgumentException($"RealFft: outputs need {Bins} elements, got {re.Length} and {im.Length}");
         int h = _half;
-        for (int t = 0; t < h; t++)
+        if (h >= 4)
         {
-            int r = _bitReverse[t];
-            re[r] = input[2 * t];
-            im[r] = input[2 * t + 1];
+            GatherFirstStages(input, re, im);
+            ComplexInPlace(re[..h], im[..h], startHalf: 4);
         }
-        ComplexInPlace(re[..h], im[..h]);
+        else
+        {
+            for (int t = 0; t < h; t++)
+            {
+                int r = _bitReverse[t];
+                re[r] = input[2 * t];
+                im[r] = input[2 * t + 1];
+            }
+            ComplexInPlace(re[..h], im[..h], startHalf: 1);
+        }
         Split(re, im);
     }
 
@@ -97,45 +106,69 @@ public sealed class RealFft
         var re = scratch[..Bins];
         var im = scratch.Slice(Bins, Bins);
         Forward(input, re, im);
-        if (power == 2f)
-            for (int k = 0; k < Bins; k++) output[k] = re[k] * re[k] + im[k] * im[k];
-        else if (power == 1f)
-            for (int k = 0; k < Bins; k++) output[k] = MathF.Sqrt(re[k] * re[k] + im[k] * im[k]);
-        else
-            for (int k = 0; k < Bins; k++) output[k] = MathF.Pow(re[k] * re[k] + im[k] * im[k], power / 2);
+        var o = output[..Bins];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(re, re, o);
+        System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(im, im, o, o);
+        if (power == 1f) System.Numerics.Tensors.TensorPrimitives.Sqrt(o, o);
+        else if (power != 2f) System.Numerics.Tensors.TensorPrimitives.Pow(o, power / 2, o);
     }
 
-    private void ComplexInPlace(Span<float> re, Span<float> im)
+    /// <summary>
+    /// The bit-reversal permutation fused with the first two stages (half-sizes 1 and 2, twiddles 1 and -i,
+    /// no multiplies): positions b..b+3 (b a multiple of 4) hold the packed samples bitrev(b) + {0, h/2, h/4, 3h/4},
+    /// read straight from the input, so the permuted copy is never written.
+    /// </summary>
+    private void GatherFirstStages(ReadOnlySpan<float> input, Span<float> re, Span<float> im)
+    {
+        int h = _half, q = h / 4;
+        ref float x0 = ref MemoryMarshal.GetReference(input);
+        ref float r0 = ref MemoryMarshal.GetReference(re);
+        ref float i0 = ref MemoryMarshal.GetReference(im);
+        for (int b = 0; b < h; b += 4)
+        {
+            int t = 2 * _bitReverse[b];
+            float ar = Unsafe.Add(ref x0, t), ai = Unsafe.Add(ref x0, t + 1);                 // z[t]
+            float br = Unsafe.Add(ref x0, t + 4 * q), bi = Unsafe.Add(ref x0, t + 4 * q + 1); // z[t + h/2]
+            float cr = Unsafe.Add(ref x0, t + 2 * q), ci = Unsafe.Add(ref x0, t + 2 * q + 1); // z[t + h/4]
+            float dr = Unsafe.Add(ref x0, t + 6 * q), di = Unsafe.Add(ref x0, t + 6 * q + 1); // z[t + 3h/4]
+            float s0r = ar + br, s0i = ai + bi, d0r = ar - br, d0i = ai - bi;
+            float s1r = cr + dr, s1i = ci + di, d1r = cr - dr, d1i = ci - di;
+            ref float r = ref Unsafe.Add(ref r0, b);
+            ref float i = ref Unsafe.Add(ref i0, b);
+            // -i * d1 = (d1i, -d1r)
+            r = s0r + s1r; i = s0i + s1i;
+            Unsafe.Add(ref r, 2) = s0r - s1r; Unsafe.Add(ref i, 2) = s0i - s1i;
+            Unsafe.Add(ref r, 1) = d0r + d1i; Unsafe.Add(ref i, 1) = d0i - d1r;
+            Unsafe.Add(ref r, 3) = d0r - d1i; Unsafe.Add(ref i, 3) = d0i + d1r;
+        }
+    }
+
+    private void ComplexInPlace(Span<float> re, Span<float> im, int startHalf)
     {
         int h = re.Length;
         ref float r0 = ref MemoryMarshal.GetReference(re);
         ref float i0 = ref MemoryMarshal.GetReference(im);
         ref float wc0 = ref MemoryMarshal.GetArrayDataReference(_stageCos);
         ref float ws0 = ref MemoryMarshal.GetArrayDataReference(_stageSin);
-        int startHalf = 1;
-        if (h >= 4)
-        {
-            // Stages of half-size 1 and 2 fused: their twiddles are 1 and -i, so no multiplies.
-            for (int b = 0; b < h; b += 4)
-            {
-                ref float r = ref Unsafe.Add(ref r0, b);
-                ref float i = ref Unsafe.Add(ref i0, b);
-                float s0r = r + Unsafe.Add(ref r, 1), s0i = i + Unsafe.Add(ref i, 1);
-                float d0r = r - Unsafe.Add(ref r, 1), d0i = i - Unsafe.Add(ref i, 1);
-                float s1r = Unsafe.Add(ref r, 2) + Unsafe.Add(ref r, 3), s1i = Unsafe.Add(ref i, 2) + Unsafe.Add(ref i, 3);
-                float d1r = Unsafe.Add(ref r, 2) - Unsafe.Add(ref r, 3), d1i = Unsafe.Add(ref i, 2) - Unsafe.Add(ref i, 3);
-                // -i * d1 = (d1i, -d1r)
-                r = s0r + s1r; i = s0i + s1i;
-                Unsafe.Add(ref r, 2) = s0r - s1r; Unsafe.Add(ref i, 2) = s0i - s1i;
-                Unsafe.Add(ref r, 1) = d0r + d1i; Unsafe.Add(ref i, 1) = d0i - d1r;
-                Unsafe.Add(ref r, 3) = d0r - d1i; Unsafe.Add(ref i, 3) = d0i + d1r;
-            }
-            startHalf = 4;
-        }
         for (int hs = startHalf; hs < h; hs *= 2)
         {
             int tw = hs - 1;
-            if (hs >= 8 && Vector256.IsHardwareAccelerated)
+            if (hs == 4 && Vector128.IsHardwareAccelerated)
+            {
+                var wr = Vector128.LoadUnsafe(ref wc0, (nuint)tw);
+                var wi = Vector128.LoadUnsafe(ref ws0, (nuint)tw);
+                for (int b = 0; b < h; b += 8)
+                {
+                    nuint a = (nuint)b, c = (nuint)(b + 4);
+                    var ar = Vector128.LoadUnsafe(ref r0, a); var ai = Vector128.LoadUnsafe(ref i0, a);
+                    var cr = Vector128.LoadUnsafe(ref r0, c); var ci = Vector128.LoadUnsafe(ref i0, c);
+                    var tr = cr * wr - ci * wi;
+                    var ti = cr * wi + ci * wr;
+                    (ar + tr).StoreUnsafe(ref r0, a); (ai + ti).StoreUnsafe(ref i0, a);
+                    (ar - tr).StoreUnsafe(ref r0, c); (ai - ti).StoreUnsafe(ref i0, c);
+                }
+            }
+            else if (hs >= 8 && Vector256.IsHardwareAccelerated)
             {
                 for (int b = 0; b < h; b += 2 * hs)
                     for (int j = 0; j < hs; j += 8)
@@ -176,7 +209,33 @@ public sealed class RealFft
         float z0r = re[0], z0i = im[0];
         re[0] = z0r + z0i; im[0] = 0;
         re[h] = z0r - z0i; im[h] = 0;
-        for (int k = 1; k <= h / 2; k++)
+        int k0 = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Eight k at a time with their mirrors m = h - k read and written in reverse lane order;
+            // the k and m ranges of one step stay disjoint while k0 + 7 < h - k0 - 7.
+            ref float r0 = ref MemoryMarshal.GetReference(re);
+            ref float i0 = ref MemoryMarshal.GetReference(im);
+            ref float wc0 = ref MemoryMarshal.GetArrayDataReference(_splitCos);
+            ref float ws0 = ref MemoryMarshal.GetArrayDataReference(_splitSin);
+            var reverse = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
+            var half = Vector256.Create(0.5f);
+            for (; k0 + 7 < h - k0 - 7; k0 += 8)
+            {
+                nuint k = (nuint)k0, m = (nuint)(h - k0 - 7);
+                var zkr = Vector256.LoadUnsafe(ref r0, k); var zki = Vector256.LoadUnsafe(ref i0, k);
+                var zmr = Vector256.Shuffle(Vector256.LoadUnsafe(ref r0, m), reverse);
+                var zmi = Vector256.Shuffle(Vector256.LoadUnsafe(ref i0, m), reverse);
+                var er = half * (zkr + zmr); var ei = half * (zki - zmi);
+                var or = half * (zki + zmi); var oi = half * (zmr - zkr);
+                var wr = Vector256.LoadUnsafe(ref wc0, k); var wi = Vector256.LoadUnsafe(ref ws0, k);
+                var pr = wr * or - wi * oi; var pi = wr * oi + wi * or;
+                (er + pr).StoreUnsafe(ref r0, k); (ei + pi).StoreUnsafe(ref i0, k);
+                Vector256.Shuffle(er - pr, reverse).StoreUnsafe(ref r0, m);
+                Vector256.Shuffle(pi - ei, reverse).StoreUnsafe(ref i0, m);
+            }
+        }
+        for (int k = k0; k <= h / 2; k++)
         {
             int m = h - k;
             float zkr = re[k], zki = im[k], zmr = re[m], zmi = im[m];

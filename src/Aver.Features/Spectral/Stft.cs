@@ -53,7 +53,18 @@ public static class Stft
     /// |STFT|^power of an already padded signal into <paramref name="output"/> ([frames, n_fft/2 + 1],
     /// row-major), frames in parallel chunks on up to <see cref="Engine.Threads"/> threads.
     /// </summary>
-    internal static void Compute(float[] padded, RealFft fft, int hop, float[] window, float power, float[] output, int frames)
+    internal static void Compute(float[] padded, RealFft fft, int hop, float[] window, float power, float[] output, int frames) =>
+        ComputeBlocks(padded, fft, hop, window, power, frames, (first, block) => block.CopyTo(output.AsSpan(first * fft.Bins)));
+
+    /// <summary>Receives consecutive frames [first, first + n) as a row-major [n, n_fft/2 + 1] block it may modify.</summary>
+    internal delegate void FrameBlockSink(int firstFrame, Span<float> block);
+
+    /// <summary>
+    /// |STFT|^power of an already padded signal, handed to <paramref name="sink"/> in blocks of up to 64
+    /// frames, blocks in parallel on up to <see cref="Engine.Threads"/> threads: a front end post-processes
+    /// (log, transpose) each block while it is still in cache instead of passing over the whole spectrogram again.
+    /// </summary>
+    internal static void ComputeBlocks(float[] padded, RealFft fft, int hop, float[] window, float power, int frames, FrameBlockSink sink)
     {
         int nFft = fft.Length, bins = fft.Bins, offset = (nFft - window.Length) / 2;
         int chunks = (frames + FramesPerChunk - 1) / FramesPerChunk;
@@ -61,13 +72,15 @@ public static class Stft
         {
             var frame = new float[nFft];
             var scratch = new float[2 * bins];
-            int end = Math.Min(frames, (c + 1) * FramesPerChunk);
-            for (int f = c * FramesPerChunk; f < end; f++)
+            int first = c * FramesPerChunk, end = Math.Min(frames, first + FramesPerChunk);
+            var block = new float[(end - first) * bins];
+            for (int f = first; f < end; f++)
             {
                 var src = padded.AsSpan(f * hop + offset, window.Length);
                 System.Numerics.Tensors.TensorPrimitives.Multiply(src, window, frame.AsSpan(offset, window.Length));
-                fft.Magnitude(frame, output.AsSpan(f * bins, bins), scratch, power);
+                fft.Magnitude(frame, block.AsSpan((f - first) * bins, bins), scratch, power);
             }
+            sink(first, block);
         });
     }
 
