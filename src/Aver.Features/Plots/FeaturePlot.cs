@@ -4,6 +4,7 @@ using Aver.Features.Signal;
 using Aver.Features.Spectral;
 using Aver.Features.Vad;
 using Aver.Media;
+using Aver.Media.Drawing;
 
 namespace Aver.Features.Plots;
 
@@ -25,7 +26,7 @@ public sealed record FeaturePlotResult(Image Image, double Duration, double Spee
 public static class FeaturePlot
 {
     private const int Width = 1000, Left = 64, Right = 16, PlotWidth = Width - Left - Right;
-    private static readonly Rgb Ink = Rgb.Gray(30), Muted = Rgb.Gray(110), Speech = new(198, 232, 198), Wave = new(40, 70, 140);
+    private static readonly Rgb Ink = Rgb.FromGray(30), Muted = Rgb.FromGray(110), Speech = new(198, 232, 198), Wave = new(40, 70, 140);
 
     /// <summary>Computes the features of <paramref name="audio"/> (any rate; resampled to 16 kHz) and draws them under <paramref name="title"/>.</summary>
     public static FeaturePlotResult Draw(AudioBuffer audio, string title)
@@ -71,7 +72,7 @@ public static class FeaturePlot
         {
             double t = (px + 0.5) / PlotWidth * duration;
             int frame = (int)Math.Round((t * avefOptions.SampleRate - avefOptions.FrameLength / 2.0) / avefOptions.FrameShift);
-            if (frame >= 0 && frame < vad.Length && vad[frame] == 1) canvas.Rect(Left + px, y, 1, waveH, Speech);
+            if (frame >= 0 && frame < vad.Length && vad[frame] == 1) canvas.FillRect(Left + px, y, 1, waveH, Speech);
         }
         // MaxMagnitude returns the signed element of largest magnitude.
         float peak = Math.Max(1e-6f, MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(audio.Samples)));
@@ -81,10 +82,10 @@ public static class FeaturePlot
             var span = audio.Samples.AsSpan(a, Math.Min(b, audio.Samples.Length) - a);
             float lo = System.Numerics.Tensors.TensorPrimitives.Min(span), hi = System.Numerics.Tensors.TensorPrimitives.Max(span);
             int y0 = y + Math.Clamp((int)((1 - hi / peak) * (waveH - 1) / 2), 0, waveH - 1), y1 = y + Math.Clamp((int)((1 - lo / peak) * (waveH - 1) / 2), 0, waveH - 1);
-            canvas.Rect(Left + px, y0, 1, Math.Max(1, y1 - y0 + 1), Wave);
+            canvas.FillRect(Left + px, y0, 1, Math.Max(1, y1 - y0 + 1), Wave);
         }
-        canvas.Rect(Left, y + waveH / 2, PlotWidth, 1, Muted);
-        canvas.Frame(Left - 1, y - 1, PlotWidth + 2, waveH + 2, Muted);
+        canvas.FillRect(Left, y + waveH / 2, PlotWidth, 1, Muted);
+        canvas.DrawRect(Left - 1, y - 1, PlotWidth + 2, waveH + 2, Muted);
         canvas.Text(8, y, "PEAK", Muted); canvas.Text(8, y + 10, FormatPeak(peak), Muted);
         y += waveH; TimeAxis(canvas, y, duration); y += axisH + gap;
 
@@ -92,13 +93,13 @@ public static class FeaturePlot
         canvas.Text(Left, y, panels[1], Ink); y += captionH;
         var (sLo, sHi) = Range(logSpec, 0.02, 0.995);
         canvas.Heatmap(Left, y, PlotWidth, specH, Transpose(logSpec, specFrames, mrpnOptions.Bins), mrpnOptions.Bins, specFrames, sLo, sHi, Colormap.Viridis);
-        canvas.Frame(Left - 1, y - 1, PlotWidth + 2, specH + 2, Muted);
+        canvas.DrawRect(Left - 1, y - 1, PlotWidth + 2, specH + 2, Muted);
         for (int khz = 0; khz <= 8; khz += 2)
         {
             int yy = y + specH - 1 - (int)Math.Round(khz / 8.0 * (specH - 1));
-            canvas.Rect(Left - 5, yy, 4, 1, Ink);
+            canvas.FillRect(Left - 5, yy, 4, 1, Ink);
             string label = khz == 0 ? "0" : $"{khz}K";
-            canvas.Text(Left - 8 - BitmapFont.Width(label), yy - 3, label, Ink);
+            canvas.Text(Left - 8 - Canvas.TextWidth(label), yy - 3, label, Ink);
         }
         canvas.Text(8, y + specH / 2 - 3, "HZ", Muted);
         for (int s = 0; s < mrpnCount; s++) Tick(canvas, y - 1, s * mrpnOptions.SegmentHopSamples / (double)mrpnOptions.SampleRate, duration);
@@ -113,13 +114,13 @@ public static class FeaturePlot
             // The AVEF frames cover [0, 160 (frames - 1) + 400) samples: map that span onto the time axis.
             int w = (int)Math.Round(PlotWidth * Math.Min(1, ((melFrames - 1) * avefOptions.FrameShift + avefOptions.FrameLength) / (double)audio.Samples.Length));
             canvas.Heatmap(Left, y, Math.Max(1, w), melH, Transpose(plane, melFrames, mels), mels, melFrames, lo, hi, signed ? Colormap.Diverging : Colormap.Viridis);
-            canvas.Frame(Left - 1, y - 1, PlotWidth + 2, melH + 2, Muted);
+            canvas.DrawRect(Left - 1, y - 1, PlotWidth + 2, melH + 2, Muted);
             canvas.Text(8, y + melH / 2 - 3, name, Ink);
             foreach (var first in avef.FirstFrames) Tick(canvas, y - 1, avefOptions.FrameTime(first).Start, duration);
             y += melH + 4;
         }
         TimeAxis(canvas, y - 4, duration);
-        return new FeaturePlotResult(canvas.Image, duration, speech, mrpnCount, avef.Count, panels);
+        return new FeaturePlotResult(canvas.ToImage(), duration, speech, mrpnCount, avef.Count, panels);
     }
 
     private static float[] Pad(float[] x, int length) { Array.Resize(ref x, length); return x; }
@@ -135,18 +136,18 @@ public static class FeaturePlot
             double t = i * step;
             int x = Left + (int)Math.Round(t / duration * (PlotWidth - 1));
             bool major = Math.Abs(t - Math.Round(t)) < 1e-9; // whole seconds
-            canvas.Rect(x, y + 1, 1, major ? 5 : 3, Ink);
+            canvas.FillRect(x, y + 1, 1, major ? 5 : 3, Ink);
             if (major)
             {
                 string label = $"{t:0} S";
-                canvas.Text(Math.Clamp(x - BitmapFont.Width(label) / 2, 0, Width - BitmapFont.Width(label)), y + 9, label, Ink);
+                canvas.Text(Math.Clamp(x - Canvas.TextWidth(label) / 2, 0, Width - Canvas.TextWidth(label)), y + 9, label, Ink);
             }
         }
     }
 
     /// <summary>A short tick above a panel at time <paramref name="t"/>: where a segment starts.</summary>
     private static void Tick(Canvas canvas, int y, double t, double duration) =>
-        canvas.Rect(Left + (int)Math.Round(t / duration * (PlotWidth - 1)), y - 4, 1, 4, new Rgb(200, 60, 40));
+        canvas.FillRect(Left + (int)Math.Round(t / duration * (PlotWidth - 1)), y - 4, 1, 4, new Rgb(200, 60, 40));
 
     /// <summary>[rows, cols] -> [cols, rows].</summary>
     private static float[] Transpose(ReadOnlySpan<float> src, int rows, int cols)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aver.Media.Drawing;
 using Aver.Training.Metrics;
 
 namespace Aver.Training.Plots;
@@ -27,7 +28,7 @@ public static class ConfusionPlot
             for (int p = 0; p < n; p++)
             {
                 int x = left + p * cell, y = top + t * cell;
-                var fill = Rgb.Blues(fractions[p]);
+                var fill = Colormap.Blues(fractions[p]);
                 c.FillRect(x, y, cell, cell, fill);
                 var ink = fill.Luminance < 0.5 ? Rgb.White : Rgb.Black;
                 string pct = (fractions[p] * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";

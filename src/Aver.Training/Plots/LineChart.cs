@@ -1,3 +1,5 @@
+using Aver.Media.Drawing;
+
 namespace Aver.Training.Plots;
 
 /// <summary>A named polyline; <see cref="Dashed"/> draws it with gaps (e.g. validation beside training).</summary>

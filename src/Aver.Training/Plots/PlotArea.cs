@@ -1,3 +1,5 @@
+using Aver.Media.Drawing;
+
 namespace Aver.Training.Plots;
 
 /// <summary>A rectangle of a canvas.</summary>

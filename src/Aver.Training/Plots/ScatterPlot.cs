@@ -1,4 +1,5 @@
 using Aver.Data.Labels;
+using Aver.Media.Drawing;
 
 namespace Aver.Training.Plots;
 

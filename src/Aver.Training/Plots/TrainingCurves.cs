@@ -1,3 +1,4 @@
+using Aver.Media.Drawing;
 using Aver.Training.Training;
 
 namespace Aver.Training.Plots;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Aver.Data.Io;
+using Aver.Media.Drawing;
 using Aver.Tensors.IO;
 using Aver.Training.Embedding;
 using Aver.Training.Metrics;

@@ -1,14 +1,10 @@
-using Aver.Media;
-
-namespace Aver.Training.Plots;
-
-/// <summary>Where text sits relative to its anchor point.</summary>
-public enum Align { Start, Center, End }
+namespace Aver.Media.Drawing;
 
 /// <summary>
 /// A small RGB raster to draw plots on: pixels, filled and outlined rectangles, lines of any
-/// thickness, filled circles, and text in the built-in <see cref="Font5x7"/> scaled by an integer
-/// factor, horizontal or rotated for vertical axis labels. Drawing outside the canvas is clipped.
+/// thickness, filled circles, and text in the built-in <see cref="BitmapFont"/> scaled by an integer
+/// factor, horizontal or rotated for vertical axis labels, and heat maps of float matrices through a
+/// <see cref="Colormap"/>. Drawing outside the canvas is clipped; <see cref="SavePng"/> writes it.
 /// </summary>
 public sealed class Canvas
 {
@@ -78,11 +74,30 @@ public sealed class Canvas
                 if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r2) SetPixel(x, y, c);
     }
 
+    /// <summary>
+    /// A [rows, cols] row-major matrix drawn into the box (x, y, w, h) by nearest sampling, row 0 at the
+    /// bottom (low frequencies low), values mapped linearly from [lo, hi] onto <paramref name="map"/>.
+    /// </summary>
+    public void Heatmap(int x, int y, int w, int h, ReadOnlySpan<float> values, int rows, int cols, float lo, float hi, Func<double, Rgb> map)
+    {
+        if (values.Length < rows * cols) throw new ArgumentException($"heat map of {rows}x{cols} needs {rows * cols} values, got {values.Length}", nameof(values));
+        float range = hi > lo ? hi - lo : 1;
+        for (int j = 0; j < h; j++)
+        {
+            int r = Math.Min(rows - 1, (int)((h - 1 - j + 0.5) * rows / h));
+            for (int i = 0; i < w; i++)
+            {
+                int c = Math.Min(cols - 1, (int)((i + 0.5) * cols / w));
+                SetPixel(x + i, y + j, map(Math.Clamp((values[r * cols + c] - lo) / range, 0, 1)));
+            }
+        }
+    }
+
     /// <summary>Width in pixels of <paramref name="text"/> at <paramref name="scale"/>.</summary>
-    public static int TextWidth(string text, int scale = 1) => text.Length == 0 ? 0 : (text.Length * Font5x7.Advance - 1) * scale;
+    public static int TextWidth(string text, int scale = 1) => text.Length == 0 ? 0 : (text.Length * BitmapFont.Advance - 1) * scale;
 
     /// <summary>Height in pixels of a line of text at <paramref name="scale"/>.</summary>
-    public static int TextHeight(int scale = 1) => Font5x7.Height * scale;
+    public static int TextHeight(int scale = 1) => BitmapFont.Height * scale;
 
     /// <summary>Draws <paramref name="text"/> with its anchor at (x, y), aligned horizontally and vertically as given.</summary>
     public void Text(int x, int y, string text, Rgb c, int scale = 1, Align horizontal = Align.Start, Align vertical = Align.Start)
@@ -90,10 +105,10 @@ public sealed class Canvas
         x -= Offset(TextWidth(text, scale), horizontal);
         y -= Offset(TextHeight(scale), vertical);
         for (int i = 0; i < text.Length; i++)
-            for (int gx = 0; gx < Font5x7.Width; gx++)
-                for (int gy = 0; gy < Font5x7.Height; gy++)
-                    if (Font5x7.IsSet(text[i], gx, gy))
-                        FillRect(x + (i * Font5x7.Advance + gx) * scale, y + gy * scale, scale, scale, c);
+            for (int gx = 0; gx < BitmapFont.Width; gx++)
+                for (int gy = 0; gy < BitmapFont.Height; gy++)
+                    if (BitmapFont.IsSet(text[i], gx, gy))
+                        FillRect(x + (i * BitmapFont.Advance + gx) * scale, y + gy * scale, scale, scale, c);
     }
 
     /// <summary>Draws <paramref name="text"/> rotated a quarter turn anticlockwise (reading bottom to top), centred on (x, y).</summary>
@@ -102,10 +117,10 @@ public sealed class Canvas
         int w = TextWidth(text, scale), h = TextHeight(scale);
         int left = x - h / 2, bottom = y + w / 2;
         for (int i = 0; i < text.Length; i++)
-            for (int gx = 0; gx < Font5x7.Width; gx++)
-                for (int gy = 0; gy < Font5x7.Height; gy++)
-                    if (Font5x7.IsSet(text[i], gx, gy))
-                        FillRect(left + gy * scale, bottom - (i * Font5x7.Advance + gx + 1) * scale, scale, scale, c);
+            for (int gx = 0; gx < BitmapFont.Width; gx++)
+                for (int gy = 0; gy < BitmapFont.Height; gy++)
+                    if (BitmapFont.IsSet(text[i], gx, gy))
+                        FillRect(left + gy * scale, bottom - (i * BitmapFont.Advance + gx + 1) * scale, scale, scale, c);
     }
 
     private static int Offset(int size, Align a) => a switch { Align.Center => size / 2, Align.End => size, _ => 0 };

@@ -1,10 +1,11 @@
-namespace Aver.Training.Plots;
+namespace Aver.Media.Drawing;
 
 /// <summary>
 /// A built-in 5x7 bitmap font for printable ASCII (32..126), the classic character-LCD glyph set:
 /// five column bytes per glyph, bit 0 at the top row. Characters outside the range draw as '?'.
+/// (Chosen over a string-table font with capitals only: it has lower case and all ASCII punctuation.)
 /// </summary>
-public static class Font5x7
+public static class BitmapFont
 {
     public const int Width = 5, Height = 7;
 

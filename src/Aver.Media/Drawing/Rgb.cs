@@ -1,4 +1,4 @@
-namespace Aver.Training.Plots;
+namespace Aver.Media.Drawing;
 
 /// <summary>An 8-bit RGB colour.</summary>
 public readonly record struct Rgb(byte R, byte G, byte B)
@@ -7,6 +7,9 @@ public readonly record struct Rgb(byte R, byte G, byte B)
     public static readonly Rgb Black = new(0, 0, 0);
     public static readonly Rgb Gray = new(128, 128, 128);
     public static readonly Rgb LightGray = new(225, 225, 225);
+
+    /// <summary>The gray with all three channels at <paramref name="level"/>.</summary>
+    public static Rgb FromGray(byte level) => new(level, level, level);
 
     /// <summary>Matplotlib's "tab10" palette: distinct colours for classes and series.</summary>
     public static readonly Rgb[] Categorical =
@@ -24,11 +27,6 @@ public readonly record struct Rgb(byte R, byte G, byte B)
         t = Math.Clamp(t, 0, 1);
         return new((byte)Math.Round(a.R + (b.R - a.R) * t), (byte)Math.Round(a.G + (b.G - a.G) * t), (byte)Math.Round(a.B + (b.B - a.B) * t));
     }
-
-    /// <summary>White to dark blue, for heat maps (t in [0, 1]).</summary>
-    public static Rgb Blues(double t) => t < 0.5
-        ? Lerp(new Rgb(247, 251, 255), new Rgb(107, 174, 214), t * 2)
-        : Lerp(new Rgb(107, 174, 214), new Rgb(8, 48, 107), (t - 0.5) * 2);
 
     /// <summary>Relative luminance in [0, 1]; text on a fill darker than 0.5 is drawn white.</summary>
     public double Luminance => (0.2126 * R + 0.7152 * G + 0.0722 * B) / 255;
