@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Aver.Tensors;
 using Aver.Tensors.Nn;
+using Aver.Tensors.Optim;
+using Aver.Training.Training;
 
 namespace Aver.Cli.Commands;
 
@@ -29,16 +31,15 @@ public sealed class DemoCommand : CliCommand
         var (x, y) = Spirals(rng.Fork("data"), perClass: 100, classes: 3);
         var init = rng.Fork("init");
         var net = new Sequential(new Linear(2, 64, rng: init), new Lambda(t => t.Relu()), new Linear(64, 3, rng: init));
+        var optimizer = new Sgd(net.Parameters(), learningRate: 0.5);
         var sw = Stopwatch.StartNew();
-        float lr = 0.5f;
         for (int e = 1; e <= epochs; e++)
         {
             var logits = net.Forward(x);
-            var loss = logits.LogSoftmax(-1).Mul(y).Sum().Mul(-1f / x.Dim(0));
-            net.ZeroGrad();
+            var loss = Losses.CrossEntropy(logits, y);
+            optimizer.ZeroGrad();
             loss.Backward();
-            foreach (var p in net.Parameters())
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(p.Grad!, -lr, p.Data, p.Data);
+            optimizer.Step();
             if (e % Math.Max(1, epochs / 10) == 0 || e == epochs)
                 ctx.Out.WriteLine($"epoch {e,4}  loss {loss.Item():F4}  accuracy {Accuracy(logits, y):P1}");
         }
@@ -46,30 +47,26 @@ public sealed class DemoCommand : CliCommand
         return 0;
     }
 
-    private static (Tensor X, Tensor OneHot) Spirals(RandomStream rng, int perClass, int classes)
+    private static (Tensor X, int[] Labels) Spirals(RandomStream rng, int perClass, int classes)
     {
         var x = new Tensor(perClass * classes, 2);
-        var y = new Tensor(perClass * classes, classes);
+        var y = new int[perClass * classes];
         for (int c = 0; c < classes; c++)
             for (int i = 0; i < perClass; i++)
             {
                 int n = c * perClass + i;
                 float r = (float)i / perClass, t = c * 4 + 4 * r + 0.2f * (float)rng.NextNormal();
                 x[n, 0] = r * MathF.Sin(t); x[n, 1] = r * MathF.Cos(t);
-                y[n, c] = 1;
+                y[n] = c;
             }
         return (x, y);
     }
 
-    private static double Accuracy(Tensor logits, Tensor oneHot)
+    private static double Accuracy(Tensor logits, int[] labels)
     {
-        int n = logits.Dim(0), c = logits.Dim(1), right = 0;
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int j = 1; j < c; j++) if (logits[i, j] > logits[i, best]) best = j;
-            if (oneHot[i, best] == 1) right++;
-        }
-        return (double)right / n;
+        var predicted = Evaluation.ArgMax(logits);
+        int right = 0;
+        for (int i = 0; i < labels.Length; i++) if (predicted[i] == labels[i]) right++;
+        return (double)right / labels.Length;
     }
 }
