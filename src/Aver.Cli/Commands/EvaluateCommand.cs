@@ -61,7 +61,7 @@ public sealed class EvaluateCommand : CliCommand
         string row = $"AM ({(training.Augment ? "T" : "NT")})";
         ctx.Error.WriteLine($"{config.Name}: {plan.Folds.Count} folds of {plan.Protocol}; {catalog.Items.Count} clips; writing {outDir}");
         var outcome = AudioOnlyExperiment.Run(row, plan, catalog.Labels, settings, training, outDir,
-            fold => new PlainTextProgress(ctx.Error, $"[{fold}] "), folds);
+            fold => ctx.TrainingProgress($"[{fold}] "), folds);
         var notes = new List<string>
         {
             $"Protocol {plan.Protocol}, seed {plan.Seed}{(plan.SpeakerDependent ? " (SPEAKER-DEPENDENT split)" : ", speaker-independent")}.",

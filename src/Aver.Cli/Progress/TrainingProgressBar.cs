@@ -1,0 +1,40 @@
+using System.Globalization;
+using Aver.Training.Training;
+
+namespace Aver.Cli.Progress;
+
+/// <summary>
+/// Training progress for the terminal: a bar over each epoch's batches (running loss, ETA to the end of
+/// the epoch) replaced at the epoch's end by the epoch line of <see cref="PlainTextProgress"/>, which
+/// carries the ETA to the end of the run.
+/// </summary>
+public sealed class TrainingProgressBar(TextWriter output, bool interactive, string? prefix = null) : ITrainingProgress
+{
+    private readonly PlainTextProgress _lines = new(output, prefix);
+    private ProgressBar? _bar;
+    private int _epochs;
+
+    public void Started(int firstEpoch, int epochs, int batchesPerEpoch)
+    {
+        _epochs = epochs;
+        _lines.Started(firstEpoch, epochs, batchesPerEpoch);
+    }
+
+    public void Batch(int epoch, int batch, int batches, double runningLoss)
+    {
+        if (_bar is null || _bar.Total != batches || batch < _bar.Done)
+            _bar = new ProgressBar(output, $"{prefix}epoch {epoch}/{_epochs}", batches, interactive);
+        _bar.Report(batch, string.Create(CultureInfo.InvariantCulture, $"loss {runningLoss:F4}"));
+    }
+
+    public void Epoch(EpochReport report)
+    {
+        var line = prefix + PlainTextProgress.Format(report);
+        if (_bar is not null) _bar.Complete(line); else output.WriteLine(line);
+        _bar = null;
+    }
+
+    public void Warning(string message) => _lines.Warning(message);
+
+    public void Finished(TrainingResult result) => _lines.Finished(result);
+}
