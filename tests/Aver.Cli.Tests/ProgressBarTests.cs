@@ -58,4 +58,17 @@ public class ProgressBarTests
         Assert.Contains("[A1,2] epoch   1/2  loss 0.9000", text);
         Assert.EndsWith("*" + Environment.NewLine, text);
     }
+
+    [Fact]
+    public void Training_progress_in_a_log_is_one_line_per_epoch()
+    {
+        var w = new StringWriter();
+        var p = new TrainingProgressBar(w, interactive: false);
+        p.Started(1, 1, 50);
+        for (int b = 1; b <= 50; b++) p.Batch(1, b, 50, 1.0);
+        p.Epoch(new EpochReport(new EpochMetrics(1, 0.9, 0.5, null, null, 1e-3, 1.5), 1, false, false, TimeSpan.Zero));
+        var lines = w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("no validation", lines[1]);
+    }
 }

@@ -6,7 +6,7 @@ namespace Aver.Cli.Progress;
 /// <summary>
 /// Training progress for the terminal: a bar over each epoch's batches (running loss, ETA to the end of
 /// the epoch) replaced at the epoch's end by the epoch line of <see cref="PlainTextProgress"/>, which
-/// carries the ETA to the end of the run.
+/// carries the ETA to the end of the run. Redirected to a log, only the epoch lines are written.
 /// </summary>
 public sealed class TrainingProgressBar(TextWriter output, bool interactive, string? prefix = null) : ITrainingProgress
 {
@@ -22,6 +22,7 @@ public sealed class TrainingProgressBar(TextWriter output, bool interactive, str
 
     public void Batch(int epoch, int batch, int batches, double runningLoss)
     {
+        if (!interactive) return;
         if (_bar is null || _bar.Total != batches || batch < _bar.Done)
             _bar = new ProgressBar(output, $"{prefix}epoch {epoch}/{_epochs}", batches, interactive);
         _bar.Report(batch, string.Create(CultureInfo.InvariantCulture, $"loss {runningLoss:F4}"));
