@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Aver.Data.Catalogs;
 using Aver.Data.Pipelines;
 using Aver.Features;
+using Aver.Features.Augmentation;
 using Aver.Features.Cache;
 using Aver.Media;
 using Aver.Tensors;
@@ -24,17 +24,6 @@ public sealed class VideoPipelineTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("aver-video-").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static void Ffmpeg(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["-nostdin", "-y", "-v", "error", .. args]) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"ffmpeg {string.Join(' ', args)} failed: {err.Result}");
-    }
-
     /// <summary>A 2-s 10-fps mp4 with sound showing the fixture's real face (128 x 128) on a grey 240 x 180 canvas.</summary>
     private string FaceClip()
     {
@@ -45,7 +34,7 @@ public sealed class VideoPipelineTests : IDisposable
         canvas.Paste(new Image(128, 128, 3, bytes), 56, 26);
         string png = Path.Combine(_dir, "face.png"), mp4 = Path.Combine(_dir, "face.mp4");
         Png.Write(png, canvas);
-        Ffmpeg("-loop", "1", "-i", png, "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=16000:duration=2",
+        TestFfmpeg.Run("-loop", "1", "-i", png, "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=16000:duration=2",
             "-t", "2", "-r", "10", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-c:a", "aac", "-shortest", mp4);
         return mp4;
     }
@@ -64,6 +53,13 @@ public sealed class VideoPipelineTests : IDisposable
         // Standardised with the default mean 0.5 and deviation 0.25: a face is not a flat image.
         Assert.InRange(frames.Data.Max() - frames.Data.Min(), 1f, 4.01f);
 
+        // Spatial augmentation (MRPN §4.4 item 1): only with a training clip's stream, reproducible from it.
+        var augmenting = new MrpnVideoPipeline(pipeline.Options with { Spatial = new SpatialAugmentationOptions() });
+        var a1 = augmenting.Frames(clip, null, new RandomStream(3));
+        Assert.Equal(a1.Data, augmenting.Frames(clip, null, new RandomStream(3)).Data);
+        Assert.NotEqual(frames.Data, a1.Data);
+        Assert.Equal(frames.Data, augmenting.Frames(clip).Data);
+
         var rgb = new MrpnVideoPipeline(new MrpnVideoOptions { FaceSize = 24, Fps = 5 });
         Assert.Equal([clip.Count, 3, 24, 24], rgb.Frames(rgb.Faces(Path.Combine(_dir, "face.mp4"))).Shape.ToArray());
     }
@@ -72,7 +68,7 @@ public sealed class VideoPipelineTests : IDisposable
     public void AClipWithoutAFaceTakesCentralSquaresAndSaysSo()
     {
         string mp4 = Path.Combine(_dir, "noface.mp4");
-        Ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=160x120:rate=10:duration=1", "-pix_fmt", "yuv420p", "-c:v", "libx264", mp4);
+        TestFfmpeg.Run("-f", "lavfi", "-i", "color=c=gray:size=160x120:rate=10:duration=1", "-pix_fmt", "yuv420p", "-c:v", "libx264", mp4);
         var pipeline = new MrpnVideoPipeline(new MrpnVideoOptions { FaceSize = 16, Fps = 4 });
         var clip = pipeline.Faces(mp4);
         Assert.True(clip.Count >= 3);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aver.Features.Augmentation;
 using Aver.Media;
 
 namespace Aver.Data.Pipelines;
@@ -24,6 +25,12 @@ public sealed record MrpnVideoOptions
     public float PixelMean { get; init; } = 0.5f;
     /// <summary>See <see cref="PixelMean"/>.</summary>
     public float PixelStd { get; init; } = 0.25f;
+
+    /// <summary>
+    /// Spatial augmentation of training clips (MRPN §4.4 item 1, Figure 8: one random zoom, shift, flip,
+    /// rotation, brightness and contrast for all frames of a clip), on the standardised frames; null for none.
+    /// </summary>
+    public SpatialAugmentationOptions? Spatial { get; init; }
 
     /// <summary>Channels of one crop.</summary>
     public int Channels => (int)Color;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Aver.Data.Catalogs;
 using Aver.Features;
 using Aver.Features.Alignment;
+using Aver.Features.Augmentation;
 using Aver.Features.Cache;
 using Aver.Media;
 using Aver.Tensors;
@@ -81,8 +82,17 @@ public sealed class MrpnVideoPipeline
     /// </summary>
     public Tensor Frames(CatalogItem item, TimeInterval? slice = null) => Frames(Faces(VideoPath(item)), slice);
 
-    /// <inheritdoc cref="Frames(CatalogItem, TimeInterval?)"/>
-    public Tensor Frames(MrpnFaceClip clip, TimeInterval? slice = null)
+    /// <summary>
+    /// As <see cref="Frames(CatalogItem, TimeInterval?)"/>; with <paramref name="spatial"/> (a training clip's
+    /// stream) and <see cref="MrpnVideoOptions.Spatial"/> set, one random spatial transform is applied to every frame.
+    /// </summary>
+    public Tensor Frames(MrpnFaceClip clip, TimeInterval? slice = null, RandomStream? spatial = null)
+    {
+        var x = Standardised(clip, slice);
+        return spatial is not null && Options.Spatial is { } o ? SpatialAugmentation.SameForClip(x, spatial, o) : x;
+    }
+
+    private Tensor Standardised(MrpnFaceClip clip, TimeInterval? slice)
     {
         var pick = FrameAlignment.Sequence(clip.Times, slice);
         if (pick.Length == 0 && slice is TimeInterval s) pick = FrameAlignment.FixedCount(clip.Times, s, 1);

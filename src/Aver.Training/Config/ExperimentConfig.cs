@@ -121,4 +121,6 @@ public sealed class VideoFeaturesConfig
     public string Color { get; set; } = "rgb";
     public double Fps { get; set; } = 10;
     public double MinSliceSeconds { get; set; } = 1.0;
+    /// <summary>MRPN §4.4 item 1: one random zoom, shift, flip, rotation, brightness and contrast per training clip (with time_augmentation on).</summary>
+    public bool SpatialAugmentation { get; set; } = true;
 }

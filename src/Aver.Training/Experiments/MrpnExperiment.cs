@@ -131,7 +131,9 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
             $"{m}: ResNet-18 width {b.Width}, {b.Channels} channel(s), {b.Aggregator} {b.Hidden}{(b.ExtractorInit is null ? "" : $", extractor from {Path.GetFileName(b.ExtractorInit)}")}";
         var parts = new List<string>();
         if (s.Kind != MrpnModelKind.Video) parts.Add(Branch("F_a", s.Audio) + $", spectrograms pooled by {s.AudioPool}");
-        if (s.Kind != MrpnModelKind.Audio) parts.Add(Branch("F_v", s.Visual) + $", pixels standardised by mean {s.Video.PixelMean:0.###} / std {s.Video.PixelStd:0.###}");
+        if (s.Kind != MrpnModelKind.Audio)
+            parts.Add(Branch("F_v", s.Visual) + $", pixels standardised by mean {s.Video.PixelMean:0.###} / std {s.Video.PixelStd:0.###}, "
+                + (s.Video.Spatial is null ? "no spatial augmentation" : "spatial augmentation of training clips (MRPN §4.4 item 1)"));
         return string.Join("; ", parts) + $"; scoring {s.ScoringHidden}, dropout {s.Dropout}.";
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aver.Data.Pipelines;
+using Aver.Features.Augmentation;
 using Aver.Media;
 using Aver.Models.Mrpn;
 using Aver.Tensors.IO;
@@ -66,6 +67,8 @@ public sealed record MrpnExperimentSettings
         var color = v.Color.Equals("gray", StringComparison.OrdinalIgnoreCase) ? ImageColor.Gray : ImageColor.Rgb;
         var video = new MrpnVideoOptions { FaceSize = v.FaceSize, Color = color, Fps = v.Fps };
         if (kind != MrpnModelKind.Audio && m.VisualInit is string init) video = WithPixelStatistics(video, init);
+        // The brightness range is in pixel units (0.1 = a tenth of black-to-white); frames are augmented after standardisation.
+        if (v.SpatialAugmentation) video = video with { Spatial = new SpatialAugmentationOptions { MaxBrightness = 0.1 / video.PixelStd } };
         return new MrpnExperimentSettings
         {
             Kind = kind,
