@@ -34,23 +34,25 @@ public sealed class MrpnAudioPipeline(MrpnAudioOptions? options = null, int pool
     public AudioBuffer Audio(CatalogItem item) => _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate));
 
     /// <summary>Segments [S, 1, H, W] of the whole clip, or of a random slice of at least 1 s when <paramref name="augment"/> is given.</summary>
-    public MrpnAudioSegments Segments(CatalogItem item, RandomStream? augment = null)
+    public MrpnAudioSegments Segments(CatalogItem item, RandomStream? augment = null) =>
+        SegmentsIn(item, augment is null ? null : TimeSlice.Random(Audio(item).Duration, augment));
+
+    /// <summary>Segments [S, 1, H, W] of <paramref name="slice"/> of the clip (the whole clip when null); the audio-visual set cuts both modalities with one slice.</summary>
+    public MrpnAudioSegments SegmentsIn(CatalogItem item, TimeInterval? slice)
     {
-        if (augment is not null) return Compute(item, augment);
+        if (slice is not null) return Compute(item, slice);
         if (_segments.TryGetValue(item.Path, out var cached)) return cached;
-        var seg = Compute(item, null);
-        long bytes = 4L * seg.Spectrograms.Size;
+        var whole = Compute(item, null);
+        long bytes = 4L * whole.Spectrograms.Size;
         // Callers only read input tensors, so one copy serves every epoch; past the budget, recompute.
-        if (Interlocked.Add(ref _cachedBytes, bytes) <= segmentCacheBytes) return _segments.GetOrAdd(item.Path, seg);
+        if (Interlocked.Add(ref _cachedBytes, bytes) <= segmentCacheBytes) return _segments.GetOrAdd(item.Path, whole);
         Interlocked.Add(ref _cachedBytes, -bytes);
-        return seg;
+        return whole;
     }
 
-    private MrpnAudioSegments Compute(CatalogItem item, RandomStream? augment)
+    private MrpnAudioSegments Compute(CatalogItem item, TimeInterval? slice)
     {
-        var audio = Audio(item);
-        TimeInterval? slice = augment is null ? null : TimeSlice.Random(audio.Duration, augment);
-        var seg = MrpnAudio.Compute(audio, Options, slice);
+        var seg = MrpnAudio.Compute(Audio(item), Options, slice);
         if (Pool == 1) return seg;
         var x = seg.Spectrograms;
         using (GradMode.NoGrad()) x = x.AvgPool2d(Pool);

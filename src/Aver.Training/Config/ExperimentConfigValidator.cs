@@ -50,7 +50,11 @@ public static class ExperimentConfigValidator
         }
 
         if (c.Model is null) Fail("model", "is required (type, ...)");
-        else ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
+        else
+        {
+            ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
+            ValidateInputs(c.Model, c.Features.Video, Fail);
+        }
 
         OneOf("strategy", c.Strategy, Strategies);
 
@@ -103,7 +107,41 @@ public static class ExperimentConfigValidator
         positive("model.aggregator_hidden", m.AggregatorHidden);
         positive("model.scoring_hidden", m.ScoringHidden);
         if (!(m.Dropout >= 0 && m.Dropout < 1)) fail("model.dropout", $"must be in [0, 1), got {m.Dropout}");
+        if (m.VisualWidth is int vw && vw < 1) fail("model.visual_width", $"must be positive, got {vw}");
         foreach (var (key, shape) in new[] { ("model.audio_input", m.AudioInput), ("model.video_input", m.VideoInput) })
             if (shape.Count != 3 || shape.Any(d => d < 1)) fail(key, $"must be [channels, height, width] of positive sizes, got [{string.Join(", ", shape)}]");
+        bool late = strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase);
+        if (!late && m.AudioNetwork is not null) fail("model.audio_network", "applies to strategy late-fusion only");
+        if (!late && m.VisualNetwork is not null) fail("model.visual_network", "applies to strategy late-fusion only");
+        bool usesVideo = type == "mrpn" || (type == "unimodal" && string.Equals(m.Modality, "video", StringComparison.OrdinalIgnoreCase));
+        bool usesAudio = type == "mrpn" || (type == "unimodal" && string.Equals(m.Modality, "audio", StringComparison.OrdinalIgnoreCase));
+        if (!usesVideo && m.VisualInit is not null) fail("model.visual_init", $"the {type} {m.Modality} network has no visual extractor");
+        if (!usesAudio && m.AudioInit is not null) fail("model.audio_init", $"the {type} {m.Modality} network has no audio extractor");
+        if (!usesVideo && m.VisualWidth is not null) fail("model.visual_width", $"the {type} {m.Modality} network has no visual extractor");
+    }
+
+    /// <summary>The spectrogram pooling factor p of model.audio_input [1, 256/p, 250/p], or null when it is not of that form.</summary>
+    public static int? AudioPool(IReadOnlyList<int> input)
+    {
+        for (int p = 1; p <= 16; p++)
+            if (input.Count == 3 && input[0] == 1 && input[1] == 256 / p && input[2] == 250 / p) return p;
+        return null;
+    }
+
+    // The inputs the model declares must be what the features produce (MRPN §4.4): pooled 256 x 250 spectrograms, face crops.
+    private static void ValidateInputs(ModelConfig m, VideoFeaturesConfig v, Action<string, string> fail)
+    {
+        string type = m.Type?.ToLowerInvariant() ?? "";
+        if (type is not ("mrpn" or "unimodal")) return;
+        bool video = type == "mrpn" || string.Equals(m.Modality, "video", StringComparison.OrdinalIgnoreCase);
+        bool audio = type == "mrpn" || string.Equals(m.Modality, "audio", StringComparison.OrdinalIgnoreCase);
+        if (audio && m.AudioInput.Count == 3 && AudioPool(m.AudioInput) is null)
+            fail("model.audio_input", $"[{string.Join(", ", m.AudioInput)}] must be [1, 256/p, 250/p] for a whole p (e.g. [1, 128, 125] or [1, 32, 31])");
+        if (video && m.VideoInput.Count == 3 && v.FaceSize > 0 && v.Color is "rgb" or "gray")
+        {
+            int channels = v.Color == "gray" ? 1 : 3;
+            if (m.VideoInput[0] != channels || m.VideoInput[1] != v.FaceSize || m.VideoInput[2] != v.FaceSize)
+                fail("model.video_input", $"[{string.Join(", ", m.VideoInput)}] does not match features.video (color {v.Color}, face_size {v.FaceSize}): expected [{channels}, {v.FaceSize}, {v.FaceSize}]");
+        }
     }
 }
