@@ -55,3 +55,28 @@ public class PredictCommandTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+public class PredictNoFaceTests
+{
+    [FacesFact]
+    public void A_video_without_a_face_says_so_and_the_voice_still_answers()
+    {
+        var dir = Directory.CreateTempSubdirectory("aver-predict-").FullName;
+        try
+        {
+            var clip = Path.Combine(dir, "blue.mp4");
+            var ffmpeg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Aver.Media.FfmpegTools.Ffmpeg,
+                ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=blue:s=160x120:d=2:r=10", "-f", "lavfi", "-i", "sine=f=300:d=2",
+                 "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip]))!;
+            ffmpeg.WaitForExit();
+            Assert.Equal(0, ffmpeg.ExitCode);
+            var (code, output, _) = CliRun.Run("predict", clip);
+            Assert.Equal(0, code);
+            Assert.Contains("visual   not used: no face found in any of the", output);
+            Assert.Contains("weight 1.00", output);   // the audio branch alone
+            var (codeVisual, _, err) = CliRun.Run("predict", clip, "--only", "visual");
+            Assert.Equal(1, codeVisual);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

@@ -67,6 +67,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         if (!json) ctx.Out.WriteLine($"model: {model.Description}");
 
         var clock = Stopwatch.StartNew();
+        var cpu0 = CpuClock.Now();
         var results = new JsonArray();
         int failed = 0;
         double media = 0;
@@ -90,14 +91,17 @@ public sealed class PredictCommand : CliCommand, IHasFlags
             else ctx.Out.Write(error is not null && p is null ? $"{files[i]}: error: {error}\n\n" : Format(p!, error, noTimeline));
         }
         double wall = clock.Elapsed.TotalSeconds;
+        double? cpu = CpuClock.Now() - cpu0;
         if (json)
             ctx.Out.WriteLine(new JsonObject
             {
                 ["model"] = model.Description, ["labels"] = new JsonArray(model.Labels.Names.Select(n => (JsonNode)n).ToArray()),
                 ["clips"] = results, ["failed"] = failed, ["mediaSeconds"] = Math.Round(media, 3), ["wallSeconds"] = Math.Round(wall, 3),
+                ["realTimeFactor"] = Math.Round(media / Math.Max(wall, 1e-9), 2), ["cpuSeconds"] = cpu is double c ? Math.Round(c, 3) : null,
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else if (files.Count > 1)
-            ctx.Out.WriteLine($"{files.Count} files, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)");
+            ctx.Out.WriteLine($"{files.Count} files, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)" +
+                              (cpu is double c ? $", {c:F1} CPU-s with the ffmpeg decoders ({media / Math.Max(c, 1e-9):F1}x real time per CPU-second)" : ""));
         return failed > 0 ? 1 : 0;
     }
 
