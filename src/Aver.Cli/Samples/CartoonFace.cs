@@ -81,24 +81,23 @@ internal static class CartoonFace
         return new Image(img.Width, img.Height, img.Channels, data);
     }
 
-    private static byte[] BoxBlur(byte[] src, int w, int h, int ch, int r)
+    private static byte[] BoxBlur(byte[] src, int w, int h, int ch, int r) =>
+        BoxBlurAlong(BoxBlurAlong(src, w, h, ch, r, 1, 0), w, h, ch, r, 0, 1);
+
+    /// <summary>The mean over ±r pixels along (dx, dy) = (1, 0) (rows) or (0, 1) (columns), clipped at the picture's edges.</summary>
+    private static byte[] BoxBlurAlong(byte[] src, int w, int h, int ch, int r, int dx, int dy)
     {
-        var tmp = new byte[src.Length];
         var dst = new byte[src.Length];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 for (int k = 0; k < ch; k++)
                 {
                     int sum = 0, n = 0;
-                    for (int dx = -r; dx <= r; dx++) { int xx = x + dx; if (xx >= 0 && xx < w) { sum += src[(y * w + xx) * ch + k]; n++; } }
-                    tmp[(y * w + x) * ch + k] = (byte)(sum / n);
-                }
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-                for (int k = 0; k < ch; k++)
-                {
-                    int sum = 0, n = 0;
-                    for (int dy = -r; dy <= r; dy++) { int yy = y + dy; if (yy >= 0 && yy < h) { sum += tmp[(yy * w + x) * ch + k]; n++; } }
+                    for (int d = -r; d <= r; d++)
+                    {
+                        int xx = x + d * dx, yy = y + d * dy;
+                        if (xx >= 0 && xx < w && yy >= 0 && yy < h) { sum += src[(yy * w + xx) * ch + k]; n++; }
+                    }
                     dst[(y * w + x) * ch + k] = (byte)(sum / n);
                 }
         return dst;

@@ -67,14 +67,22 @@ public sealed class FaceBranch
         return Network.Forward(faces).Data;
     }
 
+    /// <summary>
+    /// How the branch decodes video: <paramref name="fps"/> frames per second, at most 320 px (faces in a frame are
+    /// cropped to 48 px), I and P frames only (about half the H.264 decoding work when sampling a few frames per second).
+    /// </summary>
+    public VideoFrameOptions Decoding(double fps) => new() { Fps = fps, MaxSide = 320, SkipBFrames = true };
+
     /// <summary>Decodes <paramref name="path"/>'s video at <paramref name="fps"/>, tracks and classifies its face, for the clip and each window.</summary>
-    public BranchOutput Run(string path, double fps, IReadOnlyList<TimeWindow> windows)
+    public BranchOutput Run(string path, double fps, IReadOnlyList<TimeWindow> windows) =>
+        Run(MediaDecoder.OpenVideo(path, Decoding(fps)), fps, windows);
+
+    /// <summary>Tracks and classifies the face in the frames of <paramref name="reader"/> (opened with <see cref="Decoding"/>), for the clip and each window.</summary>
+    public BranchOutput Run(VideoReader reader, double fps, IReadOnlyList<TimeWindow> windows)
     {
-        var decode = new VideoFrameOptions { Fps = fps, MaxSide = 320, SkipBFrames = true };
         var crops = new List<Image>();
         var times = new List<double>();
         int frames = 0;
-        var reader = MediaDecoder.OpenVideo(path, decode);
         foreach (var f in _tracker.Value.Stream(reader))
         {
             frames++;

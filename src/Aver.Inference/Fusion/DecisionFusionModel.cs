@@ -49,25 +49,62 @@ public sealed class DecisionFusionModel : IClipModel
     {
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var info = MediaProbe.Probe(path);
-        if (!info.HasAudio && !info.HasVideo) throw new MediaException(path, "has neither an audio nor a video stream");
-        double duration = info.Duration ?? info.Audio?.Duration ?? info.Video?.Duration ?? 0;
+        bool wantAudio = Audio is not null && Wanted(options, AudioBranch.BranchName);
+        bool wantVisual = Visual is not null && Wanted(options, FaceBranch.BranchName);
+        if (!wantAudio && !wantVisual) throw new ArgumentException($"no branch of this model is selected (it has {string.Join(", ", Branches())})");
+
+        // Each ffprobe costs about as much CPU as decoding a second of audio, so a file is probed once:
+        // an audio file (by its extension) not at all, a video file by the video reader that decodes it.
+        VideoReader? reader = null;
+        BranchOutput? visualProblem = null;
+        bool hasAudio, hasVideo;
+        double duration = 0;
+        if (IsAudioFile(path)) { hasAudio = true; hasVideo = false; }
+        else
+        {
+            MediaInfo info;
+            try
+            {
+                if (!wantVisual) throw new OperationCanceledException();
+                reader = MediaDecoder.OpenVideo(path, Visual!.Decoding(options.VisualFps));
+                info = reader.Info;
+            }
+            catch (Exception e) when (e is MediaException or OperationCanceledException)
+            {
+                info = MediaProbe.Probe(path);   // throws, naming the file, when it cannot be read at all
+                if (info.HasVideo && e is MediaException) visualProblem = BranchOutput.Without(FaceBranch.BranchName, BranchStatus.Failed, 0, e.Message);
+            }
+            (hasAudio, hasVideo) = (info.HasAudio, info.HasVideo);
+            if (!hasAudio && !hasVideo) throw new MediaException(path, "has neither an audio nor a video stream");
+            duration = info.Duration ?? info.Video?.Duration ?? info.Audio?.Duration ?? 0;
+        }
+
+        AudioBuffer? audio = null;
+        BranchOutput? audioProblem = null;
+        if (wantAudio && hasAudio)
+        {
+            try { audio = MediaDecoder.ReadAudio(path, Audio!.Features.SampleRate); }
+            catch (MediaException e) when (!IsAudioFile(path)) { audioProblem = BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Failed, 0, e.Message); }
+            if (audio is not null && duration <= 0) duration = audio.Duration;
+        }
         var windows = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
 
         var outputs = new List<BranchOutput>();
-        if (Audio is not null && Wanted(options, AudioBranch.BranchName))
-            outputs.Add(!info.HasAudio
-                ? BranchOutput.Without(AudioBranch.BranchName, BranchStatus.NoStream, windows.Length, "the file has no audio stream")
-                : Guard(AudioBranch.BranchName, windows.Length, () => Audio.Run(MediaDecoder.ReadAudio(path, Audio.Features.SampleRate), windows)));
-        if (Visual is not null && Wanted(options, FaceBranch.BranchName))
-            outputs.Add(!info.HasVideo
-                ? BranchOutput.Without(FaceBranch.BranchName, BranchStatus.NoStream, windows.Length, "the file has no video stream")
-                : Guard(FaceBranch.BranchName, windows.Length, () => Visual.Run(path, options.VisualFps, windows)));
-        if (outputs.Count == 0) throw new ArgumentException($"no branch of this model is selected (it has {string.Join(", ", Branches())})");
+        if (wantAudio)
+            outputs.Add(audio is not null ? Audio!.Run(audio, windows)
+                : audioProblem is not null ? audioProblem with { Windows = new ClassProbabilities?[windows.Length] }
+                : BranchOutput.Without(AudioBranch.BranchName, BranchStatus.NoStream, windows.Length, "the file has no audio stream"));
+        if (wantVisual)
+            outputs.Add(reader is not null ? Guard(FaceBranch.BranchName, windows.Length, () => Visual!.Run(reader, options.VisualFps, windows))
+                : visualProblem is not null ? visualProblem with { Windows = new ClassProbabilities?[windows.Length] }
+                : BranchOutput.Without(FaceBranch.BranchName, BranchStatus.NoStream, windows.Length, hasVideo ? "not run" : "the file has no video stream"));
         if (outputs.All(o => o.Status == BranchStatus.Failed))
             throw new MediaException(path, string.Join("; ", outputs.Select(o => o.Message)));
         return Fuse(path, Math.Max(duration, outputs.Max(o => o.Duration)), outputs, windows, clock.Elapsed.TotalSeconds);
     }
+
+    private static bool IsAudioFile(string path) =>
+        Aver.Data.Catalogs.FileScan.AudioExtensions.Contains(Path.GetExtension(path).TrimStart('.').ToLowerInvariant());
 
     /// <summary>Fuses branch outputs (in their own label spaces) into the clip prediction.</summary>
     public ClipPrediction Fuse(string path, double duration, IReadOnlyList<BranchOutput> outputs, IReadOnlyList<TimeWindow> windows, double elapsed)
