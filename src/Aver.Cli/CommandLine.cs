@@ -17,6 +17,9 @@ public static class CommandLine
         new SplitsCommand(),
         new FacesCommand(),
         new FeaturesCommand(),
+        new PredictCommand(),
+        new BuildModelCommand(),
+        new SampleCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>
