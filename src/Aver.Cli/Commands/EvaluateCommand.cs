@@ -22,7 +22,8 @@ public sealed class EvaluateCommand : CliCommand
         runs/NAME): config.yaml (resolved), splits/ (the fold manifests), folds/ (checkpoints and best
         weights; a killed run resumes where it stopped), tables.md laid out like MRPN Tables 1-3,
         metrics.csv, confusion matrices, training curves, a t-SNE plot and report.md.
-        Supported now: model.type unimodal with modality audio (MRPN's AM rows).
+        Supported now: model.type unimodal with modality audio (MRPN's AM rows) and model.type avef
+        (AVEF: audio-net, visual-net, DBN, clip-level SVM; see configs/avef-*.yaml).
 
         Example:
           aver evaluate configs/ravdess-audio-am.yaml --folds "A1,2;A3,4" --epochs 20
@@ -39,6 +40,11 @@ public sealed class EvaluateCommand : CliCommand
 
         var config = ExperimentConfigLoader.Load(configPath);
         var model = config.Model!;
+        if (model.Type == "avef") // AVEF (Ma et al. 2019): its own stages and report, see AvefEvaluation
+        {
+            AvefEvaluation.Run(config, configPath, outDir ?? Path.Combine("runs", config.Name!), folds, epochs, ctx.Out, ctx.Error);
+            return 0;
+        }
         if (model.Type != "unimodal" || model.Modality != "audio")
             throw new ArgumentException($"{configPath}: model.type '{model.Type}' with modality '{model.Modality}' is not runnable by `aver evaluate` yet (supported: unimodal audio)");
         outDir ??= Path.Combine("runs", config.Name!);
