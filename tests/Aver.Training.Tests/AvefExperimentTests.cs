@@ -85,19 +85,25 @@ public sealed class AvefExperimentTests : IDisposable
 
         string fold = Path.Combine(_dir, "folds", "avef", "f1");
         foreach (var stage in new[] { "audio-net", "whole" }) Assert.True(File.Exists(Path.Combine(fold, stage, Checkpoint.FileName)), stage);
-        var (network, meta) = AvefAudioNetwork.FromFile(Path.Combine(fold, "avef.safetensors"));
-        Assert.Equal("two", meta["label_space"]);
-        using var classifier = SvmClassifier.Load(Path.Combine(fold, "svm.model"));
+        using var bundle = AvefBundle.Load(Path.Combine(fold, AvefExperiment.BundleFileName));
+        Assert.Equal(Two, bundle.Labels);
+        Assert.IsType<AvefAudioNetwork>(bundle.Model);
+        var classifier = bundle.Svm!;
         Assert.Equal(SvmKernel.Polynomial, classifier.Parameters.Kernel);
         Assert.True(classifier.HasProbability);
 
-        // The saved bundle reproduces the fold's SVM predictions.
-        var pooled = AvefExperiment.ClipOutputs(network, set, test, 8).Fused;
+        // The saved bundle reproduces the fold's SVM predictions, and predicts a clip with probabilities.
+        var pooled = AvefExperiment.ClipOutputs(bundle.Model, set, test, 8).Fused;
         var predicted = classifier.Predict(pooled);
         var confusion = Aver.Training.Metrics.ConfusionMatrix.From(Two, test.Select(set.ClipLabel).ToArray(), predicted);
         Assert.Equal(svm.Accuracy, confusion.Accuracy);
-        var probabilities = classifier.PredictProbabilities(pooled);
-        for (int i = 0; i < test.Length; i++) Assert.Equal(1f, probabilities.Data[i * 2] + probabilities.Data[i * 2 + 1], 3);
+        var segments = set.SegmentsOf([test[0]]);
+        var clip = new Aver.Data.Pipelines.AvefClipAudio(set.Audio.IndexSelect(0, segments),
+            segments.Select(i => new Aver.Features.TimeInterval(i * 0.34, i * 0.34 + 0.655)).ToArray(), [.. Enumerable.Range(0, segments.Length)], segments.Length, []);
+        var answer = bundle.Predict(clip, null);
+        Assert.Equal(1f, answer.Probabilities.Sum(), 3);
+        Assert.Equal(segments.Length, answer.Segments.Count);
+        Assert.All(answer.Segments, seg => Assert.Equal(1f, seg.Probabilities.Sum(), 3));
 
         // A second run resumes from the checkpoints and gives the same confusion.
         var again = AvefExperiment.RunFold(set, train, validation, test, "F1", Tiny(false), Options, _dir);

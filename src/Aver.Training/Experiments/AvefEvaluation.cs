@@ -58,7 +58,9 @@ public static class AvefEvaluation
         log.WriteLine($"features: {set.Count} segments of {set.SegmentsBeforeSelection} kept in {clock.Elapsed.TotalSeconds:F0} s (cache hits {cache.Hits}, misses {cache.Misses})");
 
         var rows = AvefExperiment.Run(set, new FoldIndices(catalog.Items, config.Name!), plan, settings, training, outDir,
-            fold => new PlainTextProgress(log, $"[{fold}] "), folds, line => log.WriteLine(line), cancel);
+            fold => new PlainTextProgress(log, $"[{fold}] "), folds, line => log.WriteLine(line),
+            new AvefBundleSettings(avef.Case, avef.MinSpeechFraction, avef.Standardize, config.Features.Video.FaceSize, config.Features.Video.Color == "gray", config.Features.Video.Fps),
+            cancel);
 
         var notes = new List<string>
         {

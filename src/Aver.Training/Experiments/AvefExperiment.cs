@@ -23,8 +23,8 @@ public sealed record AvefFoldResult(string Fold, IReadOnlyDictionary<string, Fol
 /// softmax; (5) clip features = the average of the DBN's last hidden layer over a clip's segments, and
 /// a LIBSVM polynomial-kernel SVM with probabilities trained on the training and validation clips and
 /// tested on the test clips (§2.2.4). Every stage is checkpointed under
-/// <c>folds/avef/&lt;fold&gt;/&lt;stage&gt;/</c>, so a killed run resumes; the fold's model is saved as
-/// <c>avef.safetensors</c> + <c>svm.model</c>. Rows are at clip level: a network's or the DBN's clip
+/// <c>folds/avef/&lt;fold&gt;/&lt;stage&gt;/</c>, so a killed run resumes; the fold's model is saved as an
+/// <see cref="AvefBundle"/> (<c>avef.safetensors</c>: network, SVM, labels, front end) that <c>aver predict</c> reads. Rows are at clip level: a network's or the DBN's clip
 /// prediction is the arg-max of its softmax averaged over the clip's segments.
 /// </summary>
 public static class AvefExperiment
@@ -34,12 +34,15 @@ public static class AvefExperiment
     public const string DbnRow = "DBN softmax";
     public const string SvmRow = "AVEF (DBN + SVM)";
 
+    /// <summary>The fold's trained model (<see cref="AvefBundle"/>: network, SVM, labels, front end) in its folder.</summary>
+    public const string BundleFileName = "avef.safetensors";
+
     /// <summary>The rows of the report, in the order of AVEF Tables 4-7 (unimodal first, then fusion).</summary>
     public static IReadOnlyList<string> Rows(bool audioVisual) => audioVisual ? [AudioRow, VisualRow, DbnRow, SvmRow] : [AudioRow, DbnRow, SvmRow];
 
     public static IReadOnlyList<ModelOutcome> Run(AvefSegmentSet set, FoldIndices clips, SplitPlan plan, AvefSettings settings, TrainerOptions training,
         string runFolder, Func<string, ITrainingProgress>? progressFor = null, IReadOnlyList<string>? folds = null, Action<string>? log = null,
-        CancellationToken cancel = default)
+        AvefBundleSettings? bundle = null, CancellationToken cancel = default)
     {
         if (settings.AudioVisual != (set.Visual is not null))
             throw new ArgumentException($"AVEF: the settings are {(settings.AudioVisual ? "audio-visual" : "audio-only")} but the example set {(set.Visual is null ? "has no faces" : "has faces")}");
@@ -50,7 +53,7 @@ public static class AvefExperiment
         {
             cancel.ThrowIfCancellationRequested();
             results.Add(RunFold(set, clips.Of(fold, SplitPart.Train), clips.Of(fold, SplitPart.Validation), clips.Of(fold, SplitPart.Test),
-                fold.Name, settings, training, runFolder, progressFor?.Invoke(fold.Name), log, cancel));
+                fold.Name, settings, training, runFolder, progressFor?.Invoke(fold.Name), log, bundle, cancel));
         }
         return Rows(settings.AudioVisual).Select(r => new ModelOutcome(r, results.Select(f => f.Rows[r]).ToList())).ToList();
     }
@@ -58,7 +61,7 @@ public static class AvefExperiment
     /// <summary>One fold: the stages on the given clip indices of <paramref name="set"/>.</summary>
     public static AvefFoldResult RunFold(AvefSegmentSet set, int[] trainClips, int[] validationClips, int[] testClips, string foldName,
         AvefSettings settings, TrainerOptions training, string runFolder, ITrainingProgress? progress = null, Action<string>? log = null,
-        CancellationToken cancel = default)
+        AvefBundleSettings? bundle = null, CancellationToken cancel = default)
     {
         if (trainClips.Length == 0 || testClips.Length == 0) throw new ArgumentException($"AVEF fold {foldName}: the training and test sides need clips");
         ulong seed = CrossValidation<AvefSegments>.FoldSeed(training.Seed, foldName);
@@ -100,12 +103,8 @@ public static class AvefExperiment
         var truth = testClips.Select(set.ClipLabel).ToArray();
         var svmPredictions = svm?.Predict(test.Fused) ?? Enumerable.Repeat(fitClips.Select(set.ClipLabel).First(), testClips.Length).ToArray();
 
-        var metadata = new Dictionary<string, string>
-        {
-            ["labels"] = string.Join(",", set.Labels.Names), ["label_space"] = set.Labels.Name, ["fold"] = foldName,
-        };
-        model.SaveModel(Path.Combine(folder, "avef.safetensors"), metadata);
-        svm?.Save(Path.Combine(folder, "svm.model"));
+        AvefBundle.Save(Path.Combine(folder, BundleFileName), model, svm, set.Labels, bundle ?? new AvefBundleSettings(),
+            new Dictionary<string, string> { ["fold"] = foldName });
 
         var rows = new Dictionary<string, FoldOutcome>
         {
