@@ -169,3 +169,73 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(0.26f, s.Video.PixelStd);
     }
 }
+
+public sealed class AvefConfigTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("aver-avef-config-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Write(string yaml)
+    {
+        string path = Path.Combine(_dir, "avef.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private const string Head = """
+        name: avef
+        seed: 1
+        dataset: { kind: ravdess, path: data }
+        labels: basic6
+        protocol: { name: losgo, params: { k: 4 } }
+
+        """;
+
+    [Fact]
+    public void AnAvefConfigLoadsWithItsSection()
+    {
+        var c = ExperimentConfigLoader.Load(Write(Head + "model: { type: avef, modality: audio, avef: { case: 2, dbn_hidden: [64, 32], transfer_from: src.safetensors } }"));
+        Assert.Equal(2, c.Model!.Avef!.Case);
+        Assert.Equal([64, 32], c.Model.Avef.DbnHidden);
+        Assert.Equal(Path.Combine(_dir, "src.safetensors"), c.Model.Avef.TransferFrom);
+        var s = Aver.Training.Experiments.AvefEvaluation.Settings(c, epochs: 2);
+        Assert.Null(s.Visual);
+        Assert.Equal(2, s.WholeEpochs);
+        Assert.Equal(Aver.Models.Svm.SvmKernel.Polynomial, s.SvmParameters.Kernel);
+    }
+
+    [Fact]
+    public void BadAvefFieldsAreNamed()
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Head +
+            "model: { type: avef, modality: video, avef: { case: 3, audio_width: 0, dbn_hidden: [], whole_epochs: 0, svm_c: -1, min_speech_fraction: 2 } }")));
+        var keys = e.Errors.Select(x => x.Key).ToList();
+        foreach (var key in new[] { "model.modality", "model.avef.case", "model.avef.audio_width", "model.avef.dbn_hidden", "model.avef.whole_epochs", "model.avef.svm_c", "model.avef.min_speech_fraction" })
+            Assert.Contains(key, keys);
+    }
+
+    [Fact]
+    public void AnUnknownAvefKeyIsNamedWithItsSection()
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Head + "model:\n  type: avef\n  avef:\n    dbn_hiden: [8]\n")));
+        Assert.Equal("model.avef.dbn_hiden", e.Errors[0].Key);
+    }
+
+    [Fact]
+    public void TheAvefSectionBelongsToAvefModelsOnly()
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Head + "model: { type: unimodal, modality: audio, avef: { case: 2 } }")));
+        Assert.Contains("model.avef", e.Errors.Select(x => x.Key));
+    }
+
+    [Fact]
+    public void TheShippedAvefConfigsAreValid()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "configs"), "avef-*.yaml"))
+        {
+            var c = ExperimentConfigLoader.Load(file);
+            Assert.Equal("avef", c.Model!.Type);
+            Assert.Equal(Path.GetFileNameWithoutExtension(file), c.Name);
+        }
+    }
+}

@@ -23,7 +23,8 @@ public sealed class EvaluateCommand : CliCommand
         weights; a killed run resumes where it stopped), tables.md laid out like MRPN Tables 1-3,
         metrics.csv, confusion matrices, training curves, a t-SNE plot and report.md.
         Models: unimodal audio (AM) or video (VM); mrpn with variant N0, N1 or N2 and strategy
-        end-to-end or late-fusion (AM and VM trained per fold, frozen, then the fusion trained).
+        end-to-end or late-fusion (AM and VM trained per fold, frozen, then the fusion trained);
+        avef (AVEF: audio-net, visual-net, DBN, clip-level SVM; see configs/avef-*.yaml).
         Face crops are cached in --cache DIR (default runs/feature-cache), so a second run does not
         decode and detect again.
 
@@ -43,6 +44,11 @@ public sealed class EvaluateCommand : CliCommand
         args.EnsureAllUsed();
 
         var config = ExperimentConfigLoader.Load(configPath);
+        if (config.Model!.Type == "avef") // AVEF (Ma et al. 2019): its own stages and report, see AvefEvaluation
+        {
+            AvefEvaluation.Run(config, configPath, outDir ?? Path.Combine("runs", config.Name!), foldOption, epochs, ctx.Out, ctx.Error);
+            return 0;
+        }
         var experiment = Create(config, configPath);
         outDir ??= Path.Combine("runs", config.Name!);
         var training = ExperimentConfigLoader.TrainerOptions(config);

@@ -44,7 +44,7 @@ public sealed class ProtocolConfig
 
 public sealed class ModelConfig
 {
-    /// <summary>mrpn (N0/N1/N2 over audio and video), unimodal (AM or VM) or classifier (a single-image CNN, e.g. FER2013 pre-training).</summary>
+    /// <summary>mrpn (N0/N1/N2 over audio and video), unimodal (AM or VM), classifier (a single-image CNN, e.g. FER2013 pre-training) or avef (AVEF, Ma et al. 2019).</summary>
     public string? Type { get; set; }
     /// <summary>mrpn: N0, N1 or N2 (MRPN eqs. 7-9).</summary>
     public string? Variant { get; set; }
@@ -76,6 +76,8 @@ public sealed class ModelConfig
     public string? AudioNetwork { get; set; }
     /// <inheritdoc cref="AudioNetwork"/>
     public string? VisualNetwork { get; set; }
+    /// <summary>avef: the AVEF settings (<see cref="AvefModelConfig"/>).</summary>
+    public AvefModelConfig? Avef { get; set; }
 }
 
 public sealed class TrainingConfig

@@ -7,7 +7,7 @@ namespace Aver.Training.Config;
 /// <summary>Checks every key of an <see cref="ExperimentConfig"/> and lists all problems at once, each naming its key.</summary>
 public static class ExperimentConfigValidator
 {
-    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier"];
+    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier", "avef"];
     public static readonly string[] Variants = ["N0", "N1", "N2"];
     public static readonly string[] Modalities = ["audio", "video"];
     public static readonly string[] Aggregators = ["lstm", "bilstm", "transformer"];
@@ -102,6 +102,8 @@ public static class ExperimentConfigValidator
             if (strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase))
                 fail("strategy", $"late-fusion needs model.type mrpn (a {type} network has nothing to fuse)");
         }
+        else if (type == "avef") AvefConfigValidator.Validate(m, fail);
+        if (type != "avef" && m.Avef is not null) fail("model.avef", $"applies to model.type avef only, not {type}");
         oneOf("model.aggregator", m.Aggregator, Aggregators, true);
         positive("model.extractor_width", m.ExtractorWidth);
         positive("model.aggregator_hidden", m.AggregatorHidden);
