@@ -167,6 +167,24 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(5, s.Video.Fps);
         Assert.Equal(0.51f, s.Video.PixelMean);
         Assert.Equal(0.26f, s.Video.PixelStd);
+        Assert.Equal(new Features.Mrpn.MrpnAudioOptions(), s.AudioFeatures); // the defaults are the paper's front end
+    }
+
+    [Fact]
+    public void AudioFeaturesDecideTheSegmentShapeTheModelMustDeclare()
+    {
+        var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }", "model: { type: unimodal, modality: audio, audio_input: [1, 64, 125] }")
+            .Replace("strategy: late-fusion", "strategy: end-to-end")
+            + "\nfeatures: { audio: { window: 256, hop: 64, segment_seconds: 1.0 } }\n";
+        var c = ExperimentConfigLoader.Load(Write(yaml));
+        var s = Experiments.MrpnExperimentSettings.FromConfig(c);
+        Assert.Equal(2, s.AudioPool);    // 128 x 250 segments pooled by 2
+        Assert.Equal(128, s.AudioFeatures.Bins);
+        Assert.Equal(256, s.AudioFeatures.NFft);
+
+        var bad = yaml.Replace("audio_input: [1, 64, 125]", "audio_input: [1, 128, 125]").Replace("segment_seconds: 1.0", "segment_seconds: 1.001, standardize: false");
+        var keys = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(bad))).Errors.Select(x => x.Key).ToList();
+        Assert.Equal(["model.audio_input", "features.audio.segment_seconds", "features.audio.standardize"], keys);
     }
 }
 

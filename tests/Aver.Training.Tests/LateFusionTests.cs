@@ -45,6 +45,22 @@ public sealed class LateFusionTests : IDisposable
     }
 
     [Fact]
+    public void LateFusionFindsTheUnimodalNetworkOfEachFold()
+    {
+        // Trained in this run: CrossValidation's folds/<row>/<fold>/best.safetensors.
+        string own = Path.Combine(_dir, "folds", "am-t", "a1-2", "best.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(own)!);
+        File.WriteAllText(own, "");
+        Assert.Equal(own, MrpnExperiment.UnimodalWeights(null, _dir, "AM (T)", "A1,2"));
+        // Given as an earlier run's model folder, or as one file for every fold.
+        Assert.Equal(own, MrpnExperiment.UnimodalWeights(Path.Combine(_dir, "folds", "am-t"), "/elsewhere", "AM (T)", "A1,2"));
+        Assert.Equal(own, MrpnExperiment.UnimodalWeights(own, "/elsewhere", "AM (T)", "A3,4"));
+        var e = Assert.Throws<FileNotFoundException>(() => MrpnExperiment.UnimodalWeights(null, _dir, "VM (T)", "A1,2"));
+        Assert.Contains("fold A1,2", e.Message);
+        Assert.Contains(Path.Combine("vm-t", "a1-2"), e.Message);
+    }
+
+    [Fact]
     public void AGreyPretrainedExtractorGivesAnRgbExtractorTheSameResponseToAGreyImage()
     {
         string path = Path.Combine(_dir, "fer.safetensors");

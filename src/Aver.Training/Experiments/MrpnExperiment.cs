@@ -1,7 +1,6 @@
 using Aver.Data.Catalogs;
 using Aver.Data.Pipelines;
 using Aver.Data.Protocols;
-using Aver.Features.Mrpn;
 using Aver.Models.Mrpn;
 using Aver.Tensors;
 using Aver.Training.Data;
@@ -41,7 +40,7 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
         var items = plan.Catalog.Items;
         var labels = plan.Catalog.Labels;
         if (items.Count == 0) throw new ArgumentException($"{plan.Catalog.Root}: no clips for {s.Kind} (a network with video needs clips with a video)");
-        var audio = new MrpnAudioPipeline(new MrpnAudioOptions(), s.AudioPool);
+        var audio = new MrpnAudioPipeline(s.AudioFeatures, s.AudioPool);
         var video = new MrpnVideoPipeline(s.Video, context.Cache);
         var notes = new List<string>();
         string t = context.Training.Augment ? "T" : "NT";

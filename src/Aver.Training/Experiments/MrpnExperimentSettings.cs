@@ -1,6 +1,7 @@
 using System.Globalization;
 using Aver.Data.Pipelines;
 using Aver.Features.Augmentation;
+using Aver.Features.Mrpn;
 using Aver.Media;
 using Aver.Models.Mrpn;
 using Aver.Tensors.IO;
@@ -33,6 +34,8 @@ public sealed record MrpnExperimentSettings
     public BranchSettings Audio { get; init; } = new(Channels: 1);
     /// <summary>F_v and A_v: channels must match <see cref="Video"/>'s colour.</summary>
     public BranchSettings Visual { get; init; } = new(Channels: 3);
+    /// <summary>The audio front end (MRPN §4.4 items 3-4; the paper's values by default).</summary>
+    public MrpnAudioOptions AudioFeatures { get; init; } = new();
     /// <summary>Average-pooling factor of the 256 x 250 spectrograms (1 = the paper's size).</summary>
     public int AudioPool { get; init; } = 1;
     public MrpnVideoOptions Video { get; init; } = new();
@@ -76,7 +79,8 @@ public sealed record MrpnExperimentSettings
             Strategy = config.Strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase) ? FusionStrategy.LateFusion : FusionStrategy.EndToEnd,
             Audio = new BranchSettings(m.ExtractorWidth, 1, aggregator, m.AggregatorHidden, m.AudioInit),
             Visual = new BranchSettings(m.VisualWidth ?? m.ExtractorWidth, video.Channels, aggregator, m.AggregatorHidden, m.VisualInit),
-            AudioPool = ExperimentConfigValidator.AudioPool(m.AudioInput) ?? throw new ArgumentException($"model.audio_input: [{string.Join(", ", m.AudioInput)}] is not a pooled [1, 256, 250]"),
+            AudioFeatures = AudioOptions(config.Features.Audio),
+            AudioPool = ExperimentConfigValidator.AudioPool(m.AudioInput, config.Features.Audio) ?? throw new ArgumentException($"model.audio_input: [{string.Join(", ", m.AudioInput)}] is not a pooled [1, 256, 250]"),
             Video = video,
             ScoringHidden = m.ScoringHidden,
             Dropout = (float)m.Dropout,
@@ -85,6 +89,17 @@ public sealed record MrpnExperimentSettings
             VisualNetwork = m.VisualNetwork,
         };
     }
+
+    /// <summary>features.audio as the front end's options: window = n_fft, window / 2 bins (the Nyquist bin dropped).</summary>
+    public static MrpnAudioOptions AudioOptions(AudioFeaturesConfig a) => new()
+    {
+        SampleRate = a.SampleRate,
+        SegmentSamples = (int)Math.Round(a.SegmentSeconds * a.SampleRate),
+        SegmentHopSamples = (int)Math.Round(a.SegmentHopSeconds * a.SampleRate),
+        NFft = a.Window,
+        HopLength = a.Hop,
+        Bins = a.Window / 2,
+    };
 
     private static MrpnVideoOptions WithPixelStatistics(MrpnVideoOptions video, string path)
     {
