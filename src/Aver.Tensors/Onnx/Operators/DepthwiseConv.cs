@@ -75,7 +75,15 @@ internal static class DepthwiseConv
                     for (int p = 0, ix = at * sx - pl; p < sx; p++, ix++)
                         if ((uint)ix < (uint)wd) outRow[p * phase + at] = inRow[ix];
             }
+            // Where tap kx starts within a scratch row (no division in the inner loop).
+            Span<int> tap = stackalloc int[kw];
+            for (int kx = 0; kx < kw; kx++) tap[kx] = kx % sx * phase + kx / sx;
             var tmp = scratch.AsSpan(ph * row, wv);
+            if (kh == 3 && kw == 3)
+            {
+                ThreeByThree(padded, row, tap, k, sy, bias, tmp, dst, ho, wo, wv);
+                return;
+            }
             for (int oy = 0; oy < ho; oy++)
             {
                 for (int ox = 0; ox < wv; ox += v)
@@ -85,7 +93,7 @@ internal static class DepthwiseConv
                     {
                         var prow = padded.Slice((oy * sy + ky) * row);
                         for (int kx = 0; kx < kw; kx++)
-                            acc += new Vector<float>(prow.Slice(kx % sx * phase + ox + kx / sx, v)) * k[ky * kw + kx];
+                            acc += new Vector<float>(prow.Slice(tap[kx] + ox, v)) * k[ky * kw + kx];
                     }
                     acc.CopyTo(tmp.Slice(ox, v));
                 }
@@ -93,5 +101,37 @@ internal static class DepthwiseConv
             }
         }
         finally { pool.Return(scratch); }
+    }
+
+    /// <summary>The 3x3 case of <see cref="Plane"/>'s row loop (BlazeFace's every depthwise layer): the nine weights stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ThreeByThree(ReadOnlySpan<float> padded, int row, ReadOnlySpan<int> tap, ReadOnlySpan<float> k, int sy, float bias,
+        Span<float> tmp, Span<float> dst, int ho, int wo, int wv)
+    {
+        int v = Vector<float>.Count, t0 = tap[0], t1 = tap[1], t2 = tap[2];
+        Vector<float> k0 = new(k[0]), k1 = new(k[1]), k2 = new(k[2]), k3 = new(k[3]), k4 = new(k[4]),
+            k5 = new(k[5]), k6 = new(k[6]), k7 = new(k[7]), k8 = new(k[8]), b = new(bias);
+        for (int oy = 0; oy < ho; oy++)
+        {
+            var r0 = padded.Slice(oy * sy * row, 3 * row);
+            var r1 = r0.Slice(row);
+            var r2 = r0.Slice(2 * row);
+            for (int ox = 0; ox < wv; ox += v)
+            {
+                var acc = b;
+                // Same order of additions as the general loop: row by row, tap by tap.
+                acc += new Vector<float>(r0.Slice(t0 + ox, v)) * k0;
+                acc += new Vector<float>(r0.Slice(t1 + ox, v)) * k1;
+                acc += new Vector<float>(r0.Slice(t2 + ox, v)) * k2;
+                acc += new Vector<float>(r1.Slice(t0 + ox, v)) * k3;
+                acc += new Vector<float>(r1.Slice(t1 + ox, v)) * k4;
+                acc += new Vector<float>(r1.Slice(t2 + ox, v)) * k5;
+                acc += new Vector<float>(r2.Slice(t0 + ox, v)) * k6;
+                acc += new Vector<float>(r2.Slice(t1 + ox, v)) * k7;
+                acc += new Vector<float>(r2.Slice(t2 + ox, v)) * k8;
+                acc.CopyTo(tmp.Slice(ox, v));
+            }
+            tmp[..wo].CopyTo(dst.Slice(oy * wo, wo));
+        }
     }
 }
