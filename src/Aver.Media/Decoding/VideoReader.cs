@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Aver.Media;
@@ -93,7 +94,8 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
         double step = 1.0 / FrameRate.Value;
         for (int index = 0; ; index++)
         {
-            var buf = GC.AllocateUninitializedArray<byte>(frameBytes);   // filled by the read below; skip zeroing megabytes
+            // A recycled buffer, else a new one (filled by the read below: skip zeroing megabytes).
+            var buf = _spare.TryDequeue(out var spare) ? spare : GC.AllocateUninitializedArray<byte>(frameBytes);
             int got = p.Output.ReadAtLeast(buf, frameBytes, throwOnEndOfStream: false);
             if (got < frameBytes)
             {
@@ -107,6 +109,21 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
             yield return new VideoFrame(index, Options.Start + index * step, new Image(Width, Height, Channels, buf));
         }
     }
+
+    /// <summary>
+    /// Hands <paramref name="frame"/>'s pixel buffer back so a later frame of this reader is read into it instead
+    /// of a new one: a streaming consumer (<see cref="FaceExtraction"/>) then cycles through a few buffers instead
+    /// of allocating (and page-faulting in) a fresh large-object-heap array per frame. Call it once per frame,
+    /// only when nothing holds the frame's <see cref="Image"/> any more: its pixels will be overwritten.
+    /// </summary>
+    public void Recycle(VideoFrame frame)
+    {
+        var data = frame.Image.Data;
+        if (data.Length == Width * Height * Channels && _spare.Count < MaxSpare) _spare.Enqueue(data);
+    }
+
+    private const int MaxSpare = 64;
+    private readonly ConcurrentQueue<byte[]> _spare = new();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

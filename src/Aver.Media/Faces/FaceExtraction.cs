@@ -43,6 +43,7 @@ public static class FaceExtraction
                 var image = FaceCropper.Crop(f.Frame.Image, face, crop);
                 onCrop?.Invoke(f.Track, image);
             }
+            reader.Recycle(f.Frame);   // the crop is a copy: the frame's buffer can take a later frame
         }
         double seconds = faces.Count / reader.FrameRate.Value;
         return new FaceExtractionResult(path, new FaceTrack(path, faces), seconds, clock.Elapsed.TotalSeconds);
