@@ -113,6 +113,22 @@ def conv_shapes(seconds):
         total = [t + r * count for t, r in zip(total, row)]
         print(f"{name} | {count} | " + " | ".join(f"{r:.2f}" for r in row))
     print("total (x count) | | " + " | ".join(f"{t:.1f}" for t in total))
+    # The stem's max pooling, the one other op of the network that walks windows.
+    p32, p16, pgy = torch.randn(32, 64, 56, 56), torch.randn(16, 64, 56, 56), torch.randn(16, 64, 28, 28)
+    budget = seconds / len(CONV_SHAPES) / 4
+
+    def pool(x):
+        with torch.no_grad():
+            nn.functional.max_pool2d(x, 3, 2, 1)
+
+    def pool_bwd():
+        x = p16.clone().requires_grad_(True)
+        y = nn.functional.max_pool2d(x, 3, 2, 1)
+        t = time.process_time()
+        y.backward(pgy)
+        return (time.process_time() - t) * 1000
+    row = [best_ms(lambda: pool(p32), budget), best_ms(lambda: pool(p16), budget), best_ms(pool_bwd, budget)]
+    print("maxpool 64 3x3/2 @56 | 1 | " + " | ".join(f"{r:.2f}" for r in row) + " | -")
 
 
 def main():

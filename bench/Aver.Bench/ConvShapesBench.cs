@@ -70,6 +70,16 @@ internal static partial class ConvShapesBench
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name} | {s.Count} | {fwd32:F2} | {fwd16:F2} | {bx:F2} | {bw:F2}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total (x count) | | {total[0]:F1} | {total[1]:F1} | {total[2]:F1} | {total[3]:F1}"));
+        if (only.Length > 0 && !"maxpool".StartsWith(only, StringComparison.Ordinal)) return;
+        // The stem's max pooling, the one other op of the network that walks windows.
+        var p32 = Tensor.Normal(rng, 0f, 1f, 32, 64, 56, 56);
+        var p16 = Tensor.Normal(rng, 0f, 1f, 16, 64, 56, 56);
+        var pgy = Tensor.Normal(rng, 0f, 1f, 16, 64, 28, 28);
+        double budget2 = seconds / Shapes.Length / 4;
+        double m32 = Best(() => NoGrad(() => p32.MaxPool2d(3, 2, 1)), budget2);
+        double m16 = Best(() => NoGrad(() => p16.MaxPool2d(3, 2, 1)), budget2);
+        double mb = BestBackward(() => { p16.RequiresGrad = true; p16.ZeroGrad(); return p16.MaxPool2d(3, 2, 1); }, pgy, budget2);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"maxpool 64 3x3/2 @56 | 1 | {m32:F2} | {m16:F2} | {mb:F2} | -"));
     }
 
     private static Tensor NoGrad(Func<Tensor> f) { using var _ = GradMode.NoGrad(); return f(); }

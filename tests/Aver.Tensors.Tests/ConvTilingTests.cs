@@ -21,6 +21,8 @@ public class ConvTilingTests
     [InlineData(16, 8, 4, 4, 4, 3, 1, 1)]     // ResNet's 4x4 stage: 8 samples per chunk interleaved along the width
     [InlineData(6, 4, 5, 5, 3, 5, 1, 2)]      // 5x5 "same" over 5x5 images: interleaved, every tap partly in the padding
     [InlineData(4, 4, 3, 3, 2, 3, 1, 0)]      // "valid" 3x3 on 3x3: interleaved with output rows shorter than input rows
+    [InlineData(8, 8, 7, 7, 4, 3, 2, 1)]      // ResNet's 3x3/2 into the 4x4 stage: samples interleaved as blocks under a strided window
+    [InlineData(6, 4, 14, 13, 3, 3, 2, 1)]    // the same with an odd width and uneven chunks
     public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int k, int stride, int pad)
     {
         var x = Rand(1, n, c, h, wd); var w = Rand(2, o, c, k, k); var b = Rand(3, o);

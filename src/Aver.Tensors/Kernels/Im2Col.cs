@@ -37,7 +37,8 @@ internal static class Im2Col
     // rows at once as one shifted contiguous run (see Walk).
     private interface IRun
     {
-        static abstract void Run(Span<float> input, Span<float> col, int stride);
+        /// <summary>Moves col.Length / block blocks of <paramref name="block"/> floats, the input blocks <paramref name="stride"/> blocks apart.</summary>
+        static abstract void Run(Span<float> input, Span<float> col, int stride, int block);
         static abstract void Padding(Span<float> col);
         /// <summary>Moves a block of whole rows; <paramref name="col"/> positions outside [lo, hi) of each row of <paramref name="width"/> belong to the padding.</summary>
         static abstract void Block(Span<float> input, Span<float> col, int skip, int width, int lo, int hi);
@@ -45,13 +46,19 @@ internal static class Im2Col
 
     private readonly struct Copy : IRun
     {
-        public static void Run(Span<float> input, Span<float> col, int stride)
+        public static void Run(Span<float> input, Span<float> col, int stride, int block)
         {
             if (stride == 1) { input[..col.Length].CopyTo(col); return; }
             if (col.Length == 0) return;
-            _ = input[(col.Length - 1) * stride];
+            _ = input[(col.Length - block) * stride + block - 1];
             ref float src = ref MemoryMarshal.GetReference(input);
             ref float dst = ref MemoryMarshal.GetReference(col);
+            if (block > 1)
+            {
+                for (int j = 0; j < col.Length; j += block)
+                    for (int b = 0; b < block; b++) Unsafe.Add(ref dst, j + b) = Unsafe.Add(ref src, j * stride + b);
+                return;
+            }
             int i = 0;
             if (stride == 2 && Avx512F.IsSupported)
             {   // the even of 32 consecutive inputs, 16 at a time (ResNet's stem and 3x3/2 layers)
@@ -72,13 +79,19 @@ internal static class Im2Col
 
     private readonly struct Add : IRun
     {
-        public static void Run(Span<float> input, Span<float> col, int stride)
+        public static void Run(Span<float> input, Span<float> col, int stride, int block)
         {
             if (stride == 1) { var dst = input[..col.Length]; TensorPrimitives.Add(dst, col, dst); return; }
             if (col.Length == 0) return;
-            _ = input[(col.Length - 1) * stride];
+            _ = input[(col.Length - block) * stride + block - 1];
             ref float dstRef = ref MemoryMarshal.GetReference(input);
             ref float src = ref MemoryMarshal.GetReference(col);
+            if (block > 1)
+            {
+                for (int j = 0; j < col.Length; j += block)
+                    for (int b = 0; b < block; b++) Unsafe.Add(ref dstRef, j * stride + b) += Unsafe.Add(ref src, j + b);
+                return;
+            }
             int i = 0;
             if (stride == 2 && Avx512F.IsSupported)
             {   // 16 columns spread onto the even of 32 inputs: [c0, 0, c1, 0, ...] added to each half
@@ -125,13 +138,15 @@ internal static class Im2Col
         int sd = w.Stride[0], sh = w.Stride[1], sw = w.Stride[2];
         int pd = w.Padding[0], ph = w.Padding[1], pw = w.Padding[2];
         int dd = w.Dilation[0], dh = w.Dilation[1], dw = w.Dilation[2];
-        int inVol = w.InVolume, cols = (rowEnd - rowStart) * ow0;
+        // A width position is a block of B floats (interleaved samples under a strided window).
+        int B = w.Block, rowLen = ow0 * B;
+        int inVol = w.InVolume * B, cols = (rowEnd - rowStart) * rowLen;
         if (ld == 0) ld = cols;
         // Unit strides and output rows as long as the input rows ("same" padding, ResNet's 3x3/1):
         // consecutive output rows read consecutive input rows, so a run of rows under one tap is
         // one contiguous shifted copy of the input plane (its wrapped edge columns zeroed), not a
         // short copy per row.
-        bool shifted = sw == 1 && sh == 1 && ow0 == iw0;
+        bool shifted = sw == 1 && sh == 1 && ow0 == iw0 && B == 1;
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -150,7 +165,7 @@ internal static class Im2Col
                 {
                     int od = r / oh0, oh = r - od * oh0;
                     int id = od * sd - pd + kd * dd, ih = oh * sh - ph + kh * dh;
-                    if ((uint)id >= (uint)id0 || (uint)ih >= (uint)ih0) { TRun.Padding(dst.Slice(at, ow0)); r++; at += ow0; continue; }
+                    if ((uint)id >= (uint)id0 || (uint)ih >= (uint)ih0) { TRun.Padding(dst.Slice(at, rowLen)); r++; at += rowLen; continue; }
                     if (shifted && hi > lo)
                     {
                         // Rows r.. of this depth slice whose input row stays inside the plane.
@@ -162,11 +177,11 @@ internal static class Im2Col
                         r += rows; at += len;
                         continue;
                     }
-                    var line = dst.Slice(at, ow0);
-                    TRun.Padding(line[..lo]);
-                    TRun.Padding(line[hi..]);
-                    if (hi > lo) TRun.Run(plane.Slice((id * ih0 + ih) * iw0 + lo * sw + off), line[lo..hi], sw);
-                    r++; at += ow0;
+                    var line = dst.Slice(at, rowLen);
+                    TRun.Padding(line[..(lo * B)]);
+                    TRun.Padding(line[(hi * B)..]);
+                    if (hi > lo) TRun.Run(plane.Slice(((id * ih0 + ih) * iw0 + lo * sw + off) * B), line[(lo * B)..(hi * B)], sw, B);
+                    r++; at += rowLen;
                 }
             }
         }

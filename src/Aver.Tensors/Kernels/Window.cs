@@ -9,10 +9,12 @@ internal sealed class Window
 {
     public readonly int[] In, Out, Kernel, Stride, Padding, Dilation;
     public readonly int InVolume, OutVolume, KernelVolume;
+    /// <summary>Floats per width position (1, or the samples interleaved at each position; see <see cref="InterleavedWidth"/>).</summary>
+    public readonly int Block = 1;
 
-    private Window(int[] input, int[] output, int[] kernel, int[] stride, int[] padding, int[] dilation)
+    private Window(int[] input, int[] output, int[] kernel, int[] stride, int[] padding, int[] dilation, int block = 1)
     {
-        In = input; Out = output; Kernel = kernel; Stride = stride; Padding = padding; Dilation = dilation;
+        In = input; Out = output; Kernel = kernel; Stride = stride; Padding = padding; Dilation = dilation; Block = block;
         InVolume = input[0] * input[1] * input[2];
         OutVolume = output[0] * output[1] * output[2];
         KernelVolume = kernel[0] * kernel[1] * kernel[2];
@@ -44,14 +46,17 @@ internal sealed class Window
 
     /// <summary>
     /// The same window over <paramref name="samples"/> inputs interleaved along the width (index
-    /// (w, sample) = w * samples + sample, see <see cref="SampleInterleave"/>): a width-stride-1
-    /// window whose width padding and dilation are scaled by the sample count, so each output
-    /// (ow, sample) reads only its own sample. Needs <c>Stride[2] == 1</c>.
+    /// (w, sample) = w * samples + sample, see <see cref="SampleInterleave"/>), so each output
+    /// (ow, sample) reads only its own sample. With a unit width stride this is an ordinary window
+    /// whose width, padding and dilation are scaled by the sample count (so im2col's long shifted
+    /// runs apply); otherwise the geometry stays and each width position becomes a
+    /// <see cref="Block"/> of <paramref name="samples"/> floats.
     /// </summary>
     public Window InterleavedWidth(int samples)
     {
-        if (Stride[2] != 1) throw new InvalidOperationException("Window.InterleavedWidth needs a unit width stride");
-        return samples == 1 ? this : new Window(
+        if (samples == 1) return this;
+        if (Stride[2] != 1) return new Window(In, Out, Kernel, Stride, Padding, Dilation, samples);
+        return new Window(
             [In[0], In[1], In[2] * samples], [Out[0], Out[1], Out[2] * samples], Kernel,
             Stride, [Padding[0], Padding[1], Padding[2] * samples], [Dilation[0], Dilation[1], Dilation[2] * samples]);
     }
