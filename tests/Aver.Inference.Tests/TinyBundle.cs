@@ -11,14 +11,14 @@ namespace Aver.Inference.Tests;
 /// <summary>A small randomly initialised decision-fusion bundle written to a temporary file, for format and pipeline tests.</summary>
 internal static class TinyBundle
 {
-    public static readonly AudioModelSettings Audio = new(Width: 2, Pool: 8, Hidden: 8, ScoringHidden: 8);
+    public static readonly AudioNetworkSettings Audio = new(Width: 2, Pool: 8, Hidden: 8, ScoringHidden: 8);
 
     public static string Write(string folder, IReadOnlyDictionary<string, string>? extra = null, SafeTensorsDType dtype = SafeTensorsDType.F32,
         double audioWeight = 0.4, double visualWeight = 0.6)
     {
         Directory.CreateDirectory(folder);
         var labels = LabelSpaces.Fer7;
-        var audio = AudioOnlyExperiment.Build(Audio, labels.Count, new RandomStream(1));
+        var audio = Audio.Build(labels.Count, new RandomStream(1));
         var visual = new ResNet18(new ResNetConfig(1, 2, labels.Count), new RandomStream(2));
         var path = Path.Combine(folder, "model.safetensors");
         DecisionFusionBundle.Save(path, labels,

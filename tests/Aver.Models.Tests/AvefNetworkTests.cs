@@ -90,7 +90,7 @@ public class AvefNetworkTests
         Assert.Equal([3, Classes], o.Scores.Shape.ToArray());
         Assert.Equal([3, 8], o.Fused.Shape.ToArray());
         Assert.Equal([3, Classes], o.AudioScores.Shape.ToArray());
-        Assert.Equal([3, Classes], o.VisualScores.Shape.ToArray());
+        Assert.Equal([3, Classes], o.VisualScores!.Shape.ToArray());
         Assert.Equal([3, 16 + 12], net.SegmentFeatures(a, v).Shape.ToArray());
         // The fused feature is the DBN's last hidden layer over [f_audio, f_visual].
         var expected = net.Dbn.ForwardWithFeatures(net.SegmentFeatures(a, v)).Features;

@@ -24,7 +24,7 @@ public static class DecisionFusionBundle
     public const string Version = "1";
 
     /// <summary>Settings of the audio branch as written to a bundle.</summary>
-    public sealed record AudioSpec(Experiments.AudioModelSettings Model, LabelSpace Labels, BranchCalibration Calibration);
+    public sealed record AudioSpec(AudioNetworkSettings Model, LabelSpace Labels, BranchCalibration Calibration);
 
     /// <summary>Settings of the visual branch as written to a bundle.</summary>
     public sealed record VisualSpec(int Width, LabelSpace Labels, FaceInput Input, BranchCalibration Calibration);
@@ -106,12 +106,12 @@ public static class DecisionFusionBundle
             Architecture(meta, "audio", "mrpn-am", source);
             var space = Space(meta, "audio.", source);
             audioCal = Calibration(meta, "audio", source);
-            var settings = new Experiments.AudioModelSettings(
+            var settings = new AudioNetworkSettings(
                 Width: Int(meta, "audio.width", source), Pool: Int(meta, "audio.pool", source),
                 Aggregator: Enum.TryParse<AggregatorKind>(Require(meta, "audio.aggregator", source), ignoreCase: true, out var kind) ? kind
                     : throw new InvalidDataException($"{source}: unknown audio.aggregator '{meta["audio.aggregator"]}'"),
                 Hidden: Int(meta, "audio.hidden", source), ScoringHidden: Int(meta, "audio.scoring_hidden", source));
-            var network = Experiments.AudioOnlyExperiment.Build(settings, space.Count, new RandomStream(0));
+            var network = settings.Build(space.Count, new RandomStream(0));
             LoadBranch(network, file, "audio.", source, consumed);
             audio = new AudioBranch(network, space, settings.Pool, (float)audioCal.Temperature);
         }

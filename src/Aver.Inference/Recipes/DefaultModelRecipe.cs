@@ -74,7 +74,7 @@ public static class DefaultModelRecipe
         log.WriteLine($"audio branch: MRPN AM on {train.Length} RAVDESS clips (actors {Speakers(items, train)}), validation {validation.Length} clips (actors {Speakers(items, validation)}); calm left out (no FER counterpart)");
         var pipeline = new MrpnAudioPipeline(new MrpnAudioOptions(), o.Audio.Pool);
         var set = new AudioClipSet(items, Labels, pipeline);
-        var network = AudioOnlyExperiment.Build(o.Audio, Labels.Count, new RandomStream(o.AudioSeed).Fork("init"));
+        var network = o.Audio.Build(Labels.Count, new RandomStream(o.AudioSeed).Fork("init"));
         var trainer = new Trainer<StepSequence>(new UnimodalTask(network), new TrainerOptions
         {
             Epochs = o.AudioEpochs, BatchSize = o.AudioBatch, EvalBatchSize = 16, LearningRate = o.AudioLearningRate,

@@ -9,8 +9,8 @@ namespace Aver.Models.Avef;
 /// <param name="Scores">The DBN's class scores [N, C] (logits; softmax in the loss).</param>
 /// <param name="Fused">The DBN's last hidden layer [N, FeatureSize]: the segment's multi-modal feature (§2.2.4's SVM input after pooling).</param>
 /// <param name="AudioScores">The audio-network's own fc8 scores [N, C] (unimodal results).</param>
-/// <param name="VisualScores">The visual-network's own fc8 scores [N, C].</param>
-public sealed record AvefOutput(Tensor Scores, Tensor Fused, Tensor AudioScores, Tensor VisualScores);
+/// <param name="VisualScores">The visual-network's own fc8 scores [N, C]; null for audio-only AVEF.</param>
+public sealed record AvefOutput(Tensor Scores, Tensor Fused, Tensor AudioScores, Tensor? VisualScores);
 
 /// <summary>
 /// AVEF's learning model (§2.2, Fig. 1) up to segment fusion: the audio-network A(a; θ^A), the
@@ -18,11 +18,13 @@ public sealed record AvefOutput(Tensor Scores, Tensor Fused, Tensor AudioScores,
 /// 1:1), trained "as a whole model" (§2.2.3): gradients of the DBN's loss reach both CNNs.
 /// Children: <c>audio</c>, <c>visual</c>, <c>dbn</c>.
 /// </summary>
-public sealed class AvefNetwork : Module
+public sealed class AvefNetwork : Module, IAvefSegmentModel
 {
     public AudioNet Audio { get; }
     public VisualNet Visual { get; }
     public DeepBeliefNetwork Dbn { get; }
+    VisualNet? IAvefSegmentModel.Visual => Visual;
+    Module IAvefSegmentModel.Module => this;
 
     public AvefNetwork(AudioNet audio, VisualNet visual, DeepBeliefNetwork dbn)
     {
@@ -81,6 +83,13 @@ public sealed class AvefNetwork : Module
         return new AvefOutput(scores, fused, Audio.Scores(fa), Visual.Scores(fv));
     }
 
+    Tensor IAvefSegmentModel.SegmentFeatures(Tensor audio, Tensor? visual) => SegmentFeatures(audio, RequireVisual(visual));
+
+    AvefOutput IAvefSegmentModel.Forward(Tensor audio, Tensor? visual) => Forward(audio, RequireVisual(visual));
+
+    private static Tensor RequireVisual(Tensor? visual) =>
+        visual ?? throw new ArgumentException("AvefNetwork needs face segments aligned to the audio segments; use AvefAudioNetwork for audio only");
+
     private static Tensor CheckAligned(Tensor audio, Tensor visual)
     {
         if (audio.Rank == 0 || visual.Rank == 0 || audio.Dim(0) != visual.Dim(0))
@@ -135,14 +144,7 @@ public sealed class AvefNetwork : Module
     /// </summary>
     public void StartTransfer(string path, RandomStream rng, bool freezeShallow = true)
     {
-        var source = SafeTensors.Load(path).Tensors;
-        var shallow = new HashSet<Tensor>(Audio.ShallowModules.Concat(Visual.ShallowModules).SelectMany(m => m.StateDict()).Select(kv => kv.Value),
-                                          ReferenceEqualityComparer.Instance);
-        var keys = StateDict().Where(kv => shallow.Contains(kv.Value)).Select(kv => kv.Key).ToList();
-        var missing = keys.Where(k => !source.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-            throw new StateDictException($"{path}: not an AVEF model with these trunks, missing {string.Join(", ", missing)}");
-        LoadStateDict(keys.ToDictionary(k => k, k => source[k]), strict: false, path);
+        AvefInit.LoadShallow(this, Audio.ShallowModules.Concat(Visual.ShallowModules), path);
         ResetDeepLayers(rng);
         FreezeShallowLayers(freezeShallow);
     }
