@@ -29,7 +29,7 @@ public static class CommandLine
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             stdout.WriteLine("aver — audio-video emotion recognition\n\nUsage: aver COMMAND [options]   (aver COMMAND --help for details)\n\nCommands:");
-            foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-10} {c.Summary}");
+            foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-12} {c.Summary}");
             stdout.WriteLine("\nGlobal options: --threads N (kernel and BLAS threads), --json (machine-readable output where offered)");
             return args.Length == 0 ? 2 : 0;
         }

@@ -9,13 +9,13 @@ public sealed class BuildModelCommand : CliCommand
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
         aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL] [--work DIR]
-                         [--audio-epochs 15] [--limit N] [--threads N] [--json]
+                         [--audio-epochs 22] [--audio-width 8] [--audio-pool 4] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
           visual branch  ResNet-18 (width 16) over 48x48 grey faces, pre-trained on FER2013 as `aver pretrain` does
                          (8 epochs, seed 1; skipped when --visual names that output), temperature fitted on the
                          FER2013 training images pre-training held out;
-          audio branch   MRPN's AM (width 8, spectrograms pooled by 8, LSTM 64) trained on RAVDESS speech of actors
+          audio branch   MRPN's AM (width 8, spectrograms pooled by 4, LSTM 64) trained on RAVDESS speech of actors
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
@@ -34,7 +34,12 @@ public sealed class BuildModelCommand : CliCommand
             WorkDir: args.Option("work", "runs/default-model"),
             VisualCheckpoint: args.Option("visual"))
         {
-            AudioEpochs = args.Int("audio-epochs", 15, min: 1, max: 1000),
+            AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
+            Audio = new DefaultModelOptions("", "", "", "").Audio with
+            {
+                Width = args.Int("audio-width", 8, min: 1, max: 256),
+                Pool = args.Int("audio-pool", 4, min: 1, max: 16),
+            },
             Limit = args.Option("limit") is null ? null : args.Int("limit", 0, min: 1),
             Command = "./aver build-model " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
         };

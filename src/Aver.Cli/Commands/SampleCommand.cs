@@ -35,8 +35,10 @@ public sealed class SampleCommand : CliCommand
         var face = CartoonFace.Draw();
         Png.Write(stage.File("face.png"), face);
         Tool("espeak-ng", ["-v", "en-us", "-s", "150", "-w", stage.File("speech.wav"), text], "espeak-ng (apt-get install espeak-ng, or ./setup.sh)");
+        // -t, not -shortest: with a looped picture, -shortest lets the video run on past the speech.
+        string seconds = Wav.ReadMono(stage.File("speech.wav")).Duration.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
         Tool(FfmpegTools.Ffmpeg, ["-nostdin", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "25", "-i", stage.File("face.png"), "-i", stage.File("speech.wav"),
-            "-c:v", "libx264", "-tune", "stillimage", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", stage.File("face-speech.mp4")], "ffmpeg (./setup.sh)");
+            "-t", seconds, "-c:v", "libx264", "-tune", "stillimage", "-pix_fmt", "yuv420p", "-c:a", "aac", stage.File("face-speech.mp4")], "ffmpeg (./setup.sh)");
         Tool(FfmpegTools.Ffmpeg, ["-nostdin", "-loglevel", "error", "-y", "-loop", "1", "-framerate", "25", "-i", stage.File("face.png"), "-t", "3",
             "-c:v", "libx264", "-tune", "stillimage", "-pix_fmt", "yuv420p", stage.File("face.mp4")], "ffmpeg (./setup.sh)");
         stage.Commit();

@@ -14,8 +14,8 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
     public int FerWidth { get; init; } = 16;
     public int FerEpochs { get; init; } = 8;
     public ulong FerSeed { get; init; } = 1;
-    public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 8, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);
-    public int AudioEpochs { get; init; } = 15;
+    public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 4, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);
+    public int AudioEpochs { get; init; } = 22;
     public double AudioLearningRate { get; init; } = 1e-3;
     public int AudioBatch { get; init; } = 8;
     public ulong AudioSeed { get; init; } = 7;

@@ -29,6 +29,13 @@ public static class ModelCard
         sb.AppendLine();
         sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training: {r.AudioTraining.History.Count} epochs, best epoch {r.AudioTraining.BestEpoch} by validation loss");
         sb.AppendLine(c, $"(AdamW lr {o.AudioLearningRate}, batch {o.AudioBatch}, time augmentation, seed {o.AudioSeed}). Weights: {r.Bytes / 1e6:F1} MB, float16 safetensors.");
+        var accuracies = r.AudioTraining.History.Where(e => e.ValidationAccuracy is not null).Select(e => e.ValidationAccuracy!.Value).ToList();
+        if (accuracies.Count > 1)
+        {
+            sb.AppendLine(c, $"The audio accuracy is measured on the same two speakers that chose the best epoch and the temperature, so it is optimistic;");
+            sb.AppendLine(c, $"over the epochs it ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
+            sb.AppendLine("MRPN's speaker-independent protocol over all actor pairs (`aver evaluate configs/ravdess-audio-am-t-cpu.yaml`) is the better estimate of the audio network's accuracy.");
+        }
         sb.AppendLine();
         sb.AppendLine("## How the branches are fused");
         sb.AppendLine();
@@ -48,7 +55,8 @@ public static class ModelCard
         sb.AppendLine(o.Command ?? "./aver build-model --fer ../shared/data/fer2013 --ravdess ../shared/data/ravdess --out models/default");
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine(c, $"This run took {r.Elapsed.TotalMinutes:F1} min on the project's 2-core machine. The command pre-trains the visual branch with `aver pretrain`'s");
+        sb.AppendLine(c, $"The audio training's epochs took {r.AudioTraining.History.Sum(e => e.Seconds) / 60:F1} min on the project's shared 2-core machine (the last run of the command, resuming finished training, {r.Elapsed.TotalMinutes:F1} min).");
+        sb.AppendLine("The command pre-trains the visual branch with `aver pretrain`'s");
         sb.AppendLine(c, $"code ({o.FerEpochs} epochs, seed {o.FerSeed}; about 30 min on 2 cores) unless `--visual` names an existing `aver pretrain` output made with the same");
         sb.AppendLine("data and seed; both trainings resume from their run folders.");
         sb.AppendLine();
