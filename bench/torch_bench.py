@@ -1,7 +1,7 @@
 """PyTorch side of Aver's engine benchmarks (dev-time only; run by bench/run.sh).
 
 Usage: /usr/bin/python3 bench/torch_bench.py BENCH --threads N [--seconds S]
-BENCH: resnet-train | resnet-infer | bilstm | transformer
+BENCH: resnet-train | resnet-infer | bilstm | transformer | conv-shapes
 Prints one JSON line: {"bench", "items_per_s", "cpu_ms_per_item", "peak_rss_mb", "threads"};
 cpu_ms_per_item is the process CPU time (user + system) of the timed steps per item, which
 other load on a shared machine disturbs less than the wall-clock rate.
@@ -60,6 +60,61 @@ def timed(step, items, seconds):
             return n * items / dt, (cpu_seconds() - c0) * 1000 / (n * items)
 
 
+CONV_SHAPES = [  # name, C, size, Cout, kernel, stride, padding, count in ResNet-18 (ConvShapesBench.cs)
+    ("stem 3->64 7x7/2 @112", 3, 112, 64, 7, 2, 3, 1),
+    ("l1 64->64 3x3/1 @28", 64, 28, 64, 3, 1, 1, 4),
+    ("l2a 64->128 3x3/2 @28", 64, 28, 128, 3, 2, 1, 1),
+    ("l2ds 64->128 1x1/2 @28", 64, 28, 128, 1, 2, 0, 1),
+    ("l2 128->128 3x3/1 @14", 128, 14, 128, 3, 1, 1, 3),
+    ("l3a 128->256 3x3/2 @14", 128, 14, 256, 3, 2, 1, 1),
+    ("l3ds 128->256 1x1/2 @14", 128, 14, 256, 1, 2, 0, 1),
+    ("l3 256->256 3x3/1 @7", 256, 7, 256, 3, 1, 1, 3),
+    ("l4a 256->512 3x3/2 @7", 256, 7, 512, 3, 2, 1, 1),
+    ("l4ds 256->512 1x1/2 @7", 256, 7, 512, 1, 2, 0, 1),
+    ("l4 512->512 3x3/1 @4", 512, 4, 512, 3, 1, 1, 3),
+]
+
+
+def best_ms(f, seconds):
+    """Best process CPU ms of f() over at least 3 runs and about `seconds` (f returns its own timed ms or None)."""
+    f()
+    best, t0, n = float("inf"), time.perf_counter(), 0
+    while n < 3 or time.perf_counter() - t0 < seconds:
+        t = time.process_time()
+        ms = f()
+        best = min(best, ms if ms is not None else (time.process_time() - t) * 1000)
+        n += 1
+    return best
+
+
+def conv_shapes(seconds):
+    """Each ResNet-18 convolution alone: forward at batch 32 and 16, input and weight gradient at 16 (process CPU ms)."""
+    print("shape | count | fwd32 ms | fwd16 ms | bwd-input16 ms | bwd-weight16 ms")
+    total = [0.0] * 4
+    for name, c, size, cout, k, stride, pad, count in CONV_SHAPES:
+        w = torch.randn(cout, c, k, k) * 0.05
+        x32, x16 = torch.randn(32, c, size, size), torch.randn(16, c, size, size)
+        conv = lambda x, w: nn.functional.conv2d(x, w, None, stride, pad)
+        with torch.no_grad():
+            gy = torch.randn(conv(x16, w).shape)
+        budget = seconds / len(CONV_SHAPES) / 4
+
+        def fwd(x):
+            with torch.no_grad():
+                conv(x, w)
+
+        def bwd(wrt_input):
+            xi, wi = x16.clone().requires_grad_(wrt_input), w.clone().requires_grad_(not wrt_input)
+            y = conv(xi, wi)
+            t = time.process_time()
+            y.backward(gy)
+            return (time.process_time() - t) * 1000
+        row = [best_ms(lambda: fwd(x32), budget), best_ms(lambda: fwd(x16), budget), best_ms(lambda: bwd(True), budget), best_ms(lambda: bwd(False), budget)]
+        total = [t + r * count for t, r in zip(total, row)]
+        print(f"{name} | {count} | " + " | ".join(f"{r:.2f}" for r in row))
+    print("total (x count) | | " + " | ".join(f"{t:.1f}" for t in total))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bench")
@@ -68,6 +123,9 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if a.bench == "conv-shapes":
+        conv_shapes(a.seconds)
+        return
     if a.bench == "resnet-train":
         m = resnet18(8).train()
         opt = torch.optim.AdamW(m.parameters(), lr=1e-4)

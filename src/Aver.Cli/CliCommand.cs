@@ -17,7 +17,16 @@ public abstract class CliCommand
 }
 
 /// <summary>Where a command writes: results to Out, progress and warnings to Error.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error);
+/// <param name="Interactive">Error is a terminal: progress bars redraw in place instead of printing lines.</param>
+public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive = false)
+{
+    /// <summary>Training progress for this context: live bars on a terminal, epoch lines otherwise.</summary>
+    public Training.Training.ITrainingProgress TrainingProgress(string? prefix = null) =>
+        new Progress.TrainingProgressBar(Error, Interactive, prefix);
+
+    /// <summary>A bar over <paramref name="total"/> items (files, clips) on the error stream.</summary>
+    public Progress.ProgressBar Bar(string label, int total) => new(Error, label, total, Interactive);
+}
 
 /// <summary>A command-line usage error: printed with the command's usage, exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);

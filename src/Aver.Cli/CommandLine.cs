@@ -17,12 +17,15 @@ public static class CommandLine
         new SplitsCommand(),
         new FacesCommand(),
         new FeaturesCommand(),
+        new PredictCommand(),
+        new BuildModelCommand(),
+        new SampleCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
     {
-        var ctx = new CliContext(stdout, stderr);
+        var ctx = new CliContext(stdout, stderr, interactive);
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             stdout.WriteLine("aver — audio-video emotion recognition\n\nUsage: aver COMMAND [options]   (aver COMMAND --help for details)\n\nCommands:");

@@ -35,6 +35,31 @@ public class FacesCommandTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_root, ".out.*"));   // the staging folder is gone
     }
 
+    [FacesFact(sharedData: true)]
+    public void BenchReportsEachStagePerWallAndCpuSecond()
+    {
+        var clip = Path.Combine(TestPaths.Data("crema-d"), "1001_DFA_HAP_XX.flv");
+        var (code, stdout, err) = Run("faces", clip, "--bench", "--fps", "5", "--detect-every", "2", "--decode-threads", "1", "--json");
+        Assert.True(code == 0, err);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        int frames = root.GetProperty("frames").GetInt32();
+        Assert.InRange(frames, 8, 12);   // 1.9 s at 5 fps
+        Assert.Equal(frames, root.GetProperty("faces").GetInt32());
+        Assert.InRange(root.GetProperty("detected").GetInt32(), frames / 2, frames - 1);
+        foreach (var stage in new[] { "decode", "decode+detect", "decode+detect+crop" })
+        {
+            var s = root.GetProperty(stage);
+            Assert.True(s.GetProperty("realTimeFactor").GetDouble() > 0, stage);
+            Assert.True(s.GetProperty("wallSeconds").GetDouble() > 0, stage);
+        }
+        Assert.Single(root.GetProperty("clips").EnumerateArray());
+        Assert.Contains("detect every 2 frame(s)", root.GetProperty("settings").GetString());
+        (code, _, err) = Run("faces", clip, "--bench", "--detect-every", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--detect-every", err);
+    }
+
     [FacesFact]
     public void ClipWithoutAFaceWritesNothingAndFails()
     {

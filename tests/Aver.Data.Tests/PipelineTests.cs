@@ -36,3 +36,22 @@ public class PipelineTests
         Assert.True(s1.Count <= whole.Count);
     }
 }
+
+public class PipelineCacheTests
+{
+    [RealDataFact]
+    public void WholeClipSegmentsAreComputedOnceWithinTheBudgetAndRecomputedBeyondIt()
+    {
+        var item = DatasetReader.Open(TestPaths.Data("ravdess", "speech16k", "Actor_01")).Items[0];
+        var cached = new MrpnAudioPipeline(pool: 4);
+        Assert.Same(cached.Segments(item).Spectrograms, cached.Segments(item).Spectrograms);
+        Assert.NotSame(cached.Segments(item, new RandomStream(1)).Spectrograms, cached.Segments(item, new RandomStream(1)).Spectrograms);
+
+        var uncached = new MrpnAudioPipeline(pool: 4, segmentCacheBytes: 0);
+        var a = uncached.Segments(item);
+        var b = uncached.Segments(item);
+        Assert.NotSame(a.Spectrograms, b.Spectrograms);
+        Assert.Equal(a.Spectrograms.Data, b.Spectrograms.Data);
+        Assert.Equal(a.Spectrograms.Data, cached.Segments(item).Spectrograms.Data);
+    }
+}

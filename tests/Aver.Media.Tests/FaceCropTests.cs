@@ -52,6 +52,25 @@ public class FaceCropTests
         Assert.Equal(0, plain[35, 20, 1] - plain[5, 20, 1]);
     }
 
+    [Theory]
+    [InlineData(50, 0.25f)]    // one sample per output pixel
+    [InlineData(24, 0.25f)]    // shrinking: 2x2 supersampling
+    [InlineData(12, 1.5f)]     // 4x4 supersampling, region past the frame's edge
+    public void UnrotatedFastPathMatchesTheRotatingSampler(int size, float margin)
+    {
+        // Eyes level to 1e-6 rad: the general (rotating) sampler, moved by at most 1e-4 px; the level face takes the
+        // axis-aligned fast path. They must agree to within rounding.
+        var level = Face(new FaceBox(150, 10, 40, 32), new(160, 20), new(180, 20), new(170, 35));
+        var tilted = Face(new FaceBox(150, 10, 40, 32), new(160, 20), new(180, 20.00002f), new(170, 35));
+        var options = new FaceCropOptions { Size = size, Margin = margin, Align = true, Fill = 9 };
+        Assert.Equal(0f, level.EyeAngle);
+        Assert.NotEqual(0f, tilted.EyeAngle);
+        var fast = FaceCropper.Crop(Ramp(), level, options);
+        var general = FaceCropper.Crop(Ramp(), tilted, options);
+        for (int i = 0; i < fast.Data.Length; i++) Assert.InRange(fast.Data[i] - general.Data[i], -1, 1);
+        if (margin > 1) Assert.Contains((byte)9, fast.Data);   // the region reaches past the frame's edges: fill is used
+    }
+
     [Fact]
     public void AvefRegionComesFromTheKeyPoints()
     {

@@ -43,6 +43,23 @@ public class FaceTrackRealDataTests
     }
 
     [FaceRealDataFact]
+    public void SparseDetectionKeepsTheFaceAndFollowsEveryFrameDetection()
+    {
+        // A RAVDESS clip (the speaker moves) at 15 fps: detecting every 4th frame must still give a face in
+        // >= 95% of frames, and the interpolated boxes must stay on the boxes that detecting every frame finds.
+        var path = SharedClips.RavdessAv[1];
+        var every = new FaceTracker(SharedBlazeFace.Instance).Track(path, Sampled);
+        var sparse = new FaceTracker(SharedBlazeFace.Instance, new FaceTrackerOptions { DetectEvery = 4 }).Track(path, Sampled);
+        Assert.Equal(every.Frames.Count, sparse.Frames.Count);
+        Assert.True(sparse.FramesWithFace >= 0.95 * sparse.Frames.Count, $"face in {sparse.FramesWithFace} of {sparse.Frames.Count} frames");
+        Assert.True(sparse.FramesDetected < 0.6 * sparse.Frames.Count, $"{sparse.FramesDetected} of {sparse.Frames.Count} frames detected: not sparse");
+        Assert.Contains(sparse.Frames, f => f.State == FaceState.Interpolated);
+        double iou = 0;
+        for (int i = 0; i < every.Frames.Count; i++) iou += every.Frames[i].Face!.Box.IoU(sparse.Frames[i].Face!.Box);
+        Assert.True(iou / every.Frames.Count > 0.85, $"mean IoU with every-frame detection {iou / every.Frames.Count:F3}");
+    }
+
+    [FaceRealDataFact]
     public void CropsAreCentredOnTheFace()
     {
         var path = SharedClips.RavdessAv[0];

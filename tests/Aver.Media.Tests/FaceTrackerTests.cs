@@ -50,9 +50,23 @@ public class FaceTrackerTests
         var frames = Frames(new string('F', 11));
         var tracker = new FaceTracker(SharedBlazeFace.Instance, new FaceTrackerOptions { DetectEvery = 3 });
         var states = tracker.Stream(frames).Select(f => f.Track).ToList();
-        Assert.Equal("DIIDIIDIIDC", string.Concat(states.Select(s => s.State.ToString()[0])));
+        // The last frame is always probed, so the clip's tail is interpolated, not carried.
+        Assert.Equal("DIIDIIDIIDD", string.Concat(states.Select(s => s.State.ToString()[0])));
         Assert.Equal(states[0].Face!.Box.X, states[1].Face!.Box.X, 2);
         Assert.Equal(0, states[1].DetectionsInFrame);
+    }
+
+    [FaceModelFact]
+    public void ProbesThatDisagreeAreFilledByDetectingTheFramesBetween()
+    {
+        // Every 4th frame probed: 0 and 4 (face) agree, so 1-3 are interpolated; 4 (face) and 8 (blank) disagree,
+        // so 5-7 are detected: 5 still shows the face, 6-7 do not. 8 and 11 (last, always probed) are both blank.
+        var frames = Frames("FFFFFFBBBBBB");
+        var tracker = new FaceTracker(SharedBlazeFace.Instance, new FaceTrackerOptions { DetectEvery = 4 });
+        var states = tracker.Stream(frames).Select(f => f.Track).ToList();
+        Assert.Equal("DIIIDDCCCCCC", string.Concat(states.Select(s => s.State.ToString()[0])));
+        Assert.Equal(1, states[5].DetectionsInFrame);
+        Assert.All(states.Skip(6), s => Assert.Equal(states[5].Face!.Box.X, s.Face!.Box.X, 2));
     }
 
     [FaceModelFact]

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Aver.Media.Tests;
 
 /// <summary>A scratch folder removed at dispose, plus a helper that runs ffmpeg to make small test inputs.</summary>
@@ -10,16 +8,7 @@ internal sealed class TempDir : IDisposable
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>Runs ffmpeg with <paramref name="args"/> (after -y -v error); fails the test on a non-zero exit.</summary>
-    public static void Ffmpeg(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in (string[])["-nostdin", "-y", "-v", "error", .. args]) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"ffmpeg {string.Join(' ', args)} failed: {err.Result}");
-    }
+    public static void Ffmpeg(params string[] args) => TestFfmpeg.Run(args);
 
     public void Dispose()
     {

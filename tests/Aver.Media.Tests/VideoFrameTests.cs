@@ -72,6 +72,26 @@ public class VideoFrameTests
     }
 
     [Fact]
+    public void RecycledBuffersAreReusedWithoutChangingTheFrames()
+    {
+        using var dir = new TempDir();
+        var clip = BadInputs.VideoOnly(dir);   // 160x120, 10 fps, 1 s
+        var plain = MediaDecoder.ReadFrames(clip).Select(f => (byte[])f.Image.Data.Clone()).ToList();
+        var reader = MediaDecoder.OpenVideo(clip);
+        var seen = new List<byte[]>();
+        int i = 0;
+        foreach (var f in reader)
+        {
+            Assert.Equal(plain[i++], f.Image.Data);
+            seen.Add(f.Image.Data);
+            reader.Recycle(f);
+        }
+        Assert.Equal(plain.Count, i);
+        // Each frame went back before the next was read: one buffer served them all.
+        Assert.Single(seen.Distinct(ReferenceEqualityComparer.Instance));
+    }
+
+    [Fact]
     public void StoppingEarlyEndsTheDecoder()
     {
         using var dir = new TempDir();

@@ -16,6 +16,11 @@ public class ConvTilingTests
     [InlineData(5, 32, 7, 7, 8, 3, 1, 1)]     // 7x7 output (ResNet's last stage): chunks of 2 and 3 samples, each one product
     [InlineData(9, 8, 12, 12, 4, 3, 1, 1)]    // 144 positions: 2 samples per product, chunks of 4 and 5 split 2+2 and 2+2+1
     [InlineData(7, 16, 8, 8, 4, 1, 2, 0)]     // strided 1x1 (ResNet's downsample): all of a chunk's samples in one product
+    [InlineData(2, 3, 9, 70, 4, 7, 2, 3)]     // stem-like 7x7/2 over wide rows: vectorised stride-2 gather and scatter plus scalar tails
+    [InlineData(1, 8, 5, 40, 4, 3, 2, 1)]     // batch 1, stride 2
+    [InlineData(16, 8, 4, 4, 4, 3, 1, 1)]     // ResNet's 4x4 stage: 8 samples per chunk interleaved along the width
+    [InlineData(6, 4, 5, 5, 3, 5, 1, 2)]      // 5x5 "same" over 5x5 images: interleaved, every tap partly in the padding
+    [InlineData(4, 4, 3, 3, 2, 3, 1, 0)]      // "valid" 3x3 on 3x3: interleaved with output rows shorter than input rows
     public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int k, int stride, int pad)
     {
         var x = Rand(1, n, c, h, wd); var w = Rand(2, o, c, k, k); var b = Rand(3, o);

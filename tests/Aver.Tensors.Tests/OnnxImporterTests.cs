@@ -174,6 +174,25 @@ public class OnnxImporterTests : IDisposable
         taped.Sum().Backward();   // the taped run really differentiates
     }
 
+    [Theory]
+    [InlineData(3, 1, 1, 1, 1, 1, 37)]   // BlazeFace's stride-1 3x3 with symmetric padding; 37 columns: a partial vector
+    [InlineData(3, 2, 0, 0, 1, 1, 64)]   // its stride-2 3x3 with TF "SAME" padding (0, 0, 1, 1)
+    [InlineData(5, 2, 2, 1, 2, 1, 19)]   // odd width, kernel wider than the stride, uneven padding
+    [InlineData(3, 3, 0, 2, 1, 0, 23)]   // stride 3
+    public void DepthwiseFastPathMatchesTheGroupedConvolution(int k, int stride, int top, int left, int bottom, int right, int width)
+    {
+        var rng = new RandomStream(17);
+        var w = Tensor.Normal(rng, 0, 1, 5, 1, k, k);
+        var b = Tensor.Normal(rng, 0, 1, 5);
+        var path = Model([Node("Conv", ["x", "w", "b"], ["y"], IntsAttribute("kernel_shape", k, k), IntsAttribute("strides", stride, stride),
+                IntsAttribute("pads", top, left, bottom, right), IntAttribute("group", 5))],
+            [FloatTensor("w", w.Data, 5, 1, k, k), FloatTensor("b", b.Data, 5)], ["x"], ["y"]);
+        var x = Tensor.Normal(rng, 0, 1, 2, 5, 11, width);
+        var fast = OnnxModel.Load(path).Run(x)[0];
+        var expected = x.Pad([left, right, top, bottom]).Conv2d(w, b, stride, 0, 1, groups: 5);
+        Fixture.AssertClose(expected, fast, $"depthwise {k}x{k} stride {stride}");
+    }
+
     [Fact]
     public void InPlaceKernelsSpareCallerInputsAndSharedViews()
     {

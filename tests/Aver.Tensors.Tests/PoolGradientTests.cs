@@ -44,4 +44,24 @@ public class PoolGradientTests
         var y = Rand(1, 1, 1, 8, 6).MaxPool2d(2);
         Assert.Equal(new[] { 1, 1, 4, 3 }, y.Shape.ToArray());
     }
+
+    [Fact]
+    public void MaxPool2dMatchesTheGeneralWalkAndPropagatesNaN()
+    {
+        // MaxPool2d runs the planar kernel; MaxPool3d with a depth-2 kernel over a duplicated
+        // plane runs the general walk: both must pick the same values and the same inputs.
+        var x = Rand(5, 2, 3, 9, 10);
+        x.Data[17] = float.NaN;
+        var y = x.MaxPool2d(3, 2, 1);
+        var twice = Tensor.Stack([x, x], 2);
+        var y3 = twice.MaxPool3d((2, 3, 3), (1, 2, 2), (0, 1, 1));
+        Assert.Equal(y.Shape.ToArray(), new[] { 2, 3, 5, 5 });
+        // The NaN at row 1, column 7 of the first plane lies in the windows of outputs (0|1, 3|4).
+        int[] poisoned = [3, 4, 8, 9];
+        for (int i = 0; i < y.Size; i++)
+        {
+            if (poisoned.Contains(i)) { Assert.True(float.IsNaN(y.Data[i]) && float.IsNaN(y3.Data[i]), $"output {i} should be NaN"); continue; }
+            Assert.Equal(y3.Data[i], y.Data[i]);
+        }
+    }
 }

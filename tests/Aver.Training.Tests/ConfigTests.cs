@@ -122,6 +122,70 @@ public sealed class ConfigTests : IDisposable
             Assert.False(string.IsNullOrEmpty(c.Name), f);
         }
     }
+
+    [Fact]
+    public void VideoAndLateFusionKeysAreCheckedAndNamed()
+    {
+        var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }",
+                "model: { type: mrpn, variant: N1, extractor_width: 8, video_input: [3, 64, 64], audio_input: [1, 100, 100], visual_width: 0 }")
+            + "\nfeatures: { video: { face_size: 48, color: gray } }\n";
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(yaml)));
+        var keys = e.Errors.Select(x => x.Key).ToList();
+        Assert.Contains("model.visual_width", keys);
+        Assert.Contains("model.audio_input", keys);
+        Assert.Contains("model.video_input", keys);
+        Assert.Contains("expected [1, 48, 48]", e.Message);
+
+        var audioOnly = Write("""
+            name: am
+            dataset: { kind: ravdess, path: data }
+            labels: ravdess8
+            protocol: { name: loso }
+            model: { type: unimodal, modality: audio, visual_init: fer.safetensors, audio_network: am.safetensors }
+            """, "am.yaml");
+        var errors = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(audioOnly)).Errors.Select(x => x.Key).ToList();
+        Assert.Equal(["model.audio_network", "model.visual_init"], errors);
+    }
+
+    [Fact]
+    public void MrpnSettingsFollowTheConfigAndTakePixelStatisticsFromTheVisualInit()
+    {
+        string fer = Path.Combine(_dir, "fer.safetensors");
+        new Aver.Models.ResNet.ResNet18(new Aver.Models.ResNet.ResNetConfig(InChannels: 1, Width: 4, Classes: 7), new Aver.Tensors.RandomStream(1))
+            .Save(fer, new Dictionary<string, string> { ["pixel_mean"] = "0.51", ["pixel_std"] = "0.26" });
+        var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }",
+                "model: { type: mrpn, variant: N1, extractor_width: 8, visual_width: 4, video_input: [1, 48, 48], audio_input: [1, 32, 31], visual_init: fer.safetensors }")
+            + "\nfeatures: { video: { face_size: 48, color: gray, fps: 5 } }\n";
+        var s = Experiments.MrpnExperimentSettings.FromConfig(ExperimentConfigLoader.Load(Write(yaml)));
+        Assert.Equal(Experiments.MrpnModelKind.Fusion, s.Kind);
+        Assert.Equal(Models.Mrpn.FusionVariant.N1, s.Variant);
+        Assert.Equal(Experiments.FusionStrategy.LateFusion, s.Strategy);
+        Assert.Equal(8, s.AudioPool);
+        Assert.Equal(new Experiments.BranchSettings(4, 1, Models.Mrpn.AggregatorKind.Lstm, 256, fer), s.Visual);
+        Assert.Equal(8, s.Audio.Width);
+        Assert.Equal(48, s.Video.FaceSize);
+        Assert.Equal(5, s.Video.Fps);
+        Assert.Equal(0.51f, s.Video.PixelMean);
+        Assert.Equal(0.26f, s.Video.PixelStd);
+        Assert.Equal(new Features.Mrpn.MrpnAudioOptions(), s.AudioFeatures); // the defaults are the paper's front end
+    }
+
+    [Fact]
+    public void AudioFeaturesDecideTheSegmentShapeTheModelMustDeclare()
+    {
+        var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }", "model: { type: unimodal, modality: audio, audio_input: [1, 64, 125] }")
+            .Replace("strategy: late-fusion", "strategy: end-to-end")
+            + "\nfeatures: { audio: { window: 256, hop: 64, segment_seconds: 1.0 } }\n";
+        var c = ExperimentConfigLoader.Load(Write(yaml));
+        var s = Experiments.MrpnExperimentSettings.FromConfig(c);
+        Assert.Equal(2, s.AudioPool);    // 128 x 250 segments pooled by 2
+        Assert.Equal(128, s.AudioFeatures.Bins);
+        Assert.Equal(256, s.AudioFeatures.NFft);
+
+        var bad = yaml.Replace("audio_input: [1, 64, 125]", "audio_input: [1, 128, 125]").Replace("segment_seconds: 1.0", "segment_seconds: 1.001, standardize: false");
+        var keys = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(bad))).Errors.Select(x => x.Key).ToList();
+        Assert.Equal(["model.audio_input", "features.audio.segment_seconds", "features.audio.standardize"], keys);
+    }
 }
 
 public sealed class AvefConfigTests : IDisposable

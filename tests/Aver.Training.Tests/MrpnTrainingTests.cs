@@ -20,7 +20,7 @@ public sealed class MrpnTrainingTests
     }
 
     /// <summary>Clips of 2 frames and 2 segments whose class shows as a brighter quadrant in both modalities.</summary>
-    private static DelegateExampleSet<AudioVisualBatch> Clips(int n)
+    internal static DelegateExampleSet<AudioVisualBatch> Clips(int n)
     {
         var quadrants = GeneratedTasks.BrightSquares(n * 2, seed: 9);
         var classes = Enumerable.Range(0, n).Select(i => (i * 2) % 4).ToArray();

@@ -1,6 +1,6 @@
 using Aver.Data.Catalogs;
 using Aver.Data.Protocols;
-using Aver.Models.Mrpn;
+using Aver.Features.Cache;
 using Aver.Training.Config;
 using Aver.Training.Experiments;
 using Aver.Training.Reports;
@@ -14,19 +14,23 @@ public sealed class EvaluateCommand : CliCommand
     public override string Name => "evaluate";
     public override string Summary => "run an experiment config over its protocol's folds and write a report folder";
     public override string Help => """
-        aver evaluate CONFIG.yaml [--out DIR] [--folds "A1,2;A3,4"] [--epochs N] [--threads N]
+        aver evaluate CONFIG.yaml [--out DIR] [--folds "A1,2;A3,4"] [--epochs N] [--cache DIR]
 
-        Reads the experiment (dataset, labels, protocol, model, training; see configs/), makes the
-        protocol's speaker-independent folds, trains one network per fold with early stopping on the
+        Reads the experiment (dataset, labels, protocol, model, strategy, training, features; see
+        configs/), makes the protocol's folds, trains one network per fold with early stopping on the
         fold's validation speakers, tests it on the fold's test speakers, and writes DIR (default
         runs/NAME): config.yaml (resolved), splits/ (the fold manifests), folds/ (checkpoints and best
         weights; a killed run resumes where it stopped), tables.md laid out like MRPN Tables 1-3,
         metrics.csv, confusion matrices, training curves, a t-SNE plot and report.md.
-        Supported now: model.type unimodal with modality audio (MRPN's AM rows) and model.type avef
-        (AVEF: audio-net, visual-net, DBN, clip-level SVM; see configs/avef-*.yaml).
+        Models: unimodal audio (AM) or video (VM); mrpn with variant N0, N1 or N2 and strategy
+        end-to-end or late-fusion (AM and VM trained per fold, frozen, then the fusion trained);
+        avef (AVEF: audio-net, visual-net, DBN, clip-level SVM; see configs/avef-*.yaml).
+        Face crops are cached in --cache DIR (default runs/feature-cache), so a second run does not
+        decode and detect again.
 
         Example:
           aver evaluate configs/ravdess-audio-am.yaml --folds "A1,2;A3,4" --epochs 20
+          aver evaluate configs/ravdess-av-n2-cpu.yaml --epochs 3
         """;
 
     public override int Run(CliArgs args, CliContext ctx)
@@ -34,58 +38,54 @@ public sealed class EvaluateCommand : CliCommand
         if (args.Positionals.Count != 1) throw new UsageException("expects one experiment config (YAML)");
         var configPath = args.Positionals[0];
         var outDir = args.Option("out");
-        var folds = args.Option("folds")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var cacheDir = args.Option("cache") ?? Path.Combine("runs", "feature-cache");
+        var foldOption = args.Option("folds")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         int? epochs = args.Option("epochs") is null ? null : args.Int("epochs", 1, min: 1);
         args.EnsureAllUsed();
 
         var config = ExperimentConfigLoader.Load(configPath);
-        var model = config.Model!;
-        if (model.Type == "avef") // AVEF (Ma et al. 2019): its own stages and report, see AvefEvaluation
+        if (config.Model!.Type == "avef") // AVEF (Ma et al. 2019): its own stages and report, see AvefEvaluation
         {
-            AvefEvaluation.Run(config, configPath, outDir ?? Path.Combine("runs", config.Name!), folds, epochs, ctx.Out, ctx.Error);
+            AvefEvaluation.Run(config, configPath, outDir ?? Path.Combine("runs", config.Name!), foldOption, epochs, ctx.Out, ctx.Error);
             return 0;
         }
-        if (model.Type != "unimodal" || model.Modality != "audio")
-            throw new ArgumentException($"{configPath}: model.type '{model.Type}' with modality '{model.Modality}' is not runnable by `aver evaluate` yet (supported: unimodal audio)");
+        var experiment = Create(config, configPath);
         outDir ??= Path.Combine("runs", config.Name!);
         var training = ExperimentConfigLoader.TrainerOptions(config);
         if (epochs is int e) training = training with { Epochs = e };
+        IReadOnlyList<string>? folds = (IReadOnlyList<string>?)foldOption ?? (config.Protocol!.Folds.Count > 0 ? config.Protocol.Folds : null);
 
-        var catalog = DatasetReader.Open(config.Dataset!.Path!, config.Dataset.Kind)
-            .Where(i => i.Modality == Modality.Audio && i.Field("vocal_channel") is null or "speech"); // MRPN §5.1: speech only
-        var plan = ProtocolRegistry.Create(config.Protocol!.Name!).Make(catalog, config.Protocol.Seed ?? config.Seed);
+        var catalog = experiment.Select(DatasetReader.Open(config.Dataset!.Path!, config.Dataset.Kind));
+        int? k = config.Protocol!.Params.TryGetValue("k", out var kText) ? int.Parse(kText, System.Globalization.CultureInfo.InvariantCulture) : null;
+        var plan = ProtocolRegistry.Create(config.Protocol.Name!, k).Make(catalog, config.Protocol.Seed ?? config.Seed);
         Directory.CreateDirectory(outDir);
         ExperimentConfigLoader.WriteResolved(config, outDir);
         SplitManifest.Write(plan, Path.Combine(outDir, "splits"));
 
-        var settings = new AudioModelSettings(
-            Width: model.ExtractorWidth,
-            Pool: PoolFactor(configPath, model.AudioInput),
-            Aggregator: Enum.Parse<AggregatorKind>(model.Aggregator.Replace("-", ""), ignoreCase: true),
-            Hidden: model.AggregatorHidden, ScoringHidden: model.ScoringHidden, Dropout: (float)model.Dropout,
-            ExtractorInit: model.AudioInit);
-        string row = $"AM ({(training.Augment ? "T" : "NT")})";
         ctx.Error.WriteLine($"{config.Name}: {plan.Folds.Count} folds of {plan.Protocol}; {catalog.Items.Count} clips; writing {outDir}");
-        var outcome = AudioOnlyExperiment.Run(row, plan, catalog.Labels, settings, training, outDir,
-            fold => new PlainTextProgress(ctx.Error, $"[{fold}] "), folds);
+        var result = experiment.Run(plan, new ExperimentContext(outDir, training, new FeatureCache(cacheDir),
+            fold => ctx.TrainingProgress($"[{fold}] "), folds, ctx.Error));
         var notes = new List<string>
         {
             $"Protocol {plan.Protocol}, seed {plan.Seed}{(plan.SpeakerDependent ? " (SPEAKER-DEPENDENT split)" : ", speaker-independent")}.",
-            $"Extractor ResNet-18 width {settings.Width}, spectrograms pooled by {settings.Pool}, aggregator {settings.Aggregator}.",
-            $"Command: aver evaluate {configPath}{(folds is null ? "" : $" --folds \"{string.Join(';', folds)}\"")}{(epochs is null ? "" : $" --epochs {epochs}")}",
+            $"Command: aver evaluate {configPath}{(foldOption is null ? "" : $" --folds \"{string.Join(';', foldOption)}\"")}{(epochs is null ? "" : $" --epochs {epochs}")}",
         };
+        notes.AddRange(result.Notes);
         notes.AddRange(plan.Notes);
-        ReportWriter.Write(outDir, new ExperimentOutcome(config.Name!, catalog.Labels, [outcome], notes));
-        foreach (var f in outcome.Folds) ctx.Out.WriteLine($"{row} {f.Fold,-8} accuracy {f.Accuracy:P1}  UAR {f.Uar:P1}");
-        ctx.Out.WriteLine($"{row} mean     accuracy {outcome.Accuracy.Mean:P1}  UAR {outcome.Uar.Mean:P1}   report: {Path.Combine(outDir, "report.md")}");
+        ReportWriter.Write(outDir, new ExperimentOutcome(config.Name!, catalog.Labels, result.Rows, notes));
+        foreach (var row in result.Rows)
+        {
+            foreach (var f in row.Folds) ctx.Out.WriteLine($"{row.Name} {f.Fold,-8} accuracy {f.Accuracy:P1}  UAR {f.Uar:P1}");
+            ctx.Out.WriteLine($"{row.Name} mean     accuracy {row.Accuracy.Mean:P1}  UAR {row.Uar.Mean:P1}");
+        }
+        ctx.Out.WriteLine($"report: {Path.Combine(outDir, "report.md")}");
         return 0;
     }
 
-    // audio_input [1, H, W] must be the paper's [1, 256, 250] divided by a whole factor.
-    private static int PoolFactor(string configPath, IReadOnlyList<int> input)
+    /// <summary>The experiment behind model.type: the one place a new model family (e.g. avef) is added.</summary>
+    private static IExperiment Create(ExperimentConfig config, string configPath) => config.Model!.Type!.ToLowerInvariant() switch
     {
-        for (int p = 1; p <= 16; p++)
-            if (input.Count == 3 && input[0] == 1 && input[1] == 256 / p && input[2] == 250 / p) return p;
-        throw new ArgumentException($"{configPath}: model.audio_input [{string.Join(", ", input)}] must be [1, 256/p, 250/p] for a whole p (e.g. [1, 128, 125])");
-    }
+        "unimodal" or "mrpn" => new MrpnExperiment(MrpnExperimentSettings.FromConfig(config)),
+        _ => throw new ArgumentException($"{configPath}: model.type '{config.Model.Type}' is not run by `aver evaluate` (supported: unimodal, mrpn; classifier models are pre-trained with `aver pretrain`)"),
+    };
 }

@@ -9,7 +9,7 @@ namespace Aver.Cli.Commands;
 /// <summary>`aver faces CLIP --out DIR`: BlazeFace face track of a clip, written as crops, a contact sheet and a CSV.</summary>
 public sealed class FacesCommand : CliCommand, IHasFlags
 {
-    public string[] Flags => ["align", "bench"];
+    public string[] Flags => ["align", "bench", "skip-b-frames"];
     public override string Name => "faces";
     public override string Summary => "detect and track the face of a clip; write face crops and a contact sheet";
     public override string Help => """
@@ -35,9 +35,13 @@ public sealed class FacesCommand : CliCommand, IHasFlags
           --color C         rgb (default) or gray
           --fps F           decode at F frames per second (default: the clip's rate)
           --decode-side N   decode frames with the longer side at most N pixels (default 640)
+          --decode-threads N  ffmpeg decoder threads (default 1: detection runs beside it on the other core)
+          --skip-b-frames   decode only I and P frames (cheaper; for --fps well below the clip's rate)
           --batch N         frames per detector pass (default 8)
-          --detect-every K  run the detector on every K-th frame only (1-8, default 1) and interpolate
-                            the frames between (state 'interpolated'): about K times less detector work
+          --detect-every K  run the detector on every K-th frame and the last only (1-16, default 8) and
+                            interpolate the frames between (state 'interpolated'); where two probes
+                            disagree (face lost, box moved, low score) the frames between are detected
+                            too. 1 detects every frame.
           --model PATH      the BlazeFace .onnx (default: third_party/ as setup.sh installs it,
                             or $AVER_BLAZEFACE_MODEL)
           --bench           time decode + detect + crop (nothing written) over clips or folders of
@@ -51,6 +55,11 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         """;
 
     private const int SheetTiles = 48, SheetColumns = 8;
+    /// <summary>
+    /// Detector stride: on the shared clips every 8th frame keeps a face in 100% of frames and boxes at mean IoU
+    /// >= 0.98 with every-frame detection, for a fifth of the detector work (bench/faces/README.md).
+    /// </summary>
+    private const int DefaultDetectEvery = 8;
 
     public override int Run(CliArgs args, CliContext ctx)
     {
@@ -74,15 +83,21 @@ public sealed class FacesCommand : CliCommand, IHasFlags
             },
         };
         double fps = args.Double("fps", 0);
-        var decode = new VideoFrameOptions { MaxSide = args.Int("decode-side", 640, min: 64, max: 8192), Fps = fps > 0 ? fps : null };
+        var decode = FaceExtraction.DefaultDecode with
+        {
+            MaxSide = args.Int("decode-side", FaceExtraction.DefaultDecode.MaxSide ?? 640, min: 64, max: 8192),
+            Fps = fps > 0 ? fps : null,
+            DecoderThreads = args.Int("decode-threads", FaceExtraction.DefaultDecode.DecoderThreads ?? 1, min: 0, max: 64),
+            SkipBFrames = args.Flag("skip-b-frames"),
+        };
         var detectorOptions = new BlazeFaceOptions { ModelPath = args.Option("model"), BatchSize = args.Int("batch", 8, min: 1, max: 256) };
         string? outDir = args.Option("out");
-        int every = args.Int("detect-every", 1, min: 1, max: 8);
+        int every = args.Int("detect-every", DefaultDetectEvery, min: 1, max: 16);
         args.EnsureAllUsed();
         if (args.Positionals.Count == 0) throw new UsageException("give a clip");
 
         var tracker = new FaceTracker(BlazeFace.Load(detectorOptions), new FaceTrackerOptions { DetectEvery = every });
-        if (bench) return Bench(args.Positionals, tracker, crop, decode, json, ctx);
+        if (bench) return FacesBench.Run(args.Positionals, tracker, crop, decode, json, ctx);
         if (args.Positionals.Count != 1) throw new UsageException("give one clip (several only with --bench)");
         if (outDir is null) throw new UsageException("--out DIR is required");
         return Extract(args.Positionals[0], outDir, tracker, crop, decode, json, ctx);
@@ -116,58 +131,6 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         {
             ctx.Error.WriteLine($"aver faces: {clip}: no face found in any of its {result.Frames} frames; nothing written");
             return 1;
-        }
-        return 0;
-    }
-
-    private static int Bench(IReadOnlyList<string> inputs, FaceTracker tracker, FaceCropOptions crop, VideoFrameOptions decode, bool json, CliContext ctx)
-    {
-        var clips = inputs.SelectMany<string, string>(p => Directory.Exists(p)
-            ? Directory.GetFiles(p).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".mp4" or ".flv" or ".avi" or ".mkv" or ".mov" or ".webm").Order(StringComparer.Ordinal)
-            : [p]).ToArray();
-        if (clips.Length == 0) throw new UsageException("no video clips in " + string.Join(", ", inputs));
-        tracker.Detector.Detect([Image.Blank(320, 240, ImageColor.Rgb)]);   // JIT and first-run costs out of the timing
-        tracker.Detector.Network.Profiling = true;
-        var results = new List<FaceExtractionResult>();
-        var cpu = new List<double?>();
-        foreach (var clip in clips)
-        {
-            var c0 = CpuClock.Now();
-            var r = FaceExtraction.Run(clip, tracker, crop, decode);
-            double? c = CpuClock.Now() - c0;
-            results.Add(r);
-            cpu.Add(c);
-            if (!json)
-                ctx.Out.WriteLine($"{Path.GetFileName(clip),-28} {r.Frames,5} frames {r.VideoSeconds,6:F2} s video {r.ElapsedSeconds,6:F2} s wall " +
-                                  $"{r.RealTimeFactor,6:F1}x real time  {c,6:F2} s CPU {r.VideoSeconds / c,6:F1}x per CPU-second  face in {100.0 * r.FramesWithFace / Math.Max(1, r.Frames):F1}% ({r.FramesDetected} detected)");
-        }
-        double video = results.Sum(r => r.VideoSeconds), wall = results.Sum(r => r.ElapsedSeconds);
-        double? cpuTotal = cpu.All(c => c is not null) ? cpu.Sum() : null;
-        int frames = results.Sum(r => r.Frames);
-        if (json)
-        {
-            var arr = new JsonArray();
-            for (int i = 0; i < results.Count; i++)
-            {
-                var o = ToJson(results[i], null);
-                o["cpuSeconds"] = cpu[i] is double c ? Math.Round(c, 3) : null;
-                arr.Add(o);
-            }
-            ctx.Out.WriteLine(new JsonObject
-            {
-                ["clips"] = arr, ["frames"] = frames, ["videoSeconds"] = Math.Round(video, 3), ["wallSeconds"] = Math.Round(wall, 3),
-                ["realTimeFactor"] = Math.Round(video / wall, 2), ["cpuSeconds"] = cpuTotal is double ct ? Math.Round(ct, 3) : null,
-                ["realTimePerCpuSecond"] = cpuTotal is double ct2 ? Math.Round(video / ct2, 2) : null, ["threads"] = Aver.Tensors.Engine.Threads,
-            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        }
-        else
-        {
-            var ops = tracker.Detector.Network.Profile.OrderByDescending(p => p.Value)
-                .Select(p => $"{p.Key} {p.Value.TotalMilliseconds / Math.Max(1, frames):F2}");
-            ctx.Out.WriteLine($"detector wall ms per frame by operator: {string.Join(", ", ops)}");
-            ctx.Out.WriteLine($"total: {clips.Length} clips, {frames} frames, {video:F1} s of video in {wall:F1} s: {video / wall:F1}x real time; " +
-                               $"{cpuTotal:F1} CPU-seconds (Aver + ffmpeg): {video / cpuTotal:F1}x real time per CPU-second " +
-                               $"(decode at most {decode.MaxSide} px, detect batch {tracker.Detector.Options.BatchSize}, every {tracker.Options.DetectEvery} frame(s), {crop.Size}px {crop.Style} crops, {Aver.Tensors.Engine.Threads} threads)");
         }
         return 0;
     }

@@ -37,7 +37,7 @@ public sealed class PretrainCommand : CliCommand
             Threads: args.Option("threads") is null ? null : args.Int("threads", 0, min: 1));
         bool json = args.Flag("json");
         args.EnsureAllUsed();
-        var r = FerPretraining.Run(o, new PlainTextProgress(ctx.Error), ctx.Error);
+        var r = FerPretraining.Run(o, ctx.TrainingProgress(), ctx.Error);
         if (json)
             ctx.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {

@@ -12,11 +12,15 @@ namespace Aver.Data.Pipelines;
 /// Clip -> MRPN audio input: the catalog item's audio at 16 kHz, optionally a random time slice
 /// (MRPN time augmentation, §4.4 item 4), then its spectrogram segments [S, 1, bins, frames]
 /// (<see cref="MrpnAudio"/>), optionally average-pooled by <see cref="Pool"/> in both axes so the
-/// extractor trains on a CPU. Decoded audio is kept in memory (an hour of 16 kHz speech is 230 MB).
+/// extractor trains on a CPU. Decoded audio is kept in memory (an hour of 16 kHz speech is 230 MB), and
+/// so are the whole-clip segments (the same every epoch without augmentation: validation and test
+/// clips, and all clips of a run without time augmentation) up to <paramref name="segmentCacheBytes"/>.
 /// </summary>
-public sealed class MrpnAudioPipeline(MrpnAudioOptions? options = null, int pool = 1)
+public sealed class MrpnAudioPipeline(MrpnAudioOptions? options = null, int pool = 1, long segmentCacheBytes = 1L << 30)
 {
     private readonly ConcurrentDictionary<string, AudioBuffer> _audio = new();
+    private readonly ConcurrentDictionary<string, MrpnAudioSegments> _segments = new();
+    private long _cachedBytes;
 
     public MrpnAudioOptions Options { get; } = options ?? new MrpnAudioOptions();
 
@@ -30,11 +34,25 @@ public sealed class MrpnAudioPipeline(MrpnAudioOptions? options = null, int pool
     public AudioBuffer Audio(CatalogItem item) => _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate));
 
     /// <summary>Segments [S, 1, H, W] of the whole clip, or of a random slice of at least 1 s when <paramref name="augment"/> is given.</summary>
-    public MrpnAudioSegments Segments(CatalogItem item, RandomStream? augment = null)
+    public MrpnAudioSegments Segments(CatalogItem item, RandomStream? augment = null) =>
+        SegmentsIn(item, augment is null ? null : TimeSlice.Random(Audio(item).Duration, augment));
+
+    /// <summary>Segments [S, 1, H, W] of <paramref name="slice"/> of the clip (the whole clip when null); the audio-visual set cuts both modalities with one slice.</summary>
+    public MrpnAudioSegments SegmentsIn(CatalogItem item, TimeInterval? slice)
     {
-        var audio = Audio(item);
-        TimeInterval? slice = augment is null ? null : TimeSlice.Random(audio.Duration, augment);
-        var seg = MrpnAudio.Compute(audio, Options, slice);
+        if (slice is not null) return Compute(item, slice);
+        if (_segments.TryGetValue(item.Path, out var cached)) return cached;
+        var whole = Compute(item, null);
+        long bytes = 4L * whole.Spectrograms.Size;
+        // Callers only read input tensors, so one copy serves every epoch; past the budget, recompute.
+        if (Interlocked.Add(ref _cachedBytes, bytes) <= segmentCacheBytes) return _segments.GetOrAdd(item.Path, whole);
+        Interlocked.Add(ref _cachedBytes, -bytes);
+        return whole;
+    }
+
+    private MrpnAudioSegments Compute(CatalogItem item, TimeInterval? slice)
+    {
+        var seg = MrpnAudio.Compute(Audio(item), Options, slice);
         if (Pool == 1) return seg;
         var x = seg.Spectrograms;
         using (GradMode.NoGrad()) x = x.AvgPool2d(Pool);

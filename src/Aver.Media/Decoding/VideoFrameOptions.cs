@@ -24,6 +24,12 @@ public sealed record VideoFrameOptions
     /// timestamp. No effect on codecs without B frames (CREMA-D's VP6).
     /// </summary>
     public bool SkipBFrames { get; init; }
+    /// <summary>
+    /// ffmpeg decoder threads for this stream, or null for <see cref="FfmpegTools.Threads"/>. A pipeline that
+    /// detects faces while ffmpeg decodes already keeps two cores busy; one decoder thread then costs less
+    /// CPU than two (H.264 frame threading: RAVDESS 720p to 640 px RGB took 0.72 instead of 0.86 CPU-s per clip).
+    /// </summary>
+    public int? DecoderThreads { get; init; }
 }
 
 /// <summary>One decoded video frame: its index from the start of decoding, its time in seconds, and the picture.</summary>

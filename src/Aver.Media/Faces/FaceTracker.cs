@@ -6,8 +6,10 @@ namespace Aver.Media;
 /// Follows one face through a stream of frames: frames are read ahead on a background thread, detected
 /// in batches (one forward pass per <see cref="BlazeFaceOptions.BatchSize"/> frames), the face that
 /// continues the track is chosen per frame, gaps are filled from the nearest detection and the
-/// coordinates are smoothed over neighbouring frames. Memory holds a bounded window of frames
-/// (<see cref="FaceTrackerOptions.Lookahead"/> plus one batch), never the clip.
+/// coordinates are smoothed over neighbouring frames. With <see cref="FaceTrackerOptions.DetectEvery"/> k &gt; 1
+/// only every k-th frame (and the last) is detected and the frames between are interpolated, unless the two
+/// probes around them disagree, in which case those frames are detected too. Memory holds a bounded window
+/// of frames (the look-ahead, the decode-ahead queue and one chunk of at most ~32 frames), never the clip.
 /// </summary>
 public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options = null)
 {
@@ -28,7 +30,8 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
     /// </summary>
     public IEnumerable<TrackedFrame> Stream(IEnumerable<VideoFrame> frames)
     {
-        int batch = Math.Max(1, Detector.Options.BatchSize), look = Math.Max(0, Options.Lookahead);
+        // The look-ahead must reach the next probed frame, or sparse detection could not interpolate.
+        int batch = Math.Max(1, Detector.Options.BatchSize), look = Math.Max(Math.Max(0, Options.Lookahead), Options.DetectEvery);
         var raw = new List<FaceDetection?>();        // chosen detection per frame index seen so far (tiny: no pixels)
         var counts = new List<int>();
         var skipped = new List<bool>();             // frames the detector did not look at (DetectEvery > 1)
@@ -46,23 +49,35 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
         {
             var chunk = new List<VideoFrame>(batch);
             var probe = new List<Image>(batch);
+            var found = new List<IReadOnlyList<FaceDetection>?>(batch);   // per chunk frame; null = not probed
+            IReadOnlyList<FaceDetection>? lastProbe = null;                  // the previous chunk's last probed frame
             int every = Math.Max(1, Options.DetectEvery);
+            // Sparse detection holds every frame of a chunk until its probes are detected: at most ~32 frames.
+            int probes = Math.Min(batch, Math.Max(1, 32 / every));
             for (bool done = false; !done;)
             {
                 // Gather frames until a detector batch is full; only every DetectEvery-th frame is probed.
                 chunk.Clear();
                 probe.Clear();
-                while (probe.Count < batch && ahead.TryTake(out var f, Timeout.Infinite))
+                while (probe.Count < probes && ahead.TryTake(out var f, Timeout.Infinite))
                 {
                     if ((raw.Count + chunk.Count) % every == 0) probe.Add(f.Image);
                     chunk.Add(f);
                 }
-                done = probe.Count < batch;
-                var found = Detector.Detect(probe);
+                done = probe.Count < probes;
+                // The clip's last frame is always probed, so its tail is interpolated rather than carried.
+                bool probeLast = done && chunk.Count > 0 && (raw.Count + chunk.Count - 1) % every != 0;
+                if (probeLast) probe.Add(chunk[^1].Image);
+                var detected = Detector.Detect(probe);
+                found.Clear();
                 for (int i = 0, k = 0; i < chunk.Count; i++)
+                    found.Add((raw.Count + i) % every == 0 || (probeLast && i == chunk.Count - 1) ? detected[k++] : null);
+                if (every > 1) Redetect(chunk, found, lastProbe);
+                for (int i = 0; i < chunk.Count; i++)
                 {
-                    bool probed = raw.Count % every == 0;
-                    var faces = probed ? found[k++] : [];
+                    bool probed = found[i] is not null;
+                    var faces = found[i] ?? [];
+                    if (probed) lastProbe = faces;
                     var pick = Choose(faces, lastDetected >= 0 ? raw[lastDetected] : null);
                     raw.Add(pick);
                     counts.Add(faces.Count);
@@ -86,6 +101,40 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
         }
         // A decoding error (it names the file) surfaces rather than passing for a short clip.
         reader.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Sparse detection's safety net: where two consecutive probed frames disagree (a face in one but not the
+    /// other, boxes overlapping less than <see cref="FaceTrackerOptions.RedetectIoU"/>, or a score below
+    /// <see cref="FaceTrackerOptions.RedetectScore"/>), the skipped frames between them are detected too
+    /// (one extra batch), so fast motion, cuts and doubtful detections are not interpolated over. The gap
+    /// before the chunk's first probe is judged against <paramref name="before"/>, the previous chunk's last probe.
+    /// </summary>
+    private void Redetect(List<VideoFrame> chunk, List<IReadOnlyList<FaceDetection>?> found, IReadOnlyList<FaceDetection>? before)
+    {
+        var frames = new List<Image>();
+        var where = new List<int>();
+        int previous = -1;   // chunk index of the previous probe; -1 = before the chunk
+        var prevFaces = before;
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            if (found[i] is not { } faces) continue;
+            if (i - previous > 1 && prevFaces is not null && Disagree(prevFaces, faces))
+                for (int j = previous + 1; j < i; j++) { frames.Add(chunk[j].Image); where.Add(j); }
+            previous = i;
+            prevFaces = faces;
+        }
+        if (frames.Count == 0) return;
+        var more = Detector.Detect(frames);
+        for (int k = 0; k < where.Count; k++) found[where[k]] = more[k];
+    }
+
+    private bool Disagree(IReadOnlyList<FaceDetection> a, IReadOnlyList<FaceDetection> b)
+    {
+        if (a.Count == 0 && b.Count == 0) return false;
+        if (a.Count == 0 || b.Count == 0) return true;
+        var (x, y) = (a[0], b[0]);
+        return x.Box.IoU(y.Box) < Options.RedetectIoU || Math.Min(x.Score, y.Score) < Options.RedetectScore;
     }
 
     /// <summary>The detection that continues the track: the best overlap with the last tracked face, else the best score.</summary>

@@ -25,10 +25,11 @@ public sealed record AudioStreamInfo(int Index, string Codec, int SampleRate, in
 /// A video stream. Width and Height are the frames as decoded after ffmpeg applies a rotation tag
 /// (a phone clip rotated 90° reports its upright size). FrameCount comes from the container when it
 /// records one (MP4 does, FLV does not); otherwise <see cref="EstimatedFrameCount"/> is fps × duration.
-/// Duration is the stream's, else the container's.
+/// Duration is the stream's, else the container's. PixelFormat is ffprobe's name for the decoded pictures
+/// (e.g. "yuv420p"), or null when it does not say.
 /// </summary>
 public sealed record VideoStreamInfo(int Index, string Codec, int Width, int Height, Rational FrameRate,
-                                     long? FrameCount, double? Duration, int Rotation)
+                                     long? FrameCount, double? Duration, int Rotation, string? PixelFormat = null)
 {
     public double Fps => FrameRate.Value;
 

@@ -76,7 +76,7 @@ public static class MediaProbe
         var avg = Rational.Parse(Str(s, "avg_frame_rate"));
         var rate = r.IsValid && r.Value <= 240 ? r : avg;
         long? frames = (long?)Double(s, "nb_frames");
-        return new VideoStreamInfo(index, codec, w, h, rate, frames is > 0 ? frames : null, duration, rotation);
+        return new VideoStreamInfo(index, codec, w, h, rate, frames is > 0 ? frames : null, duration, rotation, Str(s, "pix_fmt"));
     }
 
     private static bool IsAttachedPicture(JsonElement s) =>

@@ -29,6 +29,12 @@ internal sealed class ConvPlan
     public readonly int TileRows, Rows;
     /// <summary>Samples unfolded side by side into one column matrix (1: one sample, tiled by rows).</summary>
     public readonly int SamplesPerTile;
+    /// <summary>
+    /// Batched samples are interleaved inside each image row (sample fastest) rather than placed
+    /// block after block: possible with a unit width stride, and it turns the many image-row-long
+    /// runs of im2col on small images (ResNet's 7x7 and 4x4 stages) into few long ones.
+    /// </summary>
+    public readonly bool Interleaved;
 
     public ConvPlan(int batch, int channels, int outChannels, int groups, Window window)
     {
@@ -40,6 +46,7 @@ internal sealed class ConvPlan
         TileRows = Direct ? Rows : Math.Clamp(Math.Max(TileFloats / rowFloats, (MinTileColumns + window.Out[2] - 1) / Math.Max(1, window.Out[2])), 1, Math.Max(1, Rows));
         int pv = Math.Max(1, window.OutVolume);
         SamplesPerTile = Direct || TileRows < Rows ? 1 : Math.Clamp((MinBatchedColumns + pv - 1) / pv, 1, Math.Max(1, batch));
+        Interleaved = SamplesPerTile > 1 && window.Stride[2] == 1;
     }
 
     public int ColRows => GroupIn * Window.KernelVolume;
@@ -48,10 +55,11 @@ internal sealed class ConvPlan
     public int Width => Window.Out[2];
     /// <summary>
     /// Floats of the per-thread work buffer: the column matrix of one tile, and for batched samples
-    /// also their gathered outputs (or output gradients), GroupOut x SamplesPerTile * OutVolume.
+    /// also their gathered outputs (or output gradients), GroupOut x SamplesPerTile * OutVolume, and
+    /// when interleaved their inputs (or input gradients), GroupIn * InVolume * SamplesPerTile.
     /// </summary>
     public int ColSize => Direct ? 0
-        : SamplesPerTile > 1 ? (ColRows + GroupOut) * SamplesPerTile * OutVolume
+        : SamplesPerTile > 1 ? ((ColRows + GroupOut) * OutVolume + (Interleaved ? GroupIn * InVolume : 0)) * SamplesPerTile
         : ColRows * TileRows * Width;
 
     /// <summary>Samples per batched tile within a chunk of <paramref name="count"/> samples, balanced so the last tile is not a sliver.</summary>
@@ -164,13 +172,19 @@ internal static class ConvKernels
         var col = UnfoldSamples(p, x, n0, samples, g, buffer);
         var yt = buffer.AsSpan(rows * ld, go * ld);
         Blas.Sgemm(false, false, go, ld, rows, 1f, w.AsSpan(g * go * rows), rows, col, ld, 0f, yt, ld);
+        var b = bias is null ? default : bias.AsSpan(g * go, go);
+        if (p.Interleaved)
+        {
+            SampleInterleave.Scatter(yt, go * pv, samples, y, (n0 * p.OutChannels + g * go) * pv, p.OutChannels * pv, false, b, pv);
+            return;
+        }
         for (int s = 0; s < samples; s++)
             for (int o = 0; o < go; o++)
             {
                 var src = yt.Slice(o * ld + s * pv, pv);
                 var dst = y.AsSpan(((n0 + s) * p.OutChannels + g * go + o) * pv, pv);
                 if (bias is null) src.CopyTo(dst);
-                else TensorPrimitives.Add(src, bias[g * go + o], dst);
+                else TensorPrimitives.Add(src, b[o], dst);
             }
     }
 
@@ -179,9 +193,11 @@ internal static class ConvKernels
     {
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut, gi = p.GroupIn, ld = samples * pv;
         var gyt = buffer.AsSpan(rows * ld, go * ld);
-        for (int s = 0; s < samples; s++)
-            for (int o = 0; o < go; o++)
-                gy.AsSpan(((n0 + s) * p.OutChannels + g * go + o) * pv, pv).CopyTo(gyt.Slice(o * ld + s * pv, pv));
+        if (p.Interleaved) SampleInterleave.Gather(gy, (n0 * p.OutChannels + g * go) * pv, p.OutChannels * pv, go * pv, samples, gyt);
+        else
+            for (int s = 0; s < samples; s++)
+                for (int o = 0; o < go; o++)
+                    gy.AsSpan(((n0 + s) * p.OutChannels + g * go + o) * pv, pv).CopyTo(gyt.Slice(o * ld + s * pv, pv));
         var wg = w.AsSpan(g * go * rows);
         if (gw is not null)
         {   // dW_g += dY_g col^T over all the samples at once
@@ -191,19 +207,42 @@ internal static class ConvKernels
         if (gx is null) return;
         var dcol = buffer.AsSpan(0, rows * ld);
         Blas.Sgemm(true, false, rows, ld, go, 1f, wg, rows, gyt, ld, 0f, dcol, ld);
+        int xAt = (n0 * p.Channels + g * gi) * p.InVolume;
+        if (p.Interleaved)
+        {
+            var gxi = InterleavedInputs(p, samples, buffer);
+            gxi.Clear();
+            Im2Col.FoldAdd(p.Window.InterleavedWidth(samples), dcol, gi, 0, p.Rows, gxi);
+            SampleInterleave.Scatter(gxi, gi * p.InVolume, samples, gx, xAt, p.Channels * p.InVolume, true);
+            return;
+        }
         for (int s = 0; s < samples; s++)
-            Im2Col.FoldAdd(p.Window, dcol[(s * pv)..], gi, 0, p.Rows, gx.AsSpan(((n0 + s) * p.Channels + g * gi) * p.InVolume, gi * p.InVolume), ld);
+            Im2Col.FoldAdd(p.Window, dcol[(s * pv)..], gi, 0, p.Rows, gx.AsSpan(xAt + s * p.Channels * p.InVolume, gi * p.InVolume), ld);
     }
 
-    /// <summary>The columns of samples [n0, n0 + samples), group g, side by side: [rows, samples * P].</summary>
+    /// <summary>
+    /// The columns of samples [n0, n0 + samples), group g, side by side: [rows, samples * P], the
+    /// samples' blocks one after another, or interleaved position by position when <see cref="ConvPlan.Interleaved"/>.
+    /// </summary>
     private static Span<float> UnfoldSamples(ConvPlan p, float[] x, int n0, int samples, int g, float[] buffer)
     {
-        int pv = p.OutVolume, ld = samples * pv;
+        int pv = p.OutVolume, ld = samples * pv, gi = p.GroupIn, xAt = (n0 * p.Channels + g * gi) * p.InVolume;
         var col = buffer.AsSpan(0, p.ColRows * ld);
+        if (p.Interleaved)
+        {
+            var xi = InterleavedInputs(p, samples, buffer);
+            SampleInterleave.Gather(x, xAt, p.Channels * p.InVolume, gi * p.InVolume, samples, xi);
+            Im2Col.Unfold(p.Window.InterleavedWidth(samples), xi, gi, 0, p.Rows, col);
+            return col;
+        }
         for (int s = 0; s < samples; s++)
-            Im2Col.Unfold(p.Window, x.AsSpan(((n0 + s) * p.Channels + g * p.GroupIn) * p.InVolume, p.GroupIn * p.InVolume), p.GroupIn, 0, p.Rows, col[(s * pv)..], ld);
+            Im2Col.Unfold(p.Window, x.AsSpan(xAt + s * p.Channels * p.InVolume, gi * p.InVolume), gi, 0, p.Rows, col[(s * pv)..], ld);
         return col;
     }
+
+    /// <summary>The part of the work buffer after the columns and outputs that holds interleaved inputs (or input gradients).</summary>
+    private static Span<float> InterleavedInputs(ConvPlan p, int samples, float[] buffer)
+        => buffer.AsSpan((p.ColRows + p.GroupOut) * samples * p.OutVolume, p.GroupIn * p.InVolume * samples);
 
     /// <summary>The column matrix of output rows [r0, r1) for sample n, group g, and its leading dimension.</summary>
     private static Span<float> Columns(ConvPlan p, float[] x, int n, int g, int r0, int r1, float[] col, out int ld)

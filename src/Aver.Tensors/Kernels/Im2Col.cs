@@ -1,5 +1,8 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Aver.Tensors;
 
@@ -18,39 +21,100 @@ internal static class Im2Col
     public static void Unfold(Window w, ReadOnlySpan<float> input, int channels, int rowStart, int rowEnd, Span<float> col, int ld = 0)
         => Walk<Copy>(w, channels, rowStart, rowEnd, Writable(input), col, ld);
 
-    /// <summary>Adds the columns of <paramref name="col"/> back onto <paramref name="input"/> (col2im).</summary>
+    /// <summary>
+    /// Adds the columns of <paramref name="col"/> back onto <paramref name="input"/> (col2im).
+    /// <paramref name="col"/> is scratch: its entries at padding positions may be zeroed.
+    /// </summary>
     public static void FoldAdd(Window w, ReadOnlySpan<float> col, int channels, int rowStart, int rowEnd, Span<float> input, int ld = 0)
         => Walk<Add>(w, channels, rowStart, rowEnd, input, Writable(col), ld);
 
-    // Copy only reads the input and Add only reads the columns; one writable signature keeps one loop.
+    // Copy only reads the input; Add writes the input and only zeroes padding entries of the scratch columns. One writable signature keeps one loop.
     private static Span<float> Writable(ReadOnlySpan<float> s) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(s), s.Length);
 
     // One loop for both directions, specialised per direction by the JIT: the operator moves a
-    // run of in-bounds values between an input row and a column row (strided on the input side).
+    // run of in-bounds values between an input row and a column row (strided on the input side),
+    // or, for unit-stride windows whose output rows are as long as the input rows, a whole block of
+    // rows at once as one shifted contiguous run (see Walk).
     private interface IRun
     {
         static abstract void Run(Span<float> input, Span<float> col, int stride);
         static abstract void Padding(Span<float> col);
+        /// <summary>Moves a block of whole rows; <paramref name="col"/> positions outside [lo, hi) of each row of <paramref name="width"/> belong to the padding.</summary>
+        static abstract void Block(Span<float> input, Span<float> col, int skip, int width, int lo, int hi);
     }
 
     private readonly struct Copy : IRun
     {
         public static void Run(Span<float> input, Span<float> col, int stride)
         {
-            if (stride == 1) input[..col.Length].CopyTo(col);
-            else for (int i = 0; i < col.Length; i++) col[i] = input[i * stride];
+            if (stride == 1) { input[..col.Length].CopyTo(col); return; }
+            if (col.Length == 0) return;
+            _ = input[(col.Length - 1) * stride];
+            ref float src = ref MemoryMarshal.GetReference(input);
+            ref float dst = ref MemoryMarshal.GetReference(col);
+            int i = 0;
+            if (stride == 2 && Avx512F.IsSupported)
+            {   // the even of 32 consecutive inputs, 16 at a time (ResNet's stem and 3x3/2 layers)
+                var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                for (; i <= col.Length - 16 && 2 * i + 32 <= input.Length; i += 16)
+                    Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref src, (nuint)(2 * i)), even, Vector512.LoadUnsafe(ref src, (nuint)(2 * i + 16)))
+                        .StoreUnsafe(ref dst, (nuint)i);
+            }
+            for (; i < col.Length; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i * stride);
         }
         public static void Padding(Span<float> col) => col.Clear();
+        public static void Block(Span<float> input, Span<float> col, int skip, int width, int lo, int hi)
+        {
+            input.CopyTo(col[skip..]);
+            ZeroEdges(col, width, lo, hi);
+        }
     }
 
     private readonly struct Add : IRun
     {
         public static void Run(Span<float> input, Span<float> col, int stride)
         {
-            if (stride == 1) { var dst = input[..col.Length]; TensorPrimitives.Add(dst, col, dst); }
-            else for (int i = 0; i < col.Length; i++) input[i * stride] += col[i];
+            if (stride == 1) { var dst = input[..col.Length]; TensorPrimitives.Add(dst, col, dst); return; }
+            if (col.Length == 0) return;
+            _ = input[(col.Length - 1) * stride];
+            ref float dstRef = ref MemoryMarshal.GetReference(input);
+            ref float src = ref MemoryMarshal.GetReference(col);
+            int i = 0;
+            if (stride == 2 && Avx512F.IsSupported)
+            {   // 16 columns spread onto the even of 32 inputs: [c0, 0, c1, 0, ...] added to each half
+                var low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
+                var high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
+                for (; i <= col.Length - 16 && 2 * i + 32 <= input.Length; i += 16)
+                {
+                    var c = Vector512.LoadUnsafe(ref src, (nuint)i);
+                    (Vector512.LoadUnsafe(ref dstRef, (nuint)(2 * i)) + Avx512F.PermuteVar16x32x2(c, low, Vector512<float>.Zero))
+                        .StoreUnsafe(ref dstRef, (nuint)(2 * i));
+                    (Vector512.LoadUnsafe(ref dstRef, (nuint)(2 * i + 16)) + Avx512F.PermuteVar16x32x2(c, high, Vector512<float>.Zero))
+                        .StoreUnsafe(ref dstRef, (nuint)(2 * i + 16));
+                }
+            }
+            for (; i < col.Length; i++) Unsafe.Add(ref dstRef, i * stride) += Unsafe.Add(ref src, i);
         }
         public static void Padding(Span<float> col) { }
+        public static void Block(Span<float> input, Span<float> col, int skip, int width, int lo, int hi)
+        {
+            // The padding positions of the block would land on the neighbouring row's edge: zero
+            // them in the (scratch) columns first, then add the whole block in one vector pass.
+            ZeroEdges(col, width, lo, hi);
+            var src = col.Slice(skip, input.Length);
+            TensorPrimitives.Add(input, src, input);
+        }
+    }
+
+    /// <summary>Zeroes positions [0, lo) and [hi, width) of every row of <paramref name="width"/> in <paramref name="block"/>.</summary>
+    private static void ZeroEdges(Span<float> block, int width, int lo, int hi)
+    {
+        if (lo == 0 && hi == width) return;
+        for (int at = 0; at < block.Length; at += width)
+        {
+            block.Slice(at, lo).Clear();
+            block.Slice(at + hi, width - hi).Clear();
+        }
     }
 
     private static void Walk<TRun>(Window w, int channels, int rowStart, int rowEnd, Span<float> input, Span<float> col, int ld) where TRun : struct, IRun
@@ -63,6 +127,11 @@ internal static class Im2Col
         int dd = w.Dilation[0], dh = w.Dilation[1], dw = w.Dilation[2];
         int inVol = w.InVolume, cols = (rowEnd - rowStart) * ow0;
         if (ld == 0) ld = cols;
+        // Unit strides and output rows as long as the input rows ("same" padding, ResNet's 3x3/1):
+        // consecutive output rows read consecutive input rows, so a run of rows under one tap is
+        // one contiguous shifted copy of the input plane (its wrapped edge columns zeroed), not a
+        // short copy per row.
+        bool shifted = sw == 1 && sh == 1 && ow0 == iw0;
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -77,15 +146,27 @@ internal static class Im2Col
                 int lo = off >= 0 ? 0 : Math.Min(ow0, (-off + sw - 1) / sw);
                 int hi = iw0 - 1 - off < 0 ? 0 : Math.Min(ow0, (iw0 - 1 - off) / sw + 1);
                 if (hi < lo) hi = lo;
-                for (int r = rowStart, at = 0; r < rowEnd; r++, at += ow0)
+                for (int r = rowStart, at = 0; r < rowEnd;)
                 {
                     int od = r / oh0, oh = r - od * oh0;
                     int id = od * sd - pd + kd * dd, ih = oh * sh - ph + kh * dh;
+                    if ((uint)id >= (uint)id0 || (uint)ih >= (uint)ih0) { TRun.Padding(dst.Slice(at, ow0)); r++; at += ow0; continue; }
+                    if (shifted && hi > lo)
+                    {
+                        // Rows r.. of this depth slice whose input row stays inside the plane.
+                        int rows = Math.Min(rowEnd - r, Math.Min(oh0, ih0 + ph - kh * dh) - oh);
+                        int len = rows * ow0, start = (id * ih0 + ih) * iw0 + off;
+                        // Only padding columns of the first and last row can fall outside the plane.
+                        int skip = Math.Max(0, -start), end = Math.Min(len, inVol - start);
+                        TRun.Block(plane.Slice(start + skip, end - skip), dst.Slice(at, len), skip, ow0, lo, hi);
+                        r += rows; at += len;
+                        continue;
+                    }
                     var line = dst.Slice(at, ow0);
-                    if ((uint)id >= (uint)id0 || (uint)ih >= (uint)ih0) { TRun.Padding(line); continue; }
                     TRun.Padding(line[..lo]);
                     TRun.Padding(line[hi..]);
                     if (hi > lo) TRun.Run(plane.Slice((id * ih0 + ih) * iw0 + lo * sw + off), line[lo..hi], sw);
+                    r++; at += ow0;
                 }
             }
         }

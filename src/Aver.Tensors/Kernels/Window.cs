@@ -42,6 +42,20 @@ internal sealed class Window
         return new Window(input, output, kernel, stride, padding, dilation);
     }
 
+    /// <summary>
+    /// The same window over <paramref name="samples"/> inputs interleaved along the width (index
+    /// (w, sample) = w * samples + sample, see <see cref="SampleInterleave"/>): a width-stride-1
+    /// window whose width padding and dilation are scaled by the sample count, so each output
+    /// (ow, sample) reads only its own sample. Needs <c>Stride[2] == 1</c>.
+    /// </summary>
+    public Window InterleavedWidth(int samples)
+    {
+        if (Stride[2] != 1) throw new InvalidOperationException("Window.InterleavedWidth needs a unit width stride");
+        return samples == 1 ? this : new Window(
+            [In[0], In[1], In[2] * samples], [Out[0], Out[1], Out[2] * samples], Kernel,
+            Stride, [Padding[0], Padding[1], Padding[2] * samples], [Dilation[0], Dilation[1], Dilation[2] * samples]);
+    }
+
     /// <summary>The output shape [N, channels, spatial...] for an op of <paramref name="rank"/> spatial dimensions.</summary>
     public int[] OutputShape(int batch, int channels, int rank)
     {

@@ -54,9 +54,11 @@ public sealed class ModelConfig
     public string Aggregator { get; set; } = "lstm";
     /// <summary>ResNet-18 base width (64 in the paper; smaller trains on a CPU).</summary>
     public int ExtractorWidth { get; set; } = 64;
+    /// <summary>Width of the visual extractor F_v when it differs from <see cref="ExtractorWidth"/> (e.g. 16 to start from the width-16 FER2013 checkpoint).</summary>
+    public int? VisualWidth { get; set; }
     /// <summary>[C, H, W] of a spectrogram segment (MRPN §4.4: 1 × 256 × 250).</summary>
     public List<int> AudioInput { get; set; } = [1, 256, 250];
-    /// <summary>[C, H, W] of a face crop.</summary>
+    /// <summary>[C, H, W] of a face crop: must match features.video (C = 3 for rgb, 1 for gray; H = W = face_size).</summary>
     public List<int> VideoInput { get; set; } = [3, 112, 112];
     /// <summary>Hidden size of the aggregator (LSTM state or transformer model size).</summary>
     public int AggregatorHidden { get; set; } = 256;
@@ -66,6 +68,14 @@ public sealed class ModelConfig
     /// <summary>Optional safetensors files initialising the extractors (e.g. the FER2013 pre-trained visual CNN).</summary>
     public string? VisualInit { get; set; }
     public string? AudioInit { get; set; }
+    /// <summary>
+    /// Late fusion: trained unimodal networks to freeze instead of training them in this run: a
+    /// <c>best.safetensors</c> file (the same network for every fold) or a model folder of an earlier run,
+    /// <c>RUN/folds/MODEL</c>, holding <c>&lt;fold&gt;/best.safetensors</c> per fold (no test speaker leaks).
+    /// </summary>
+    public string? AudioNetwork { get; set; }
+    /// <inheritdoc cref="AudioNetwork"/>
+    public string? VisualNetwork { get; set; }
     /// <summary>avef: the AVEF settings (<see cref="AvefModelConfig"/>).</summary>
     public AvefModelConfig? Avef { get; set; }
 }
@@ -113,4 +123,6 @@ public sealed class VideoFeaturesConfig
     public string Color { get; set; } = "rgb";
     public double Fps { get; set; } = 10;
     public double MinSliceSeconds { get; set; } = 1.0;
+    /// <summary>MRPN §4.4 item 1: one random zoom, shift, flip, rotation, brightness and contrast per training clip (with time_augmentation on).</summary>
+    public bool SpatialAugmentation { get; set; } = true;
 }

@@ -78,6 +78,8 @@ public static partial class ExperimentConfigLoader
         if (config.Dataset?.Path is string dp) config.Dataset.Path = Abs(dp);
         if (config.Model?.VisualInit is string vi) config.Model.VisualInit = Abs(vi);
         if (config.Model?.AudioInit is string ai) config.Model.AudioInit = Abs(ai);
+        if (config.Model?.AudioNetwork is string an) config.Model.AudioNetwork = Abs(an);
+        if (config.Model?.VisualNetwork is string vn) config.Model.VisualNetwork = Abs(vn);
         if (config.Model?.Avef?.TransferFrom is string tf) config.Model.Avef.TransferFrom = Abs(tf);
         if (config.Protocol is not null) config.Protocol.Seed ??= config.Seed;
     }

@@ -50,7 +50,11 @@ public static class ExperimentConfigValidator
         }
 
         if (c.Model is null) Fail("model", "is required (type, ...)");
-        else ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
+        else
+        {
+            ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
+            ValidateInputs(c.Model, c.Features.Video, c.Features.Audio, Fail);
+        }
 
         OneOf("strategy", c.Strategy, Strategies);
 
@@ -73,6 +77,18 @@ public static class ExperimentConfigValidator
         Positive("features.audio.hop", a.Hop);
         Positive("features.audio.segment_seconds", a.SegmentSeconds);
         Positive("features.audio.segment_hop_seconds", a.SegmentHopSeconds);
+        if (a.Hop > 0 && a.SampleRate > 0)
+        {
+            // One STFT of the clip serves every segment only when segments and their hop are whole STFT hops (MrpnAudio).
+            foreach (var (key, seconds) in new[] { ("features.audio.segment_seconds", a.SegmentSeconds), ("features.audio.segment_hop_seconds", a.SegmentHopSeconds) })
+            {
+                double samples = seconds * a.SampleRate;
+                if (seconds > 0 && (Math.Abs(samples - Math.Round(samples)) > 1e-6 || (long)Math.Round(samples) % a.Hop != 0))
+                    Fail(key, $"{seconds} s at {a.SampleRate} Hz must be a whole number of hops of {a.Hop} samples");
+            }
+        }
+        if (a.Window > 0 && (a.Window & (a.Window - 1)) != 0) Fail("features.audio.window", $"must be a power of two (an FFT size), got {a.Window}");
+        if (!a.Standardize) Fail("features.audio.standardize", "false is not supported: MRPN §4.4 standardises every clip");
         var v = c.Features.Video;
         Positive("features.video.face_size", v.FaceSize);
         Positive("features.video.fps", v.Fps);
@@ -105,7 +121,52 @@ public static class ExperimentConfigValidator
         positive("model.aggregator_hidden", m.AggregatorHidden);
         positive("model.scoring_hidden", m.ScoringHidden);
         if (!(m.Dropout >= 0 && m.Dropout < 1)) fail("model.dropout", $"must be in [0, 1), got {m.Dropout}");
+        if (m.VisualWidth is int vw && vw < 1) fail("model.visual_width", $"must be positive, got {vw}");
         foreach (var (key, shape) in new[] { ("model.audio_input", m.AudioInput), ("model.video_input", m.VideoInput) })
             if (shape.Count != 3 || shape.Any(d => d < 1)) fail(key, $"must be [channels, height, width] of positive sizes, got [{string.Join(", ", shape)}]");
+        bool late = strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase);
+        if (!late && m.AudioNetwork is not null) fail("model.audio_network", "applies to strategy late-fusion only");
+        if (!late && m.VisualNetwork is not null) fail("model.visual_network", "applies to strategy late-fusion only");
+        bool usesVideo = type == "mrpn" || (type == "unimodal" && string.Equals(m.Modality, "video", StringComparison.OrdinalIgnoreCase));
+        bool usesAudio = type == "mrpn" || (type == "unimodal" && string.Equals(m.Modality, "audio", StringComparison.OrdinalIgnoreCase));
+        if (!usesVideo && m.VisualInit is not null) fail("model.visual_init", $"the {type} {m.Modality} network has no visual extractor");
+        if (!usesAudio && m.AudioInit is not null) fail("model.audio_init", $"the {type} {m.Modality} network has no audio extractor");
+        if (!usesVideo && m.VisualWidth is not null) fail("model.visual_width", $"the {type} {m.Modality} network has no visual extractor");
+    }
+
+    /// <summary>
+    /// The spectrogram pooling factor p of model.audio_input [1, bins/p, frames/p], or null when it is not of
+    /// that form; bins and frames are those of features.audio (MRPN §4.4: 256 x 250).
+    /// </summary>
+    public static int? AudioPool(IReadOnlyList<int> input, AudioFeaturesConfig? audio = null)
+    {
+        var (bins, frames) = SegmentShape(audio ?? new AudioFeaturesConfig());
+        for (int p = 1; p <= 16; p++)
+            if (input.Count == 3 && input[0] == 1 && input[1] == bins / p && input[2] == frames / p) return p;
+        return null;
+    }
+
+    /// <summary>Height and width of one spectrogram segment: window / 2 bins (the Nyquist bin dropped) by segment / hop frames.</summary>
+    public static (int Bins, int Frames) SegmentShape(AudioFeaturesConfig a) =>
+        (a.Window / 2, a.Hop > 0 ? (int)Math.Round(a.SegmentSeconds * a.SampleRate) / a.Hop : 0);
+
+    // The inputs the model declares must be what the features produce (MRPN §4.4): pooled 256 x 250 spectrograms, face crops.
+    private static void ValidateInputs(ModelConfig m, VideoFeaturesConfig v, AudioFeaturesConfig a, Action<string, string> fail)
+    {
+        string type = m.Type?.ToLowerInvariant() ?? "";
+        if (type is not ("mrpn" or "unimodal")) return;
+        bool video = type == "mrpn" || string.Equals(m.Modality, "video", StringComparison.OrdinalIgnoreCase);
+        bool audio = type == "mrpn" || string.Equals(m.Modality, "audio", StringComparison.OrdinalIgnoreCase);
+        if (audio && m.AudioInput.Count == 3 && AudioPool(m.AudioInput, a) is null)
+        {
+            var (bins, frames) = SegmentShape(a);
+            fail("model.audio_input", $"[{string.Join(", ", m.AudioInput)}] must be [1, {bins}/p, {frames}/p] for a whole p, the features.audio segments pooled (e.g. [1, {bins}, {frames}] or [1, {bins / 8}, {frames / 8}])");
+        }
+        if (video && m.VideoInput.Count == 3 && v.FaceSize > 0 && v.Color is "rgb" or "gray")
+        {
+            int channels = v.Color == "gray" ? 1 : 3;
+            if (m.VideoInput[0] != channels || m.VideoInput[1] != v.FaceSize || m.VideoInput[2] != v.FaceSize)
+                fail("model.video_input", $"[{string.Join(", ", m.VideoInput)}] does not match features.video (color {v.Color}, face_size {v.FaceSize}): expected [{channels}, {v.FaceSize}, {v.FaceSize}]");
+        }
     }
 }

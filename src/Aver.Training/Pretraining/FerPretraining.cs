@@ -47,7 +47,7 @@ public static class FerPretraining
         FaceImageSet.Standardize(testPixels, norm);
         var trainSet = FaceImageSet.Create(trainPixels, train, catalog.Labels);
         var testSet = FaceImageSet.Create(testPixels, test, catalog.Labels);
-        var (fit, validation) = StratifiedHoldOut(trainSet, o.ValidationFraction, rng.Fork("validation"));
+        var (fit, validation) = StratifiedHoldOut(train, o.ValidationFraction, rng.Fork("validation"));
 
         var config = new ResNetConfig(InChannels: 1, Width: o.Width, Classes: catalog.Labels.Count);
         var model = new ResNet18(config, rng.Fork("init"));
@@ -81,6 +81,18 @@ public static class FerPretraining
         return new PretrainResult(eval.Accuracy, eval.Confusion.UnweightedAverageRecall, eval.Confusion, result, o.Output);
     }
 
+    /// <summary>
+    /// The FER2013 training images <see cref="Run"/> with the same options holds out for early stopping (and that a
+    /// calibration may use: they were never trained on).
+    /// </summary>
+    public static IReadOnlyList<CatalogItem> ValidationItems(PretrainOptions o)
+    {
+        var catalog = DatasetReader.Open(o.DataDir, "fer2013");
+        var rng = new RandomStream(o.Seed);
+        var train = Limit(catalog.Items.Where(i => i.Field("usage") == "train").ToList(), o.LimitPerClass, rng.Fork("limit-train"));
+        return StratifiedHoldOut(train, o.ValidationFraction, rng.Fork("validation")).Validation.Select(i => train[i]).ToList();
+    }
+
     private static List<CatalogItem> Limit(List<CatalogItem> items, int? perClass, RandomStream rng)
     {
         if (perClass is not int n) return items;
@@ -90,11 +102,11 @@ public static class FerPretraining
     }
 
     /// <summary>Per class, a <paramref name="fraction"/> of the examples (at least one) is held out.</summary>
-    private static (int[] Fit, int[] Validation) StratifiedHoldOut(TensorExampleSet set, double fraction, RandomStream rng)
+    private static (int[] Fit, int[] Validation) StratifiedHoldOut(IReadOnlyList<CatalogItem> items, double fraction, RandomStream rng)
     {
         var fit = new List<int>();
         var held = new List<int>();
-        foreach (var group in Enumerable.Range(0, set.Count).GroupBy(set.LabelIndex).OrderBy(g => g.Key))
+        foreach (var group in Enumerable.Range(0, items.Count).GroupBy(i => items[i].Label.Index).OrderBy(g => g.Key))
         {
             var idx = group.ToArray();
             rng.Shuffle<int>(idx);

@@ -25,7 +25,15 @@ public sealed class MrpnTask(MrpnNetwork network, float labelSmoothing = 0f) : I
 }
 
 /// <summary>A sequence of steps (face frames or spectrogram segments) [N, T, C, H, W] with valid lengths per clip.</summary>
-public sealed record StepSequence(Tensor Steps, int[]? Lengths);
+public sealed record StepSequence(Tensor Steps, int[]? Lengths)
+{
+    /// <summary>Sequences [T_i, C, H, W] zero-padded into one batch [N, max T_i, C, H, W].</summary>
+    public static StepSequence Pad(IReadOnlyList<Tensor> sequences)
+    {
+        var padded = Aver.Data.Pipelines.SequenceBatch.Pad(sequences);
+        return new StepSequence(padded.Steps, padded.Lengths);
+    }
+}
 
 /// <summary>The single-modality networks AM and VM of MRPN Table 1: cross-entropy on s_m, features f^_m.</summary>
 public sealed class UnimodalTask(UnimodalNetwork network, float labelSmoothing = 0f) : ITrainingTask<StepSequence>

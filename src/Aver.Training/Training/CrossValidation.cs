@@ -20,6 +20,10 @@ public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string,
     /// <summary>The seed of fold <paramref name="fold"/> under run seed <paramref name="seed"/>.</summary>
     public static ulong FoldSeed(ulong seed, string fold) => new RandomStream(seed).Fork($"fold:{fold}").Seed;
 
+    /// <summary>The folder of <paramref name="model"/>'s checkpoint and <c>best.safetensors</c> for <paramref name="fold"/> inside a run folder.</summary>
+    public static string FoldFolder(string runFolder, string model, string fold) =>
+        Path.Combine(runFolder, "folds", ReportWriter.Slug(model), ReportWriter.Slug(fold));
+
     /// <param name="createTask">Builds the fold's task (model initialised from the given fold seed).</param>
     /// <param name="withFeatures">Collect the task's features on the test side for a t-SNE plot.</param>
     public ModelOutcome Run(string modelName, IEnumerable<FoldData<TInput>> folds, Func<FoldData<TInput>, ulong, ITrainingTask<TInput>> createTask,
@@ -31,7 +35,7 @@ public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string,
             cancel.ThrowIfCancellationRequested();
             ulong seed = FoldSeed(options.Seed, fold.Name);
             var task = createTask(fold, seed);
-            string folder = Path.Combine(runFolder, "folds", ReportWriter.Slug(modelName), ReportWriter.Slug(fold.Name));
+            string folder = FoldFolder(runFolder, modelName, fold.Name);
             var trainer = new Trainer<TInput>(task, options with { Seed = seed }, progressFor?.Invoke(fold.Name));
             var result = trainer.Fit(fold.Train, fold.Validation, folder, resume, cancel);
             task.Model.Save(Path.Combine(folder, "best.safetensors"), new Dictionary<string, string>

@@ -1,14 +1,16 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 
 namespace Aver.Tensors.Onnx;
 
 /// <summary>
 /// Inference-only depthwise 2-d convolution (groups = channels = output channels, weight [C, 1, kh, kw]) with
-/// separate begin/end padding, computed directly: each output row accumulates kh x kw shifted input rows
-/// scaled by one weight (vectorised for stride 1). The general grouped convolution runs one matrix product
-/// of a single row per channel, which for MobileNet-style networks (BlazeFace) costs several times more;
-/// this path is taken only when no gradient is needed.
+/// separate begin/end padding, computed directly: each plane is copied once into a zero-bordered scratch whose
+/// rows are split by column phase (column c goes to phase c mod sx, so a strided tap reads contiguous floats),
+/// then each output row is built a vector of outputs at a time, accumulating all kh x kw taps in registers.
+/// The general grouped convolution runs one matrix product of a single row per channel, which for
+/// MobileNet-style networks (BlazeFace) costs several times more; this path is taken only when no gradient
+/// is needed.
 /// </summary>
 internal static class DepthwiseConv
 {
@@ -19,7 +21,6 @@ internal static class DepthwiseConv
         && !(GradMode.IsEnabled && (x.RequiresGrad || w.RequiresGrad || (b?.RequiresGrad ?? false)));
 
     /// <summary>x [N, C, H, W], w [C, 1, kh, kw], bias [C] or null -> [N, C, Ho, Wo].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Forward(Tensor x, Tensor w, Tensor? bias, int[] stride, int[] begin, int[] end)
     {
         int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), wd = x.Dim(3), kh = w.Dim(2), kw = w.Dim(3);
@@ -34,79 +35,65 @@ internal static class DepthwiseConv
         Engine.For(n * c, plane =>
         {
             int ch = plane % c;
-            var src = xd.AsSpan(plane * h * wd, h * wd);
-            var dst = y.AsSpan(plane * ho * wo, ho * wo);
-            if (sx == 1)
-            {
-                StrideOneRows(src, h, wd, wdata.AsSpan(ch * kh * kw, kh * kw), kh, kw, sy, pt, pl, bd?[ch] ?? 0f, dst, ho, wo);
-                return;
-            }
-            if (bd is not null) dst.Fill(bd[ch]);
-            for (int oy = 0; oy < ho; oy++)
-            {
-                var row = dst.Slice(oy * wo, wo);
-                for (int ky = 0; ky < kh; ky++)
-                {
-                    int iy = oy * sy + ky - pt;
-                    if ((uint)iy >= (uint)h) continue;
-                    var inRow = src.Slice(iy * wd, wd);
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        float k = wdata[(ch * kh + ky) * kw + kx];
-                        // Output columns whose input column ox * sx + kx - pl lies inside the row.
-                        int lo = Math.Max(0, CeilDiv(pl - kx, sx)), hi = Math.Min(wo - 1, FloorDiv(wd - 1 + pl - kx, sx));
-                        if (hi < lo) continue;
-                        if (sx == 1)
-                        {
-                            var o = row.Slice(lo, hi - lo + 1);
-                            TensorPrimitives.MultiplyAdd(inRow.Slice(lo + kx - pl, o.Length), k, o, o);
-                        }
-                        else
-                            for (int ox = lo; ox <= hi; ox++) row[ox] += k * inRow[ox * sx + kx - pl];
-                    }
-                }
-            }
+            Plane(xd.AsSpan(plane * h * wd, h * wd), h, wd, wdata.AsSpan(ch * kh * kw, kh * kw), kh, kw, sy, sx, pt, pl,
+                bd?[ch] ?? 0f, y.AsSpan(plane * ho * wo, ho * wo), ho, wo);
         });
         return new Tensor(y, n, c, ho, wo);
     }
 
-    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
-    private static int CeilDiv(int a, int b) => -FloorDiv(-a, b);
-
     /// <summary>
-    /// Unit horizontal stride: the plane is copied once into a zero-bordered scratch (the padding, plus room
-    /// for whole vectors past the right edge), then each output row is built in one pass, a vector of
-    /// outputs at a time accumulating all kh x kw taps in registers.
+    /// One plane. Scratch row r holds padded input row r (padded row = input row + pt) as sx phases of
+    /// <c>phase</c> floats each: padded column pc = input column + pl sits in phase pc mod sx at pc / sx, so
+    /// output column ox's tap kx reads phase kx mod sx at ox + kx / sx: for a run of outputs, contiguous floats.
+    /// Columns and rows outside the input (the padding, and room for whole vectors past the right edge) are zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StrideOneRows(ReadOnlySpan<float> src, int h, int wd, ReadOnlySpan<float> k, int kh, int kw, int sy, int pt, int pl,
+    private static void Plane(ReadOnlySpan<float> src, int h, int wd, ReadOnlySpan<float> k, int kh, int kw, int sy, int sx, int pt, int pl,
         float bias, Span<float> dst, int ho, int wo)
     {
-        int v = System.Numerics.Vector<float>.Count;
-        int wv = (wo + v - 1) / v * v, pw = wv + kw - 1, ph = (ho - 1) * sy + kh;
+        int v = Vector<float>.Count;
+        int wv = (wo + v - 1) / v * v, phase = wv + (kw - 1) / sx, row = sx * phase, ph = (ho - 1) * sy + kh;
         var pool = System.Buffers.ArrayPool<float>.Shared;
-        var scratch = pool.Rent(ph * pw + wv);
+        var scratch = pool.Rent(ph * row + wv);
         try
         {
-            var padded = scratch.AsSpan(0, ph * pw);
+            var padded = scratch.AsSpan(0, ph * row);
             padded.Clear();
-            int cols = Math.Min(wd, pw - pl);
             for (int iy = 0; iy < h; iy++)
             {
                 int py = iy + pt;
-                if (py >= 0 && py < ph && cols > 0) src.Slice(iy * wd, cols).CopyTo(padded.Slice(py * pw + pl, cols));
+                if (py < 0 || py >= ph) continue;
+                var inRow = src.Slice(iy * wd, wd);
+                var outRow = padded.Slice(py * row, row);
+                if (sx == 1)
+                {
+                    int first = Math.Max(0, -pl), cols = Math.Min(wd, phase - pl) - first;
+                    if (cols > 0) inRow.Slice(first, cols).CopyTo(outRow.Slice(first + pl, cols));
+                    continue;
+                }
+                for (int at = 0; at < phase; at++)
+                    for (int p = 0, ix = at * sx - pl; p < sx; p++, ix++)
+                        if ((uint)ix < (uint)wd) outRow[p * phase + at] = inRow[ix];
             }
-            var tmp = scratch.AsSpan(ph * pw, wv);
+            // Where tap kx starts within a scratch row (no division in the inner loop).
+            Span<int> tap = stackalloc int[kw];
+            for (int kx = 0; kx < kw; kx++) tap[kx] = kx % sx * phase + kx / sx;
+            var tmp = scratch.AsSpan(ph * row, wv);
+            if (kh == 3 && kw == 3)
+            {
+                ThreeByThree(padded, row, tap, k, sy, bias, tmp, dst, ho, wo, wv);
+                return;
+            }
             for (int oy = 0; oy < ho; oy++)
             {
                 for (int ox = 0; ox < wv; ox += v)
                 {
-                    var acc = new System.Numerics.Vector<float>(bias);
+                    var acc = new Vector<float>(bias);
                     for (int ky = 0; ky < kh; ky++)
                     {
-                        var prow = padded.Slice((oy * sy + ky) * pw + ox);
+                        var prow = padded.Slice((oy * sy + ky) * row);
                         for (int kx = 0; kx < kw; kx++)
-                            acc += new System.Numerics.Vector<float>(prow.Slice(kx, v)) * k[ky * kw + kx];
+                            acc += new Vector<float>(prow.Slice(tap[kx] + ox, v)) * k[ky * kw + kx];
                     }
                     acc.CopyTo(tmp.Slice(ox, v));
                 }
@@ -114,5 +101,37 @@ internal static class DepthwiseConv
             }
         }
         finally { pool.Return(scratch); }
+    }
+
+    /// <summary>The 3x3 case of <see cref="Plane"/>'s row loop (BlazeFace's every depthwise layer): the nine weights stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ThreeByThree(ReadOnlySpan<float> padded, int row, ReadOnlySpan<int> tap, ReadOnlySpan<float> k, int sy, float bias,
+        Span<float> tmp, Span<float> dst, int ho, int wo, int wv)
+    {
+        int v = Vector<float>.Count, t0 = tap[0], t1 = tap[1], t2 = tap[2];
+        Vector<float> k0 = new(k[0]), k1 = new(k[1]), k2 = new(k[2]), k3 = new(k[3]), k4 = new(k[4]),
+            k5 = new(k[5]), k6 = new(k[6]), k7 = new(k[7]), k8 = new(k[8]), b = new(bias);
+        for (int oy = 0; oy < ho; oy++)
+        {
+            var r0 = padded.Slice(oy * sy * row, 3 * row);
+            var r1 = r0.Slice(row);
+            var r2 = r0.Slice(2 * row);
+            for (int ox = 0; ox < wv; ox += v)
+            {
+                var acc = b;
+                // Same order of additions as the general loop: row by row, tap by tap.
+                acc += new Vector<float>(r0.Slice(t0 + ox, v)) * k0;
+                acc += new Vector<float>(r0.Slice(t1 + ox, v)) * k1;
+                acc += new Vector<float>(r0.Slice(t2 + ox, v)) * k2;
+                acc += new Vector<float>(r1.Slice(t0 + ox, v)) * k3;
+                acc += new Vector<float>(r1.Slice(t1 + ox, v)) * k4;
+                acc += new Vector<float>(r1.Slice(t2 + ox, v)) * k5;
+                acc += new Vector<float>(r2.Slice(t0 + ox, v)) * k6;
+                acc += new Vector<float>(r2.Slice(t1 + ox, v)) * k7;
+                acc += new Vector<float>(r2.Slice(t2 + ox, v)) * k8;
+                acc.CopyTo(tmp.Slice(ox, v));
+            }
+            tmp[..wo].CopyTo(dst.Slice(oy * wo, wo));
+        }
     }
 }

@@ -6,7 +6,7 @@ using Aver.Training.Training;
 
 namespace Aver.Training.Tests;
 
-public class AudioOnlyExperimentTests : IDisposable
+public class MrpnExperimentTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("aver-am-").FullName;
     public void Dispose() => Directory.Delete(_dir, true);
@@ -21,9 +21,16 @@ public class AudioOnlyExperimentTests : IDisposable
         var picked = all.Items.Where(i => speakers.Contains(i.Speaker!)).GroupBy(i => i.Speaker).SelectMany(g => g.Take(6)).ToHashSet();
         var catalog = all.Where(picked.Contains);
         var plan = ProtocolRegistry.Create("ravdess-pairs").Make(catalog, 1);
-        var model = new AudioModelSettings(Width: 4, Pool: 8, Aggregator: AggregatorKind.Lstm, Hidden: 8, ScoringHidden: 8);
+        var settings = new MrpnExperimentSettings
+        {
+            Kind = MrpnModelKind.Audio, Audio = new BranchSettings(Width: 4, Channels: 1, Aggregator: AggregatorKind.Lstm, Hidden: 8), AudioPool = 8, ScoringHidden = 8,
+        };
         var options = new TrainerOptions { Epochs = 2, BatchSize = 6, LearningRate = 1e-3, Seed = 3 };
-        var outcome = AudioOnlyExperiment.Run("AM (T)", plan, catalog.Labels, model, options, _dir, folds: ["A1,2"]);
+        var experiment = new MrpnExperiment(settings);
+        Assert.Equal(catalog.Items.Count, experiment.Select(catalog).Items.Count);
+        var result = experiment.Run(plan, new ExperimentContext(_dir, options, Folds: ["A1,2"]));
+        var outcome = Assert.Single(result.Rows);
+        Assert.Equal("AM (T)", outcome.Name);
         var fold = Assert.Single(outcome.Folds);
         Assert.Equal("A1,2", fold.Fold);
         Assert.Equal(12, fold.Confusion.Total);

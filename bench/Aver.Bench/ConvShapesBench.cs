@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Aver.Tensors;
+
+namespace Aver.Bench;
+
+/// <summary>
+/// Every distinct convolution of the ResNet-18 benches (3x112x112 input), timed alone: forward at
+/// the inference batch (32) and at the training batch (16), and at batch 16 the input gradient and
+/// the weight gradient separately. Prints one line per shape with the best of the repeats in CPU ms and
+/// how often the shape occurs in the network; bench/torch_bench.py conv-shapes prints the same.
+/// Times are process CPU time (CLOCK_PROCESS_CPUTIME_ID, what Python's time.process_time reads),
+/// which other load on the shared machine disturbs far less than wall-clock time; with one
+/// thread it is the kernel's own cost.
+/// </summary>
+internal static partial class ConvShapesBench
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec { public long Seconds, Nanoseconds; }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    private static double CpuMs()
+    {
+        ClockGetTime(2 /* CLOCK_PROCESS_CPUTIME_ID */, out var t);
+        return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;
+    }
+
+    /// <summary>Name, input channels, size, output channels, kernel, stride, padding, count in ResNet-18.</summary>
+    public static readonly (string Name, int C, int Size, int Cout, int K, int Stride, int Pad, int Count)[] Shapes =
+    [
+        ("stem 3->64 7x7/2 @112", 3, 112, 64, 7, 2, 3, 1),
+        ("l1 64->64 3x3/1 @28", 64, 28, 64, 3, 1, 1, 4),
+        ("l2a 64->128 3x3/2 @28", 64, 28, 128, 3, 2, 1, 1),
+        ("l2ds 64->128 1x1/2 @28", 64, 28, 128, 1, 2, 0, 1),
+        ("l2 128->128 3x3/1 @14", 128, 14, 128, 3, 1, 1, 3),
+        ("l3a 128->256 3x3/2 @14", 128, 14, 256, 3, 2, 1, 1),
+        ("l3ds 128->256 1x1/2 @14", 128, 14, 256, 1, 2, 0, 1),
+        ("l3 256->256 3x3/1 @7", 256, 7, 256, 3, 1, 1, 3),
+        ("l4a 256->512 3x3/2 @7", 256, 7, 512, 3, 2, 1, 1),
+        ("l4ds 256->512 1x1/2 @7", 256, 7, 512, 1, 2, 0, 1),
+        ("l4 512->512 3x3/1 @4", 512, 4, 512, 3, 1, 1, 3),
+    ];
+
+    public static void Run(double seconds, TextWriter output)
+    {
+        var rng = new RandomStream(0);
+        output.WriteLine("shape | count | fwd32 ms | fwd16 ms | bwd-input16 ms | bwd-weight16 ms");
+        double[] total = new double[4];
+        // AVER_CONV_SHAPES=l4 (a name prefix) times only the matching shapes, for profiling one layer.
+        string only = Environment.GetEnvironmentVariable("AVER_CONV_SHAPES") ?? "";
+        foreach (var s in Shapes)
+        {
+            if (!s.Name.StartsWith(only, StringComparison.Ordinal)) continue;
+            var w = Tensor.Normal(rng, 0f, 0.05f, s.Cout, s.C, s.K, s.K);
+            var x32 = Tensor.Normal(rng, 0f, 1f, 32, s.C, s.Size, s.Size);
+            var x16 = Tensor.Normal(rng, 0f, 1f, 16, s.C, s.Size, s.Size);
+            Tensor Conv(Tensor x) => x.Conv2d(w, null, s.Stride, s.Pad);
+            var gy = Tensor.Normal(rng, 0f, 1f, NoGrad(() => Conv(x16)).Shape.ToArray());
+            double budget = seconds / Shapes.Length / 4;
+            double fwd32 = Best(() => NoGrad(() => Conv(x32)), budget);
+            double fwd16 = Best(() => NoGrad(() => Conv(x16)), budget);
+            double bx = BestBackward(() => { x16.RequiresGrad = true; w.RequiresGrad = false; x16.ZeroGrad(); return Conv(x16); }, gy, budget);
+            double bw = BestBackward(() => { x16.RequiresGrad = false; w.RequiresGrad = true; w.ZeroGrad(); return Conv(x16); }, gy, budget);
+            x16.RequiresGrad = false; w.RequiresGrad = false;
+            double[] row = [fwd32, fwd16, bx, bw];
+            for (int i = 0; i < 4; i++) total[i] += row[i] * s.Count;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name} | {s.Count} | {fwd32:F2} | {fwd16:F2} | {bx:F2} | {bw:F2}"));
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total (x count) | | {total[0]:F1} | {total[1]:F1} | {total[2]:F1} | {total[3]:F1}"));
+    }
+
+    private static Tensor NoGrad(Func<Tensor> f) { using var _ = GradMode.NoGrad(); return f(); }
+
+    /// <summary>Best CPU ms of <paramref name="f"/> over at least 3 runs and about <paramref name="seconds"/>.</summary>
+    private static double Best(Action f, double seconds)
+    {
+        f();
+        double best = double.MaxValue;
+        var total = Stopwatch.StartNew();
+        for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
+        {
+            double t = CpuMs();
+            f();
+            best = Math.Min(best, CpuMs() - t);
+        }
+        return best;
+    }
+
+    /// <summary>Best ms of the backward pass alone (the forward that builds the graph is not timed).</summary>
+    private static double BestBackward(Func<Tensor> forward, Tensor gy, double seconds)
+    {
+        forward().Backward(gy);
+        double best = double.MaxValue;
+        var total = Stopwatch.StartNew();
+        for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
+        {
+            var y = forward();
+            double t = CpuMs();
+            y.Backward(gy);
+            best = Math.Min(best, CpuMs() - t);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aver.Data.Catalogs;
+using Aver.Inference;
+
+namespace Aver.Cli.Commands;
+
+/// <summary>`aver predict FILE|FOLDER...`: the emotion of each clip with class probabilities and a timeline, from the default or a named model.</summary>
+public sealed class PredictCommand : CliCommand, IHasFlags
+{
+    public string[] Flags => ["no-timeline"];
+    public override string Name => "predict";
+    public override string Summary => "tell the emotion of clips (video with audio, audio only, or video only), with a timeline";
+    public override string Help => """
+        aver predict FILE_OR_FOLDER... [--model PATH] [--only audio|visual] [--fps 4] [--window 1] [--step 0.5]
+                     [--no-timeline] [--threads N] [--json]
+
+        For each clip (a folder stands for the audio and video files in it), runs the branches of the model the
+        clip has streams for (audio: MRPN spectrogram network; visual: BlazeFace-tracked face, FER2013 ResNet-18),
+        fuses their calibrated probabilities, and prints the clip's label, its class probabilities, each
+        branch's own answer, and a timeline of windows (start, end, label, probabilities). A branch that cannot
+        answer says why (no face found, silence only, no such stream); a file that cannot be read is reported and
+        the other files still run. Exit code 1 when any file failed.
+
+        Options:
+          --model PATH   a model bundle (.safetensors, or a folder holding one); default models/default/ of the
+                         repository (or $AVER_MODEL)
+          --only B       run only branch B (audio or visual)
+          --fps F        frames per second the visual branch samples (default 4)
+          --window S     timeline window length in seconds (default 1)
+          --step S       seconds between timeline windows (default 0.5)
+          --no-timeline  clip-level answers only
+          --json         {"model": ..., "clips": [{"file", "label", "probabilities", "branches", "timeline"} | {"file", "error"}]}
+
+        Examples:
+          aver predict ../shared/data/ravdess/av/01-01-06-01-01-01-05.mp4
+          aver predict ../shared/data/crema-d --json
+        """;
+
+    public override int Run(CliArgs args, CliContext ctx)
+    {
+        bool json = args.Flag("json"), noTimeline = args.Flag("no-timeline");
+        var options = new PredictionOptions
+        {
+            VisualFps = args.Double("fps", 4),
+            WindowSeconds = args.Double("window", 1),
+            WindowStep = args.Double("step", 0.5),
+            Only = args.Option("only") switch
+            {
+                null => null,
+                var b when b is "audio" or "visual" => new HashSet<string> { b },
+                var b => throw new UsageException($"--only takes audio or visual, got '{b}'"),
+            },
+        };
+        try { options.Validate(); }
+        catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message.Split(Environment.NewLine)[0]); }
+        string modelPath = args.Option("model") ?? ModelLoader.FindDefault();
+        args.EnsureAllUsed();
+        if (args.Positionals.Count == 0) throw new UsageException("give at least one clip or folder");
+
+        var files = Expand(args.Positionals);
+        if (files.Count == 0) throw new UsageException("no audio or video files in " + string.Join(", ", args.Positionals));
+        var model = ModelLoader.Load(modelPath);
+        if (!json) ctx.Out.WriteLine($"model: {model.Description}");
+
+        var clock = Stopwatch.StartNew();
+        var cpu0 = CpuClock.Now();
+        var results = new JsonArray();
+        int failed = 0;
+        double media = 0;
+        var progress = new ProgressLine(ctx.Error, files.Count);
+        for (int i = 0; i < files.Count; i++)
+        {
+            progress.Show(i, files[i]);
+            ClipPrediction? p = null;
+            string? error = null;
+            try { p = model.Predict(files[i], options); }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or FormatException
+                                       or Aver.Media.MediaException or Aver.Tensors.Onnx.OnnxException)
+            {
+                error = e.Message;
+            }
+            if (p is not null && p.Probabilities is null) error = $"{files[i]}: no branch could answer ({p.Problem})";
+            if (error is not null) failed++;
+            if (p is not null) media += p.Duration;
+            progress.Clear();
+            if (json) results.Add(error is not null && p is null ? new JsonObject { ["file"] = files[i], ["error"] = error } : ToJson(p!, error, noTimeline));
+            else ctx.Out.Write(error is not null && p is null ? $"{files[i]}: error: {error}\n\n" : Format(p!, error, noTimeline));
+        }
+        double wall = clock.Elapsed.TotalSeconds;
+        double? cpu = CpuClock.Now() - cpu0;
+        if (json)
+            ctx.Out.WriteLine(new JsonObject
+            {
+                ["model"] = model.Description, ["labels"] = new JsonArray(model.Labels.Names.Select(n => (JsonNode)n).ToArray()),
+                ["clips"] = results, ["failed"] = failed, ["mediaSeconds"] = Math.Round(media, 3), ["wallSeconds"] = Math.Round(wall, 3),
+                ["realTimeFactor"] = Math.Round(media / Math.Max(wall, 1e-9), 2), ["cpuSeconds"] = cpu is double c ? Math.Round(c, 3) : null,
+            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        else if (files.Count > 1)
+            ctx.Out.WriteLine($"{files.Count} files, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)" +
+                              (cpu is double c ? $", {c:F1} CPU-s with the ffmpeg decoders ({media / Math.Max(c, 1e-9):F1}x real time per CPU-second)" : ""));
+        return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>Files as given, and the audio and video files of folders (sorted, not recursive).</summary>
+    private static List<string> Expand(IEnumerable<string> inputs)
+    {
+        var files = new List<string>();
+        foreach (var p in inputs)
+        {
+            if (!Directory.Exists(p)) { files.Add(p); continue; }
+            files.AddRange(Directory.GetFiles(p).Where(IsMedia).Order(StringComparer.Ordinal));
+        }
+        return files;
+    }
+
+    private static bool IsMedia(string f)
+    {
+        var ext = Path.GetExtension(f).TrimStart('.').ToLowerInvariant();
+        return FileScan.AudioExtensions.Contains(ext) || FileScan.VideoExtensions.Contains(ext);
+    }
+
+    private static string Percent(float p) => (100 * p).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Distribution(ClassProbabilities p) =>
+        string.Join("  ", p.Space.Names.Select((n, i) => $"{n} {Percent(p.Values[i]),4}"));
+
+    internal static string Format(ClipPrediction p, string? error, bool noTimeline)
+    {
+        var sb = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        if (p.Probabilities is { } fused)
+            sb.AppendLine(c, $"{p.Path}: {fused.Top.Name} ({Percent(fused.TopProbability)})   {p.Duration:F2} s, answered in {p.ElapsedSeconds:F2} s");
+        else sb.AppendLine(c, $"{p.Path}: error: {error}");
+        if (p.Probabilities is { } f2) sb.AppendLine($"  fused    {Distribution(f2)}");
+        foreach (var b in p.Branches)
+        {
+            if (b.Status == BranchStatus.Used && b.Probabilities is { } bp)
+                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {b.Steps} {(b.Name == "audio" ? "segments" : "face frames")}");
+            else sb.AppendLine(c, $"  {b.Name,-8} not used: {b.Message}");
+        }
+        if (!noTimeline && p.Timeline.Count > 0)
+        {
+            sb.AppendLine("  timeline");
+            foreach (var s in p.Timeline)
+                sb.AppendLine(c, $"    {s.Start,5:F2}-{s.End,5:F2} s  {s.Probabilities.Top.Name,-9} {Percent(s.Probabilities.TopProbability),4}   {Distribution(s.Probabilities)}  [{string.Join("+", s.Sources)}]");
+        }
+        sb.AppendLine();
+        return sb.ToString();
+    }
+
+    private static JsonObject Probabilities(ClassProbabilities p)
+    {
+        var o = new JsonObject();
+        for (int i = 0; i < p.Values.Length; i++) o[p.Space.Names[i]] = Math.Round(p.Values[i], 4);
+        return o;
+    }
+
+    internal static JsonObject ToJson(ClipPrediction p, string? error, bool noTimeline)
+    {
+        var o = new JsonObject
+        {
+            ["file"] = p.Path,
+            ["label"] = p.Label?.Name,
+            ["probabilities"] = p.Probabilities is { } f ? Probabilities(f) : null,
+            ["seconds"] = Math.Round(p.Duration, 3),
+            ["elapsedSeconds"] = Math.Round(p.ElapsedSeconds, 3),
+            ["branches"] = new JsonArray(p.Branches.Select(b => (JsonNode)new JsonObject
+            {
+                ["name"] = b.Name,
+                ["status"] = b.Status.ToString().ToLowerInvariant(),
+                ["label"] = b.Probabilities?.Top.Name,
+                ["probabilities"] = b.Probabilities is { } bp ? Probabilities(bp) : null,
+                ["weight"] = Math.Round(b.Weight, 4),
+                ["steps"] = b.Steps,
+                ["message"] = b.Message,
+            }).ToArray()),
+        };
+        if (error is not null) o["error"] = error;
+        if (!noTimeline)
+            o["timeline"] = new JsonArray(p.Timeline.Select(s => (JsonNode)new JsonObject
+            {
+                ["start"] = Math.Round(s.Start, 3), ["end"] = Math.Round(s.End, 3), ["label"] = s.Probabilities.Top.Name,
+                ["probabilities"] = Probabilities(s.Probabilities), ["sources"] = new JsonArray(s.Sources.Select(x => (JsonNode)x).ToArray()),
+            }).ToArray());
+        return o;
+    }
+}
+
+/// <summary>A one-line progress bar on standard error for batches (redrawn in place on a terminal, one line per file otherwise).</summary>
+internal sealed class ProgressLine(TextWriter output, int total)
+{
+    private readonly bool _terminal = !Console.IsErrorRedirected && ReferenceEquals(output, Console.Error);
+
+    public void Show(int done, string file)
+    {
+        if (total < 2) return;
+        const int width = 24;
+        int filled = done * width / total;
+        var line = $"[{new string('#', filled)}{new string('-', width - filled)}] {done + 1}/{total} {Path.GetFileName(file)}";
+        if (_terminal) output.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 100) : 100));
+        else output.WriteLine(line);
+    }
+
+    public void Clear()
+    {
+        if (total >= 2 && _terminal) output.Write("\r" + new string(' ', 100) + "\r");
+    }
+}

@@ -1,0 +1,21 @@
+using Aver.Models.Mrpn;
+using Aver.Tensors;
+using Aver.Training.Experiments;
+
+namespace Aver.Inference.Branches;
+
+/// <summary>
+/// The audio branch of a decision-fusion bundle: MRPN's audio network (AM, Table 1) over spectrogram
+/// segments pooled by <paramref name="Pool"/>, as written to and read from a bundle's metadata.
+/// </summary>
+/// <param name="Width">ResNet-18 width of F_a (64 in the paper).</param>
+/// <param name="Pool">Average-pooling factor of the 256 x 250 spectrograms (1 = the paper's size).</param>
+/// <param name="Hidden">Aggregator size (LSTM hidden units or Transformer d_model).</param>
+/// <param name="ScoringHidden">Hidden units of the Scoring component (eq. 2).</param>
+public sealed record AudioNetworkSettings(int Width = 16, int Pool = 2, AggregatorKind Aggregator = AggregatorKind.Lstm,
+    int Hidden = 128, int ScoringHidden = 64, float Dropout = 0.3f)
+{
+    /// <summary>A freshly initialised AM with <paramref name="classes"/> outputs.</summary>
+    public UnimodalNetwork Build(int classes, RandomStream rng) =>
+        MrpnModels.Unimodal(new BranchSettings(Width, Channels: 1, Aggregator, Hidden), ScoringHidden, classes, Dropout, rng);
+}

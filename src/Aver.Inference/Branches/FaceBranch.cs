@@ -1,0 +1,132 @@
+using Aver.Data.Labels;
+using Aver.Inference.Calibration;
+using Aver.Media;
+using Aver.Models.ResNet;
+using Aver.Tensors;
+
+namespace Aver.Inference.Branches;
+
+/// <summary>How the visual branch turns a face crop into network input: crop side, grey levels standardised by FER2013's training statistics.</summary>
+/// <param name="Size">Crop side in pixels (48: FER2013's images).</param>
+/// <param name="PixelMean">Mean of pixels/255 over the training images.</param>
+/// <param name="PixelStd">Standard deviation of pixels/255 over the training images.</param>
+/// <param name="Margin">Fraction added to the detector box's longer side (MRPN-style square crop).</param>
+public sealed record FaceInput(int Size, float PixelMean, float PixelStd, float Margin = 0.2f)
+{
+    public FaceCropOptions CropOptions => new() { Style = FaceCropStyle.Mrpn, Size = Size, Color = ImageColor.Gray, Margin = Margin };
+}
+
+/// <summary>
+/// The visual branch: frames sampled at a few per second, the face tracked by BlazeFace, each face cropped
+/// grey at FER2013's size and classified by a ResNet-18 trained on FER2013 (MRPN §5.2's visual pre-training).
+/// The clip's probabilities are the mean over frames with a face; each timeline window's the mean over its frames.
+/// </summary>
+public sealed class FaceBranch
+{
+    public const string BranchName = "visual";
+    private const int Chunk = 64;
+    private readonly Lazy<FaceTracker> _tracker;
+
+    /// <param name="tracker">Made on first use (loading BlazeFace costs a moment), so audio-only work never loads it.</param>
+    public FaceBranch(ResNet18 network, LabelSpace labels, FaceInput input, float temperature, Func<FaceTracker> tracker)
+    {
+        if (network.Config.InChannels != 1) throw new ArgumentException($"the visual branch takes grey faces (1 channel), the network has {network.Config.InChannels}");
+        Network = network;
+        Labels = labels;
+        Input = input;
+        Temperature = temperature > 0 ? temperature : throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive");
+        _tracker = new Lazy<FaceTracker>(tracker);
+        Network.Eval();
+    }
+
+    public ResNet18 Network { get; }
+    public LabelSpace Labels { get; }
+    public FaceInput Input { get; }
+    public float Temperature { get; }
+
+    /// <summary>Standardised faces [N, 1, S, S] of grey crops.</summary>
+    public Tensor Pixels(IReadOnlyList<Image> crops)
+    {
+        int s = Input.Size, plane = s * s;
+        var x = new Tensor(crops.Count, 1, s, s);
+        float scale = 1f / (255 * Input.PixelStd), offset = -Input.PixelMean / Input.PixelStd;
+        for (int i = 0; i < crops.Count; i++)
+        {
+            var img = crops[i];
+            if (img.Width != s || img.Height != s || img.Channels != 1) throw new ArgumentException($"face crop {i} is {img.Width}x{img.Height}x{img.Channels}, expected {s}x{s} grey");
+            var dst = x.Data.AsSpan(i * plane, plane);
+            for (int k = 0; k < plane; k++) dst[k] = img.Data[k] * scale + offset;
+        }
+        return x;
+    }
+
+    /// <summary>Raw scores [N, classes] of standardised faces [N, 1, S, S].</summary>
+    public float[] Logits(Tensor faces)
+    {
+        using var _ = GradMode.NoGrad();
+        return Network.Forward(faces).Data;
+    }
+
+    /// <summary>
+    /// How the branch decodes video: <paramref name="fps"/> frames per second, at most 320 px (faces in a frame are
+    /// cropped to 48 px), I and P frames only (about half the H.264 decoding work when sampling a few frames per second).
+    /// </summary>
+    public VideoFrameOptions Decoding(double fps) => new() { Fps = fps, MaxSide = 320, SkipBFrames = true };
+
+    /// <summary>Decodes <paramref name="path"/>'s video at <paramref name="fps"/>, tracks and classifies its face, for the clip and each window.</summary>
+    public BranchOutput Run(string path, double fps, IReadOnlyList<TimeWindow> windows) =>
+        Run(MediaDecoder.OpenVideo(path, Decoding(fps)), fps, windows);
+
+    /// <summary>Tracks and classifies the face in the frames of <paramref name="reader"/> (opened with <see cref="Decoding"/>), for the clip and each window.</summary>
+    public BranchOutput Run(VideoReader reader, double fps, IReadOnlyList<TimeWindow> windows)
+    {
+        var crops = new List<Image>();
+        var times = new List<double>();
+        int frames = 0;
+        foreach (var f in _tracker.Value.Stream(reader))
+        {
+            frames++;
+            if (f.Track.Face is not { } face) continue;
+            crops.Add(FaceCropper.Crop(f.Frame.Image, face, Input.CropOptions));
+            times.Add(f.Track.Time);
+        }
+        double duration = frames / fps;
+        if (frames == 0) return BranchOutput.Without(BranchName, BranchStatus.Failed, windows.Count, "the video stream has no frames");
+        if (crops.Count == 0)
+            return BranchOutput.Without(BranchName, BranchStatus.NoFace, windows.Count, $"no face found in any of the {frames} frames sampled at {fps:0.##} fps") with { Duration = duration };
+
+        int c = Labels.Count;
+        var probabilities = new float[crops.Count * c];
+        for (int first = 0; first < crops.Count; first += Chunk)
+        {
+            int n = Math.Min(Chunk, crops.Count - first);
+            var logits = Logits(Pixels(crops.GetRange(first, n)));
+            for (int i = 0; i < n; i++)
+                TemperatureScaling.Softmax(logits.AsSpan(i * c, c), Temperature, probabilities.AsSpan((first + i) * c, c));
+        }
+        var clip = Mean(probabilities, c, _ => true);
+        var result = new ClassProbabilities?[windows.Count];
+        for (int w = 0; w < windows.Count; w++)
+        {
+            var window = windows[w];
+            result[w] = Mean(probabilities, c, i => window.Contains(times[i]));
+        }
+        return new BranchOutput(BranchName, BranchStatus.Used, clip, result, crops.Count, duration, null);
+    }
+
+    /// <summary>Mean of the rows of <paramref name="rows"/> [N, c] that <paramref name="keep"/> selects; null when none does.</summary>
+    private ClassProbabilities? Mean(float[] rows, int c, Func<int, bool> keep)
+    {
+        var mean = new float[c];
+        int n = 0;
+        for (int i = 0; i < rows.Length / c; i++)
+        {
+            if (!keep(i)) continue;
+            n++;
+            for (int k = 0; k < c; k++) mean[k] += rows[i * c + k];
+        }
+        if (n == 0) return null;
+        for (int k = 0; k < c; k++) mean[k] /= n;
+        return new ClassProbabilities(Labels, mean);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Aver.Data.Labels;
+using Aver.Inference.Branches;
+using Aver.Media;
+
+namespace Aver.Inference.Fusion;
+
+/// <summary>
+/// Audio and visual branches trained apart (no paired corpus is needed), fused at the decision level over a shared
+/// label space: each branch's temperature-scaled probabilities are carried into <see cref="Labels"/> and averaged with
+/// its weight (<see cref="DecisionFusion"/>). A clip runs the branches it has streams for; a branch that cannot answer
+/// (no face, silence, undecodable stream) is reported and left out of the average.
+/// </summary>
+public sealed class DecisionFusionModel : IClipModel
+{
+    private readonly LabelMap? _audioMap, _visualMap;
+
+    public DecisionFusionModel(LabelSpace labels, AudioBranch? audio, BranchCalibration? audioCalibration,
+        FaceBranch? visual, BranchCalibration? visualCalibration, string source)
+    {
+        if (audio is null && visual is null) throw new ArgumentException($"{source}: a decision-fusion model needs at least one branch");
+        Labels = labels;
+        Audio = audio;
+        Visual = visual;
+        AudioCalibration = audioCalibration ?? new BranchCalibration(audio?.Temperature ?? 1, 1);
+        VisualCalibration = visualCalibration ?? new BranchCalibration(visual?.Temperature ?? 1, 1);
+        Source = source;
+        if (audio is not null) _audioMap = MapInto(audio.Labels, "audio");
+        if (visual is not null) _visualMap = MapInto(visual.Labels, "visual");
+    }
+
+    public LabelSpace Labels { get; }
+    public AudioBranch? Audio { get; }
+    public FaceBranch? Visual { get; }
+    public BranchCalibration AudioCalibration { get; }
+    public BranchCalibration VisualCalibration { get; }
+    public string Source { get; }
+
+    public string Description =>
+        $"decision fusion over {Labels.Name} ({string.Join(", ", Branches())}) from {Source}";
+
+    private IEnumerable<string> Branches()
+    {
+        if (Audio is not null) yield return $"audio w={AudioCalibration.Weight:0.###} T={AudioCalibration.Temperature:0.###}";
+        if (Visual is not null) yield return $"visual w={VisualCalibration.Weight:0.###} T={VisualCalibration.Temperature:0.###}";
+    }
+
+    public ClipPrediction Predict(string path, PredictionOptions options)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        bool wantAudio = Audio is not null && Wanted(options, AudioBranch.BranchName);
+        bool wantVisual = Visual is not null && Wanted(options, FaceBranch.BranchName);
+        if (!wantAudio && !wantVisual) throw new ArgumentException($"no branch of this model is selected (it has {string.Join(", ", Branches())})");
+
+        // Each ffprobe costs about as much CPU as decoding a second of audio, so a file is probed once:
+        // an audio file (by its extension) not at all, a video file by the video reader that decodes it.
+        VideoReader? reader = null;
+        BranchOutput? visualProblem = null;
+        bool hasAudio, hasVideo;
+        double duration = 0;
+        if (IsAudioFile(path)) { hasAudio = true; hasVideo = false; }
+        else
+        {
+            MediaInfo info;
+            try
+            {
+                if (!wantVisual) throw new OperationCanceledException();
+                reader = MediaDecoder.OpenVideo(path, Visual!.Decoding(options.VisualFps));
+                info = reader.Info;
+            }
+            catch (Exception e) when (e is MediaException or OperationCanceledException)
+            {
+                info = MediaProbe.Probe(path);   // throws, naming the file, when it cannot be read at all
+                if (info.HasVideo && e is MediaException) visualProblem = BranchOutput.Without(FaceBranch.BranchName, BranchStatus.Failed, 0, e.Message);
+            }
+            (hasAudio, hasVideo) = (info.HasAudio, info.HasVideo);
+            if (!hasAudio && !hasVideo) throw new MediaException(path, "has neither an audio nor a video stream");
+            duration = info.Duration ?? info.Video?.Duration ?? info.Audio?.Duration ?? 0;
+        }
+
+        AudioBuffer? audio = null;
+        BranchOutput? audioProblem = null;
+        if (wantAudio && hasAudio)
+        {
+            try { audio = MediaDecoder.ReadAudio(path, Audio!.Features.SampleRate); }
+            catch (MediaException e) when (!IsAudioFile(path)) { audioProblem = BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Failed, 0, e.Message); }
+            if (audio is not null && duration <= 0) duration = audio.Duration;
+        }
+        var windows = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
+
+        var outputs = new List<BranchOutput>();
+        if (wantAudio)
+            outputs.Add(audio is not null ? Audio!.Run(audio, windows)
+                : audioProblem is not null ? audioProblem with { Windows = new ClassProbabilities?[windows.Length] }
+                : BranchOutput.Without(AudioBranch.BranchName, BranchStatus.NoStream, windows.Length, "the file has no audio stream"));
+        if (wantVisual)
+            outputs.Add(reader is not null ? Guard(FaceBranch.BranchName, windows.Length, () => Visual!.Run(reader, options.VisualFps, windows))
+                : visualProblem is not null ? visualProblem with { Windows = new ClassProbabilities?[windows.Length] }
+                : BranchOutput.Without(FaceBranch.BranchName, BranchStatus.NoStream, windows.Length, hasVideo ? "not run" : "the file has no video stream"));
+        if (outputs.All(o => o.Status == BranchStatus.Failed))
+            throw new MediaException(path, string.Join("; ", outputs.Select(o => o.Message)));
+        return Fuse(path, Math.Max(duration, outputs.Max(o => o.Duration)), outputs, windows, clock.Elapsed.TotalSeconds);
+    }
+
+    private static bool IsAudioFile(string path) =>
+        Aver.Data.Catalogs.FileScan.AudioExtensions.Contains(Path.GetExtension(path).TrimStart('.').ToLowerInvariant());
+
+    /// <summary>Fuses branch outputs (in their own label spaces) into the clip prediction.</summary>
+    public ClipPrediction Fuse(string path, double duration, IReadOnlyList<BranchOutput> outputs, IReadOnlyList<TimeWindow> windows, double elapsed)
+    {
+        var used = outputs.Where(o => o.Status == BranchStatus.Used).ToList();
+        double totalWeight = used.Sum(o => CalibrationOf(o.Name).Weight);
+        var clip = DecisionFusion.Average(Labels, used.Select(o => (Shared(o, o.Clip!), CalibrationOf(o.Name).Weight)).ToList());
+        var branches = outputs.Select(o => new BranchResult(o.Name, o.Status, o.Clip is null ? null : Shared(o, o.Clip), o.Steps,
+            o.Status == BranchStatus.Used && totalWeight > 0 ? CalibrationOf(o.Name).Weight / totalWeight : 0, o.Message)).ToList();
+        var timeline = new List<SegmentPrediction>();
+        for (int w = 0; w < windows.Count; w++)
+        {
+            var parts = used.Where(o => o.Windows[w] is not null).Select(o => (Shared(o, o.Windows[w]!), CalibrationOf(o.Name).Weight)).ToList();
+            if (DecisionFusion.Average(Labels, parts) is { } p)
+                timeline.Add(new SegmentPrediction(windows[w].Start, windows[w].End, p, used.Where(o => o.Windows[w] is not null).Select(o => o.Name).ToList()));
+        }
+        return new ClipPrediction(path, duration, clip, branches, timeline, elapsed);
+    }
+
+    private BranchCalibration CalibrationOf(string branch) => branch == AudioBranch.BranchName ? AudioCalibration : VisualCalibration;
+
+    private ClassProbabilities Shared(BranchOutput o, ClassProbabilities p)
+    {
+        var map = o.Name == AudioBranch.BranchName ? _audioMap : _visualMap;
+        return map is null || p.Space.Equals(Labels) ? p : DecisionFusion.Map(p, map);
+    }
+
+    private LabelMap MapInto(LabelSpace branch, string name) =>
+        LabelMaps.Between(branch, Labels)
+        ?? throw new InvalidDataException($"{Source}: the {name} branch predicts {branch.Name}, which has no label map into the model's space {Labels.Name}");
+
+    private static bool Wanted(PredictionOptions o, string branch) => o.Only is null || o.Only.Contains(branch);
+
+    /// <summary>A stream that cannot be decoded fails its branch only; the other branch still answers.</summary>
+    private static BranchOutput Guard(string name, int windows, Func<BranchOutput> run)
+    {
+        try { return run(); }
+        catch (MediaException e) { return BranchOutput.Without(name, BranchStatus.Failed, windows, e.Message); }
+    }
+}

@@ -1,0 +1,55 @@
+using Aver.Data.Labels;
+using Aver.Inference.Branches;
+using Aver.Inference.Fusion;
+using Aver.Models.ResNet;
+using Aver.Tensors;
+using Aver.Tensors.IO;
+using Aver.Training.Experiments;
+
+namespace Aver.Inference.Tests;
+
+/// <summary>A small randomly initialised decision-fusion bundle written to a temporary file, for format and pipeline tests.</summary>
+internal static class TinyBundle
+{
+    public static readonly AudioNetworkSettings Audio = new(Width: 2, Pool: 8, Hidden: 8, ScoringHidden: 8);
+
+    public static string Write(string folder, IReadOnlyDictionary<string, string>? extra = null, SafeTensorsDType dtype = SafeTensorsDType.F32,
+        double audioWeight = 0.4, double visualWeight = 0.6)
+    {
+        Directory.CreateDirectory(folder);
+        var labels = LabelSpaces.Fer7;
+        var audio = Audio.Build(labels.Count, new RandomStream(1));
+        var visual = new ResNet18(new ResNetConfig(1, 2, labels.Count), new RandomStream(2));
+        var path = Path.Combine(folder, "model.safetensors");
+        DecisionFusionBundle.Save(path, labels,
+            (audio, new DecisionFusionBundle.AudioSpec(Audio, labels, new BranchCalibration(1.5, audioWeight))),
+            (visual, new DecisionFusionBundle.VisualSpec(2, labels, new FaceInput(48, 0.5f, 0.25f), new BranchCalibration(0.8, visualWeight))),
+            extra, dtype);
+        return path;
+    }
+
+    /// <summary>Rewrites <paramref name="path"/> with <paramref name="edit"/> applied to its metadata and tensors.</summary>
+    public static void Rewrite(string path, Action<Dictionary<string, string>, Dictionary<string, Tensor>> edit)
+    {
+        var f = SafeTensors.Load(path);
+        var meta = new Dictionary<string, string>(f.Metadata);
+        var tensors = new Dictionary<string, Tensor>(f.Tensors);
+        edit(meta, tensors);
+        SafeTensors.Save(path, tensors, meta);
+    }
+}
+
+/// <summary>A temporary folder removed at the end of a test.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aver-inference-" + Guid.NewGuid().ToString("N"));
+
+    public TempFolder() => Directory.CreateDirectory(Path);
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
