@@ -101,4 +101,21 @@ public sealed class AvefPipelineTests : IDisposable
         Assert.Equal(49, v.Data[(2 * 16 + 15) * 16]);
         Assert.Throws<ShapeException>(() => AvefVisualPipeline.Assemble(crops, times[..10], segments));
     }
+
+    [Fact]
+    public void StandardisedPlanesHaveZeroMeanAndUnitVarianceOverTheClip()
+    {
+        var clip = new AvefAudioPipeline(standardize: true).Segments(Generated(0.5, 3.5));
+        int s = clip.Count, area = 64 * 64;
+        for (int p = 0; p < 3; p++)
+        {
+            double sum = 0, sq = 0;
+            for (int i = 0; i < s; i++)
+                foreach (float v in clip.Stacks.Data.AsSpan((i * 3 + p) * area, area)) { sum += v; sq += v * v; }
+            Assert.Equal(0, sum / (s * area), 3);
+            Assert.Equal(1, sq / (s * area), 2);
+        }
+        var constant = AvefAudioPipeline.StandardizePlanes(Tensor.Full(3f, 2, 3, 4, 4));
+        Assert.All(constant.Data, v => Assert.Equal(0f, v));
+    }
 }

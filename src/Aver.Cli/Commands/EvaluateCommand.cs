@@ -44,11 +44,6 @@ public sealed class EvaluateCommand : CliCommand
         args.EnsureAllUsed();
 
         var config = ExperimentConfigLoader.Load(configPath);
-        if (config.Model!.Type == "avef") // AVEF (Ma et al. 2019): its own stages and report, see AvefEvaluation
-        {
-            AvefEvaluation.Run(config, configPath, outDir ?? Path.Combine("runs", config.Name!), foldOption, epochs, ctx.Out, ctx.Error);
-            return 0;
-        }
         var experiment = Create(config, configPath);
         outDir ??= Path.Combine("runs", config.Name!);
         var training = ExperimentConfigLoader.TrainerOptions(config);
@@ -86,6 +81,7 @@ public sealed class EvaluateCommand : CliCommand
     private static IExperiment Create(ExperimentConfig config, string configPath) => config.Model!.Type!.ToLowerInvariant() switch
     {
         "unimodal" or "mrpn" => new MrpnExperiment(MrpnExperimentSettings.FromConfig(config)),
-        _ => throw new ArgumentException($"{configPath}: model.type '{config.Model.Type}' is not run by `aver evaluate` (supported: unimodal, mrpn; classifier models are pre-trained with `aver pretrain`)"),
+        "avef" => new AvefEvaluation(config, configPath),
+        _ => throw new ArgumentException($"{configPath}: model.type '{config.Model.Type}' is not run by `aver evaluate` (supported: unimodal, mrpn, avef; classifier models are pre-trained with `aver pretrain`)"),
     };
 }

@@ -76,26 +76,11 @@ public sealed class AvefAudioNetwork : Module, IAvefSegmentModel
     private static Tensor CheckAudioOnly(Tensor audio, Tensor? visual) =>
         visual is null ? audio : throw new ArgumentException("AvefAudioNetwork takes audio segments only; use AvefNetwork for faces");
 
-    public void SaveModel(string path, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
-        {
-            ["architecture"] = AvefAudioConfig.Architecture,
-            ["avef_config"] = Config.ToJson(),
-        };
-        Save(path, meta);
-    }
+    public void SaveModel(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AvefModelFile.Save(this, path, AvefAudioConfig.Architecture, Config.ToJson(), metadata);
 
     /// <summary>Rebuilds a network saved by <see cref="SaveModel"/> from the file alone; returns it with the file's metadata.</summary>
-    public static (AvefAudioNetwork Network, IReadOnlyDictionary<string, string> Metadata) FromFile(string path)
-    {
-        var file = SafeTensors.Load(path);
-        if (!file.Metadata.TryGetValue("architecture", out var arch) || arch != AvefAudioConfig.Architecture || !file.Metadata.TryGetValue("avef_config", out var json))
-            throw new InvalidDataException($"{path}: not an audio-only AVEF model (metadata architecture '{arch ?? "none"}')");
-        var net = new AvefAudioNetwork(AvefAudioConfig.FromJson(json, path), new RandomStream(0));
-        net.LoadStateDict(file.Tensors, strict: true, path);
-        return (net, file.Metadata);
-    }
+    public static (AvefAudioNetwork Network, IReadOnlyDictionary<string, string> Metadata) FromFile(string path) => AvefModelFile.Load<AvefAudioNetwork>(path);
 
     /// <summary>Transfer across corpora (§2.2): copies the audio trunk from <paramref name="path"/> (an audio-only or audio-visual AVEF model), re-initialises fc6-fc8 and the DBN.</summary>
     public void StartTransfer(string path, RandomStream rng, bool freezeShallow = true)

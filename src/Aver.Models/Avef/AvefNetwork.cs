@@ -49,26 +49,11 @@ public sealed class AvefNetwork : Module, IAvefSegmentModel
     /// Saves the weights as safetensors (atomically) with <c>architecture</c> = avef and <c>avef_config</c>
     /// (JSON) in the metadata, plus <paramref name="metadata"/> (e.g. the label space), so <see cref="FromFile"/> rebuilds it.
     /// </summary>
-    public void SaveModel(string path, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
-        {
-            ["architecture"] = AvefConfig.Architecture,
-            ["avef_config"] = Config.ToJson(),
-        };
-        Save(path, meta);
-    }
+    public void SaveModel(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AvefModelFile.Save(this, path, AvefConfig.Architecture, Config.ToJson(), metadata);
 
     /// <summary>Rebuilds a network saved by <see cref="SaveModel"/> from the file alone; returns it with the file's metadata.</summary>
-    public static (AvefNetwork Network, IReadOnlyDictionary<string, string> Metadata) FromFile(string path)
-    {
-        var file = SafeTensors.Load(path);
-        if (!file.Metadata.TryGetValue("architecture", out var arch) || arch != AvefConfig.Architecture || !file.Metadata.TryGetValue("avef_config", out var json))
-            throw new InvalidDataException($"{path}: not an AVEF model (metadata architecture '{arch ?? "none"}')");
-        var net = new AvefNetwork(AvefConfig.FromJson(json, path), new RandomStream(0));
-        net.LoadStateDict(file.Tensors, strict: true, path);
-        return (net, file.Metadata);
-    }
+    public static (AvefNetwork Network, IReadOnlyDictionary<string, string> Metadata) FromFile(string path) => AvefModelFile.Load<AvefNetwork>(path);
 
     /// <summary>[f_audio, f_visual] [N, audio fc7 + visual fc7] of aligned segments: audio [N, 3, 64, 64], faces [N, C, 16, H, W].</summary>
     public Tensor SegmentFeatures(Tensor audio, Tensor visual) => Tensor.Concat([Audio.Features(audio), Visual.Features(CheckAligned(audio, visual))], 1);

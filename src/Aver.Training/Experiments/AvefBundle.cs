@@ -84,13 +84,7 @@ public sealed class AvefBundle : IDisposable
         var m = file.Metadata;
         string Need(string key) => m.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{source}: AVEF bundle without '{key}' in its metadata");
         if (Need("format") != Format) throw new InvalidDataException($"{source}: format '{m["format"]}' is not an AVEF bundle");
-        IAvefSegmentModel model = Need("architecture") switch
-        {
-            AvefConfig.Architecture => new AvefNetwork(AvefConfig.FromJson(Need("avef_config"), source), new RandomStream(0)),
-            AvefAudioConfig.Architecture => new AvefAudioNetwork(AvefAudioConfig.FromJson(Need("avef_config"), source), new RandomStream(0)),
-            var a => throw new InvalidDataException($"{source}: architecture '{a}' is not an AVEF network"),
-        };
-        model.Module.LoadStateDict(file.Tensors, strict: true, source);
+        var model = AvefModelFile.Read(file, source);
         var names = Need("labels").Split(',');
         var labels = LabelSpaces.Find(Need("label_space")) is { } known && known.Names.SequenceEqual(names) ? known : new LabelSpace(Need("label_space"), names);
         if (labels.Count != model.Dbn.Config.Classes)
