@@ -1,13 +1,15 @@
+using Aver.Inference.Avef;
 using Aver.Inference.Fusion;
 using Aver.Media;
 using Aver.Tensors.IO;
+using Aver.Training.Experiments;
 
 namespace Aver.Inference;
 
 /// <summary>
 /// Opens a model for <c>aver predict</c>: a safetensors file, or a folder holding one (like <c>models/default/</c>).
-/// The file's <c>format</c> metadata picks the reader; <see cref="DecisionFusionBundle"/> is built in, and other
-/// formats (an AVEF or MRPN bundle, issue 8) join through <see cref="Register"/>.
+/// The file's <c>format</c> metadata picks the reader; <see cref="DecisionFusionBundle"/> and <see cref="AvefBundle"/> are built in, and other
+/// formats (an MRPN bundle, issue 8) join through <see cref="Register"/>.
 /// </summary>
 public static class ModelLoader
 {
@@ -23,6 +25,7 @@ public static class ModelLoader
     private static readonly Dictionary<string, Reader> Readers = new(StringComparer.Ordinal)
     {
         [DecisionFusionBundle.Format] = (file, source, tracker) => DecisionFusionBundle.Load(file, source, tracker),
+        [AvefBundle.Format] = (file, source, tracker) => AvefClipModel.Load(file, source, tracker),
     };
 
     /// <summary>Adds (or replaces) the reader of files whose metadata says <c>format</c> = <paramref name="format"/>.</summary>

@@ -139,7 +139,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         foreach (var b in p.Branches)
         {
             if (b.Status == BranchStatus.Used && b.Probabilities is { } bp)
-                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {b.Steps} {(b.Name == "audio" ? "segments" : "face frames")}");
+                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {b.Steps} {(b.Name == "visual" ? "face frames" : "segments")}");
             else sb.AppendLine(c, $"  {b.Name,-8} not used: {b.Message}");
         }
         if (!noTimeline && p.Timeline.Count > 0)

@@ -85,7 +85,8 @@ public sealed class AudioBranch
         return new BranchOutput(BranchName, BranchStatus.Used, clip, result, seg.Count, audio.Duration, null);
     }
 
-    private static double Rms(float[] samples)
+    /// <summary>Root mean square of <paramref name="samples"/> (0 for none); below <see cref="SilenceRms"/> a clip counts as silent.</summary>
+    internal static double Rms(float[] samples)
     {
         if (samples.Length == 0) return 0;
         double sq = 0;

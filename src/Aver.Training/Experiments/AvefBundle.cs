@@ -107,6 +107,10 @@ public sealed class AvefBundle : IDisposable
     public AvefAudioPipeline AudioPipeline => new(new AvefAudioOptions(), Settings.Case == 2 ? SilenceHandling.DropSilent : SilenceHandling.KeepAll,
         Settings.MinSpeechFraction, standardize: Settings.Standardize);
 
+    /// <summary>The visual front end of an audio-visual bundle: faces found by <paramref name="tracker"/>, cropped as in training.</summary>
+    public AvefVisualPipeline VisualPipeline(FaceTracker tracker) =>
+        new(tracker, new FaceCropOptions { Style = FaceCropStyle.Avef, Size = Settings.FaceSize, Color = Settings.Gray ? ImageColor.Gray : ImageColor.Rgb }, Settings.Fps);
+
     /// <summary>
     /// Predicts the clip at <paramref name="path"/>. An audio-visual bundle needs <paramref name="tracker"/>
     /// (BlazeFace) to find the faces; a clip without a face then throws a <see cref="MediaException"/>.
@@ -118,8 +122,7 @@ public sealed class AvefBundle : IDisposable
         if (Model.Visual is not null)
         {
             if (tracker is null) throw new ArgumentException($"{path}: the AVEF bundle is audio-visual and needs a face tracker");
-            var crop = new FaceCropOptions { Style = FaceCropStyle.Avef, Size = Settings.FaceSize, Color = Settings.Gray ? ImageColor.Gray : ImageColor.Rgb };
-            faces = new AvefVisualPipeline(tracker, crop, Settings.Fps).Segments(path, audio.Times);
+            faces = VisualPipeline(tracker).Segments(path, audio.Times);
         }
         return Predict(audio, faces);
     }
