@@ -26,12 +26,7 @@ public sealed class AvefExperimentTests : IDisposable
         for (int c = 0; c < clips; c++)
         {
             int label = c % 2, segments = 2 + c % 3;
-            var a = new Tensor(segments, 3, 64, 64);
-            for (int i = 0; i < a.Size; i++) a.Data[i] = (float)(rng.NextDouble() - 0.5);
-            for (int s = 0; s < segments; s++)
-                for (int ch = 0; ch < 3; ch++)
-                    for (int h = label == 1 ? 4 : 40; h < (label == 1 ? 20 : 56); h++)
-                        for (int w = 0; w < 64; w++) a.Data[((s * 3 + ch) * 64 + h) * 64 + w] += 2f;
+            var a = SyntheticAvefAudio.Segments(rng, label, segments);
             audio.Add(a);
             if (faces)
             {
