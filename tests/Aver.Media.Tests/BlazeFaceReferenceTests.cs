@@ -45,11 +45,14 @@ public class BlazeFaceReferenceTests
         var (batchScores, batchBoxes) = SharedBlazeFace.Instance.RunRaw(Tensor.Concat(frames, 0));
         Assert.Equal([3, 896], batchScores.Shape.ToArray());
         Assert.Equal([3, 896, 16], batchBoxes.Shape.ToArray());
+        // Batching changes how the matrix products split their sums (OpenBLAS picks kernels and
+        // blocking by size and CPU: AVX2 machines differ from AVX-512 ones), so agreement is to
+        // float rounding of a deep network, not bit for bit.
         for (int n = 0; n < 3; n++)
         {
             var (s, b) = SharedBlazeFace.Instance.RunRaw(frames[n]);
-            Fixture.AssertClose(s.Data, batchScores.Data.AsSpan(n * 896, 896), $"batched scores of frame {n}", 1e-5f, 1e-5f);
-            Fixture.AssertClose(b.Data, batchBoxes.Data.AsSpan(n * 896 * 16, 896 * 16), $"batched boxes of frame {n}", 1e-5f, 1e-5f);
+            Fixture.AssertClose(s.Data, batchScores.Data.AsSpan(n * 896, 896), $"batched scores of frame {n}", 1e-4f, 1e-4f);
+            Fixture.AssertClose(b.Data, batchBoxes.Data.AsSpan(n * 896 * 16, 896 * 16), $"batched boxes of frame {n}", 1e-4f, 1e-4f);
         }
     }
 

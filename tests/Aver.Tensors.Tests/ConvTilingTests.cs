@@ -36,7 +36,7 @@ public class ConvTilingTests
     }
 
     // y[n,o,i,j] = b[o] + sum_{c,u,v} x[n,c,i s - p + u, j s - p + v] w[o,c,u,v], and its adjoints, in double.
-    private static (float[] y, float[] gx, float[] gw) Direct(Tensor x, Tensor w, Tensor b, Tensor gy, int s, int p)
+    internal static (float[] y, float[] gx, float[] gw) Direct(Tensor x, Tensor w, Tensor b, Tensor gy, int s, int p)
     {
         int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), wd = x.Dim(3), o = w.Dim(0), k = w.Dim(2);
         int oh = gy.Dim(2), ow = gy.Dim(3);

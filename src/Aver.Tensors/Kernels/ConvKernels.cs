@@ -85,6 +85,7 @@ internal static class ConvKernels
 
     public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
     {
+        if (Winograd.Applies(p)) { Winograd.Forward(p, x, w, bias, y); return; }
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut;
         ForChunks(p.Batch, p.ColSize, 0, (start, end, col, _) =>
         {
@@ -121,6 +122,12 @@ internal static class ConvKernels
             for (int n = 0; n < p.Batch; n++)
                 for (int o = 0; o < p.OutChannels; o++)
                     gb[o] += TensorPrimitives.Sum(gy.AsSpan((n * p.OutChannels + o) * pv, pv));
+        if (Winograd.Applies(p))
+        {
+            if (gx is not null) Winograd.BackwardData(p, w, gy, gx);
+            if (gw is not null) Winograd.BackwardWeights(p, x, gy, gw);
+            return;
+        }
         if (gx is null && gw is null) return;
 
         ForChunks(p.Batch, p.ColSize, gw is null ? 0 : gw.Length, (start, end, col, gwPart) =>

@@ -1,0 +1,473 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Aver.Tensors;
+
+/// <summary>
+/// 3x3 stride-1 convolution by Winograd's minimal filtering F(4x4, 3x3) (Lavin and Gray 2016,
+/// "Fast algorithms for convolutional neural networks", section 4.2): each 4x4 output tile is
+/// Y = A^T [ (G g G^T) (.) (B^T d B) ] A from a 6x6 input tile d, 36 products per tile and channel
+/// pair where the direct convolution needs 144. Summed over input channels, the 36 element-wise
+/// products of a chunk of tiles are 36 matrix products, M_p [tiles, Cout] = V_p [tiles, Cin] x U_p [Cin, Cout],
+/// which OpenBLAS does. Channels move through every transform in blocks of eight (one Vector256),
+/// so the input is first repacked channel-innermost with its padding made explicit.
+/// The input gradient of such a convolution is the same convolution of the output gradient with
+/// the kernels flipped and their channel axes swapped (<see cref="BackwardData"/>).
+/// Rounding differs from the direct product by a few units in the 5th-6th significant digit;
+/// <see cref="Engine.Winograd"/> turns it off.
+/// </summary>
+internal static unsafe class Winograd
+{
+    private const int Lanes = 8, Taps = 36;
+    /// <summary>
+    /// Floats of V and M per chunk of tiles (4 MB): a chunk's transforms and products stay in the
+    /// last-level cache, while the products keep enough rows to run at full speed. Measured on
+    /// ResNet-18's stages (one thread, Zen 1): 2 MB chunks made the 512-channel 4x4 stage 30%
+    /// slower, 8 MB ones gained nothing.
+    /// </summary>
+    private const int ChunkFloats = 1024 * 1024;
+
+    /// <summary>
+    /// True for the convolutions this kernel serves: 2-D, one group, 3x3, unit stride and dilation,
+    /// padding at most 2, channel counts divisible by 8, and outputs big enough that 4x4 tiles do
+    /// not waste most of their work (at most 2.5x the output area).
+    /// </summary>
+    public static bool Applies(ConvPlan p)
+    {
+        var w = p.Window;
+        if (!Engine.Winograd || !Avx.IsSupported || p.Groups != 1) return false;
+        if (w.In[0] != 1 || w.Kernel[0] != 1 || w.Kernel[1] != 3 || w.Kernel[2] != 3) return false;
+        if (w.Stride[1] != 1 || w.Stride[2] != 1 || w.Dilation[1] != 1 || w.Dilation[2] != 1) return false;
+        if (w.Padding[1] > 2 || w.Padding[2] > 2) return false;
+        if (p.Channels % Lanes != 0 || p.OutChannels % Lanes != 0) return false;
+        long tiled = 16L * Tiles(w.Out[1]) * Tiles(w.Out[2]);
+        return tiled * 2 <= 5L * w.Out[1] * w.Out[2];
+    }
+
+    /// <summary>y = conv(x, w) + bias for a plan where <see cref="Applies"/> holds.</summary>
+    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
+    {
+        var win = p.Window;
+        var shape = new Geometry(p.Batch, p.Channels, p.OutChannels, win.In[1], win.In[2], win.Padding[1], win.Padding[2], win.Out[1], win.Out[2]);
+        var u = ArrayPool<float>.Shared.Rent(Taps * p.Channels * p.OutChannels);
+        try
+        {
+            TransformKernels(w, p.OutChannels, p.Channels, flipped: false, u);
+            Run(shape, x, u, transposedKernels: true, bias, y, accumulate: false);
+        }
+        finally { ArrayPool<float>.Shared.Return(u); }
+    }
+
+    /// <summary>
+    /// gx += the input gradient: the output gradient convolved with the kernels rotated by 180
+    /// degrees, input and output channels swapped, and padding 2 - p (so the result is H x W again).
+    /// </summary>
+    public static void BackwardData(ConvPlan p, float[] w, float[] gy, float[] gx)
+    {
+        var win = p.Window;
+        var shape = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 2 - win.Padding[1], 2 - win.Padding[2], win.In[1], win.In[2]);
+        var u = ArrayPool<float>.Shared.Rent(Taps * p.Channels * p.OutChannels);
+        try
+        {
+            TransformKernels(w, p.OutChannels, p.Channels, flipped: true, u);
+            Run(shape, gy, u, transposedKernels: false, null, gx, accumulate: true);
+        }
+        finally { ArrayPool<float>.Shared.Return(u); }
+    }
+
+    /// <summary>
+    /// gw += the weight gradient, by the same transforms: Y_t = A^T (U (.) V_t) A gives
+    /// dU = sum over tiles of (A dY_t A^T) (.) V_t, 36 products [Cout, tiles] x [tiles, Cin], and
+    /// U = G g G^T gives dg = G^T dU G.
+    /// </summary>
+    public static void BackwardWeights(ConvPlan p, float[] x, float[] gy, float[] gw)
+    {
+        var win = p.Window;
+        var fwd = new Geometry(p.Batch, p.Channels, p.OutChannels, win.In[1], win.In[2], win.Padding[1], win.Padding[2], win.Out[1], win.Out[2]);
+        // The output gradient read as an unpadded input of the same tiling: tile t's 4x4 block at its origin.
+        var grad = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 0, 0, win.Out[1], win.Out[2]);
+        int tiles = fwd.N * fwd.TilesPerImage, cin = p.Channels, cout = p.OutChannels;
+        var packedX = ArrayPool<float>.Shared.Rent(fwd.N * (cin / Lanes) * fwd.PackedBlock);
+        var packedG = ArrayPool<float>.Shared.Rent(grad.N * (cout / Lanes) * grad.PackedBlock);
+        var v = ArrayPool<float>.Shared.Rent(Taps * tiles * cin);
+        var gm = ArrayPool<float>.Shared.Rent(Taps * tiles * cout);
+        var du = ArrayPool<float>.Shared.Rent(Taps * cin * cout);
+        try
+        {
+            Engine.For(fwd.N * (cin / Lanes), nb => Pack(fwd, x, nb, packedX));
+            Engine.For(grad.N * (cout / Lanes), nb => Pack(grad, gy, nb, packedG));
+            int parts = Math.Min(Engine.Threads, tiles);
+            Engine.For(parts, part =>
+            {
+                fixed (float* pv = v, pg = gm, px = packedX, pgy = packedG)
+                    for (int t = part * tiles / parts; t < (part + 1) * tiles / parts; t++)
+                    {
+                        InputTile(fwd, px, t, pv + t * cin, tiles * cin);
+                        GradientTile(grad, pgy, t, pg + t * cout, tiles * cout);
+                    }
+            });
+            Blas.SetThreads(1);
+            try
+            {
+                Engine.For(Taps, tap => Blas.Sgemm(true, false, cout, cin, tiles, 1f, gm.AsSpan(tap * tiles * cout), cout,
+                    v.AsSpan(tap * tiles * cin), cin, 0f, du.AsSpan(tap * cin * cout), cin));
+            }
+            finally { Blas.SetThreads(Engine.Threads); }
+            AccumulateKernelGradients(du, cout, cin, gw);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedX); ArrayPool<float>.Shared.Return(packedG);
+            ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(gm); ArrayPool<float>.Shared.Return(du);
+        }
+    }
+
+    private static int Tiles(int outSize) => (outSize + 3) / 4;
+
+    /// <summary>One Winograd convolution's sizes: input [N, Cin, H, W] read with padding (PadH, PadW), output [N, Cout, OH, OW].</summary>
+    private readonly record struct Geometry(int N, int Cin, int Cout, int H, int W, int PadH, int PadW, int OH, int OW)
+    {
+        public int TilesH => Tiles(OH);
+        public int TilesW => Tiles(OW);
+        public int TilesPerImage => TilesH * TilesW;
+        /// <summary>Rows and columns of the repacked input: every tile's 6x6 window lies inside.</summary>
+        public int PackedH => TilesH * 4 + 2;
+        public int PackedW => TilesW * 4 + 2;
+        public int PackedBlock => PackedH * PackedW * Lanes;
+    }
+
+    private static void Run(Geometry s, float[] x, float[] u, bool transposedKernels, float[]? bias, float[] y, bool accumulate)
+    {
+        int blocks = s.Cin / Lanes;
+        var packed = ArrayPool<float>.Shared.Rent(s.N * blocks * s.PackedBlock);
+        try
+        {
+            Engine.For(s.N * blocks, nb => Pack(s, x, nb, packed));
+            int tiles = s.N * s.TilesPerImage;
+            int chunk = Math.Min(Math.Max(ChunkFloats / (Taps * (s.Cin + s.Cout)), 4), tiles);
+            chunk = Math.Min(chunk, (tiles + Engine.Threads - 1) / Engine.Threads);
+            int chunks = (tiles + chunk - 1) / chunk;
+            void Chunk(int c)
+            {
+                int t0 = c * chunk, count = Math.Min(chunk, tiles - t0);
+                var v = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cin);
+                var m = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cout);
+                try
+                {
+                    fixed (float* pv = v, pp = packed)
+                        for (int t = 0; t < count; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, chunk * s.Cin);
+                    for (int tap = 0; tap < Taps; tap++)
+                        Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * chunk * s.Cin), s.Cin,
+                            u.AsSpan(tap * s.Cin * s.Cout), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * chunk * s.Cout), s.Cout);
+                    fixed (float* pm = m, py = y, pb = bias)
+                        for (int t = 0; t < count; t++) OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate);
+                }
+                finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
+            }
+            if (chunks == 1 || Engine.Threads == 1) { for (int c = 0; c < chunks; c++) Chunk(c); return; }
+            Blas.SetThreads(1);
+            try { Engine.For(chunks, Chunk); }
+            finally { Blas.SetThreads(Engine.Threads); }
+        }
+        finally { ArrayPool<float>.Shared.Return(packed); }
+    }
+
+    /// <summary>
+    /// Repacks channel block b of sample n (nb = n * blocks + b) as [PackedH][PackedW][8], the
+    /// eight channels innermost, with zeros wherever the padded window reaches outside the input.
+    /// Eight columns of the eight channel rows at a time are one 8x8 transpose.
+    /// </summary>
+    private static void Pack(Geometry s, float[] x, int nb, float[] packed)
+    {
+        int blocks = s.Cin / Lanes, n = nb / blocks, b = nb % blocks;
+        int rows = Math.Min(s.H, s.PackedH - s.PadH), cols = Math.Min(s.W, s.PackedW - s.PadW);
+        int rowFloats = s.PackedW * Lanes, plane = s.H * s.W;
+        var dst = packed.AsSpan(nb * s.PackedBlock, s.PackedBlock);
+        // Zero only the padding: the rows above and below, and each input row's two margins.
+        dst[..(s.PadH * rowFloats)].Clear();
+        dst[((s.PadH + rows) * rowFloats)..].Clear();
+        fixed (float* px = x, pd = dst)
+        {
+            float* src0 = px + (long)(n * s.Cin + b * Lanes) * plane;
+            var v = stackalloc Vector256<float>[Lanes];
+            for (int r = 0; r < rows; r++)
+            {
+                float* row = pd + (r + s.PadH) * rowFloats;
+                new Span<float>(row, s.PadW * Lanes).Clear();
+                new Span<float>(row + (s.PadW + cols) * Lanes, (s.PackedW - s.PadW - cols) * Lanes).Clear();
+                float* src = src0 + r * s.W, to = row + s.PadW * Lanes;
+                int col = 0;
+                for (; col + Lanes <= cols; col += Lanes)
+                {
+                    for (int c = 0; c < Lanes; c++) v[c] = Vector256.Load(src + c * plane + col);
+                    Transpose8x8(v);
+                    for (int k = 0; k < Lanes; k++) v[k].Store(to + (col + k) * Lanes);
+                }
+                for (; col < cols; col++)
+                    for (int c = 0; c < Lanes; c++) to[col * Lanes + c] = src[c * plane + col];
+            }
+        }
+    }
+
+    /// <summary>In-place transpose of eight vectors of eight floats (row r, lane c becomes row c, lane r).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(Vector256<float>* v)
+    {
+        var t0 = Avx.UnpackLow(v[0], v[1]); var t1 = Avx.UnpackHigh(v[0], v[1]);
+        var t2 = Avx.UnpackLow(v[2], v[3]); var t3 = Avx.UnpackHigh(v[2], v[3]);
+        var t4 = Avx.UnpackLow(v[4], v[5]); var t5 = Avx.UnpackHigh(v[4], v[5]);
+        var t6 = Avx.UnpackLow(v[6], v[7]); var t7 = Avx.UnpackHigh(v[6], v[7]);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        v[0] = Avx.Permute2x128(s0, s4, 0x20); v[1] = Avx.Permute2x128(s1, s5, 0x20);
+        v[2] = Avx.Permute2x128(s2, s6, 0x20); v[3] = Avx.Permute2x128(s3, s7, 0x20);
+        v[4] = Avx.Permute2x128(s0, s4, 0x31); v[5] = Avx.Permute2x128(s1, s5, 0x31);
+        v[6] = Avx.Permute2x128(s2, s6, 0x31); v[7] = Avx.Permute2x128(s3, s7, 0x31);
+    }
+
+    /// <summary>V[tap][t][channel block] = (B^T d B)[tap] for the 6x6 input tile of tile t, every channel block.</summary>
+    private static void InputTile(Geometry s, float* packed, int tile, float* v, int tapStride)
+    {
+        int n = tile / s.TilesPerImage, r = tile % s.TilesPerImage, ty = r / s.TilesW, tx = r % s.TilesW;
+        int blocks = s.Cin / Lanes, rowStride = s.PackedW * Lanes;
+        var d = stackalloc Vector256<float>[Taps];
+        for (int b = 0; b < blocks; b++)
+        {
+            float* origin = packed + (long)(n * blocks + b) * s.PackedBlock + (ty * 4 * s.PackedW + tx * 4) * Lanes;
+            // B^T d: down each of the six columns
+            for (int j = 0; j < 6; j++)
+            {
+                float* col = origin + j * Lanes;
+                BT(Vector256.Load(col), Vector256.Load(col + rowStride), Vector256.Load(col + 2 * rowStride),
+                   Vector256.Load(col + 3 * rowStride), Vector256.Load(col + 4 * rowStride), Vector256.Load(col + 5 * rowStride),
+                   out d[j], out d[6 + j], out d[12 + j], out d[18 + j], out d[24 + j], out d[30 + j]);
+            }
+            // (B^T d) B: along each of the six rows, stored tap by tap
+            float* at = v + b * Lanes;
+            for (int i = 0; i < 6; i++)
+            {
+                var row = d + 6 * i;
+                BT(row[0], row[1], row[2], row[3], row[4], row[5],
+                   out var o0, out var o1, out var o2, out var o3, out var o4, out var o5);
+                int tap = 6 * i;
+                o0.Store(at + (tap + 0) * tapStride); o1.Store(at + (tap + 1) * tapStride); o2.Store(at + (tap + 2) * tapStride);
+                o3.Store(at + (tap + 3) * tapStride); o4.Store(at + (tap + 4) * tapStride); o5.Store(at + (tap + 5) * tapStride);
+            }
+        }
+    }
+
+    /// <summary>GM[tap][t][channel block] = (A dY A^T)[tap] for the 4x4 output-gradient tile of tile t, every channel block.</summary>
+    private static void GradientTile(Geometry s, float* packed, int tile, float* gm, int tapStride)
+    {
+        int n = tile / s.TilesPerImage, r = tile % s.TilesPerImage, ty = r / s.TilesW, tx = r % s.TilesW;
+        int blocks = s.Cin / Lanes, rowStride = s.PackedW * Lanes;
+        var d = stackalloc Vector256<float>[24];
+        for (int b = 0; b < blocks; b++)
+        {
+            float* origin = packed + (long)(n * blocks + b) * s.PackedBlock + (ty * 4 * s.PackedW + tx * 4) * Lanes;
+            // A dY: down each of the four columns
+            for (int j = 0; j < 4; j++)
+            {
+                float* col = origin + j * Lanes;
+                AG(Vector256.Load(col), Vector256.Load(col + rowStride), Vector256.Load(col + 2 * rowStride), Vector256.Load(col + 3 * rowStride),
+                   out d[j], out d[4 + j], out d[8 + j], out d[12 + j], out d[16 + j], out d[20 + j]);
+            }
+            // (A dY) A^T along each of the six rows
+            float* at = gm + b * Lanes;
+            for (int i = 0; i < 6; i++)
+            {
+                var row = d + 4 * i;
+                AG(row[0], row[1], row[2], row[3], out var o0, out var o1, out var o2, out var o3, out var o4, out var o5);
+                int tap = 6 * i;
+                o0.Store(at + (tap + 0) * tapStride); o1.Store(at + (tap + 1) * tapStride); o2.Store(at + (tap + 2) * tapStride);
+                o3.Store(at + (tap + 3) * tapStride); o4.Store(at + (tap + 4) * tapStride); o5.Store(at + (tap + 5) * tapStride);
+            }
+        }
+    }
+
+    /// <summary>The 4x4 outputs of tile t from M[tap][t][Cout]: A^T m A plus bias, written (or added) into y [N, Cout, OH, OW].</summary>
+    private static void OutputTile(Geometry s, float* m, int tapStride, int tile, float* bias, float* y, bool accumulate)
+    {
+        int n = tile / s.TilesPerImage, r = tile % s.TilesPerImage, ty = r / s.TilesW, tx = r % s.TilesW;
+        int rows = Math.Min(4, s.OH - ty * 4), cols = Math.Min(4, s.OW - tx * 4), plane = s.OH * s.OW;
+        var a = stackalloc Vector256<float>[24];
+        var q = stackalloc Vector256<float>[4];
+        for (int b = 0; b < s.Cout / Lanes; b++)
+        {
+            float* at = m + b * Lanes;
+            // A^T m: down each of the six columns
+            for (int j = 0; j < 6; j++)
+                AT(Vector256.Load(at + j * tapStride), Vector256.Load(at + (6 + j) * tapStride), Vector256.Load(at + (12 + j) * tapStride),
+                   Vector256.Load(at + (18 + j) * tapStride), Vector256.Load(at + (24 + j) * tapStride), Vector256.Load(at + (30 + j) * tapStride),
+                   out a[j], out a[6 + j], out a[12 + j], out a[18 + j]);
+            var shift = bias is null ? Vector256<float>.Zero : Vector256.Load(bias + b * Lanes);
+            float* planes = y + (long)(n * s.Cout + b * Lanes) * plane + ty * 4 * s.OW + tx * 4;
+            // (A^T m) A along each of the four rows; the row's 4 outputs x 8 channels transposed to
+            // 8 channel runs of 4 (lane c of q_k holds outputs 0-3 of channel c (k < 4) or c + 4 (k >= 4)).
+            for (int i = 0; i < rows; i++)
+            {
+                var row = a + 6 * i;
+                AT(row[0], row[1], row[2], row[3], row[4], row[5], out var o0, out var o1, out var o2, out var o3);
+                o0 += shift; o1 += shift; o2 += shift; o3 += shift;
+                var t0 = Avx.UnpackLow(o0, o1); var t1 = Avx.UnpackHigh(o0, o1);
+                var t2 = Avx.UnpackLow(o2, o3); var t3 = Avx.UnpackHigh(o2, o3);
+                q[0] = Avx.Shuffle(t0, t2, 0x44); q[1] = Avx.Shuffle(t0, t2, 0xEE);
+                q[2] = Avx.Shuffle(t1, t3, 0x44); q[3] = Avx.Shuffle(t1, t3, 0xEE);
+                float* dst = planes + i * s.OW;
+                for (int c = 0; c < Lanes; c++)
+                {
+                    var run = (c & 4) == 0 ? q[c].GetLower() : q[c - 4].GetUpper();
+                    float* to = dst + (long)c * plane;
+                    if (cols == 4)
+                    {
+                        if (accumulate) run += Vector128.Load(to);
+                        run.Store(to);
+                    }
+                    else
+                        for (int j = 0; j < cols; j++) to[j] = accumulate ? to[j] + run.GetElement(j) : run.GetElement(j);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// U[tap][o][i] = (G g G^T)[tap] for every kernel g = w[o][i], rotated by 180 degrees when
+    /// <paramref name="flipped"/> (the input gradient's kernels). For the forward product U_tap is
+    /// [Cout, Cin] and enters transposed; for the input gradient, whose input channels are the
+    /// forward's output channels o, it is [Cin', Cout'] as it stands. Vectorised over eight
+    /// consecutive i, whose 8 x 9 kernel values are one contiguous run of w.
+    /// </summary>
+    private static void TransformKernels(float[] w, int cout, int cin, bool flipped, float[] u)
+    {
+        long tap = (long)cout * cin;
+        Engine.For(cout, o =>
+        {
+            var g = stackalloc float[9 * Lanes];
+            var gg = stackalloc Vector256<float>[18];
+            fixed (float* pw = w, pu = u)
+                for (int i0 = 0; i0 < cin; i0 += Lanes)
+                {
+                    float* run = pw + ((long)o * cin + i0) * 9;
+                    for (int lane = 0; lane < Lanes; lane++)
+                        for (int k = 0; k < 9; k++) g[(flipped ? 8 - k : k) * Lanes + lane] = run[lane * 9 + k];
+                    // G g: down each of the three kernel columns
+                    for (int j = 0; j < 3; j++)
+                        GK(Vector256.Load(g + j * Lanes), Vector256.Load(g + (3 + j) * Lanes), Vector256.Load(g + (6 + j) * Lanes),
+                           out gg[j], out gg[3 + j], out gg[6 + j], out gg[9 + j], out gg[12 + j], out gg[15 + j]);
+                    // (G g) G^T along each of the six rows
+                    for (int r = 0; r < 6; r++)
+                    {
+                        GK(gg[3 * r], gg[3 * r + 1], gg[3 * r + 2], out var o0, out var o1, out var o2, out var o3, out var o4, out var o5);
+                        float* at = pu + 6 * r * tap + (long)o * cin + i0;
+                        o0.Store(at); o1.Store(at + tap); o2.Store(at + 2 * tap); o3.Store(at + 3 * tap); o4.Store(at + 4 * tap); o5.Store(at + 5 * tap);
+                    }
+                }
+        });
+    }
+
+    /// <summary>gw[o][i] += G^T dU[.][o][i] G for every kernel, vectorised over eight consecutive i (the inverse walk of <see cref="TransformKernels"/>).</summary>
+    private static void AccumulateKernelGradients(float[] du, int cout, int cin, float[] gw)
+    {
+        long tap = (long)cout * cin;
+        Engine.For(cout, o =>
+        {
+            var cols = stackalloc Vector256<float>[18];
+            var k = stackalloc float[9 * Lanes];
+            fixed (float* pd = du, pw = gw)
+                for (int i0 = 0; i0 < cin; i0 += Lanes)
+                {
+                    float* at = pd + (long)o * cin + i0;
+                    // G^T dU: down each of the six columns
+                    for (int j = 0; j < 6; j++)
+                        GT(Vector256.Load(at + j * tap), Vector256.Load(at + (6 + j) * tap), Vector256.Load(at + (12 + j) * tap),
+                           Vector256.Load(at + (18 + j) * tap), Vector256.Load(at + (24 + j) * tap), Vector256.Load(at + (30 + j) * tap),
+                           out cols[j], out cols[6 + j], out cols[12 + j]);
+                    // (G^T dU) G along each of the three rows
+                    for (int r = 0; r < 3; r++)
+                    {
+                        var row = cols + 6 * r;
+                        GT(row[0], row[1], row[2], row[3], row[4], row[5], out var o0, out var o1, out var o2);
+                        o0.Store(k + (3 * r) * Lanes); o1.Store(k + (3 * r + 1) * Lanes); o2.Store(k + (3 * r + 2) * Lanes);
+                    }
+                    float* run = pw + ((long)o * cin + i0) * 9;
+                    for (int lane = 0; lane < Lanes; lane++)
+                        for (int kk = 0; kk < 9; kk++) run[lane * 9 + kk] += k[kk * Lanes + lane];
+                }
+        });
+    }
+
+    /// <summary>A applied to four values (one column or row of an output-gradient tile), six outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AG(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2, Vector256<float> g3,
+        out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2, out Vector256<float> o3, out Vector256<float> o4, out Vector256<float> o5)
+    {
+        var even = g0 + g2; var odd = g1 + g3;
+        var even4 = g0 + Vector256.Create(4f) * g2; var odd8 = Vector256.Create(2f) * g1 + Vector256.Create(8f) * g3;
+        o0 = g0;
+        o1 = even + odd;
+        o2 = even - odd;
+        o3 = even4 + odd8;
+        o4 = even4 - odd8;
+        o5 = g3;
+    }
+
+    /// <summary>G^T applied to six values, three outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GT(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5,
+        out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2)
+    {
+        var sixth = Vector256.Create(1f / 6f);
+        var sum12 = m1 + m2; var sum34 = m3 + m4;
+        o0 = Vector256.Create(0.25f) * m0 - sixth * sum12 + Vector256.Create(1f / 24f) * sum34;
+        o1 = Vector256.Create(1f / 12f) * (m3 - m4) - sixth * (m1 - m2);
+        o2 = sixth * (sum34 - sum12) + m5;
+    }
+
+    /// <summary>B^T applied to six values (one column or row of an input tile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BT(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, Vector256<float> d4, Vector256<float> d5,
+        out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2, out Vector256<float> o3, out Vector256<float> o4, out Vector256<float> o5)
+    {
+        var four = Vector256.Create(4f); var five = Vector256.Create(5f); var two = Vector256.Create(2f);
+        var d4m2 = d4 - d2;
+        o0 = four * d0 - five * d2 + d4;
+        o1 = d3 + d4 - four * (d1 + d2);
+        o2 = four * (d1 - d2) + d4 - d3;
+        o3 = two * (d3 - d1) + d4m2;
+        o4 = two * (d1 - d3) + d4m2;
+        o5 = four * d1 - five * d3 + d5;
+    }
+
+    /// <summary>A^T applied to six values (one column or row of a product tile), four outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AT(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5,
+        out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2, out Vector256<float> o3)
+    {
+        var sum12 = m1 + m2; var dif12 = m1 - m2; var sum34 = m3 + m4; var dif34 = m3 - m4;
+        o0 = m0 + sum12 + sum34;
+        o1 = dif12 + Vector256.Create(2f) * dif34;
+        o2 = sum12 + Vector256.Create(4f) * sum34;
+        o3 = dif12 + Vector256.Create(8f) * dif34 + m5;
+    }
+
+    /// <summary>G applied to three kernel values, six outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GK(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2,
+        out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2, out Vector256<float> o3, out Vector256<float> o4, out Vector256<float> o5)
+    {
+        var sixth = Vector256.Create(1f / 6f);
+        var outer = g0 + g2;
+        o0 = Vector256.Create(0.25f) * g0;
+        o1 = -sixth * (outer + g1);
+        o2 = -sixth * (outer - g1);
+        var even = Vector256.Create(1f / 24f) * g0 + sixth * g2;
+        var odd = Vector256.Create(1f / 12f) * g1;
+        o3 = even + odd;
+        o4 = even - odd;
+        o5 = g2;
+    }
+}
