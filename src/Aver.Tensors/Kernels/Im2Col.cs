@@ -67,6 +67,14 @@ internal static class Im2Col
                     Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref src, (nuint)(2 * i)), even, Vector512.LoadUnsafe(ref src, (nuint)(2 * i + 16)))
                         .StoreUnsafe(ref dst, (nuint)i);
             }
+            else if (stride == 2 && Avx2.IsSupported)
+            {   // the even of 16 consecutive inputs, 8 at a time: [a0 a2 b0 b2 | a4 a6 b4 b6], then the middle pairs swapped
+                for (; i <= col.Length - 8 && 2 * i + 16 <= input.Length; i += 8)
+                {
+                    var pairs = Avx.Shuffle(Vector256.LoadUnsafe(ref src, (nuint)(2 * i)), Vector256.LoadUnsafe(ref src, (nuint)(2 * i + 8)), 0x88);
+                    Avx2.Permute4x64(pairs.AsDouble(), 0xD8).AsSingle().StoreUnsafe(ref dst, (nuint)i);
+                }
+            }
             for (; i < col.Length; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i * stride);
         }
         public static void Padding(Span<float> col) => col.Clear();
@@ -104,6 +112,15 @@ internal static class Im2Col
                         .StoreUnsafe(ref dstRef, (nuint)(2 * i));
                     (Vector512.LoadUnsafe(ref dstRef, (nuint)(2 * i + 16)) + Avx512F.PermuteVar16x32x2(c, high, Vector512<float>.Zero))
                         .StoreUnsafe(ref dstRef, (nuint)(2 * i + 16));
+                }
+            }
+            else if (stride == 2 && Avx2.IsSupported)
+            {   // 8 columns spread onto the even of 16 inputs: pairs reordered (c0 c1)(c4 c5)(c2 c3)(c6 c7), then interleaved with zeros
+                for (; i <= col.Length - 8 && 2 * i + 16 <= input.Length; i += 8)
+                {
+                    var c = Avx2.Permute4x64(Vector256.LoadUnsafe(ref src, (nuint)i).AsDouble(), 0xD8).AsSingle();
+                    (Vector256.LoadUnsafe(ref dstRef, (nuint)(2 * i)) + Avx.UnpackLow(c, Vector256<float>.Zero)).StoreUnsafe(ref dstRef, (nuint)(2 * i));
+                    (Vector256.LoadUnsafe(ref dstRef, (nuint)(2 * i + 8)) + Avx.UnpackHigh(c, Vector256<float>.Zero)).StoreUnsafe(ref dstRef, (nuint)(2 * i + 8));
                 }
             }
             for (; i < col.Length; i++) Unsafe.Add(ref dstRef, i * stride) += Unsafe.Add(ref src, i);
