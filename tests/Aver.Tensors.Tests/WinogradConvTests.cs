@@ -15,7 +15,8 @@ public class WinogradConvTests
     [InlineData(2, 8, 4, 4, 16, 1)]     // ResNet's 4x4 stage: one tile per image
     [InlineData(1, 8, 13, 11, 8, 0)]    // "valid" padding, odd sizes
     [InlineData(2, 8, 9, 10, 8, 2)]     // padding 2 (the input gradient then has padding 0)
-    [InlineData(5, 16, 28, 28, 24, 1)]  // many tiles: several chunks, in parallel
+    [InlineData(5, 16, 28, 28, 24, 1)]  // 245 tiles: one chunk, its 36 products split between threads
+    [InlineData(8, 64, 30, 30, 64, 1)]  // 512 tiles: several chunks, in parallel
     [InlineData(1, 64, 6, 6, 8, 1)]     // many input channels, few output channels
     public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int pad)
     {

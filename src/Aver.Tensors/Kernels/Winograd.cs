@@ -124,6 +124,11 @@ internal static unsafe class Winograd
         }
     }
 
+    private static void For(int count, Action<int> body)
+    {
+        if (count == 1) body(0); else Engine.For(count, body);
+    }
+
     private static int Tiles(int outSize) => (outSize + 3) / 4;
 
     /// <summary>One Winograd convolution's sizes: input [N, Cin, H, W] read with padding (PadH, PadW), output [N, Cout, OH, OW].</summary>
@@ -146,29 +151,46 @@ internal static unsafe class Winograd
         {
             Engine.For(s.N * blocks, nb => Pack(s, x, nb, packed));
             int tiles = s.N * s.TilesPerImage;
-            int chunk = Math.Min(Math.Max(ChunkFloats / (Taps * (s.Cin + s.Cout)), 4), tiles);
-            chunk = Math.Min(chunk, (tiles + Engine.Threads - 1) / Engine.Threads);
+            // Few tiles (the 7x7 and 4x4 stages): one chunk whose 36 products are split between the
+            // threads, so the transformed kernels, up to 4x the size of the weights, are read once.
+            bool byTap = Engine.Threads > 1 && (long)tiles * Taps * (s.Cin + s.Cout) <= 2L * ChunkFloats;
+            int chunk = byTap ? tiles : Math.Min(Math.Max(ChunkFloats / (Taps * (s.Cin + s.Cout)), 4), tiles);
+            if (!byTap) chunk = Math.Min(chunk, (tiles + Engine.Threads - 1) / Engine.Threads);
             int chunks = (tiles + chunk - 1) / chunk;
-            void Chunk(int c)
+            void Chunk(int c, bool parallel)
             {
                 int t0 = c * chunk, count = Math.Min(chunk, tiles - t0);
                 var v = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cin);
                 var m = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cout);
+                int parts = parallel ? Math.Min(Engine.Threads, count) : 1;
                 try
                 {
-                    fixed (float* pv = v, pp = packed)
-                        for (int t = 0; t < count; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, chunk * s.Cin);
-                    for (int tap = 0; tap < Taps; tap++)
-                        Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * chunk * s.Cin), s.Cin,
-                            u.AsSpan(tap * s.Cin * s.Cout), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * chunk * s.Cout), s.Cout);
-                    fixed (float* pm = m, py = y, pb = bias)
-                        for (int t = 0; t < count; t++) OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate);
+                    For(parts, part =>
+                    {
+                        fixed (float* pv = v, pp = packed)
+                            for (int t = part * count / parts; t < (part + 1) * count / parts; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, chunk * s.Cin);
+                    });
+                    For(parallel ? Taps : 1, tap0 =>
+                    {
+                        for (int tap = parallel ? tap0 : 0; tap < (parallel ? tap0 + 1 : Taps); tap++)
+                            Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * chunk * s.Cin), s.Cin,
+                                u.AsSpan(tap * s.Cin * s.Cout), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * chunk * s.Cout), s.Cout);
+                    });
+                    For(parts, part =>
+                    {
+                        fixed (float* pm = m, py = y, pb = bias)
+                            for (int t = part * count / parts; t < (part + 1) * count / parts; t++) OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate);
+                    });
                 }
                 finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
             }
-            if (chunks == 1 || Engine.Threads == 1) { for (int c = 0; c < chunks; c++) Chunk(c); return; }
+            if (Engine.Threads == 1 || (chunks == 1 && !byTap)) { for (int c = 0; c < chunks; c++) Chunk(c, false); return; }
             Blas.SetThreads(1);
-            try { Engine.For(chunks, Chunk); }
+            try
+            {
+                if (byTap) Chunk(0, true);
+                else Engine.For(chunks, c => Chunk(c, false));
+            }
             finally { Blas.SetThreads(Engine.Threads); }
         }
         finally { ArrayPool<float>.Shared.Return(packed); }
