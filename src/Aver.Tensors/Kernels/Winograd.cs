@@ -48,17 +48,7 @@ internal static unsafe class Winograd
 
     /// <summary>y = conv(x, w) + bias for a plan where <see cref="Applies"/> holds.</summary>
     public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
-    {
-        var win = p.Window;
-        var shape = new Geometry(p.Batch, p.Channels, p.OutChannels, win.In[1], win.In[2], win.Padding[1], win.Padding[2], win.Out[1], win.Out[2]);
-        var u = ArrayPool<float>.Shared.Rent(Taps * p.Channels * p.OutChannels);
-        try
-        {
-            TransformKernels(w, p.OutChannels, p.Channels, flipped: false, u);
-            Run(shape, x, u, transposedKernels: true, bias, y, accumulate: false);
-        }
-        finally { ArrayPool<float>.Shared.Return(u); }
-    }
+        => Convolve(Geometry.Forward(p), x, w, p, flipped: false, bias, y);
 
     /// <summary>
     /// gx += the input gradient: the output gradient convolved with the kernels rotated by 180
@@ -68,11 +58,20 @@ internal static unsafe class Winograd
     {
         var win = p.Window;
         var shape = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 2 - win.Padding[1], 2 - win.Padding[2], win.In[1], win.In[2]);
+        Convolve(shape, gy, w, p, flipped: true, null, gx);
+    }
+
+    /// <summary>
+    /// Transforms the kernels, then convolves: the forward product (its U_tap [Cout, Cin] enters
+    /// transposed) writes y; the input gradient's (flipped kernels, U_tap [Cin', Cout']) adds into it.
+    /// </summary>
+    private static void Convolve(Geometry shape, float[] input, float[] w, ConvPlan p, bool flipped, float[]? bias, float[] output)
+    {
         var u = ArrayPool<float>.Shared.Rent(Taps * p.Channels * p.OutChannels);
         try
         {
-            TransformKernels(w, p.OutChannels, p.Channels, flipped: true, u);
-            Run(shape, gy, u, transposedKernels: false, null, gx, accumulate: true);
+            TransformKernels(w, p.OutChannels, p.Channels, flipped, u);
+            Run(shape, input, u, transposedKernels: !flipped, bias, output, accumulate: flipped);
         }
         finally { ArrayPool<float>.Shared.Return(u); }
     }
@@ -85,7 +84,7 @@ internal static unsafe class Winograd
     public static void BackwardWeights(ConvPlan p, float[] x, float[] gy, float[] gw)
     {
         var win = p.Window;
-        var fwd = new Geometry(p.Batch, p.Channels, p.OutChannels, win.In[1], win.In[2], win.Padding[1], win.Padding[2], win.Out[1], win.Out[2]);
+        var fwd = Geometry.Forward(p);
         // The output gradient read as an unpadded input of the same tiling: tile t's 4x4 block at its origin.
         var grad = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 0, 0, win.Out[1], win.Out[2]);
         int tiles = fwd.N * fwd.TilesPerImage, cin = p.Channels, cout = p.OutChannels;
@@ -134,6 +133,9 @@ internal static unsafe class Winograd
     /// <summary>One Winograd convolution's sizes: input [N, Cin, H, W] read with padding (PadH, PadW), output [N, Cout, OH, OW].</summary>
     private readonly record struct Geometry(int N, int Cin, int Cout, int H, int W, int PadH, int PadW, int OH, int OW)
     {
+        public static Geometry Forward(ConvPlan p) => new(p.Batch, p.Channels, p.OutChannels,
+            p.Window.In[1], p.Window.In[2], p.Window.Padding[1], p.Window.Padding[2], p.Window.Out[1], p.Window.Out[2]);
+
         public int TilesH => Tiles(OH);
         public int TilesW => Tiles(OW);
         public int TilesPerImage => TilesH * TilesW;
