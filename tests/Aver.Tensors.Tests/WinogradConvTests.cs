@@ -61,4 +61,19 @@ public class WinogradConvTests
         try { Assert.True(x.Conv2d(w, null, 1, 1).Data.AsSpan().SequenceEqual(y.Data)); }
         finally { Engine.Winograd = true; }
     }
+
+    [Fact]
+    public void InferenceKeepsTransformedKernelsOnlyWhileTheWeightsStayTheSame()
+    {
+        var x = Rand(41, 2, 16, 12, 12); var w = Rand(42, 16, 16, 3, 3);
+        float[] Infer() { using var _ = GradMode.NoGrad(); return x.Conv2d(w, null, 1, 1).Data; }
+        float[] Reference() => x.Conv2d(w, null, 1, 1).Data;  // with gradients: transformed afresh
+        var first = Infer();
+        Assert.True(Infer().AsSpan().SequenceEqual(first));
+        Assert.True(Reference().AsSpan().SequenceEqual(first));
+        w.Data[5] += 0.5f;   // an in-place update, as an optimiser step makes
+        var changed = Infer();
+        Assert.False(changed.AsSpan().SequenceEqual(first));
+        Assert.True(Reference().AsSpan().SequenceEqual(changed));
+    }
 }

@@ -67,7 +67,13 @@ internal static unsafe class Winograd
     /// </summary>
     private static void Convolve(Geometry shape, float[] input, float[] w, ConvPlan p, bool flipped, float[]? bias, float[] output)
     {
-        var u = ArrayPool<float>.Shared.Rent(Taps * p.Channels * p.OutChannels);
+        int size = Taps * p.Channels * p.OutChannels;
+        // Without gradients the weights are usually fixed (inference): their transform is kept.
+        if (!flipped && !GradMode.IsEnabled && WinogradKernelCache.TryUse(w, size,
+                u => TransformKernels(w, p.OutChannels, p.Channels, flipped, u),
+                u => Run(shape, input, u, transposedKernels: true, bias, output, accumulate: false)))
+            return;
+        var u = ArrayPool<float>.Shared.Rent(size);
         try
         {
             TransformKernels(w, p.OutChannels, p.Channels, flipped, u);
