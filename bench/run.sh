@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Aver vs PyTorch engine benchmark; rewrites bench/README.md.
+# Aver vs PyTorch engine benchmark; replaces the generated block of bench/README.md (hand-written sections stay).
 # Usage: bench/run.sh [--threads N] [--seconds S] [--repeats R] [BENCH ...]
 # Each bench runs in its own process per engine; the engines alternate (which one goes first
 # flips every repeat) and the best rate of the R repeats counts, since the machine is shared.
@@ -34,6 +34,5 @@ for ((r = 0; r < repeats; r++)); do
   done
 done
 load_after=$(uptime)
-python3 bench/summarize.py "$results" --command "$command" --load-before "$load_before" --load-after "$load_after" > bench/README.md.tmp
-mv bench/README.md.tmp bench/README.md
+python3 bench/summarize.py "$results" --command "$command" --load-before "$load_before" --load-after "$load_after" --readme bench/README.md
 cat bench/README.md
