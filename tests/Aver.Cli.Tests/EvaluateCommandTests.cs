@@ -48,6 +48,35 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("N0 (end-to-end) 04", stdout2);
     }
 
+    [FacesFact(sharedData: true)]
+    public void AFoldsMrpnBundleIsAModelThatPredictAnswersWith()
+    {
+        string run = Path.Combine(_dir, "n2");
+        var (code, _, stderr) = CliRun.Run("evaluate", Config("n2", "type: mrpn, variant: N2"), "--out", run, "--cache", Path.Combine(_dir, "cache"), "--folds", "04");
+        Assert.True(code == 0, stderr);
+        var bundle = Assert.Single(Directory.GetFiles(run, "mrpn.safetensors", SearchOption.AllDirectories));
+        string fold = Path.GetDirectoryName(bundle)!;
+        Assert.True(File.Exists(Path.Combine(fold, "best.safetensors")));
+
+        // The fold's folder is the model: predict finds the bundle beside the best weights and the checkpoint.
+        string clip = Path.Combine(TestPaths.Data("ravdess", "av"), "01-01-08-01-01-01-04.mp4");
+        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", fold, "--json");
+        Assert.True(pcode == 0, perr);
+        var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.StartsWith("MRPN N2 (audio-visual) over ravdess8 (8 classes)", root.GetProperty("model").GetString());
+        var answer = root.GetProperty("clips")[0];
+        Assert.Contains(answer.GetProperty("label").GetString(), Aver.Data.Labels.LabelSpaces.Ravdess8.Names);
+        Assert.Equal(8, answer.GetProperty("probabilities").EnumerateObject().Count());
+        var branch = answer.GetProperty("branches")[0];
+        Assert.Equal(("audio+visual", "used"), (branch.GetProperty("name").GetString(), branch.GetProperty("status").GetString()));
+        Assert.True(answer.GetProperty("timeline").GetArrayLength() >= 4, json);
+
+        var (tcode, text, _) = CliRun.Run("predict", clip, "--model", bundle);
+        Assert.Equal(0, tcode);
+        Assert.Contains("model: MRPN N2", text);
+        Assert.Contains("  timeline", text);
+    }
+
     [Fact]
     public void ABadConfigExitsWithOneLineNamingTheKey()
     {
