@@ -51,9 +51,10 @@ public sealed class MrpnClipModel : IClipModel
         {
             var s = Bundle.Settings;
             var parts = new List<string>();
-            if (Bundle.NeedsAudio) parts.Add($"audio ResNet-18 width {s.Audio.Width} + {s.Audio.Aggregator} {s.Audio.Hidden} on spectrograms pooled by {s.AudioPool}");
+            static string Lower(object o) => o.ToString()!.ToLowerInvariant();
+            if (Bundle.NeedsAudio) parts.Add($"audio ResNet-18 width {s.Audio.Width} + {Lower(s.Audio.Aggregator)} {s.Audio.Hidden} on spectrograms pooled by {s.AudioPool}");
             if (Bundle.NeedsFaces)
-                parts.Add($"faces ResNet-18 width {s.Visual.Width} + {s.Visual.Aggregator} {s.Visual.Hidden} on {s.Video.FaceSize}x{s.Video.FaceSize} {s.Video.Color} crops at {s.Video.Fps:0.##} fps");
+                parts.Add($"faces ResNet-18 width {s.Visual.Width} + {Lower(s.Visual.Aggregator)} {s.Visual.Hidden} on {s.Video.FaceSize}x{s.Video.FaceSize} {Lower(s.Video.Color)} crops at {s.Video.Fps:0.##} fps");
             string network = Bundle.Name switch { "AM" => "AM (audio only)", "VM" => "VM (faces only)", var n => $"{n} (audio-visual)" };
             return $"MRPN {network} over {Labels.Name} ({Labels.Count} classes): {string.Join("; ", parts)}; from {Source}";
         }
