@@ -1,5 +1,6 @@
 using Aver.Inference.Avef;
 using Aver.Inference.Fusion;
+using Aver.Inference.Mrpn;
 using Aver.Media;
 using Aver.Tensors.IO;
 using Aver.Training.Experiments;
@@ -8,8 +9,8 @@ namespace Aver.Inference;
 
 /// <summary>
 /// Opens a model for <c>aver predict</c>: a safetensors file, or a folder holding one (like <c>models/default/</c>).
-/// The file's <c>format</c> metadata picks the reader; <see cref="DecisionFusionBundle"/> and <see cref="AvefBundle"/> are built in, and other
-/// formats (an MRPN bundle, issue 8) join through <see cref="Register"/>.
+/// The file's <c>format</c> metadata picks the reader; <see cref="DecisionFusionBundle"/>, <see cref="AvefBundle"/> and
+/// <see cref="MrpnBundle"/> are built in, and other formats join through <see cref="Register"/>.
 /// </summary>
 public static class ModelLoader
 {
@@ -26,6 +27,7 @@ public static class ModelLoader
     {
         [DecisionFusionBundle.Format] = (file, source, tracker) => DecisionFusionBundle.Load(file, source, tracker),
         [AvefBundle.Format] = (file, source, tracker) => AvefClipModel.Load(file, source, tracker),
+        [MrpnBundle.Format] = (file, source, tracker) => MrpnClipModel.Load(file, source, tracker),
     };
 
     /// <summary>Adds (or replaces) the reader of files whose metadata says <c>format</c> = <paramref name="format"/>.</summary>
@@ -38,7 +40,8 @@ public static class ModelLoader
     public static IReadOnlyList<string> Formats { get { lock (Readers) return Readers.Keys.Order(StringComparer.Ordinal).ToList(); } }
 
     /// <summary>
-    /// Loads <paramref name="path"/> (a file, or a folder with exactly one .safetensors, preferring model.safetensors).
+    /// Loads <paramref name="path"/> (a file, or a folder with exactly one .safetensors, preferring model.safetensors, then a file
+    /// named after a format, like the mrpn.safetensors beside a fold's best.safetensors and checkpoint).
     /// <paramref name="tracker"/> makes the face tracker on first use; by default BlazeFace from setup.sh's third_party/.
     /// </summary>
     public static IClipModel Load(string path, Func<FaceTracker>? tracker = null)
@@ -79,11 +82,14 @@ public static class ModelLoader
         var candidates = Directory.GetFiles(path, "*.safetensors").Order(StringComparer.Ordinal).ToArray();
         var preferred = candidates.FirstOrDefault(f => Path.GetFileName(f) == "model.safetensors");
         if (preferred is not null) return preferred;
+        var named = candidates.Where(f => Formats.Contains(Path.GetFileNameWithoutExtension(f))).ToArray();
+        if (named.Length == 1) return named[0];
         return candidates.Length switch
         {
             1 => candidates[0],
             0 => throw new FileNotFoundException($"{path}: the folder holds no .safetensors model"),
-            _ => throw new InvalidDataException($"{path}: the folder holds {candidates.Length} .safetensors files and none is model.safetensors; name the file"),
+            _ => throw new InvalidDataException($"{path}: the folder holds {candidates.Length} .safetensors files and none is model.safetensors " +
+                                                $"or a single {string.Join("|", Formats)}.safetensors; name the file"),
         };
     }
 }

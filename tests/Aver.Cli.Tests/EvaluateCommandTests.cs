@@ -40,12 +40,44 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("speaker-independent", report);
         Assert.Contains("Late fusion", report);
         Assert.True(File.Exists(Path.Combine(out1, "folds", "n1-late-fusion", "04", "best.safetensors")));
+        // Every row's fold leaves a bundle of its own network: AM, VM and the late-fused N1.
+        foreach (var (row, network) in new[] { ("am-t", "AM"), ("vm-t", "VM"), ("n1-late-fusion", "N1") })
+            Assert.Equal(network, Aver.Training.Experiments.MrpnBundle.Load(Path.Combine(out1, "folds", row, "04", "mrpn.safetensors")).Name);
 
         // End to end N0 into another folder: the crops come from the cache, nothing is detected again.
         var (code2, stdout2, stderr2) = CliRun.Run("evaluate", Config("n0", "type: mrpn, variant: N0"), "--out", Path.Combine(_dir, "n0"), "--cache", cache, "--folds", "04");
         Assert.True(code2 == 0, stderr2);
         Assert.Contains("(0 detected, 6 from the cache)", stderr2);
         Assert.Contains("N0 (end-to-end) 04", stdout2);
+    }
+
+    [FacesFact(sharedData: true)]
+    public void AFoldsMrpnBundleIsAModelThatPredictAnswersWith()
+    {
+        string run = Path.Combine(_dir, "n2");
+        var (code, _, stderr) = CliRun.Run("evaluate", Config("n2", "type: mrpn, variant: N2"), "--out", run, "--cache", Path.Combine(_dir, "cache"), "--folds", "04");
+        Assert.True(code == 0, stderr);
+        var bundle = Assert.Single(Directory.GetFiles(run, "mrpn.safetensors", SearchOption.AllDirectories));
+        string fold = Path.GetDirectoryName(bundle)!;
+        Assert.True(File.Exists(Path.Combine(fold, "best.safetensors")));
+
+        // The fold's folder is the model: predict finds the bundle beside the best weights and the checkpoint.
+        string clip = Path.Combine(TestPaths.Data("ravdess", "av"), "01-01-08-01-01-01-04.mp4");
+        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", fold, "--json");
+        Assert.True(pcode == 0, perr);
+        var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.StartsWith("MRPN N2 (audio-visual) over ravdess8 (8 classes)", root.GetProperty("model").GetString());
+        var answer = root.GetProperty("clips")[0];
+        Assert.Contains(answer.GetProperty("label").GetString(), Aver.Data.Labels.LabelSpaces.Ravdess8.Names);
+        Assert.Equal(8, answer.GetProperty("probabilities").EnumerateObject().Count());
+        var branch = answer.GetProperty("branches")[0];
+        Assert.Equal(("audio+visual", "used"), (branch.GetProperty("name").GetString(), branch.GetProperty("status").GetString()));
+        Assert.True(answer.GetProperty("timeline").GetArrayLength() >= 4, json);
+
+        var (tcode, text, _) = CliRun.Run("predict", clip, "--model", bundle);
+        Assert.Equal(0, tcode);
+        Assert.Contains("model: MRPN N2", text);
+        Assert.Contains("  timeline", text);
     }
 
     [Fact]

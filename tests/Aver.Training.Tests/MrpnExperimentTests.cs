@@ -37,6 +37,13 @@ public class MrpnExperimentTests : IDisposable
         Assert.Equal(2, fold.History!.Count);
         Assert.NotNull(fold.Features);
         Assert.Single(Directory.EnumerateFiles(_dir, Checkpoint.FileName, SearchOption.AllDirectories));
-        Assert.Single(Directory.EnumerateFiles(_dir, "best.safetensors", SearchOption.AllDirectories));
+        var best = Assert.Single(Directory.EnumerateFiles(_dir, "best.safetensors", SearchOption.AllDirectories));
+        // The fold's bundle sits beside its best weights and holds them, with what predict needs to rebuild the AM.
+        var bundle = MrpnBundle.Load(Path.Combine(Path.GetDirectoryName(best)!, MrpnExperiment.BundleFileName));
+        Assert.Equal("AM", bundle.Name);
+        Assert.Equal(catalog.Labels, bundle.Labels);
+        Assert.Equal(8, bundle.Settings.AudioPool);
+        var weights = Aver.Tensors.IO.SafeTensors.Load(best).Tensors;
+        Assert.All(bundle.Network.StateDict(), kv => Assert.Equal(weights[kv.Key].Data, kv.Value.Data));
     }
 }

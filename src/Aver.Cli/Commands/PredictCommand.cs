@@ -27,7 +27,9 @@ public sealed class PredictCommand : CliCommand, IHasFlags
 
         Options:
           --model PATH   a model bundle (.safetensors, or a folder holding one); default models/default/ of the
-                         repository (or $AVER_MODEL)
+                         repository (or $AVER_MODEL). Formats: the default decision-fusion model, and the fold
+                         bundles `aver evaluate` writes: avef.safetensors (AVEF) and mrpn.safetensors (MRPN AM, VM,
+                         N0, N1, N2; the fold's folder may be given)
           --only B       run only branch B (audio or visual)
           --fps F        frames per second the visual branch samples (default 4)
           --window S     timeline window length in seconds (default 1)
@@ -38,6 +40,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         Examples:
           aver predict ../shared/data/ravdess/av/01-01-06-01-01-01-05.mp4
           aver predict ../shared/data/crema-d --json
+          aver predict ../shared/data/ravdess/av/01-01-08-01-01-01-04.mp4 --model runs/ravdess-av-n2-cpu/folds/n2-mrpn/04
         """;
 
     public override int Run(CliArgs args, CliContext ctx)

@@ -50,9 +50,15 @@ public sealed class MrpnAudioPipeline(MrpnAudioOptions? options = null, int pool
         return whole;
     }
 
-    private MrpnAudioSegments Compute(CatalogItem item, TimeInterval? slice)
+    private MrpnAudioSegments Compute(CatalogItem item, TimeInterval? slice) => Segments(Audio(item), slice);
+
+    /// <summary>
+    /// Segments [S, 1, H, W] of <paramref name="slice"/> of decoded audio (the whole clip when null), pooled
+    /// as in training: what a trained model's bundle feeds it at prediction time.
+    /// </summary>
+    public MrpnAudioSegments Segments(AudioBuffer audio, TimeInterval? slice = null)
     {
-        var seg = MrpnAudio.Compute(Audio(item), Options, slice);
+        var seg = MrpnAudio.Compute(audio, Options, slice);
         if (Pool == 1) return seg;
         var x = seg.Spectrograms;
         using (GradMode.NoGrad()) x = x.AvgPool2d(Pool);

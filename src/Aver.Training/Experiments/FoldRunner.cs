@@ -25,10 +25,12 @@ public static class FoldRunner
 
     /// <summary>
     /// Trains and tests row <paramref name="name"/> on every selected fold: <paramref name="set"/> must be
-    /// built over <paramref name="items"/> (the plan's catalog items, in the same order).
+    /// built over <paramref name="items"/> (the plan's catalog items, in the same order). <paramref name="saved"/> is
+    /// called per fold once its best weights are saved (see <see cref="CrossValidation{TInput}.Run"/>).
     /// </summary>
     public static ModelOutcome Run<TInput>(string name, SplitPlan plan, IReadOnlyList<CatalogItem> items, IExampleSet<TInput> set,
-        Func<FoldData<TInput>, ulong, ITrainingTask<TInput>> createTask, ExperimentContext context)
+        Func<FoldData<TInput>, ulong, ITrainingTask<TInput>> createTask, ExperimentContext context,
+        Action<string, string, ITrainingTask<TInput>>? saved = null)
     {
         var index = new FoldIndices(items, name);
         var folds = Select(plan, context.Folds).Select(f => new FoldData<TInput>(f.Name,
@@ -36,7 +38,7 @@ public static class FoldRunner
             new ExampleSubset<TInput>(set, index.Of(f, SplitPart.Validation)),
             new ExampleSubset<TInput>(set, index.Of(f, SplitPart.Test)))).ToList();
         return new CrossValidation<TInput>(context.Training, context.ProgressFor)
-            .Run(name, folds, createTask, context.RunFolder, resume: true, withFeatures: true, context.Cancel);
+            .Run(name, folds, createTask, context.RunFolder, resume: true, withFeatures: true, context.Cancel, saved);
     }
 
     /// <summary>Where <see cref="CrossValidation{TInput}"/> keeps row <paramref name="model"/>'s best weights for <paramref name="fold"/>.</summary>

@@ -14,11 +14,16 @@ namespace Aver.Training.Experiments;
 /// video trained end to end, or by late fusion: per fold AM and VM are trained (or loaded from an earlier
 /// run), their extractors and aggregators copied into the fusion network and frozen
 /// (<see cref="MrpnNetwork.FreezeBranches"/>), and only the fusion trained. Late fusion reports the AM
-/// and VM rows beside the fused one, like Table 1. Every row goes through <see cref="FoldRunner"/>.
+/// and VM rows beside the fused one, like Table 1. Every row goes through <see cref="FoldRunner"/>; each fold's
+/// best network is also written as an <see cref="MrpnBundle"/> (<see cref="BundleFileName"/>, beside best.safetensors)
+/// that <c>aver predict --model</c> reads.
 /// </summary>
 public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperiment
 {
     public MrpnExperimentSettings Settings { get; } = settings;
+
+    /// <summary>The fold's trained model (<see cref="MrpnBundle"/>: network, labels, front ends) in its folder.</summary>
+    public const string BundleFileName = "mrpn.safetensors";
 
     /// <summary>
     /// Speech clips only (MRPN §5.1). AM takes the audio-only files; VM and the fusion networks take each
@@ -49,10 +54,12 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
         var rows = new List<ModelOutcome>();
         if (s.Kind == MrpnModelKind.Audio || (s.Kind == MrpnModelKind.Fusion && s.Strategy == FusionStrategy.LateFusion && s.AudioNetwork is null))
             rows.Add(FoldRunner.Run($"AM ({t})", plan, items, new AudioClipSet(items, labels, audio),
-                (_, seed) => new UnimodalTask(MrpnModels.Unimodal(s.Audio, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed))), context));
+                (_, seed) => new UnimodalTask(MrpnModels.Unimodal(s.Audio, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed))), context,
+                SaveBundle<StepSequence>(s with { Kind = MrpnModelKind.Audio }, labels, $"AM ({t})")));
         if (s.Kind == MrpnModelKind.Video || (s.Kind == MrpnModelKind.Fusion && s.Strategy == FusionStrategy.LateFusion && s.VisualNetwork is null))
             rows.Add(FoldRunner.Run($"VM ({t})", plan, items, new VideoClipSet(items, labels, video, s.MinSliceSeconds),
-                (_, seed) => new UnimodalTask(MrpnModels.Unimodal(s.Visual, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed))), context));
+                (_, seed) => new UnimodalTask(MrpnModels.Unimodal(s.Visual, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed))), context,
+                SaveBundle<StepSequence>(s with { Kind = MrpnModelKind.Video }, labels, $"VM ({t})")));
         if (s.Kind == MrpnModelKind.Fusion)
         {
             string name = FusionRowName(s.Variant, s.Strategy);
@@ -64,7 +71,7 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
                         UnimodalWeights(s.VisualNetwork, context.RunFolder, $"VM ({t})", fold.Name))
                     : MrpnModels.Fusion(s.Visual, s.Audio, s.Variant, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed));
                 return new MrpnTask(network);
-            }, context));
+            }, context, SaveBundle<AudioVisualBatch>(s, labels, name)));
             if (s.Strategy == FusionStrategy.LateFusion)
                 notes.Add($"Late fusion: per fold the AM and VM branches ({Source(s.AudioNetwork, "AM")}, {Source(s.VisualNetwork, "VM")}) are frozen and only the fusion network {s.Variant} is trained.");
         }
@@ -84,6 +91,11 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
         network.FreezeBranches();
         return network;
     }
+
+    /// <summary>Writes a fold's best network as an <see cref="MrpnBundle"/> into its folder (the fold and row go into the metadata).</summary>
+    private static Action<string, string, ITrainingTask<TInput>> SaveBundle<TInput>(MrpnExperimentSettings settings, Aver.Data.Labels.LabelSpace labels, string row) =>
+        (fold, folder, task) => MrpnBundle.Save(Path.Combine(folder, BundleFileName), task.Model, settings, labels,
+            new Dictionary<string, string> { ["row"] = row, ["fold"] = fold });
 
     /// <summary>The row name of a fusion network in the layout of MRPN Table 2.</summary>
     public static string FusionRowName(FusionVariant variant, FusionStrategy strategy) =>

@@ -26,8 +26,11 @@ public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string,
 
     /// <param name="createTask">Builds the fold's task (model initialised from the given fold seed).</param>
     /// <param name="withFeatures">Collect the task's features on the test side for a t-SNE plot.</param>
+    /// <param name="saved">Called once a fold's best weights are in its task and in best.safetensors, with the fold's name, its folder and the task
+    /// (e.g. to write a model bundle beside them).</param>
     public ModelOutcome Run(string modelName, IEnumerable<FoldData<TInput>> folds, Func<FoldData<TInput>, ulong, ITrainingTask<TInput>> createTask,
-        string runFolder, bool resume = false, bool withFeatures = false, CancellationToken cancel = default)
+        string runFolder, bool resume = false, bool withFeatures = false, CancellationToken cancel = default,
+        Action<string, string, ITrainingTask<TInput>>? saved = null)
     {
         var outcomes = new List<FoldOutcome>();
         foreach (var fold in folds)
@@ -42,6 +45,7 @@ public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string,
             {
                 ["model"] = modelName, ["fold"] = fold.Name, ["epoch"] = result.BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
+            saved?.Invoke(fold.Name, folder, task);
             var test = Evaluation.Run(task, fold.Test.Set, fold.Test.Indices, options.EvalBatchSize ?? options.BatchSize, withFeatures, cancel);
             outcomes.Add(new FoldOutcome(fold.Name, test.Confusion, result.History, test.Features, test.Features is null ? null : test.Targets));
         }
