@@ -26,9 +26,10 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor x)
     {
-        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
+        // bn + ReLU and add + ReLU as fused ops: one pass and one tensor each instead of two.
+        var y = _bn1.ForwardRelu(_conv1.Forward(x));
         y = _bn2.Forward(_conv2.Forward(y));
         var shortcut = _downsample is null ? x : _downsample.Forward(x);
-        return (y + shortcut).Relu();
+        return y.AddRelu(shortcut);
     }
 }
