@@ -69,6 +69,57 @@ public class FusedReluTests
     }
 
     [Fact]
+    public void BatchNormAddReluTrainingGradients()
+    {
+        var x = Spaced();
+        var r = Tensor.Uniform(new RandomStream(11), -0.005f, 0.005f, 3, 2, 4).RequireGrad();
+        using (GradMode.NoGrad())
+        {
+            var pre = x.BatchNorm(null, null, Weight(), Bias(), training: true) + r;
+            Assert.True(pre.Data.Min(MathF.Abs) > 0.025f, "a pre-activation is too close to ReLU's kink");
+        }
+        NormalizationGradients.Assert(t => t[0].BatchNorm(null, null, t[1], t[2], training: true, relu: true, residual: t[3]), x, Weight(), Bias(), r);
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void BatchNormAddReluEqualsTheComposition(bool training, bool relu)
+    {
+        var data = Tensor.Normal(new RandomStream(3), 0.2f, 1.5f, 4, 3, 5, 6);
+        var shortcut = Tensor.Normal(new RandomStream(12), 0f, 1f, 4, 3, 5, 6);
+        var gy = Tensor.Normal(new RandomStream(4), 0f, 1f, 4, 3, 5, 6);
+        (float[] Y, float[] Dx, float[] Dw, float[] Dr) Run(bool fused)
+        {
+            var x = data.Detach().RequireGrad();
+            var r = shortcut.Detach().RequireGrad();
+            r.Sum().Mul(0.5f).Backward();  // a gradient from another consumer, to be added to
+            var w = Tensor.FromArray([0.5f, -1f, 2f], 3).RequireGrad();
+            var rm = Tensor.FromArray([0.1f, -0.1f, 0.2f], 3);
+            var rv = Tensor.FromArray([1.2f, 0.8f, 2f], 3);
+            Tensor y;
+            if (fused) y = x.BatchNorm(rm, rv, w, null, training, relu: relu, residual: r);
+            else { y = x.BatchNorm(rm, rv, w, null, training) + r; if (relu) y = y.Relu(); }
+            y.Backward(gy);
+            return (y.Data, x.Grad!, w.Grad!, r.Grad!);
+        }
+        var f = Run(true);
+        var u = Run(false);
+        Assert.Equal(u.Y, f.Y);
+        Fixture.AssertClose(u.Dx, f.Dx, "input gradient");
+        Fixture.AssertClose(u.Dw, f.Dw, "weight gradient");
+        Assert.Equal(u.Dr, f.Dr);
+    }
+
+    [Fact]
+    public void ResidualMustMatchTheInput()
+    {
+        var x = Tensor.Zeros(2, 3, 4);
+        Assert.Throws<ShapeException>(() => x.BatchNorm(null, null, null, null, training: true, relu: true, residual: Tensor.Zeros(2, 3, 1)));
+    }
+
+    [Fact]
     public void ModuleForwardReluKeepsTheStateAndMatches()
     {
         var x = Tensor.Normal(new RandomStream(5), 0f, 1f, 2, 3, 4, 4);

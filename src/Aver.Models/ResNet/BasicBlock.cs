@@ -26,10 +26,9 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor x)
     {
-        // bn + ReLU and add + ReLU as fused ops: one pass and one tensor each instead of two.
+        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each.
         var y = _bn1.ForwardRelu(_conv1.Forward(x));
-        y = _bn2.Forward(_conv2.Forward(y));
         var shortcut = _downsample is null ? x : _downsample.Forward(x);
-        return y.AddRelu(shortcut);
+        return _bn2.ForwardAddRelu(_conv2.Forward(y), shortcut);
     }
 }

@@ -51,6 +51,29 @@ public static class AffineKernels
         for (; i < x.Length; i++) y[i] = MathF.Max(scale * x[i] + shift, 0f);
     }
 
+    /// <summary>
+    /// y = <paramref name="scale"/> x + <paramref name="shift"/> + r, through max(., 0) when
+    /// <paramref name="relu"/> (batch norm, the residual sum and ReLU in one pass).
+    /// </summary>
+    public static void ScaleShiftAdd(ReadOnlySpan<float> x, float scale, float shift, ReadOnlySpan<float> r, bool relu, Span<float> y)
+    {
+        if (y.Length < x.Length || r.Length != x.Length) throw new ArgumentException("ScaleShiftAdd: spans differ in length");
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vs = new Vector<float>(scale); var vb = new Vector<float>(shift);
+            // Same operation order as the unfused ops ((a x + b) + r, then the max), so results are identical.
+            var floor = relu ? Vector<float>.Zero : new Vector<float>(float.NegativeInfinity);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Max(new Vector<float>(x[i..]) * vs + vb + new Vector<float>(r[i..]), floor).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++)
+        {
+            float v = scale * x[i] + shift + r[i];
+            y[i] = relu ? MathF.Max(v, 0f) : v;
+        }
+    }
+
     /// <summary>Sum of (x - <paramref name="mean"/>)^2: the second pass of a two-pass variance, without a centred copy.</summary>
     public static float SquaredDeviations(ReadOnlySpan<float> x, float mean)
     {

@@ -7,16 +7,18 @@ namespace Aver.Tensors;
 public sealed partial class Tensor
 {
     /// <summary>
-    /// y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c for input [N, C, *], and with
-    /// <paramref name="relu"/> y = max(that, 0) in the same pass (batch norm then ReLU, as in
-    /// ResNet's blocks, without a second pass and tensor; the result equals <c>BatchNorm(...).Relu()</c>).
+    /// y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c for input [N, C, *]; plus
+    /// <paramref name="residual"/> (same shape) when given, and through max(., 0) with
+    /// <paramref name="relu"/>, in the same pass: ResNet's "bn, ReLU" and "bn, add the shortcut,
+    /// ReLU" without a second pass and tensor per step. The result equals
+    /// <c>(BatchNorm(...) + residual).Relu()</c>, gradients included.
     /// Training: mean and biased variance of the batch over N and *; when given, the running
     /// statistics are updated in place as running = (1 - momentum) running + momentum stat, the
     /// variance unbiased (PyTorch's rule). Evaluation: the running statistics, which are then
     /// required. Weight and bias [C] are optional.
     /// </summary>
     public Tensor BatchNorm(Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
-        bool training, float momentum = 0.1f, float eps = 1e-5f, bool relu = false)
+        bool training, float momentum = 0.1f, float eps = 1e-5f, bool relu = false, Tensor? residual = null)
     {
         if (Rank < 2) throw new ShapeException($"BatchNorm: input {ShapeMath.Format(_shape)} needs shape [N, C, *]");
         int n = _shape[0], c = _shape[1], s = ShapeMath.Product(_shape, 2, Rank);
@@ -25,6 +27,8 @@ public sealed partial class Tensor
                 throw new ShapeException($"BatchNorm: {p.Describe()} does not match the {c} channels of input {ShapeMath.Format(_shape)}");
         if (!training && (runningMean is null || runningVar is null))
             throw new ArgumentException($"BatchNorm: evaluation of input {ShapeMath.Format(_shape)} needs running mean and variance");
+        if (residual is not null && !ShapeMath.SameShape(residual._shape, _shape))
+            throw new ShapeException($"BatchNorm: residual {residual.Describe()} does not match input {ShapeMath.Format(_shape)}");
         long m = (long)n * s;
         if (training && m <= 1)
             throw new ShapeException($"BatchNorm: expected more than 1 value per channel when training, got input {ShapeMath.Format(_shape)}");
@@ -33,7 +37,7 @@ public sealed partial class Tensor
         var mean = new float[c];
         var rstd = new float[c];
         var y = GC.AllocateUninitializedArray<float>(Size);
-        float[]? w = weight?.Data, b = bias?.Data;
+        float[]? w = weight?.Data, b = bias?.Data, res = residual?.Data;
         Engine.For(c, ch =>
         {
             float mu, variance;
@@ -51,19 +55,28 @@ public sealed partial class Tensor
             for (int i = 0; i < n; i++)
             {
                 int off = (i * c + ch) * s;
-                if (relu) AffineKernels.ScaleShiftRelu(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
+                if (res is not null) AffineKernels.ScaleShiftAdd(x.AsSpan(off, s), scale, shift, res.AsSpan(off, s), relu, y.AsSpan(off, s));
+                else if (relu) AffineKernels.ScaleShiftRelu(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
                 else AffineKernels.ScaleShift(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
             }
         });
 
         var a = this;
-        return FromOp(relu ? "BatchNormRelu" : "BatchNorm", y, (int[])_shape.Clone(), WithAffine(a, weight, bias), o =>
+        var inputs = WithAffine(a, weight, bias);
+        if (residual is not null) inputs = [.. inputs, residual];
+        string op = (residual is null ? "BatchNorm" : "BatchNormAdd") + (relu ? "Relu" : "");
+        return FromOp(op, y, (int[])_shape.Clone(), inputs, o =>
         {
             // The result's gradient is ours alone (Backward drops it after this closure): ReLU's
             // mask is applied to it in place, and the input gradient is written over it.
             var g = o.ReleaseGrad();
             var yOut = o.Data;
             bool dxNeeded = a.RequiresGrad;
+            // The residual's gradient is the (masked) output gradient: copied block by block
+            // before the input gradient overwrites it, into a fresh array or added to its own.
+            bool toResidual = residual is { RequiresGrad: true };
+            bool freshResidualGrad = toResidual && residual!.Grad is null;
+            var dr = !toResidual ? null : freshResidualGrad ? GC.AllocateUninitializedArray<float>(a.Size) : residual!.Grad;
             var dw = new float[c];
             var db = new float[c];
             Engine.For(c, ch =>
@@ -77,6 +90,9 @@ public sealed partial class Tensor
                         ? AffineKernels.MaskSumAndDot(g.AsSpan(off, s), yOut.AsSpan(off, s), x.AsSpan(off, s))
                         : AffineKernels.SumAndDot(g.AsSpan(off, s), x.AsSpan(off, s));
                     sumG += sg; sumGx += sgx;
+                    if (dr is null) continue;
+                    if (freshResidualGrad) g.AsSpan(off, s).CopyTo(dr.AsSpan(off, s));
+                    else TensorPrimitives.Add(dr.AsSpan(off, s), g.AsSpan(off, s), dr.AsSpan(off, s));
                 }
                 double mu = mean[ch], r = rstd[ch];
                 double sumGXhat = r * (sumGx - mu * sumG);
@@ -98,6 +114,7 @@ public sealed partial class Tensor
                     AffineKernels.Combine(g.AsSpan(off, s), kg, x.AsSpan(off, s), kx, k0, g.AsSpan(off, s));
                 }
             });
+            if (freshResidualGrad) residual!.AccumulateOwnedGrad(dr!);
             if (dxNeeded) a.AccumulateOwnedGrad(g);
             if (weight is { RequiresGrad: true }) weight.AccumulateGrad(dw);
             if (bias is { RequiresGrad: true }) bias.AccumulateGrad(db);
