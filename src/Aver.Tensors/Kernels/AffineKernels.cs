@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Aver.Tensors.Kernels;
 
@@ -6,10 +7,13 @@ namespace Aver.Tensors.Kernels;
 /// One-pass affine combinations and sums used by the normalisation layers, where TensorPrimitives
 /// would need two or three passes over memory: y = a x + b (optionally through a ReLU),
 /// d = p g + q x + r, and the per-channel sums of batch norm's statistics and backward.
+/// Compiled optimised from the first call (AggressiveOptimization): tier-0 code, with its
+/// vector constructors not inlined, would run a network's first batches several times slower.
 /// </summary>
 public static class AffineKernels
 {
     /// <summary>y = <paramref name="scale"/> x + <paramref name="shift"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException("ScaleShift: destination is shorter than the source");
@@ -24,6 +28,7 @@ public static class AffineKernels
     }
 
     /// <summary>d = <paramref name="p"/> g + <paramref name="q"/> x + <paramref name="r"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Combine(ReadOnlySpan<float> g, float p, ReadOnlySpan<float> x, float q, float r, Span<float> d)
     {
         if (x.Length != g.Length || d.Length < g.Length) throw new ArgumentException("Combine: spans differ in length");
@@ -38,6 +43,7 @@ public static class AffineKernels
     }
 
     /// <summary>y = max(<paramref name="scale"/> x + <paramref name="shift"/>, 0), with <see cref="Tensor.Relu"/>'s NaN rule (NaN stays).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleShiftRelu(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException("ScaleShiftRelu: destination is shorter than the source");
@@ -55,6 +61,7 @@ public static class AffineKernels
     /// y = <paramref name="scale"/> x + <paramref name="shift"/> + r, through max(., 0) when
     /// <paramref name="relu"/> (batch norm, the residual sum and ReLU in one pass).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleShiftAdd(ReadOnlySpan<float> x, float scale, float shift, ReadOnlySpan<float> r, bool relu, Span<float> y)
     {
         if (y.Length < x.Length || r.Length != x.Length) throw new ArgumentException("ScaleShiftAdd: spans differ in length");
@@ -75,6 +82,7 @@ public static class AffineKernels
     }
 
     /// <summary>Sum of (x - <paramref name="mean"/>)^2: the second pass of a two-pass variance, without a centred copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SquaredDeviations(ReadOnlySpan<float> x, float mean)
     {
         int i = 0;
@@ -95,6 +103,7 @@ public static class AffineKernels
     }
 
     /// <summary>(sum g, sum g x) in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float SumG, float SumGx) SumAndDot(ReadOnlySpan<float> g, ReadOnlySpan<float> x)
     {
         if (x.Length != g.Length) throw new ArgumentException("SumAndDot: spans differ in length");
@@ -119,6 +128,7 @@ public static class AffineKernels
     /// ReLU's backward fused into <see cref="SumAndDot"/>: g = 0 where y &lt;= 0 (in place), then
     /// (sum g, sum g x) of the masked g.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float SumG, float SumGx) MaskSumAndDot(Span<float> g, ReadOnlySpan<float> y, ReadOnlySpan<float> x)
     {
         if (x.Length != g.Length || y.Length != g.Length) throw new ArgumentException("MaskSumAndDot: spans differ in length");

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Aver.Tensors;
 
@@ -125,18 +126,20 @@ internal static class PoolKernels
         {
             int first = (int)((long)planes * chunk / chunks), last = (int)((long)planes * (chunk + 1) / chunks);
             for (int plane = first; plane < last; plane++)
-            {
-                var dst = gx.AsSpan(plane * inVol, inVol);
-                if (overwrite) dst.Clear();
-                var src = gy.AsSpan(plane * outVol, outVol);
-                var idx = argmax.AsSpan(plane * outVol, outVol);
-                for (int i = 0; i < src.Length; i++)
-                {
-                    int a = idx[i];
-                    if ((uint)a < (uint)dst.Length) dst[a] += src[i];
-                }
-            }
+                Scatter(argmax.AsSpan(plane * outVol, outVol), gy.AsSpan(plane * outVol, outVol), gx.AsSpan(plane * inVol, inVol), overwrite);
         });
+    }
+
+    // Optimised from the first call: tier-0 code would run the first batches several times slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter(ReadOnlySpan<int> idx, ReadOnlySpan<float> src, Span<float> dst, bool overwrite)
+    {
+        if (overwrite) dst.Clear();
+        for (int i = 0; i < src.Length; i++)
+        {
+            int a = idx[i];
+            if ((uint)a < (uint)dst.Length) dst[a] += src[i];
+        }
     }
 
     /// <summary>y = the mean of each box of x.</summary>

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Aver.Tensors;
 
@@ -9,7 +11,8 @@ namespace Aver.Tensors;
 /// every run of kernel-width columns of that buffer (unit stride, so it vectorises), then every
 /// stride-th of those. Ties go to the smallest input offset (the first tap in row-major order)
 /// and a NaN wins, as in the general walk: a plane holding a NaN is redone by the exact
-/// per-window walk, so the vector steps need no NaN rule of their own.
+/// per-window walk, so the vector steps need no NaN rule of their own. The plane loops are
+/// compiled optimised from the first call: tier-0 code would run the first batches several times slower.
 /// </summary>
 internal static class SeparableMaxPool
 {
@@ -105,6 +108,7 @@ internal static class SeparableMaxPool
     }
 
     /// <summary>One plane; false when a NaN was read (the caller then redoes the plane exactly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Plane<TOffsets>(Geometry g, ReadOnlySpan<float> src, Span<float> dst, Span<int> idx,
         Span<float> padded, Span<int> paddedAt, Span<float> runs, Span<int> runsAt)
         where TOffsets : struct, IOffsetTracking
@@ -211,6 +215,7 @@ internal static class SeparableMaxPool
     }
 
     /// <summary>The per-window walk for a plane holding a NaN: the first NaN of a window wins (it propagates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExactPlane(Geometry g, ReadOnlySpan<float> src, Span<float> dst, Span<int> idx)
     {
         int width = g.InW;
