@@ -57,6 +57,18 @@ internal sealed class AverageBoxes
     }
 
     public int InVolume => In[0] * In[1] * In[2];
+
+    /// <summary>One box over the whole plane with the plane's size as divisor (global average pooling).</summary>
+    public bool IsGlobal
+    {
+        get
+        {
+            if (OutVolume != 1) return false;
+            for (int i = 0; i < 3; i++)
+                if (Lo[i][0] != 0 || Hi[i][0] != In[i] || Factor[i][0] != In[i]) return false;
+            return true;
+        }
+    }
     public int OutVolume => Out[0] * Out[1] * Out[2];
 }
 
@@ -143,10 +155,42 @@ internal static class PoolKernels
     }
 
     /// <summary>y = the mean of each box of x.</summary>
-    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y) => ForEachBox<Mean>(b, planes, x, y);
+    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y)
+    {
+        if (!b.IsGlobal) { ForEachBox<Mean>(b, planes, x, y); return; }
+        int volume = b.InVolume;
+        float scale = 1f / volume;
+        ForPlaneChunks(planes, volume, (first, last) =>
+        {
+            for (int p = first; p < last; p++) y[p] = TensorPrimitives.Sum(x.AsSpan(p * volume, volume)) * scale;
+        });
+    }
 
     /// <summary>Adds gy / divisor onto every input of each box.</summary>
-    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx) => ForEachBox<Spread>(b, planes, gx, gy);
+    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx)
+    {
+        if (!b.IsGlobal) { ForEachBox<Spread>(b, planes, gx, gy); return; }
+        int volume = b.InVolume;
+        float scale = 1f / volume;
+        ForPlaneChunks(planes, volume, (first, last) =>
+        {
+            for (int p = first; p < last; p++)
+            {
+                var plane = gx.AsSpan(p * volume, volume);
+                TensorPrimitives.Add(plane, gy[p] * scale, plane);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(first, last) over chunks of at least 64K input floats: global
+    /// pooling's planes (16 floats in ResNet's last stage) are far too small to be tasks alone.
+    /// </summary>
+    private static void ForPlaneChunks(int planes, int volume, Action<int, int> body)
+    {
+        int chunks = (int)Math.Clamp((long)planes * volume / 65536, 1, Math.Min(planes, Engine.Threads * 4));
+        Engine.For(chunks, chunk => body((int)((long)planes * chunk / chunks), (int)((long)planes * (chunk + 1) / chunks)));
+    }
 
     // The two directions of averaging share one walk over the boxes; the operator says what
     // happens between a row of the box (in the input plane) and the output cell.
