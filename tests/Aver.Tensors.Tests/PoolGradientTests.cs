@@ -54,6 +54,14 @@ public class PoolGradientTests
     }
 
     [Fact]
+    public void AnEmptyBatchPoolsToAnEmptyBatch()
+    {
+        var x = Tensor.Zeros(0, 3, 6, 6);
+        Assert.Equal(new[] { 0, 3, 1, 1 }, x.AdaptiveAvgPool2d(1).Shape.ToArray());
+        Assert.Equal(new[] { 0, 3, 3, 3 }, x.MaxPool2d(3, 2, 1).Shape.ToArray());
+    }
+
+    [Fact]
     public void MaxPoolStrideDefaultsToKernel()
     {
         var y = Rand(1, 1, 1, 8, 6).MaxPool2d(2);

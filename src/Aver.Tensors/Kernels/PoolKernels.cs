@@ -188,6 +188,7 @@ internal static class PoolKernels
     /// </summary>
     private static void ForPlaneChunks(int planes, int volume, Action<int, int> body)
     {
+        if (planes <= 0) return;
         int chunks = (int)Math.Clamp((long)planes * volume / 65536, 1, Math.Min(planes, Engine.Threads * 4));
         Engine.For(chunks, chunk => body((int)((long)planes * chunk / chunks), (int)((long)planes * (chunk + 1) / chunks)));
     }
