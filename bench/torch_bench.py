@@ -131,6 +131,52 @@ def conv_shapes(seconds):
     print("maxpool 64 3x3/2 @56 | 1 | " + " | ".join(f"{r:.2f}" for r in row) + " | -")
 
 
+def resnet_ops(seconds):
+    """ResNet-18's non-convolution ops as bench/Aver.Bench/ResNetOpsBench.cs: process CPU ms per batch."""
+    stages = [(64, 28), (128, 14), (256, 7), (512, 4)]
+
+    def build(n, train):
+        def act(c, s):
+            return torch.randn(n, c, s, s).requires_grad_(train)
+        stem, stem_bn, pool = act(64, 56), nn.BatchNorm2d(64).train(train), nn.MaxPool2d(3, 2, 1)
+        blocks = []
+        for i, (c, s) in enumerate(stages):
+            for b in range(2):
+                down = i > 0 and b == 0
+                blocks.append((nn.BatchNorm2d(c).train(train), nn.BatchNorm2d(c).train(train), nn.BatchNorm2d(c).train(train) if down else None,
+                               act(c, s), act(c, s), act(c, s) if down else None, act(c, s)))
+        leaves = [stem] + [t for blk in blocks for t in blk[3:] if t is not None]
+
+        def step():
+            with torch.set_grad_enabled(train):
+                outs = [pool(torch.relu(stem_bn(stem)))]
+                for bn1, bn2, dbn, x1, x2, xd, sc in blocks:
+                    outs.append(torch.relu(bn1(x1)))
+                    shortcut = sc if dbn is None else dbn(xd)
+                    outs.append(torch.relu(bn2(x2) + shortcut))
+            if not train:
+                return
+            for y in outs:
+                y.backward(torch.ones_like(y))
+            for x in leaves:
+                x.grad = None
+        return step
+
+    def best(step, budget):
+        step()
+        step()
+        b, t0, k = 1e9, time.time(), 0
+        while k < 3 or time.time() - t0 < budget:
+            t = time.process_time()
+            step()
+            b = min(b, (time.process_time() - t) * 1000)
+            k += 1
+        return b
+    inference = best(build(32, False), seconds / 2)
+    training = best(build(16, True), seconds / 2)
+    print(f"resnet-ops (bn, relu, add, max pool) | inference 32: {inference:.1f} CPU ms | training 16: {training:.1f} CPU ms")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bench")
@@ -141,6 +187,9 @@ def main():
     torch.manual_seed(0)
     if a.bench == "conv-shapes":
         conv_shapes(a.seconds)
+        return
+    if a.bench == "resnet-ops":
+        resnet_ops(a.seconds)
         return
     if a.bench == "resnet-train":
         m = resnet18(8).train()

@@ -22,7 +22,7 @@ internal static partial class ConvShapesBench
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, out TimeSpec time);
 
-    private static double CpuMs()
+    internal static double CpuMs()
     {
         ClockGetTime(2 /* CLOCK_PROCESS_CPUTIME_ID */, out var t);
         return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;

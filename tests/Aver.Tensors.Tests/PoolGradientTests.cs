@@ -39,6 +39,29 @@ public class PoolGradientTests
     }
 
     [Fact]
+    public void GlobalAveragePoolOverManyPlanesSpreadsTheGradient()
+    {
+        // Enough planes for the global path to split them into several chunks.
+        var x = Rand(2, 8, 64, 6, 50);
+        var y = x.AdaptiveAvgPool2d(1);
+        Fixture.AssertClose(x.Mean(3).Mean(2).Data, y.Data, "global average");
+        var gy = Tensor.Arange(y.Size).Reshape(8, 64, 1, 1);
+        y.Backward(gy);
+        var g = x.GradTensor();
+        for (int plane = 0; plane < 8 * 64; plane += 37)
+            for (int i = 0; i < 300; i += 61)
+                Assert.Equal(plane / 300f, g.Data[plane * 300 + i], 5);
+    }
+
+    [Fact]
+    public void AnEmptyBatchPoolsToAnEmptyBatch()
+    {
+        var x = Tensor.Zeros(0, 3, 6, 6);
+        Assert.Equal(new[] { 0, 3, 1, 1 }, x.AdaptiveAvgPool2d(1).Shape.ToArray());
+        Assert.Equal(new[] { 0, 3, 3, 3 }, x.MaxPool2d(3, 2, 1).Shape.ToArray());
+    }
+
+    [Fact]
     public void MaxPoolStrideDefaultsToKernel()
     {
         var y = Rand(1, 1, 1, 8, 6).MaxPool2d(2);

@@ -26,9 +26,9 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor x)
     {
-        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
-        y = _bn2.Forward(_conv2.Forward(y));
+        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each.
+        var y = _bn1.ForwardRelu(_conv1.Forward(x));
         var shortcut = _downsample is null ? x : _downsample.Forward(x);
-        return (y + shortcut).Relu();
+        return _bn2.ForwardAddRelu(_conv2.Forward(y), shortcut);
     }
 }

@@ -60,7 +60,7 @@ public sealed class ResNet18 : Module
     {
         if (x.Rank != 4 || x.Dim(1) != Config.InChannels)
             throw new ShapeException($"ResNet18: expects input [N, {Config.InChannels}, H, W], got {ShapeMath.Format(x.Shape)}");
-        var y = _maxpool.Forward(_bn1.Forward(_conv1.Forward(x)).Relu());
+        var y = _maxpool.Forward(_bn1.ForwardRelu(_conv1.Forward(x)));
         foreach (var layer in _layers) y = layer.Forward(y);
         return _avgpool.Forward(y).Flatten(1);
     }

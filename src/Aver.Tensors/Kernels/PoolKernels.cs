@@ -57,16 +57,31 @@ internal sealed class AverageBoxes
     }
 
     public int InVolume => In[0] * In[1] * In[2];
+
+    /// <summary>One box over the whole plane with the plane's size as divisor (global average pooling).</summary>
+    public bool IsGlobal
+    {
+        get
+        {
+            if (OutVolume != 1) return false;
+            for (int i = 0; i < 3; i++)
+                if (Lo[i][0] != 0 || Hi[i][0] != In[i] || Factor[i][0] != In[i]) return false;
+            return true;
+        }
+    }
     public int OutVolume => Out[0] * Out[1] * Out[2];
 }
 
 /// <summary>Pooling kernels over [planes, d, h, w] (planes = N * C), parallel over planes.</summary>
 internal static class PoolKernels
 {
-    /// <summary>Max over each window; <paramref name="argmax"/> receives the winning input offset within the plane (-1 when the window is all padding).</summary>
-    public static void MaxForward(Window w, int planes, float[] x, float[] y, int[] argmax)
+    /// <summary>
+    /// Max over each window; <paramref name="argmax"/>, when given (a gradient will be needed),
+    /// receives the winning input offset within the plane (-1 when the window is all padding).
+    /// </summary>
+    public static void MaxForward(Window w, int planes, float[] x, float[] y, int[]? argmax)
     {
-        if (w.In[0] == 1 && w.Kernel[0] == 1 && w.Dilation[1] == 1 && w.Dilation[2] == 1) { MaxForwardPlanar(w, planes, x, y, argmax); return; }
+        if (SeparableMaxPool.Handles(w)) { SeparableMaxPool.Forward(w, planes, x, y, argmax); return; }
         Engine.For(planes, plane =>
         {
             // Geometry in locals: the JIT keeps them in registers across the six nested loops.
@@ -102,92 +117,81 @@ internal static class PoolKernels
                 }
             done:
                 y[at] = best;
-                argmax[at] = bestAt;
+                if (argmax is not null) argmax[at] = bestAt;
             }
         });
     }
 
     /// <summary>
-    /// <see cref="MaxForward"/> for 1d and 2d windows without dilation (ResNet's 3x3/2 stem pool):
-    /// each window's rows and columns clipped to the plane once, so the inner loop has no bounds
-    /// tests; about 20x faster than the general six-loop walk on [32, 64, 56, 56].
+    /// gx (+)= the scatter of gy onto each window's winning input. With <paramref name="overwrite"/>
+    /// gx is fresh and each plane is cleared first, inside the parallel loop, so the plane is
+    /// still in cache for the scatter (one pass over gx instead of a zero-fill and a scatter).
     /// </summary>
-    private static void MaxForwardPlanar(Window w, int planes, float[] x, float[] y, int[] argmax)
+    public static void MaxBackward(Window w, int planes, int[] argmax, float[] gy, float[] gx, bool overwrite)
     {
-        int ih0 = w.In[1], iw0 = w.In[2], oh0 = w.Out[1], ow0 = w.Out[2], inVol = w.InVolume, outVol = w.OutVolume;
-        var (rowLo, rowHi) = Clipped(oh0, ih0, w.Kernel[1], w.Stride[1], w.Padding[1]);
-        var (colLo, colHi) = Clipped(ow0, iw0, w.Kernel[2], w.Stride[2], w.Padding[2]);
-        if (x.Length < planes * inVol || y.Length < planes * outVol || argmax.Length < planes * outVol)
-            throw new ArgumentException("MaxForward: buffers smaller than the planes");
-        Engine.For(planes, plane =>
+        int inVol = w.InVolume, outVol = w.OutVolume;
+        if (gx.Length < (long)planes * inVol || gy.Length < (long)planes * outVol || argmax.Length < (long)planes * outVol)
+            throw new ArgumentException("MaxBackward: buffers smaller than the planes");
+        // Chunks of planes: a plane (12 KB at 56x56) is too small a task alone.
+        int chunks = Math.Min(planes, Engine.Threads * 8);
+        Engine.For(chunks, chunk =>
         {
-            ref float src = ref x[plane * inVol];
-            int at = plane * outVol;
-            for (int oh = 0; oh < oh0; oh++)
-            for (int ow = 0; ow < ow0; ow++, at++)
-            {
-                int r0 = rowLo[oh], r1 = rowHi[oh], c0 = colLo[ow], c1 = colHi[ow];
-                if (r0 == r1 || c0 == c1) { y[at] = float.NegativeInfinity; argmax[at] = -1; continue; }
-                // Branch-free running max (selects, not jumps: which tap wins is unpredictable);
-                // a NaN anywhere in the window is caught once at the end.
-                int bestAt = r0 * iw0 + c0;
-                float best = Unsafe.Add(ref src, bestAt);
-                bool nan = false;
-                for (int ih = r0; ih < r1; ih++)
-                    for (int i = ih * iw0 + c0, end = ih * iw0 + c1; i < end; i++)
-                    {
-                        float v = Unsafe.Add(ref src, i);
-                        bool more = v > best;
-                        best = more ? v : best;
-                        bestAt = more ? i : bestAt;
-                        nan |= float.IsNaN(v);
-                    }
-                if (nan) (best, bestAt) = FirstNaN(ref src, iw0, r0, r1, c0, c1);
-                y[at] = best;
-                argmax[at] = bestAt;
-            }
+            int first = (int)((long)planes * chunk / chunks), last = (int)((long)planes * (chunk + 1) / chunks);
+            for (int plane = first; plane < last; plane++)
+                Scatter(argmax.AsSpan(plane * outVol, outVol), gy.AsSpan(plane * outVol, outVol), gx.AsSpan(plane * inVol, inVol), overwrite);
         });
     }
 
-    // PyTorch's rule: NaN wins, so it propagates; the first NaN of the window is the one taken.
-    private static (float, int) FirstNaN(ref float src, int width, int r0, int r1, int c0, int c1)
+    // Optimised from the first call: tier-0 code would run the first batches several times slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter(ReadOnlySpan<int> idx, ReadOnlySpan<float> src, Span<float> dst, bool overwrite)
     {
-        for (int ih = r0; ih < r1; ih++)
-            for (int i = ih * width + c0; i < ih * width + c1; i++)
-                if (float.IsNaN(Unsafe.Add(ref src, i))) return (float.NaN, i);
-        throw new InvalidOperationException("unreachable: the window held a NaN");
-    }
-
-    /// <summary>Per output index, the input range [lo, hi) its window covers inside [0, size).</summary>
-    private static (int[] Lo, int[] Hi) Clipped(int outSize, int size, int kernel, int stride, int padding)
-    {
-        var lo = new int[outSize]; var hi = new int[outSize];
-        for (int o = 0; o < outSize; o++)
+        if (overwrite) dst.Clear();
+        for (int i = 0; i < src.Length; i++)
         {
-            int start = o * stride - padding;
-            lo[o] = Math.Max(0, start); hi[o] = Math.Max(lo[o], Math.Min(size, start + kernel));
+            int a = idx[i];
+            if ((uint)a < (uint)dst.Length) dst[a] += src[i];
         }
-        return (lo, hi);
-    }
-
-    public static void MaxBackward(Window w, int planes, int[] argmax, float[] gy, float[] gx)
-    {
-        Engine.For(planes, plane =>
-        {
-            int inAt = plane * w.InVolume, outAt = plane * w.OutVolume;
-            for (int i = 0; i < w.OutVolume; i++)
-            {
-                int a = argmax[outAt + i];
-                if (a >= 0) gx[inAt + a] += gy[outAt + i];
-            }
-        });
     }
 
     /// <summary>y = the mean of each box of x.</summary>
-    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y) => ForEachBox<Mean>(b, planes, x, y);
+    public static void AverageForward(AverageBoxes b, int planes, float[] x, float[] y)
+    {
+        if (!b.IsGlobal) { ForEachBox<Mean>(b, planes, x, y); return; }
+        int volume = b.InVolume;
+        float scale = 1f / volume;
+        ForPlaneChunks(planes, volume, (first, last) =>
+        {
+            for (int p = first; p < last; p++) y[p] = TensorPrimitives.Sum(x.AsSpan(p * volume, volume)) * scale;
+        });
+    }
 
     /// <summary>Adds gy / divisor onto every input of each box.</summary>
-    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx) => ForEachBox<Spread>(b, planes, gx, gy);
+    public static void AverageBackward(AverageBoxes b, int planes, float[] gy, float[] gx)
+    {
+        if (!b.IsGlobal) { ForEachBox<Spread>(b, planes, gx, gy); return; }
+        int volume = b.InVolume;
+        float scale = 1f / volume;
+        ForPlaneChunks(planes, volume, (first, last) =>
+        {
+            for (int p = first; p < last; p++)
+            {
+                var plane = gx.AsSpan(p * volume, volume);
+                TensorPrimitives.Add(plane, gy[p] * scale, plane);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(first, last) over chunks of at least 64K input floats: global
+    /// pooling's planes (16 floats in ResNet's last stage) are far too small to be tasks alone.
+    /// </summary>
+    private static void ForPlaneChunks(int planes, int volume, Action<int, int> body)
+    {
+        if (planes <= 0) return;
+        int chunks = (int)Math.Clamp((long)planes * volume / 65536, 1, Math.Min(planes, Engine.Threads * 4));
+        Engine.For(chunks, chunk => body((int)((long)planes * chunk / chunks), (int)((long)planes * (chunk + 1) / chunks)));
+    }
 
     // The two directions of averaging share one walk over the boxes; the operator says what
     // happens between a row of the box (in the input plane) and the output cell.

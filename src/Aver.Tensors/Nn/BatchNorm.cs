@@ -49,7 +49,19 @@ public abstract class BatchNorm : Module
     protected abstract string ExpectedShape { get; }
 
     /// <summary>[N, C, *] -> same shape.</summary>
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Normalise(input, relu: false, residual: null);
+
+    /// <summary><c>Forward(input).Relu()</c> in one pass over the data (ResNet's conv, batch norm, ReLU).</summary>
+    public Tensor ForwardRelu(Tensor input) => Normalise(input, relu: true, residual: null);
+
+    /// <summary><c>(Forward(input) + residual).Relu()</c> in one pass (the end of ResNet's basic block).</summary>
+    public Tensor ForwardAddRelu(Tensor input, Tensor residual)
+    {
+        ArgumentNullException.ThrowIfNull(residual);
+        return Normalise(input, relu: true, residual);
+    }
+
+    private Tensor Normalise(Tensor input, bool relu, Tensor? residual)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!AcceptsRank(input.Rank) || input.Dim(1) != NumFeatures)
@@ -61,7 +73,7 @@ public abstract class BatchNorm : Module
             if (Momentum is null) factor = 1f / NumBatchesTracked.Data[0];
         }
         // Without running statistics, evaluation also normalises with the batch's own (PyTorch's rule).
-        return input.BatchNorm(RunningMean, RunningVar, Weight, Bias, training: Training || RunningMean is null, factor, Eps);
+        return input.BatchNorm(RunningMean, RunningVar, Weight, Bias, training: Training || RunningMean is null, factor, Eps, relu, residual);
     }
 
     /// <summary>Resets the running statistics to their initial values.</summary>

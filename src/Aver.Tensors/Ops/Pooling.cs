@@ -46,10 +46,17 @@ public sealed partial class Tensor
         int planes = _shape[0] * _shape[1];
         var shape = w.OutputShape(_shape[0], _shape[1], rank);
         var y = GC.AllocateUninitializedArray<float>(ShapeMath.Size(shape));
-        var argmax = GC.AllocateUninitializedArray<int>(y.Length);
+        // The winners' offsets only matter to a backward pass: inference skips them.
+        var argmax = GradMode.IsEnabled && RequiresGrad ? GC.AllocateUninitializedArray<int>(y.Length) : null;
         PoolKernels.MaxForward(w, planes, Data, y, argmax);
         var x = this;
-        return FromOp(op, y, shape, [x], o => PoolKernels.MaxBackward(w, planes, argmax, o.Grad!, x.GradBuffer()));
+        return FromOp(op, y, shape, [x], o =>
+        {
+            if (x.Grad is not null) { PoolKernels.MaxBackward(w, planes, argmax!, o.Grad!, x.Grad, overwrite: false); return; }
+            var gx = GC.AllocateUninitializedArray<float>(x.Size);
+            PoolKernels.MaxBackward(w, planes, argmax!, o.Grad!, gx, overwrite: true);
+            x.AccumulateOwnedGrad(gx);
+        });
     }
 
     private Tensor AvgPool(string op, int rank, Dims kernel, Dims stride, Dims padding, bool ceilMode, bool countIncludePad)
