@@ -94,8 +94,8 @@ def main():
                "OpenMP threads suffer more from oversubscription than Aver's); compare the two engines "
                "within one run, and the CPU columns, rather than across runs. For orientation, issue 2 quotes "
                "PyTorch 1.13 at about 42 training and 125 inference images/s with 2 threads on an idle machine "
-               "of this kind; when this run's PyTorch rates are far below those, the machine was loaded and the "
-               "ratios say how the engines fare under load, not on an idle machine.\n")
+               "of its kind; the machines here have varied (an Intel Xeon with AVX-512, an AMD EPYC Zen 1 at about "
+               "half that rate), so read the load lines above to tell a quiet run from a loaded one.\n")
     out.append("### Reproduce\n")
     out.append("```")
     out.append(a.command)

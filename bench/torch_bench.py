@@ -10,10 +10,24 @@ import argparse
 import json
 import resource
 import os
+import sys
 import time
 
-import torch
-import torch.nn as nn
+
+def _pin_blas_threads(argv):
+    # torch.set_num_threads sizes only torch's OpenMP pool; Debian's torch hands matrix products to
+    # OpenBLAS, whose own pool would otherwise take every core (a "1-thread" run then used two, and a
+    # 2-thread run four threads on two cores). Its size must be set before the library loads.
+    if "--threads" in argv and argv.index("--threads") + 1 < len(argv):
+        n = argv[argv.index("--threads") + 1]
+        os.environ["OPENBLAS_NUM_THREADS"] = n
+        os.environ["OMP_NUM_THREADS"] = n
+
+
+_pin_blas_threads(sys.argv)
+
+import torch  # noqa: E402  (after the thread environment is set)
+import torch.nn as nn  # noqa: E402
 
 
 def resnet18(classes):
