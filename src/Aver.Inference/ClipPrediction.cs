@@ -55,6 +55,10 @@ public sealed record SegmentPrediction(double Start, double End, ClassProbabilit
 public sealed record ClipPrediction(string Path, double Duration, ClassProbabilities? Probabilities, IReadOnlyList<BranchResult> Branches,
     IReadOnlyList<SegmentPrediction> Timeline, double ElapsedSeconds)
 {
+    /// <summary>A single-branch model's answer when its branch could not run (no stream, silence, no face): no label, the reason kept.</summary>
+    public static ClipPrediction Unanswered(string path, double duration, string branch, BranchStatus status, string message, double elapsed) =>
+        new(path, duration, null, [new BranchResult(branch, status, null, 0, 0, message)], [], elapsed);
+
     /// <summary>The fused label, or null when no branch could be used.</summary>
     public Label? Label => Probabilities?.Top;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
 using Aver.Media;
@@ -60,16 +59,7 @@ public sealed class AvefClipModel : IClipModel, IDisposable
             throw new ArgumentException($"this AVEF model fuses {(AudioVisual ? "audio and faces" : "audio only")} at the feature level; " +
                                         $"--only {string.Join(",", only)} cannot run {(AudioVisual ? "one of them alone" : "it")}");
 
-        // An audio file (by its extension) needs no probe; anything else is probed once for its streams.
-        bool hasAudio = true, hasVideo = false;
-        double duration = 0;
-        if (!FileScan.AudioExtensions.Contains(Path.GetExtension(path).TrimStart('.').ToLowerInvariant()))
-        {
-            var info = MediaProbe.Probe(path);   // throws, naming the file, when it cannot be read at all
-            (hasAudio, hasVideo) = (info.HasAudio, info.HasVideo);
-            if (!hasAudio && !hasVideo) throw new MediaException(path, "has neither an audio nor a video stream");
-            duration = info.Duration ?? info.Audio?.Duration ?? info.Video?.Duration ?? 0;
-        }
+        var (hasAudio, hasVideo, duration) = ClipStreams.Of(path);
         if (!hasAudio) return Without(path, duration, BranchStatus.NoStream, "the file has no audio stream (AVEF needs the voice)", clock);
         if (AudioVisual && !hasVideo)
             return Without(path, duration, BranchStatus.NoStream, "the file has no video stream (this AVEF model is audio-visual and needs the face)", clock);
@@ -129,7 +119,7 @@ public sealed class AvefClipModel : IClipModel, IDisposable
     }
 
     private ClipPrediction Without(string path, double duration, BranchStatus status, string message, Stopwatch clock) =>
-        new(path, duration, null, [new BranchResult(BranchName, status, null, 0, 0, message)], [], clock.Elapsed.TotalSeconds);
+        ClipPrediction.Unanswered(path, duration, BranchName, status, message, clock.Elapsed.TotalSeconds);
 
     private static double Max(double[] values)
     {

@@ -59,7 +59,7 @@ public sealed class DecisionFusionModel : IClipModel
         BranchOutput? visualProblem = null;
         bool hasAudio, hasVideo;
         double duration = 0;
-        if (IsAudioFile(path)) { hasAudio = true; hasVideo = false; }
+        if (ClipStreams.IsAudioFile(path)) { hasAudio = true; hasVideo = false; }
         else
         {
             MediaInfo info;
@@ -84,7 +84,7 @@ public sealed class DecisionFusionModel : IClipModel
         if (wantAudio && hasAudio)
         {
             try { audio = MediaDecoder.ReadAudio(path, Audio!.Features.SampleRate); }
-            catch (MediaException e) when (!IsAudioFile(path)) { audioProblem = BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Failed, 0, e.Message); }
+            catch (MediaException e) when (!ClipStreams.IsAudioFile(path)) { audioProblem = BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Failed, 0, e.Message); }
             if (audio is not null && duration <= 0) duration = audio.Duration;
         }
         var windows = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
@@ -102,9 +102,6 @@ public sealed class DecisionFusionModel : IClipModel
             throw new MediaException(path, string.Join("; ", outputs.Select(o => o.Message)));
         return Fuse(path, Math.Max(duration, outputs.Max(o => o.Duration)), outputs, windows, clock.Elapsed.TotalSeconds);
     }
-
-    private static bool IsAudioFile(string path) =>
-        Aver.Data.Catalogs.FileScan.AudioExtensions.Contains(Path.GetExtension(path).TrimStart('.').ToLowerInvariant());
 
     /// <summary>Fuses branch outputs (in their own label spaces) into the clip prediction.</summary>
     public ClipPrediction Fuse(string path, double duration, IReadOnlyList<BranchOutput> outputs, IReadOnlyList<TimeWindow> windows, double elapsed)

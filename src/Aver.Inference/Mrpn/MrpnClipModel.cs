@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Features;
@@ -67,16 +66,7 @@ public sealed class MrpnClipModel : IClipModel
         if (options.Only is { } only && ((Bundle.NeedsAudio && !only.Contains("audio")) || (Bundle.NeedsFaces && !only.Contains("visual"))))
             throw new ArgumentException($"this MRPN {Bundle.Name} network takes {Needs()} as one branch; --only {string.Join(",", only)} cannot run it");
 
-        // An audio file (by its extension) needs no probe; anything else is probed once for its streams.
-        bool hasAudio = true, hasVideo = false;
-        double duration = 0;
-        if (!FileScan.AudioExtensions.Contains(Path.GetExtension(path).TrimStart('.').ToLowerInvariant()))
-        {
-            var info = MediaProbe.Probe(path);   // throws, naming the file, when it cannot be read at all
-            (hasAudio, hasVideo) = (info.HasAudio, info.HasVideo);
-            if (!hasAudio && !hasVideo) throw new MediaException(path, "has neither an audio nor a video stream");
-            duration = info.Duration ?? info.Audio?.Duration ?? info.Video?.Duration ?? 0;
-        }
+        var (hasAudio, hasVideo, duration) = ClipStreams.Of(path);
         if (Bundle.NeedsAudio && !hasAudio)
             return Without(path, duration, BranchStatus.NoStream, $"the file has no audio stream (this MRPN {Bundle.Name} network needs the voice)", clock);
         if (Bundle.NeedsFaces && !hasVideo)
@@ -125,5 +115,5 @@ public sealed class MrpnClipModel : IClipModel
     private string Needs() => Bundle.NeedsAudio ? Bundle.NeedsFaces ? "audio and faces together" : "audio" : "faces";
 
     private ClipPrediction Without(string path, double duration, BranchStatus status, string message, Stopwatch clock) =>
-        new(path, duration, null, [new BranchResult(BranchName, status, null, 0, 0, message)], [], clock.Elapsed.TotalSeconds);
+        ClipPrediction.Unanswered(path, duration, BranchName, status, message, clock.Elapsed.TotalSeconds);
 }
