@@ -14,7 +14,8 @@ namespace Aver.Tensors;
 /// which OpenBLAS does. Channels move through every transform in blocks of eight (one Vector256),
 /// so the input is first repacked channel-innermost with its padding made explicit.
 /// The input gradient of such a convolution is the same convolution of the output gradient with
-/// the kernels flipped and their channel axes swapped (<see cref="BackwardData"/>).
+/// the kernels flipped and their channel axes swapped (<see cref="BackwardData"/>); the weight
+/// gradient comes from the same two transforms of input and output gradient (<see cref="BackwardWeights"/>).
 /// Rounding differs from the direct product by a few units in the 5th-6th significant digit;
 /// <see cref="Engine.Winograd"/> turns it off.
 /// </summary>
