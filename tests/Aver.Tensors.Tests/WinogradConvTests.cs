@@ -76,4 +76,28 @@ public class WinogradConvTests
         Assert.False(changed.AsSpan().SequenceEqual(first));
         Assert.True(Reference().AsSpan().SequenceEqual(changed));
     }
+
+    [Theory]
+    [InlineData(8, 64, 30, 30, 64)]   // chunked over the tiles
+    [InlineData(4, 32, 7, 7, 64)]     // few tiles: the 36 products split between threads
+    public void OneThreadAndTwoAgree(int n, int c, int h, int wd, int o)
+    {
+        (float[] y, float[] gx, float[] gw) Run(int threads)
+        {
+            int before = Engine.Threads;
+            Engine.Threads = threads;
+            try
+            {
+                var x = Rand(51, n, c, h, wd); var w = Rand(52, o, c, 3, 3);
+                var y = x.Conv2d(w, null, 1, 1);
+                y.Backward(Rand(53, y.Shape.ToArray()));
+                return (y.Data, x.Grad!, w.Grad!);
+            }
+            finally { Engine.Threads = before; }
+        }
+        var one = Run(1); var two = Run(2);
+        Fixture.AssertClose(one.y, two.y, "output", 1e-5f, 1e-5f);
+        Fixture.AssertClose(one.gx, two.gx, "input gradient", 1e-5f, 1e-5f);
+        Fixture.AssertClose(one.gw, two.gw, "weight gradient", 1e-5f, 1e-4f);
+    }
 }
