@@ -36,6 +36,8 @@ public class CatalogTests
         Assert.Null(cat.Items.Single(i => i.Path == onlyVideo).PairedVideo);
         Assert.Equal(["01", "02"], cat.Speakers);
         Assert.Equal(3, cat.Summarize().Recordings);
+        // Speech(): the song take goes, every speech take (audio and video) stays
+        Assert.Equal(cat.Items.Where(i => i.Path != lone).Select(i => i.Path).Order(), cat.Speech().Items.Select(i => i.Path).Order());
     }
 
     [Fact]

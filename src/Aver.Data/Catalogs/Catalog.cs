@@ -45,6 +45,12 @@ public sealed class Catalog
     public Catalog Where(Func<CatalogItem, bool> keep) => new(Dataset, Root, Labels, Items.Where(keep), Skipped);
 
     /// <summary>
+    /// The speech takes (MRPN §5.1 and AVEF both use speech only): RAVDESS's song takes dropped,
+    /// items of catalogs without a vocal channel kept.
+    /// </summary>
+    public Catalog Speech() => Where(i => i.Field("vocal_channel") is null or "speech");
+
+    /// <summary>
     /// The catalog in <paramref name="map"/>'s target space. Items whose label has no counterpart
     /// are dropped and reported in <see cref="Skipped"/> with the map's name.
     /// </summary>

@@ -74,8 +74,7 @@ public sealed class AvefEvaluation(ExperimentConfig config, string configPath) :
     /// <summary>The catalog's speech clips of the wanted modality, in <paramref name="labels"/> (unmapped classes dropped).</summary>
     public static Catalog OpenCatalog(Catalog catalog, bool audioOnly, LabelSpace labels, string configPath, string? datasetPath = null)
     {
-        catalog = catalog
-            .Where(i => (audioOnly ? i.Modality == Modality.Audio : i.Modality == Modality.AudioVideo) && i.Field("vocal_channel") is null or "speech");
+        catalog = catalog.Speech().Where(i => audioOnly ? i.Modality == Modality.Audio : i.Modality == Modality.AudioVideo);
         if (!catalog.Labels.Equals(labels))
         {
             var map = LabelMaps.Between(catalog.Labels, labels)

@@ -32,7 +32,7 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
     /// </summary>
     public Catalog Select(Catalog catalog)
     {
-        var speech = catalog.Where(i => i.Field("vocal_channel") is null or "speech");
+        var speech = catalog.Speech();
         if (Settings.Kind == MrpnModelKind.Audio) return speech.Where(i => i.Modality == Modality.Audio);
         var paired = speech.Items.Where(i => i.Modality == Modality.Audio && i.PairedVideo is not null).Select(i => i.RecordingId).ToHashSet(StringComparer.Ordinal);
         return speech.Where(i => i.Modality == Modality.Audio ? i.PairedVideo is not null
