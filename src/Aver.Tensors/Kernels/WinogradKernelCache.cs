@@ -5,22 +5,25 @@ namespace Aver.Tensors;
 /// <summary>
 /// Winograd-domain kernels of weights used without gradients (inference), kept per weight array.
 /// Transforming the kernels is memory-bound and writes four times the weights (36 taps for 9):
-/// 10 ms per call for a 512-channel ResNet-18 layer, about 5% of an inference batch. A cached entry
-/// holds a copy of the weights it was made from and is used only while they are still equal, so
-/// weights changed in place (an optimiser step, a loaded state dict) are transformed again.
+/// 10 ms per call for a 512-channel ResNet-18 layer, about 5% of an inference batch. A cached
+/// snapshot holds a copy of the weights it was made from and is used only while they are still
+/// equal, so weights changed in place (an optimiser step, a loaded state dict) are transformed
+/// again. Snapshots are immutable and replaced whole, so concurrent inferences never wait on each other.
 /// </summary>
 internal static class WinogradKernelCache
 {
-    /// <summary>Total floats the cache may hold (copies plus transformed kernels): 1 GiB; later weights are not cached.</summary>
+    /// <summary>Total floats the cache may hold (copies plus transformed kernels): 1 GiB; weights seen after that are not cached.</summary>
     private const long BudgetFloats = 256L << 20;
     private static long _floats;
 
-    private sealed class Entry(float[] weights, float[] kernels)
+    private sealed record Snapshot(float[] Weights, float[] Kernels);
+
+    private sealed class Slot
     {
-        public readonly float[] Weights = weights, Kernels = kernels;
+        public Snapshot? Current;
     }
 
-    private static readonly ConditionalWeakTable<float[], Entry> Entries = new();
+    private static readonly ConditionalWeakTable<float[], Slot> Slots = new();
 
     /// <summary>
     /// Runs <paramref name="use"/> with the transformed kernels of <paramref name="w"/> (of
@@ -29,22 +32,21 @@ internal static class WinogradKernelCache
     /// </summary>
     public static bool TryUse(float[] w, int kernelFloats, Action<float[]> transform, Action<float[]> use)
     {
-        if (!Entries.TryGetValue(w, out var entry))
+        var slot = Slots.GetValue(w, _ => new Slot());
+        var snapshot = Volatile.Read(ref slot.Current);
+        if (snapshot is null || snapshot.Kernels.Length != kernelFloats || !snapshot.Weights.AsSpan().SequenceEqual(w))
         {
-            if (Interlocked.Add(ref _floats, (long)w.Length + kernelFloats) > BudgetFloats) return false;
-            var fresh = new Entry((float[])w.Clone(), GC.AllocateUninitializedArray<float>(kernelFloats));
-            transform(fresh.Kernels);
-            entry = Entries.GetValue(w, _ => fresh);
-        }
-        lock (entry)
-        {
-            if (!entry.Weights.AsSpan().SequenceEqual(w))
+            long size = (long)w.Length + kernelFloats;
+            if (snapshot is null && Interlocked.Add(ref _floats, size) > BudgetFloats)
             {
-                w.CopyTo(entry.Weights, 0);
-                transform(entry.Kernels);
+                Interlocked.Add(ref _floats, -size);
+                return false;
             }
-            use(entry.Kernels);
+            snapshot = new Snapshot((float[])w.Clone(), GC.AllocateUninitializedArray<float>(kernelFloats));
+            transform(snapshot.Kernels);
+            Volatile.Write(ref slot.Current, snapshot);
         }
+        use(snapshot.Kernels);
         return true;
     }
 }
