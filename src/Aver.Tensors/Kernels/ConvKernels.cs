@@ -286,13 +286,7 @@ internal static class ConvKernels
             finally { ArrayPool<float>.Shared.Return(col); }
             partials[c] = partial!;
         }
-        if (chunks == 1) Run(0);
-        else
-        {
-            Blas.SetThreads(1);
-            try { Engine.For(chunks, Run); }
-            finally { Blas.SetThreads(Engine.Threads); }
-        }
+        BlasParallel.For(chunks, Run);
         for (int c = 1; c < chunks; c++)
         {
             if (partials[c] is null) continue;

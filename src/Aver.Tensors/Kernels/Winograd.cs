@@ -114,13 +114,8 @@ internal static unsafe class Winograd
                         GradientTile(grad, pgy, t, pg + t * cout, tiles * cout);
                     }
             });
-            Blas.SetThreads(1);
-            try
-            {
-                Engine.For(Taps, tap => Blas.Sgemm(true, false, cout, cin, tiles, 1f, gm.AsSpan(tap * tiles * cout), cout,
-                    v.AsSpan(tap * tiles * cin), cin, 0f, du.AsSpan(tap * cin * cout), cin));
-            }
-            finally { Blas.SetThreads(Engine.Threads); }
+            BlasParallel.For(Taps, tap => Blas.Sgemm(true, false, cout, cin, tiles, 1f, gm.AsSpan(tap * tiles * cout), cout,
+                v.AsSpan(tap * tiles * cin), cin, 0f, du.AsSpan(tap * cin * cout), cin));
             AccumulateKernelGradients(du, cout, cin, gw);
         }
         finally
@@ -128,11 +123,6 @@ internal static unsafe class Winograd
             ArrayPool<float>.Shared.Return(packedX); ArrayPool<float>.Shared.Return(packedG);
             ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(gm); ArrayPool<float>.Shared.Return(du);
         }
-    }
-
-    private static void For(int count, Action<int> body)
-    {
-        if (count == 1) body(0); else Engine.For(count, body);
     }
 
     private static int Tiles(int outSize) => (outSize + 3) / 4;
@@ -166,26 +156,26 @@ internal static unsafe class Winograd
             int chunk = byTap ? tiles : Math.Min(Math.Max(ChunkFloats / (Taps * (s.Cin + s.Cout)), 4), tiles);
             if (!byTap) chunk = Math.Min(chunk, (tiles + Engine.Threads - 1) / Engine.Threads);
             int chunks = (tiles + chunk - 1) / chunk;
-            void Chunk(int c, bool parallel)
+            // A chunk's tiles through input transform, 36 products and output transform; with split,
+            // each stage is shared between the threads (the products tap by tap).
+            void Chunk(int c, bool split)
             {
                 int t0 = c * chunk, count = Math.Min(chunk, tiles - t0);
                 var v = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cin);
                 var m = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cout);
-                int parts = parallel ? Math.Min(Engine.Threads, count) : 1;
+                int parts = split ? Math.Min(Engine.Threads, count) : 1;
+                void Product(int tap) => Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * chunk * s.Cin), s.Cin,
+                    u.AsSpan(tap * s.Cin * s.Cout), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * chunk * s.Cout), s.Cout);
                 try
                 {
-                    For(parts, part =>
+                    Engine.For(parts, part =>
                     {
                         fixed (float* pv = v, pp = packed)
                             for (int t = part * count / parts; t < (part + 1) * count / parts; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, chunk * s.Cin);
                     });
-                    For(parallel ? Taps : 1, tap0 =>
-                    {
-                        for (int tap = parallel ? tap0 : 0; tap < (parallel ? tap0 + 1 : Taps); tap++)
-                            Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * chunk * s.Cin), s.Cin,
-                                u.AsSpan(tap * s.Cin * s.Cout), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * chunk * s.Cout), s.Cout);
-                    });
-                    For(parts, part =>
+                    if (split) BlasParallel.For(Taps, Product);
+                    else for (int tap = 0; tap < Taps; tap++) Product(tap);
+                    Engine.For(parts, part =>
                     {
                         fixed (float* pm = m, py = y, pb = bias)
                             for (int t = part * count / parts; t < (part + 1) * count / parts; t++) OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate);
@@ -193,14 +183,8 @@ internal static unsafe class Winograd
                 }
                 finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
             }
-            if (Engine.Threads == 1 || (chunks == 1 && !byTap)) { for (int c = 0; c < chunks; c++) Chunk(c, false); return; }
-            Blas.SetThreads(1);
-            try
-            {
-                if (byTap) Chunk(0, true);
-                else Engine.For(chunks, c => Chunk(c, false));
-            }
-            finally { Blas.SetThreads(Engine.Threads); }
+            if (byTap) Chunk(0, split: true);
+            else BlasParallel.For(chunks, c => Chunk(c, split: false));
         }
         finally { ArrayPool<float>.Shared.Return(packed); }
     }

@@ -47,7 +47,7 @@ public static class ScaledDotProductAttention
         }
         var mask = keyPaddingMask?.Data;
 
-        SequenceParallel.For(n * heads, b =>
+        BlasParallel.For(n * heads, b =>
         {
             int s = b / heads, h = b % heads, baseQ = s * t * e3 + h * d;
             var p = weights.AsSpan(b * tt, tt);
@@ -74,7 +74,7 @@ public static class ScaledDotProductAttention
         {
             var dCtx = o.Grad!;
             var dqkv = new float[qkv.Size];
-            SequenceParallel.For(n * heads, b =>
+            BlasParallel.For(n * heads, b =>
             {
                 int s = b / heads, h = b % heads, baseQ = s * t * e3 + h * d, baseO = s * t * e + h * d;
                 var p = weights.AsSpan(b * tt, tt);

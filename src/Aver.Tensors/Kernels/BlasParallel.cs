@@ -1,11 +1,12 @@
 namespace Aver.Tensors;
 
 /// <summary>
-/// Parallel loops over independent items that each make small matrix products (LSTM directions,
-/// attention heads): one core per item with single-threaded BLAS beats both cores splitting
-/// every small product, and it keeps OpenBLAS from starting threads inside parallel workers.
+/// Parallel loops over independent items that each make their own matrix products (LSTM directions,
+/// attention heads, convolution chunks, Winograd's 36 per-tap products): one core per item with
+/// single-threaded BLAS beats both cores splitting every product, and it keeps OpenBLAS from
+/// starting threads inside parallel workers.
 /// </summary>
-internal static class SequenceParallel
+internal static class BlasParallel
 {
     public static void For(int count, Action<int> body)
     {
