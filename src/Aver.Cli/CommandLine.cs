@@ -39,6 +39,11 @@ public static class CommandLine
             stderr.WriteLine($"aver: unknown command '{args[0]}'; see aver --help");
             return 2;
         }
+        if (CpuFeatures.IsaEnvironmentError is { } isaError)
+        {
+            stderr.WriteLine($"aver: {isaError}");
+            return 2;
+        }
         try
         {
             var parsed = new CliArgs(args.Skip(1), FlagsOf(cmd));
