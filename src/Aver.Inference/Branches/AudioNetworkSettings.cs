@@ -1,6 +1,5 @@
 using Aver.Models.Mrpn;
 using Aver.Tensors;
-using Aver.Training.Experiments;
 
 namespace Aver.Inference.Branches;
 
@@ -17,5 +16,5 @@ public sealed record AudioNetworkSettings(int Width = 16, int Pool = 2, Aggregat
 {
     /// <summary>A freshly initialised AM with <paramref name="classes"/> outputs.</summary>
     public UnimodalNetwork Build(int classes, RandomStream rng) =>
-        MrpnModels.Unimodal(new BranchSettings(Width, Channels: 1, Aggregator, Hidden), ScoringHidden, classes, Dropout, rng);
+        (UnimodalNetwork)MrpnArchitecture.AudioOnly(new BranchArchitecture(Width, Channels: 1, Aggregator, Hidden), ScoringHidden, Dropout).Build(classes, rng);
 }

@@ -3,11 +3,12 @@ using Aver.Data.Pipelines;
 using Aver.Features;
 using Aver.Media;
 using Aver.Models.Mrpn;
+using Aver.Models.Spec;
 using Aver.Tensors;
 using Aver.Tensors.IO;
 using Aver.Tensors.Nn;
 
-namespace Aver.Training.Experiments;
+namespace Aver.Inference.Mrpn;
 
 /// <summary>One clip's MRPN answer: the softmax of the whole clip, and of each requested window of it.</summary>
 /// <param name="Probabilities">Per class of <see cref="MrpnBundle.Labels"/>, summing to 1 (s_m of AM/VM, s_va of N0/N1/N2).</param>
@@ -17,87 +18,62 @@ namespace Aver.Training.Experiments;
 public sealed record MrpnPrediction(float[] Probabilities, IReadOnlyList<(TimeInterval Time, float[] Probabilities)> Windows, int Segments, int Frames);
 
 /// <summary>
-/// A trained MRPN network as one safetensors file (<c>format</c> = mrpn): AM or VM (<see cref="UnimodalNetwork"/>) or
-/// N0/N1/N2 (<see cref="MrpnNetwork"/>) with everything needed to rebuild and feed it in the metadata
-/// (<see cref="MrpnBundleMetadata"/>). <see cref="Predict(string, Func{FaceTracker}?, IReadOnlyList{TimeInterval}?)"/> runs a clip
+/// A trained MRPN network read from its model file: AM or VM (<see cref="UnimodalNetwork"/>) or N0/N1/N2
+/// (<see cref="MrpnNetwork"/>), rebuilt by <see cref="ModelRegistry"/> from the file's <see cref="ModelSpec"/>
+/// (family "mrpn"), with the front ends it was trained with (<see cref="MrpnFrontEnds"/>). Files of the
+/// earlier flat-key layout (mrpn_version 1) are read through <see cref="MrpnV1Metadata"/>. <see cref="Predict(string, Func{FaceTracker}?, IReadOnlyList{TimeInterval}?)"/> runs a clip
 /// through the training pipelines (<see cref="MrpnAudioPipeline"/>, <see cref="MrpnVideoPipeline"/>) without augmentation, as
 /// the test clips of a fold are run. Windows are slices of the clip, like the slices of MRPN's time augmentation
 /// (§4.4 items 2 and 4), so the network answers per window too. This is what <c>aver predict</c> registers as the "mrpn" format.
 /// </summary>
 public sealed class MrpnBundle
 {
-    public const string Format = "mrpn";
+    public const string Format = MrpnArchitecture.Family;
 
     /// <summary>Windows are run this many at a time (bounds the memory of a long clip's timeline).</summary>
     private const int WindowBatch = 16;
 
     public Module Network { get; }
-    public MrpnExperimentSettings Settings { get; }
+    public ModelSpec Spec { get; }
+    public MrpnArchitecture Architecture { get; }
+    public MrpnFrontEnds FrontEnds { get; }
     public LabelSpace Labels { get; }
 
-    private MrpnBundle(Module network, MrpnExperimentSettings settings, LabelSpace labels)
+    private MrpnBundle(Module network, ModelSpec spec, string source)
     {
         Network = network;
-        Settings = settings;
-        Labels = labels;
+        Spec = spec;
+        Architecture = spec.ArchitectureAs<MrpnArchitecture>(source);
+        FrontEnds = MrpnFrontEnds.FromSpec(spec.FrontEnds, source);
+        if ((FrontEnds.Audio is null) == Architecture.HasAudio || (FrontEnds.Video is null) == Architecture.HasVisual)
+            throw new InvalidDataException($"{source}: its front ends ({string.Join(", ", spec.FrontEnds.Keys)}) do not match the MRPN {Architecture.Network} network");
+        var names = spec.Labels.Names;
+        Labels = LabelSpaces.Find(spec.Labels.Space) is { } known && known.Names.SequenceEqual(names) ? known : new LabelSpace(spec.Labels.Space, names);
         network.Eval();
     }
 
     /// <summary>AM, VM, N0, N1 or N2.</summary>
-    public string Name => MrpnBundleMetadata.NetworkName(Settings);
-    public bool NeedsAudio => Settings.Kind != MrpnModelKind.Video;
-    public bool NeedsFaces => Settings.Kind != MrpnModelKind.Audio;
+    public string Name => Architecture.Network;
+    public bool NeedsAudio => Architecture.HasAudio;
+    public bool NeedsFaces => Architecture.HasVisual;
 
-    /// <summary>
-    /// Writes <paramref name="network"/> (built from <paramref name="settings"/> for <paramref name="labels"/>) atomically
-    /// (temporary name, then rename). <paramref name="extra"/> adds informative metadata (fold, row, epoch).
-    /// </summary>
-    public static void Save(string path, Module network, MrpnExperimentSettings settings, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null)
-    {
-        bool fits = settings.Kind == MrpnModelKind.Fusion ? network is MrpnNetwork : network is UnimodalNetwork;
-        if (!fits) throw new ArgumentException($"{path}: a {network.GetType().Name} is not the {MrpnBundleMetadata.NetworkName(settings)} network the settings describe");
-        var meta = new Dictionary<string, string>(extra ?? new Dictionary<string, string>());
-        foreach (var (k, v) in MrpnBundleMetadata.Write(settings, labels)) meta[k] = v;
-        network.Save(path, meta);
-    }
-
-    /// <summary>Reads a bundle written by <see cref="Save"/>; problems name the file.</summary>
+    /// <summary>Reads an MRPN model file; problems name the file.</summary>
     public static MrpnBundle Load(string path) => Load(SafeTensors.Load(path), path);
 
     /// <summary>Builds a bundle from a loaded file (<paramref name="source"/> names it in errors).</summary>
-    /// <exception cref="InvalidDataException">A metadata value is missing or unreadable, or the tensors do not fit the network it describes.</exception>
+    /// <exception cref="InvalidDataException">The spec is missing or unreadable, or the tensors do not fit the network it describes.</exception>
     public static MrpnBundle Load(SafeTensorsFile file, string source)
     {
-        var (settings, labels) = MrpnBundleMetadata.Read(file.Metadata, source);
-        // The seed only fills weights that the file then overwrites.
-        var network = Build(settings, labels.Count, new RandomStream(0));
-        try { network.LoadStateDict(file.Tensors, strict: true, source); }
-        catch (StateDictException e)
-        {
-            throw new InvalidDataException($"{source}: its tensors do not fit the MRPN {MrpnBundleMetadata.NetworkName(settings)} network its metadata describes ({e.Message})", e);
-        }
-        return new MrpnBundle(network, settings, labels);
-    }
-
-    /// <summary>The network <paramref name="s"/> describes, freshly initialised from <paramref name="rng"/>.</summary>
-    public static Module Build(MrpnExperimentSettings s, int classes, RandomStream rng)
-    {
-        // A bundle carries every weight: extractor starts are a training matter.
-        var audio = s.Audio with { ExtractorInit = null };
-        var visual = s.Visual with { ExtractorInit = null };
-        return s.Kind switch
-        {
-            MrpnModelKind.Audio => MrpnModels.Unimodal(audio, s.ScoringHidden, classes, s.Dropout, rng),
-            MrpnModelKind.Video => MrpnModels.Unimodal(visual, s.ScoringHidden, classes, s.Dropout, rng),
-            _ => MrpnModels.Fusion(visual, audio, s.Variant, s.ScoringHidden, classes, s.Dropout, rng),
-        };
+        var spec = ModelSpec.IsIn(file.Metadata) ? ModelSpec.FromMetadata(file.Metadata, source) : MrpnV1Metadata.ToSpec(file.Metadata, source);
+        if (spec.Family != Format) throw new InvalidDataException($"{source}: a '{spec.Family}' model, not an MRPN one");
+        return new MrpnBundle(ModelRegistry.Load(spec, file.Tensors, source), spec, source);
     }
 
     /// <summary>The audio front end the network was trained with.</summary>
-    public MrpnAudioPipeline AudioPipeline() => new(Settings.AudioFeatures, Settings.AudioPool, segmentCacheBytes: 0);
+    public MrpnAudioPipeline AudioPipeline() => FrontEnds.AudioPipeline() ?? throw new InvalidOperationException($"the MRPN {Name} network has no audio front end");
 
     /// <summary>The face front end the network was trained with (no augmentation, no disk cache); <paramref name="tracker"/> finds the faces.</summary>
-    public MrpnVideoPipeline VideoPipeline(Func<FaceTracker>? tracker = null) => new(Settings.Video with { Spatial = null }, cache: null, tracker);
+    public MrpnVideoPipeline VideoPipeline(Func<FaceTracker>? tracker = null) => FrontEnds.VideoPipeline(tracker) ?? throw new InvalidOperationException($"the MRPN {Name} network has no face front end");
 
     /// <summary>
     /// Predicts the clip at <paramref name="path"/>: its audio (AM, N0-N2) decoded at the bundle's rate, its faces
@@ -105,7 +81,7 @@ public sealed class MrpnBundle
     /// </summary>
     public MrpnPrediction Predict(string path, Func<FaceTracker>? tracker = null, IReadOnlyList<TimeInterval>? windows = null)
     {
-        var audio = NeedsAudio ? MediaDecoder.ReadAudio(path, Settings.AudioFeatures.SampleRate) : null;
+        var audio = NeedsAudio ? MediaDecoder.ReadAudio(path, FrontEnds.Audio!.SampleRate) : null;
         var faces = NeedsFaces ? VideoPipeline(tracker).Faces(path) : null;
         return Predict(audio, faces, windows);
     }
