@@ -19,6 +19,7 @@ public static class CommandLine
         new FeaturesCommand(),
         new PredictCommand(),
         new BuildModelCommand(),
+        new UpgradeModelCommand(),
         new SampleCommand(),
     ];
 

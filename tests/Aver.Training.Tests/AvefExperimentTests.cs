@@ -4,6 +4,7 @@ using Aver.Models.Svm;
 using Aver.Tensors;
 using Aver.Training.Data;
 using Aver.Training.Experiments;
+using Aver.Inference.Avef;
 using Aver.Training.Training;
 
 namespace Aver.Training.Tests;

@@ -10,7 +10,7 @@ public sealed class InfoCommand : CliCommand
     public override string Help => """
         aver info [--json]
 
-        Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD support
+        Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD width, the
         CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
         the L2 cache size that sizes convolution tiles, and whether 3x3 convolutions use Winograd's
         algorithm (AVER_WINOGRAD=0 turns it off).

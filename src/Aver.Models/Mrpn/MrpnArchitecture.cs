@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 
@@ -25,8 +26,8 @@ public sealed record MrpnArchitecture(string Network, BranchArchitecture? Audio,
 {
     public const string Family = "mrpn";
 
-    public bool HasAudio => Audio is not null;
-    public bool HasVisual => Visual is not null;
+    [JsonIgnore] public bool HasAudio => Audio is not null;
+    [JsonIgnore] public bool HasVisual => Visual is not null;
 
     /// <summary>AM over <paramref name="audio"/>.</summary>
     public static MrpnArchitecture AudioOnly(BranchArchitecture audio, int scoringHidden, float dropout) => new("AM", audio, null, scoringHidden, dropout);

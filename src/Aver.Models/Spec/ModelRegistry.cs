@@ -1,3 +1,5 @@
+using Aver.Models.Avef;
+using Aver.Models.Fusion;
 using Aver.Models.Mrpn;
 using Aver.Models.ResNet;
 using Aver.Tensors;
@@ -18,6 +20,8 @@ public static class ModelRegistry
     private static readonly Dictionary<string, Builder> Builders = new(StringComparer.Ordinal)
     {
         [MrpnArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<MrpnArchitecture>(source).Build(spec.Labels.Names.Count, rng, source),
+        [AvefArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<AvefArchitecture>(source).Build(spec.Labels.Names.Count, rng).Module,
+        [DecisionFusionArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<DecisionFusionArchitecture>(source).Build(rng, source),
         [ResNetArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<ResNetArchitecture>(source).Build(spec.Labels.Names.Count, rng),
     };
 

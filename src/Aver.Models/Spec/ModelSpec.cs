@@ -18,6 +18,7 @@ namespace Aver.Models.Spec;
 /// <param name="Calibration">Post-processing of the scores (e.g. temperatures), or null.</param>
 /// <param name="Provenance">Where the weights came from.</param>
 /// <param name="Extra">Informative values (fold, row, epoch) that change nothing in how the model runs.</param>
+/// <param name="Components">Trained parts that are not tensors, as text in their own format (AVEF's clip SVM in LIBSVM's).</param>
 public sealed record ModelSpec(
     string Family,
     JsonObject Architecture,
@@ -25,7 +26,8 @@ public sealed record ModelSpec(
     IReadOnlyDictionary<string, JsonObject> FrontEnds,
     JsonObject? Calibration = null,
     Provenance? Provenance = null,
-    IReadOnlyDictionary<string, string>? Extra = null)
+    IReadOnlyDictionary<string, string>? Extra = null,
+    IReadOnlyDictionary<string, string>? Components = null)
 {
     /// <summary>The metadata key that holds the spec.</summary>
     public const string MetadataKey = "aver_spec";
@@ -56,6 +58,7 @@ public sealed record ModelSpec(
         if (Calibration is not null) root["calibration"] = Calibration.DeepClone();
         if (Provenance is not null) root["provenance"] = JsonSerializer.SerializeToNode(Provenance, Json);
         if (Extra is { Count: > 0 }) root["extra"] = JsonSerializer.SerializeToNode(Extra, Json);
+        if (Components is { Count: > 0 }) root["components"] = JsonSerializer.SerializeToNode(Components, Json);
         return new Dictionary<string, string> { ["format"] = Family, [MetadataKey] = root.ToJsonString() };
     }
 
@@ -88,7 +91,8 @@ public sealed record ModelSpec(
         return new ModelSpec(family, (JsonObject)architecture.DeepClone(), labels, frontEnds,
             root["calibration"]?.DeepClone() as JsonObject,
             root["provenance"] is null ? null : Read<Provenance>(root["provenance"], source, "provenance"),
-            root["extra"] is null ? null : Read<Dictionary<string, string>>(root["extra"], source, "extra"));
+            root["extra"] is null ? null : Read<Dictionary<string, string>>(root["extra"], source, "extra"),
+            root["components"] is null ? null : Read<Dictionary<string, string>>(root["components"], source, "components"));
     }
 
     private static T Read<T>(JsonNode? node, string source, string what)

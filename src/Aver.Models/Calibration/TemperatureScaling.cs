@@ -1,4 +1,4 @@
-namespace Aver.Inference.Calibration;
+namespace Aver.Models.Calibration;
 
 /// <summary>
 /// Temperature scaling (Guo et al. 2017, "On calibration of modern neural networks"): class

@@ -4,19 +4,17 @@ using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Features.Mrpn;
-using Aver.Inference.Branches;
-using Aver.Inference.Calibration;
-using Aver.Inference.Fusion;
+using Aver.Models.Calibration;
+using Aver.Models.Spec;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 using Aver.Tensors.IO;
 using Aver.Training.Data;
-using Aver.Training.Experiments;
 using Aver.Training.Pretraining;
 using Aver.Training.Tasks;
 using Aver.Training.Training;
 
-namespace Aver.Inference.Recipes;
+namespace Aver.Training.Recipes;
 
 /// <summary>What one branch measured on its validation data: accuracy, the NLL before and after temperature scaling, and the fitted T.</summary>
 public sealed record BranchValidation(string Data, int Examples, double Accuracy, double NllRaw, double NllCalibrated, double Temperature, int Classes)
@@ -100,12 +98,11 @@ public static class DefaultModelRecipe
             ["visual.test_accuracy"] = testAccuracy.ToString("F4", CultureInfo.InvariantCulture),
             ["fusion"] = "weighted average of temperature-scaled probabilities; weights = calibrated information gain on each branch's validation data",
             ["licence"] = "trained on RAVDESS (CC BY-NC-SA 4.0) and FER2013 (research use): non-commercial use only",
-            ["command"] = o.Command ?? "",
         };
-        DecisionFusionBundle.Save(modelPath, Labels,
-            (network, new DecisionFusionBundle.AudioSpec(o.Audio, Labels, new BranchCalibration(audio.Temperature, wa))),
-            (visualNet, new DecisionFusionBundle.VisualSpec(visualNet.Config.Width, Labels, faceInput, new BranchCalibration(visual.Temperature, wv))),
-            extra);
+        DecisionFusionWriter.Save(modelPath, Labels,
+            new AudioBranchParts(network, o.Audio, Labels, new BranchCalibration(audio.Temperature, wa), pipeline.Options),
+            new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
+            new Provenance(Data: $"{o.FerDir}; {o.RavdessDir}", Command: o.Command), extra);
         var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, training, new FileInfo(modelPath).Length, clock.Elapsed);
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "labels.txt"), string.Join("\n", Labels.Names) + "\n");
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "MODEL_CARD.md"), ModelCard.Write(o, result, train.Length, validation.Length, Speakers(items, train), Speakers(items, validation)));

@@ -1,4 +1,4 @@
-namespace Aver.Inference.Fusion;
+namespace Aver.Models.Calibration;
 
 /// <summary>A branch's decision-fusion settings: its softmax temperature and its weight in the average, both chosen on validation data.</summary>
 public sealed record BranchCalibration(double Temperature, double Weight)

@@ -1,7 +1,7 @@
-using Aver.Inference.Calibration;
+using Aver.Models.Calibration;
 using Aver.Tensors;
 
-namespace Aver.Inference.Tests;
+namespace Aver.Models.Tests.Calibration;
 
 public class TemperatureScalingTests
 {

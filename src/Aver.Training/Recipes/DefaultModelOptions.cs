@@ -1,6 +1,5 @@
-using Aver.Inference.Branches;
 
-namespace Aver.Inference.Recipes;
+namespace Aver.Training.Recipes;
 
 /// <summary>Settings of <see cref="DefaultModelRecipe"/>; the defaults are those the shipped model was made with.</summary>
 /// <param name="FerDir">FER2013 (folder layout or fer2013.csv): the visual branch's training data and its calibration hold-out.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Aver.Inference.Recipes;
+namespace Aver.Training.Recipes;
 
 /// <summary>The model card written next to the default model's weights: what it predicts, from what data, how well, and under which terms.</summary>
 public static class ModelCard
