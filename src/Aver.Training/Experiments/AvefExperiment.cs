@@ -7,7 +7,7 @@ using Aver.Models.Spec;
 using Aver.Models.Svm;
 using Aver.Tensors;
 using Aver.Training.Data;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 using Aver.Training.Reports;
 using Aver.Training.Tasks;
 using Aver.Training.Training;

@@ -4,7 +4,8 @@ using Aver.Data.Io;
 using Aver.Media.Drawing;
 using Aver.Tensors.IO;
 using Aver.Training.Embedding;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
+using Aver.Data.Plots;
 using Aver.Training.Plots;
 
 namespace Aver.Training.Reports;

@@ -1,7 +1,7 @@
 using Aver.Data.Labels;
 using Aver.Media.Drawing;
 
-namespace Aver.Training.Plots;
+namespace Aver.Data.Plots;
 
 /// <summary>A 2-D embedding (t-SNE) as dots coloured by class with a legend, as MRPN Figure 4.</summary>
 public static class ScatterPlot

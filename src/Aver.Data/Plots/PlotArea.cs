@@ -1,6 +1,6 @@
 using Aver.Media.Drawing;
 
-namespace Aver.Training.Plots;
+namespace Aver.Data.Plots;
 
 /// <summary>A rectangle of a canvas.</summary>
 public readonly record struct Rect(int X, int Y, int Width, int Height)

@@ -1,4 +1,4 @@
-namespace Aver.Training.Metrics;
+namespace Aver.Data.Metrics;
 
 /// <summary>Mean and standard deviation of a metric over folds.</summary>
 /// <param name="Std">Sample standard deviation (n − 1 in the denominator); 0 for a single fold.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Aver.Training.Plots;
+namespace Aver.Data.Plots;
 
 /// <summary>"Nice" axis ticks: steps of 1, 2 or 5 times a power of ten covering a range.</summary>
 public static class Ticks

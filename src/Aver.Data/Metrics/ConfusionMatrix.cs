@@ -1,6 +1,6 @@
 using Aver.Data.Labels;
 
-namespace Aver.Training.Metrics;
+namespace Aver.Data.Metrics;
 
 /// <summary>
 /// Counts of (true class, predicted class) pairs over a label space: rows are the true classes,

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Aver.Media.Drawing;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 
-namespace Aver.Training.Plots;
+namespace Aver.Data.Plots;
 
 /// <summary>
 /// A confusion matrix as a heat map in the manner of MRPN Figures 10-11: true classes down the side,

@@ -1,7 +1,7 @@
 using Aver.Data.Labels;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 
-namespace Aver.Training.Tests;
+namespace Aver.Data.Tests;
 
 public sealed class MetricsTests
 {

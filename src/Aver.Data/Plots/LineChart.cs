@@ -1,6 +1,6 @@
 using Aver.Media.Drawing;
 
-namespace Aver.Training.Plots;
+namespace Aver.Data.Plots;
 
 /// <summary>A named polyline; <see cref="Dashed"/> draws it with gaps (e.g. validation beside training).</summary>
 public sealed record Series(string Name, Rgb Color, IReadOnlyList<(double X, double Y)> Points, bool Dashed = false);

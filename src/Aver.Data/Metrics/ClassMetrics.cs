@@ -1,4 +1,4 @@
-namespace Aver.Training.Metrics;
+namespace Aver.Data.Metrics;
 
 /// <summary>Precision, recall, F1 and support of one class.</summary>
 public sealed record ClassMetrics(string Class, double Precision, double Recall, double F1, long Support)
