@@ -18,6 +18,7 @@ public static class CommandLine
         new FacesCommand(),
         new FeaturesCommand(),
         new PredictCommand(),
+        new ServeCommand(),
         new BuildModelCommand(),
         new SampleCommand(),
     ];
