@@ -72,7 +72,8 @@ function show(doc) {
   $("result").hidden = false;
 }
 
-// One mark per timeline window: a bar from its start to its end, as tall as its top probability, in its label's colour.
+// One mark per timeline window (a bar from its start, as tall as its top probability, in its label's colour),
+// and over them each class's probability as a line through the windows' centres.
 function drawTimeline(windows, seconds) {
   const ns = "http://www.w3.org/2000/svg", width = 800, height = 180, pad = 24;
   const end = Math.max(seconds || 0, ...windows.map(w => w.end), 1e-3);
@@ -95,6 +96,13 @@ function drawTimeline(windows, seconds) {
     title.textContent = `${w.start.toFixed(2)}–${w.end.toFixed(2)} s: ${w.label} ${(100 * p).toFixed(0)}% [${w.sources.join("+")}]`;
     rect.append(title);
     svg.append(rect);
+  });
+  labels.forEach(name => {
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("points", windows.map(w => `${x((w.start + w.end) / 2)},${y(w.probabilities[name] || 0)}`).join(" "));
+    line.setAttribute("stroke", colourOf(name));
+    line.dataset.label = name;
+    svg.append(line);
   });
   for (let t = 0; t <= end + 1e-9; t += Math.max(0.5, Math.ceil(end / 10))) {
     const tick = document.createElementNS(ns, "text");
