@@ -9,6 +9,7 @@ public sealed class UploadFolder : IDisposable
 {
     public UploadFolder(string root)
     {
+        RemoveAbandoned(root);
         Path = Directory.CreateDirectory(System.IO.Path.Combine(root, $"aver-serve-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
     }
 
@@ -25,6 +26,19 @@ public sealed class UploadFolder : IDisposable
     {
         try { Directory.Delete(Path, recursive: true); }
         catch (DirectoryNotFoundException) { }
+    }
+
+    /// <summary>Removes the folders of servers that died without cleaning up (killed with SIGKILL, a crash): their process is gone.</summary>
+    private static void RemoveAbandoned(string root)
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(root)) return;
+        foreach (var dir in Directory.GetDirectories(root, "aver-serve-*-*"))
+        {
+            var parts = System.IO.Path.GetFileName(dir).Split('-');
+            if (parts.Length != 4 || !int.TryParse(parts[2], out int pid) || Directory.Exists($"/proc/{pid}")) continue;
+            try { Directory.Delete(dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // another user's, or just removed
+        }
     }
 }
 

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Hosting;
 namespace Aver.Cli.Commands;
 
 /// <summary>`aver serve`: the HTTP API and web page (Aver.Server) around one loaded model.</summary>
-public sealed class ServeCommand : CliCommand
+public sealed class ServeCommand : CliCommand, IHasFlags
 {
+    public string[] Flags => ["open"];
     public override string Name => "serve";
     public override string Summary => "an HTTP API and a web page that tell the emotion of uploaded clips";
     public override string Help => """
         aver serve [--port 8080] [--host 127.0.0.1] [--model PATH] [--workers N] [--queue 8] [--max-upload 200MB]
-                   [--timeout 120] [--threads N]
+                   [--timeout 120] [--threads N] [--open]
 
         Loads the model once and answers on http://HOST:PORT/ :
           POST /v1/predict   multipart/form-data field 'file' (video, audio or photo) or the raw body; query only=audio|visual,
@@ -34,9 +35,10 @@ public sealed class ServeCommand : CliCommand
           --queue N       uploads that may wait for a worker before new ones get 503 (default 8)
           --max-upload S  largest upload, e.g. 200MB, 50MB, 1GiB (default 200MB)
           --timeout S     seconds a request may wait for its answer, queue included (default 120)
+          --open          open the page in the desktop's browser (xdg-open) once the server listens
 
         Examples:
-          aver serve                          (then open http://127.0.0.1:8080/)
+          aver serve --open                   (or open http://127.0.0.1:8080/ yourself)
           curl -F file=@../shared/data/ravdess/av/01-01-06-01-01-01-05.mp4 http://127.0.0.1:8080/v1/predict
           aver serve --host 0.0.0.0 --port 9000 --workers 1
         """;
@@ -52,7 +54,7 @@ public sealed class ServeCommand : CliCommand
             MaxUploadBytes = Size(args.Option("max-upload", "200MB")),
             RequestTimeout = TimeSpan.FromSeconds(Positive(args.Double("timeout", 120), "--timeout")),
         };
-        bool threadsGiven = args.Int("threads", 0) > 0;
+        bool threadsGiven = args.Int("threads", 0) > 0, open = args.Flag("open");
         string modelPath = args.Option("model") ?? ModelLoader.FindDefault();
         args.EnsureAllUsed();
         if (args.Positionals.Count > 0) throw new UsageException($"serve takes no positional arguments, got '{args.Positionals[0]}'");
@@ -66,8 +68,28 @@ public sealed class ServeCommand : CliCommand
         ctx.Out.WriteLine($"aver serve: {AverServer.Address(app)}  ({options.Workers} workers, queue {options.QueueLength}, " +
                           $"uploads up to {UploadName.Size(options.MaxUploadBytes)}; Ctrl+C stops)\nmodel: {model.Description}");
         ctx.Out.Flush();
+        if (open) OpenBrowser(AverServer.Address(app), ctx);
         app.WaitForShutdown();
         return 0;
+    }
+
+    /// <summary>Asks the desktop to open <paramref name="url"/>; without one (a server, a container) says where the page is.</summary>
+    private static void OpenBrowser(Uri url, CliContext ctx)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("xdg-open", [url.ToString()]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        try
+        {
+            var opener = System.Diagnostics.Process.Start(psi)!;
+            // xdg-open lists every browser it could not find: only its verdict matters, and it must not hold up the server.
+            _ = opener.StandardOutput.ReadToEndAsync();
+            _ = opener.StandardError.ReadToEndAsync();
+            opener.WaitForExitAsync().ContinueWith(_ =>
+            {
+                if (opener.ExitCode != 0) ctx.Error.WriteLine($"aver serve: no browser to open here; open {url} in one");
+                opener.Dispose();
+            });
+        }
+        catch (System.ComponentModel.Win32Exception) { ctx.Error.WriteLine($"aver serve: no xdg-open here; open {url} in a browser"); }
     }
 
     private static long Size(string text)
