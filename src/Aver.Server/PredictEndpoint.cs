@@ -46,7 +46,7 @@ public sealed class PredictEndpoint(IClipModel model, PredictionWorkers workers,
         try { return await answer.WaitAsync(options.RequestTimeout, aborted); }
         catch (TimeoutException)
         { throw new ApiError(StatusCodes.Status504GatewayTimeout, $"the clip was not answered within {options.RequestTimeout.TotalSeconds:0} s (queue and analysis)"); }
-        catch (Exception e) when (ClipErrors.IsClipProblem(e))
+        catch (Exception e) when (InputErrors.IsInputProblem(e))
         { throw new ApiError(StatusCodes.Status422UnprocessableEntity, ClipNaming.Shown(e.Message, tempPath, name)); }
     }
 

@@ -90,7 +90,7 @@ public class PredictApiTests(AverApi api)
         var paths = JsonDocument.Parse(await client.GetStringAsync("/openapi.json")).RootElement.GetProperty("paths");
         foreach (var route in new[] { "/v1/predict", "/v1/model", "/healthz", "/openapi.json", "/" })
             Assert.True(paths.TryGetProperty(route, out _), $"{route} is missing from /openapi.json");
-        Assert.Equal(paths.EnumerateObject().Count(), 5);
+        Assert.Equal(5, paths.EnumerateObject().Count());
 
         var page = await client.GetStringAsync("/");
         Assert.Contains("<script src=\"app.js\">", page);

@@ -80,7 +80,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
             ClipPrediction? p = null;
             string? error = null;
             try { p = model.Predict(files[i], options); }
-            catch (Exception e) when (ClipErrors.IsClipProblem(e))
+            catch (Exception e) when (InputErrors.IsInputProblem(e))
             {
                 error = e.Message;
             }
