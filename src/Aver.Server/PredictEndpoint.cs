@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Aver.Inference;
 
 namespace Aver.Server;
@@ -10,6 +8,8 @@ namespace Aver.Server;
 /// </summary>
 public sealed class PredictEndpoint(IClipModel model, PredictionWorkers workers, UploadReceiver receiver, ServerOptions options)
 {
+    private const int ClientClosedRequest = 499;
+
     public async Task HandleAsync(HttpContext http)
     {
         try
@@ -38,6 +38,11 @@ public sealed class PredictEndpoint(IClipModel model, PredictionWorkers workers,
         }
         catch (ApiError e) { await e.WriteAsync(http); }
         catch (BadHttpRequestException e) { await new ApiError(e.StatusCode, e.Message).WriteAsync(http); }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (while uploading or waiting): nobody to answer. 499 is nginx's code for it, kept for the log line.
+            http.Response.StatusCode = ClientClosedRequest;
+        }
     }
 
     /// <summary>The worker's answer, within the request timeout; a clip the model cannot use is a 422 with the CLI's message.</summary>
