@@ -18,6 +18,7 @@ public static class CommandLine
         new FacesCommand(),
         new FeaturesCommand(),
         new PredictCommand(),
+        new ServeCommand(),
         new BuildModelCommand(),
         new UpgradeModelCommand(),
         new SampleCommand(),
@@ -58,8 +59,7 @@ public static class CommandLine
             stderr.WriteLine($"aver {cmd.Name}: {e.Message}\n\n{cmd.Help.TrimEnd()}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException or FormatException
-                                   or Aver.Media.MediaException or Aver.Tensors.Onnx.OnnxException)
+        catch (Exception e) when (Inference.InputErrors.IsInputProblem(e))
         {
             stderr.WriteLine($"aver {cmd.Name}: error: {e.Message}");
             return 1;
