@@ -135,7 +135,10 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         foreach (var b in p.Branches)
         {
             if (b.Status == BranchStatus.Used && b.Probabilities is { } bp)
-                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {b.Steps} {(b.Name == "visual" ? "face frames" : "segments")}");
+            {
+                string seen = b.Message ?? $"{b.Steps} {(b.Name == "visual" ? "face frames" : "segments")}";
+                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {seen}");
+            }
             else sb.AppendLine(c, $"  {b.Name,-8} not used: {b.Message}");
         }
         if (!noTimeline && p.Timeline.Count > 0)
