@@ -20,6 +20,7 @@ public static class CommandLine
         new PredictCommand(),
         new ServeCommand(),
         new BuildModelCommand(),
+        new ScoreCommand(),
         new UpgradeModelCommand(),
         new SampleCommand(),
     ];

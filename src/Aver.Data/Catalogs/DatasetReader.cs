@@ -4,13 +4,14 @@ namespace Aver.Data.Catalogs;
 
 /// <summary>
 /// Opens a corpus by pointing at it: recognises FER2013 (folders or fer2013.csv), a manifest CSV,
-/// or RAVDESS / CREMA-D / EMO-DB from their file names, unless the dataset is named.
+/// a folder per class (happy/, sadness/, OAF_angry/), or RAVDESS / CREMA-D / EMO-DB from their file names,
+/// unless the dataset is named.
 /// </summary>
 public static class DatasetReader
 {
     /// <summary>Names accepted by <see cref="Open"/>'s <c>dataset</c>.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [RavdessCatalog.DatasetName, CremaDCatalog.DatasetName, Fer2013Catalog.DatasetName, EmoDbCatalog.DatasetName, ManifestCatalog.DatasetName];
+        [RavdessCatalog.DatasetName, CremaDCatalog.DatasetName, Fer2013Catalog.DatasetName, EmoDbCatalog.DatasetName, ManifestCatalog.DatasetName, ClassFolderCatalog.DatasetName];
 
     /// <summary>Reads <paramref name="path"/> as <paramref name="dataset"/>, or as the corpus its contents show.</summary>
     public static Catalog Open(string path, string? dataset = null, LabelSpace? manifestLabels = null)
@@ -23,6 +24,7 @@ public static class DatasetReader
             Fer2013Catalog.DatasetName or "fer" => Fer2013Catalog.Read(path),
             EmoDbCatalog.DatasetName or "emodb" => EmoDbCatalog.Read(path),
             ManifestCatalog.DatasetName => ManifestCatalog.Read(path, manifestLabels),
+            ClassFolderCatalog.DatasetName => ClassFolderCatalog.Read(path),
             _ => throw new DatasetException($"unknown dataset '{dataset}' (known: {string.Join(", ", Names)})"),
         };
     }
@@ -40,6 +42,7 @@ public static class DatasetReader
         var full = FileScan.RequireDirectory(path);
         if (Fer2013Catalog.IsFolderLayout(full) || File.Exists(Path.Combine(full, Fer2013Catalog.CsvFile))) return Fer2013Catalog.DatasetName;
         if (File.Exists(Path.Combine(full, ManifestCatalog.DefaultFile))) return ManifestCatalog.DatasetName;
+        if (ClassFolderCatalog.IsLayout(full)) return ClassFolderCatalog.DatasetName;
         var counts = new Dictionary<string, int>();
         foreach (var f in FileScan.Files(full))
         {

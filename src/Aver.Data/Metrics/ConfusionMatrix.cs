@@ -120,4 +120,14 @@ public sealed class ConfusionMatrix
         for (int j = 0; j < Classes; j++) row[j] = s == 0 ? 0 : (double)this[truth, j] / s;
         return row;
     }
+
+    /// <summary>The counts as CSV: a header of predicted classes, then one row per true class.</summary>
+    public string ToCsv()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine(Aver.Data.Io.Csv.Line(new[] { "true\\predicted" }.Concat(Labels.Names)));
+        for (int t = 0; t < Classes; t++)
+            sb.AppendLine(Aver.Data.Io.Csv.Line(new[] { Labels.Names[t] }.Concat(Enumerable.Range(0, Classes).Select(p => this[t, p].ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+        return sb.ToString();
+    }
 }

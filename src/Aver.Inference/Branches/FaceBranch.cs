@@ -112,11 +112,16 @@ public sealed class FaceBranch
     /// </summary>
     public BranchOutput RunPhoto(Image photo)
     {
+        const float TightCropFill = 0.7f;
         FaceDetection? best = null;
         foreach (var d in _tracker.Value.Detector.Detect(photo))
             if (best is null || d.Score > best.Score) best = d;
         Image crop;
         string message;
+        // A face that fills most of the picture means the photo already is a face crop: re-cropping it around the
+        // detector's box (margins added, edges padded) frames it unlike the training faces. Chosen on 700 FER2013
+        // *training* images (whole below 0.3 of the side: 54.7 %, from 0.7: 56.1 %, never whole: 46.4 %).
+        if (best is not null && Math.Max(best.Box.Width, best.Box.Height) >= TightCropFill * Math.Min(photo.Width, photo.Height)) best = null;
         if (best is not null)
         {
             crop = FaceCropper.Crop(photo, best, Input.CropOptions);
@@ -126,7 +131,7 @@ public sealed class FaceBranch
         {
             int side = Math.Min(photo.Width, photo.Height);
             crop = photo.Crop((photo.Width - side) / 2, (photo.Height - side) / 2, side, side).ToGray().Resize(Input.Size, Input.Size);
-            message = "no face detected: the photo was classified whole, as a tight face crop";
+            message = "the face fills the photo (or none was detected): the photo was classified whole, as a tight face crop";
         }
         int c = Labels.Count;
         var p = new float[c];

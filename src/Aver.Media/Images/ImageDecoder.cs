@@ -1,10 +1,11 @@
 namespace Aver.Media;
 
 /// <summary>
-/// Still images (JPEG, PNG, anything ffmpeg reads) as gray or RGB <see cref="Image"/>s. Many small images
-/// (FER2013: 35,887 JPEGs of 48x48) are decoded in batches: the files' bytes are fed through one ffmpeg
-/// process's stdin (jpeg_pipe/png_pipe demuxer) and come back as a PAM stream, so process start-up is paid
-/// once per batch, not per image.
+/// Still images (JPEG, PNG, anything ffmpeg reads) as gray or RGB <see cref="Image"/>s. JPEG, PNG, BMP and GIF
+/// are decoded in-process by <see cref="StbDecoder"/>: FER2013's 35,887 JPEGs take 3.5 s on 2 cores against 19.9 s
+/// through batched ffmpeg processes and 120 ms per image through one ffmpeg process each (pixels within 1 grey
+/// level of ffmpeg's). What stb_image cannot read goes to ffmpeg: many small images in batches whose bytes are fed
+/// through one process's stdin (jpeg_pipe/png_pipe) and come back as a PAM stream, others one process each.
 /// </summary>
 public static class ImageDecoder
 {
@@ -12,6 +13,11 @@ public static class ImageDecoder
     public static Image Load(string path, ImageColor color = ImageColor.Rgb)
     {
         MediaException.ThrowIfNotReadable(path);
+        return StbDecoder.TryLoad(path, color) ?? LoadWithFfmpeg(path, color);
+    }
+
+    private static Image LoadWithFfmpeg(string path, ImageColor color)
+    {
         var args = FfmpegArgs.Input(path);
         args.AddRange(["-frames:v", "1", "-an", "-pix_fmt", PixFmt(color), "-c:v", "pam", "-f", "image2pipe", "pipe:1"]);
         using var p = FfmpegProcess.Start(FfmpegTools.Ffmpeg, args, path);
@@ -35,6 +41,18 @@ public static class ImageDecoder
     public static Image[] LoadMany(IReadOnlyList<string> paths, ImageColor color = ImageColor.Rgb, int batchSize = 512, int parallelism = 2)
     {
         var result = new Image[paths.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
+        Parallel.For(0, paths.Count, options, i => result[i] = StbDecoder.TryLoad(paths[i], color)!);
+        var rest = Enumerable.Range(0, paths.Count).Where(i => result[i] is null).ToArray();
+        if (rest.Length == 0) return result;
+        var viaFfmpeg = LoadManyWithFfmpeg(rest.Select(i => paths[i]).ToList(), color, batchSize, parallelism);
+        for (int k = 0; k < rest.Length; k++) result[rest[k]] = viaFfmpeg[k];
+        return result;
+    }
+
+    private static Image[] LoadManyWithFfmpeg(IReadOnlyList<string> paths, ImageColor color, int batchSize, int parallelism)
+    {
+        var result = new Image[paths.Count];
         // Runs of consecutive files with the same container, size and components share a process.
         var headers = new ImageHeader?[paths.Count];
         Parallel.For(0, paths.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i => headers[i] = ImageHeader.TryRead(paths[i]));
@@ -52,7 +70,7 @@ public static class ImageDecoder
             Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, b =>
             {
                 if (b.Header is not { } h || b.Count == 1 || !TryBatch(paths, b.Start, b.Count, h, color, result))
-                    for (int k = b.Start; k < b.Start + b.Count; k++) result[k] = Load(paths[k], color);
+                    for (int k = b.Start; k < b.Start + b.Count; k++) result[k] = LoadWithFfmpeg(paths[k], color);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<MediaException>().FirstOrDefault() is { } first)

@@ -29,6 +29,9 @@ public static class Photo
         || head.StartsWith("BM"u8) && head.Length >= 14
         || head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8);
 
-    /// <summary>Decodes the photo (the first frame of a GIF) as RGB; an unreadable file is a <see cref="MediaException"/> naming it.</summary>
-    public static Image Load(string path) => ImageDecoder.Load(path, ImageColor.Rgb);
+    /// <summary>
+    /// Decodes the photo (the first frame of a GIF) as RGB: in-process where stb_image reads it, else through
+    /// ffmpeg (WebP); an unreadable file is a <see cref="MediaException"/> naming it.
+    /// </summary>
+    public static Image Load(string path) => StbDecoder.TryLoad(path, ImageColor.Rgb) ?? ImageDecoder.Load(path, ImageColor.Rgb);
 }

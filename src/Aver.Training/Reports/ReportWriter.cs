@@ -98,14 +98,7 @@ public static class ReportWriter
     }
 
     /// <summary>The matrix with a header row of predicted classes and a first column of true classes.</summary>
-    public static string ConfusionCsv(ConfusionMatrix m)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine(Csv.Line(new[] { "true\\predicted" }.Concat(m.Labels.Names)));
-        for (int t = 0; t < m.Classes; t++)
-            sb.AppendLine(Csv.Line(new[] { m.Labels.Names[t] }.Concat(Enumerable.Range(0, m.Classes).Select(p => m[t, p].ToString(CultureInfo.InvariantCulture)))));
-        return sb.ToString();
-    }
+    public static string ConfusionCsv(ConfusionMatrix m) => m.ToCsv();
 
     /// <summary>A file-name-safe form of a model or fold name ("AM (T)" → "am-t", "A1,2" → "a1-2").</summary>
     public static string Slug(string name)
