@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace Aver.Tensors.Kernels;
@@ -14,6 +15,13 @@ public interface IUnaryGradientOperator
     static virtual bool Vectorizable => true;
     static virtual bool ReadsInput => true;
     static virtual bool ReadsOutput => true;
+
+    /// <summary>
+    /// The whole span through TensorPrimitives, for rules it has as one call (g y, g / x), where it
+    /// measured faster than the family loop on large spans; false: the loop runs.
+    /// </summary>
+    static virtual bool TryTensorPrimitives(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx) => false;
+
     static abstract float Invoke(float x, float y, float g, float a);
     static virtual Vector128<float> Invoke(Vector128<float> x, Vector128<float> y, Vector128<float> g, Vector128<float> a) => throw new NotSupportedException();
     static virtual Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> g, Vector256<float> a) => throw new NotSupportedException();
@@ -110,6 +118,11 @@ public readonly struct GeluTanhGradient : IUnaryGradientOperator
 public readonly struct ExpGradient : IUnaryGradientOperator
 {
     public static bool ReadsInput => false;
+    public static bool TryTensorPrimitives(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        TensorPrimitives.Multiply(g, y, dx);
+        return true;
+    }
     public static float Invoke(float x, float y, float g, float a) => g * y;
     public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> y, Vector128<float> g, Vector128<float> a) => g * y;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> g, Vector256<float> a) => g * y;
@@ -120,6 +133,11 @@ public readonly struct ExpGradient : IUnaryGradientOperator
 public readonly struct LogGradient : IUnaryGradientOperator
 {
     public static bool ReadsOutput => false;
+    public static bool TryTensorPrimitives(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        TensorPrimitives.Divide(g, x, dx);
+        return true;
+    }
     public static float Invoke(float x, float y, float g, float a) => g / x;
     public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> y, Vector128<float> g, Vector128<float> a) => g / x;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> g, Vector256<float> a) => g / x;

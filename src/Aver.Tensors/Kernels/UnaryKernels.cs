@@ -52,6 +52,7 @@ public static class UnaryKernels
     {
         if (dx.Length < g.Length || (TOp.ReadsInput && x.Length != g.Length) || (TOp.ReadsOutput && y.Length != g.Length))
             throw new ArgumentException("UnaryKernels.Gradient: spans differ in length");
+        if (TOp.TryTensorPrimitives(x, y, g, dx)) return;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         ref float gr = ref MemoryMarshal.GetReference(g);
