@@ -1,4 +1,4 @@
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// Parallel loops over independent items that each make their own matrix products (LSTM directions,

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// The sizes of one grouped convolution: input [N, C, d, h, w], weight [Cout, C/groups, kd, kh, kw],
@@ -88,6 +88,7 @@ internal static class ConvKernels
     public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
     {
         if (Winograd.Applies(p)) { Winograd.Forward(p, x, w, bias, y); return; }
+        if (DepthwiseConv.Applies(p)) { DepthwiseConv.Forward(p, x, w, bias, y); return; }
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut;
         ForChunks(p.Batch, p.ColSize, 0, (start, end, col, _) =>
         {

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// Unfolds sliding windows into a column matrix so a convolution becomes one matrix product,

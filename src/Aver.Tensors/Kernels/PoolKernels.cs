@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// Per-dimension averaging boxes: output index o of dimension i averages input indices

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// Moves the blocks of several samples into one block with the sample as the fastest index and

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// Max pooling of 1d and 2d windows without dilation (ResNet's 3x3/2 stem pool), per output row

@@ -1,4 +1,4 @@
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// The sliding-window geometry shared by convolution and pooling, always in three spatial

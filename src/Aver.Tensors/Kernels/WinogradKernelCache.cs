@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Aver.Tensors;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
 /// Winograd-domain kernels of weights used without gradients (inference), kept per weight array.

@@ -1,3 +1,5 @@
+using Aver.Tensors.Onnx.Operators;
+
 namespace Aver.Tensors.Onnx;
 
 /// <summary>Runs one node: values of its inputs (null for an omitted optional input) -> values of its outputs.</summary>

@@ -5,31 +5,12 @@ namespace Aver.Tensors;
 /// <summary>Activations beyond the basic unary ones: GELU (exact and tanh), LeakyReLU, ELU, PReLU.</summary>
 public sealed partial class Tensor
 {
-    private const float Sqrt2OverPi = 0.79788456080286536f;
-    private const float GeluTanhCubic = 0.044715f;
-
     /// <summary>
     /// GELU: x * Phi(x) with the exact normal CDF (PyTorch's default,
     /// <c>approximate='none'</c>), or the tanh approximation when <paramref name="tanhApproximation"/>.
     /// </summary>
     public Tensor Gelu(bool tanhApproximation = false) => tanhApproximation
-        ? Unary("GeluTanh", static (x, y) =>
-            {
-                for (int i = 0; i < x.Length; i++)
-                {
-                    float v = x[i];
-                    y[i] = 0.5f * v * (1f + MathF.Tanh(Sqrt2OverPi * (v + GeluTanhCubic * v * v * v)));
-                }
-            }, static (x, y, g, dx) =>
-            {
-                for (int i = 0; i < x.Length; i++)
-                {
-                    float v = x[i];
-                    float t = MathF.Tanh(Sqrt2OverPi * (v + GeluTanhCubic * v * v * v));
-                    float dInner = Sqrt2OverPi * (1f + 3f * GeluTanhCubic * v * v);
-                    dx[i] = g[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * dInner);
-                }
-            })
+        ? Unary<GeluTanhGradient>("GeluTanh", Mapped<GeluTanhOperator>(0f))
         : GeluExact();
 
     private Tensor GeluExact()
@@ -46,14 +27,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>LeakyReLU: x for x &gt; 0, else <paramref name="negativeSlope"/> * x.</summary>
-    public Tensor LeakyRelu(float negativeSlope = 0.01f) => Unary("LeakyRelu",
-        (x, y) => { for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : negativeSlope * x[i]; },
-        (x, y, g, dx) => { for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : negativeSlope * g[i]; });
+    public Tensor LeakyRelu(float negativeSlope = 0.01f) =>
+        Unary<LeakyReluGradient>("LeakyRelu", Mapped<LeakyReluOperator>(negativeSlope), negativeSlope);
 
     /// <summary>ELU: x for x &gt; 0, else alpha (exp(x) - 1).</summary>
-    public Tensor Elu(float alpha = 1f) => Unary("Elu",
-        (x, y) => { for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : alpha * (MathF.Exp(x[i]) - 1f); },
-        (x, y, g, dx) => { for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : g[i] * (y[i] + alpha); });
+    public Tensor Elu(float alpha = 1f) => Unary<EluGradient>("Elu", Mapped<EluOperator>(alpha), alpha);
 
     /// <summary>
     /// PReLU: x for x &gt; 0, else weight[c] * x, where c is the channel (axis 1) when
@@ -74,10 +52,7 @@ public sealed partial class Tensor
         var w = weight.Data;
         Engine.For(blocks, blk =>
         {
-            float slope = w[blk % channels];
-            var xs = x.AsSpan(blk * inner, inner);
-            var ys = y.AsSpan(blk * inner, inner);
-            for (int i = 0; i < inner; i++) ys[i] = xs[i] > 0 ? xs[i] : slope * xs[i];
+            UnaryKernels.Map<LeakyReluOperator>(x.AsSpan(blk * inner, inner), w[blk % channels], y.AsSpan(blk * inner, inner));
         });
         var a = this;
         return FromOp("Prelu", y, (int[])_shape.Clone(), [a, weight], r =>

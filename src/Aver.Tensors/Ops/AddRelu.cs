@@ -22,7 +22,7 @@ public sealed partial class Tensor
         Engine.For(chunks, k =>
         {
             int start = k * ElementwiseChunk, length = Math.Min(ElementwiseChunk, xa.Length - start);
-            MaskKernels.AddRelu(xa.AsSpan(start, length), xb.AsSpan(start, length), y.AsSpan(start, length));
+            AffineKernels.Apply<AddReluOperator>(xa.AsSpan(start, length), xb.AsSpan(start, length), 1f, 1f, 0f, y.AsSpan(start, length));
         });
         var a = this;
         return FromOp("AddRelu", y, (int[])_shape.Clone(), [a, other], o =>
@@ -34,7 +34,7 @@ public sealed partial class Tensor
             Engine.For(chunks, k =>
             {
                 int start = k * ElementwiseChunk, length = Math.Min(ElementwiseChunk, g.Length - start);
-                MaskKernels.KeepWherePositive(yOut.AsSpan(start, length), g.AsSpan(start, length), g.AsSpan(start, length));
+                UnaryKernels.Gradient<ReluGradient>(default, yOut.AsSpan(start, length), g.AsSpan(start, length), 0f, g.AsSpan(start, length));
             });
             if (other.RequiresGrad && a.RequiresGrad) other.AccumulateGrad(g);
             else if (other.RequiresGrad) other.AccumulateOwnedGrad(g);

@@ -55,9 +55,12 @@ public sealed partial class Tensor
             for (int i = 0; i < n; i++)
             {
                 int off = (i * c + ch) * s;
-                if (res is not null) AffineKernels.ScaleShiftAdd(x.AsSpan(off, s), scale, shift, res.AsSpan(off, s), relu, y.AsSpan(off, s));
-                else if (relu) AffineKernels.ScaleShiftRelu(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
-                else AffineKernels.ScaleShift(x.AsSpan(off, s), scale, shift, y.AsSpan(off, s));
+                ReadOnlySpan<float> xs = x.AsSpan(off, s), rs = res is null ? default : res.AsSpan(off, s);
+                var ys = y.AsSpan(off, s);
+                if (res is not null && relu) AffineKernels.Apply<ScaleShiftAddReluOperator>(xs, rs, scale, shift, 0f, ys);
+                else if (res is not null) AffineKernels.Apply<ScaleShiftAddOperator>(xs, rs, scale, shift, 0f, ys);
+                else if (relu) AffineKernels.Apply<ScaleShiftReluOperator>(xs, default, scale, shift, 0f, ys);
+                else AffineKernels.Apply<ScaleShiftOperator>(xs, default, scale, shift, 0f, ys);
             }
         });
 
@@ -87,8 +90,8 @@ public sealed partial class Tensor
                 {
                     int off = (i * c + ch) * s;
                     var (sg, sgx) = relu
-                        ? AffineKernels.MaskSumAndDot(g.AsSpan(off, s), yOut.AsSpan(off, s), x.AsSpan(off, s))
-                        : AffineKernels.SumAndDot(g.AsSpan(off, s), x.AsSpan(off, s));
+                        ? ChannelSums.MaskSumAndDot(g.AsSpan(off, s), yOut.AsSpan(off, s), x.AsSpan(off, s))
+                        : ChannelSums.SumAndDot(g.AsSpan(off, s), x.AsSpan(off, s));
                     sumG += sg; sumGx += sgx;
                     if (dr is null) continue;
                     if (freshResidualGrad) g.AsSpan(off, s).CopyTo(dr.AsSpan(off, s));
@@ -111,7 +114,7 @@ public sealed partial class Tensor
                 for (int i = 0; i < n; i++)
                 {
                     int off = (i * c + ch) * s;
-                    AffineKernels.Combine(g.AsSpan(off, s), kg, x.AsSpan(off, s), kx, k0, g.AsSpan(off, s));
+                    AffineKernels.Apply<CombineOperator>(g.AsSpan(off, s), x.AsSpan(off, s), kg, kx, k0, g.AsSpan(off, s));
                 }
             });
             if (freshResidualGrad) residual!.AccumulateOwnedGrad(dr!);
@@ -134,7 +137,7 @@ public sealed partial class Tensor
         {
             var block = x.AsSpan((i * c + ch) * s, s);
             double blockMean = TensorPrimitives.Sum(block) / (double)s;
-            double blockM2 = AffineKernels.SquaredDeviations(block, (float)blockMean);
+            double blockM2 = ChannelSums.SquaredDeviations(block, (float)blockMean);
             // The block's deviations were taken from the float-rounded mean: correct to the exact one.
             double off = blockMean - (float)blockMean;
             blockM2 -= s * off * off;

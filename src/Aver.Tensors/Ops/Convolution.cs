@@ -1,3 +1,5 @@
+using Aver.Tensors.Kernels;
+
 namespace Aver.Tensors;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Aver.Tensors.Kernels;
 
 namespace Aver.Tensors;
 

@@ -5,52 +5,56 @@ namespace Aver.Tensors;
 
 /// <summary>
 /// Elementwise functions whose derivative is a function of input and output:
-/// forward y = f(x), backward dx = g * f'(x, y).
+/// forward y = f(x) (TensorPrimitives where it has f, else <see cref="UnaryKernels.Map{TOp}"/>),
+/// backward dx = g f'(x, y) through <see cref="UnaryKernels.Gradient{TOp}"/>.
 /// </summary>
 public sealed partial class Tensor
 {
     private delegate void SpanMap(ReadOnlySpan<float> x, Span<float> y);
-    private delegate void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx);
 
-    private Tensor Unary(string op, SpanMap forward, Derivative derivative)
+    /// <summary>f(x) into a new array, f from TensorPrimitives.</summary>
+    private float[] Mapped(SpanMap f)
     {
-        var data = GC.AllocateUninitializedArray<float>(Size);
-        forward(Data, data);
-        var a = this;
-        return FromOp(op, data, _shape, [a], o =>
+        var y = GC.AllocateUninitializedArray<float>(Size);
+        f(Data, y);
+        return y;
+    }
+
+    /// <summary>f(x; a) into a new array, f an operator of the unary family.</summary>
+    private float[] Mapped<TOp>(float a) where TOp : IUnaryOperator
+    {
+        var y = GC.AllocateUninitializedArray<float>(Size);
+        UnaryKernels.Map<TOp>(Data, a, y);
+        return y;
+    }
+
+    /// <summary>The result <paramref name="y"/> = f(this; a), differentiated by <typeparamref name="TGrad"/>.</summary>
+    private Tensor Unary<TGrad>(string op, float[] y, float a = 0f) where TGrad : IUnaryGradientOperator
+    {
+        var x = this;
+        return FromOp(op, y, _shape, [x], o =>
         {
-            // Every derivative reads g[i] before writing dx[i], so it may run in place.
+            // The result's gradient is ours alone, and every rule reads g[i] before writing dx[i]: in place.
             var g = o.ReleaseGrad();
-            derivative(a.Data, o.Data, g, g);
-            a.AccumulateOwnedGrad(g);
+            UnaryKernels.Gradient<TGrad>(x.Data, o.Data, g, a, g);
+            x.AccumulateOwnedGrad(g);
         });
     }
 
-    public Tensor Exp() => Unary("Exp", TensorPrimitives.Exp, static (x, y, g, dx) => TensorPrimitives.Multiply(g, y, dx));
+    public Tensor Exp() => Unary<ExpGradient>("Exp", Mapped(TensorPrimitives.Exp));
 
-    public Tensor Log() => Unary("Log", TensorPrimitives.Log, static (x, y, g, dx) => TensorPrimitives.Divide(g, x, dx));
+    public Tensor Log() => Unary<LogGradient>("Log", Mapped(TensorPrimitives.Log));
 
-    public Tensor Sqrt() => Unary("Sqrt", TensorPrimitives.Sqrt, static (x, y, g, dx) =>
-    {
-        TensorPrimitives.Divide(g, y, dx);
-        TensorPrimitives.Multiply(dx, 0.5f, dx);
-    });
+    public Tensor Sqrt() => Unary<SqrtGradient>("Sqrt", Mapped(TensorPrimitives.Sqrt));
 
-    public Tensor Abs() => Unary("Abs", TensorPrimitives.Abs, static (x, y, g, dx) =>
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0f;
-    });
+    public Tensor Abs() => Unary<AbsGradient>("Abs", Mapped(TensorPrimitives.Abs));
 
-    public Tensor Relu() => Unary("Relu", static (x, y) => TensorPrimitives.Max(x, 0f, y), static (x, y, g, dx) => MaskKernels.KeepWherePositive(y, g, dx));
+    public Tensor Relu() => Unary<ReluGradient>("Relu", Mapped(ReluForward));
 
-    public Tensor Sigmoid() => Unary("Sigmoid", TensorPrimitives.Sigmoid, static (x, y, g, dx) =>
-    {
-        // s' = s (1 - s)
-        for (int i = 0; i < dx.Length; i++) dx[i] = g[i] * y[i] * (1f - y[i]);
-    });
+    /// <summary>max(x, 0), NaN staying NaN (TensorPrimitives.Max propagates it).</summary>
+    private static void ReluForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
-    public Tensor Tanh() => Unary("Tanh", TensorPrimitives.Tanh, static (x, y, g, dx) =>
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = g[i] * (1f - y[i] * y[i]);
-    });
+    public Tensor Sigmoid() => Unary<SigmoidGradient>("Sigmoid", Mapped(TensorPrimitives.Sigmoid));
+
+    public Tensor Tanh() => Unary<TanhGradient>("Tanh", Mapped(TensorPrimitives.Tanh));
 }

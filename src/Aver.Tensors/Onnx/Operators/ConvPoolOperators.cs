@@ -1,4 +1,6 @@
-namespace Aver.Tensors.Onnx;
+using Aver.Tensors.Kernels;
+
+namespace Aver.Tensors.Onnx.Operators;
 
 /// <summary>Conv (1-3 spatial dims, groups, dilation, explicit or SAME/VALID padding), MaxPool, AveragePool, GlobalAveragePool.</summary>
 internal static class ConvPoolOperators
@@ -38,7 +40,9 @@ internal static class ConvPoolOperators
             var stride = Spatial(strides, rank, 1);
             var dilation = Spatial(dilations, rank, 1);
             var (begin, end) = Padding(node, x, kernel, stride, dilation);
-            if (DepthwiseConv.Applies(x, w, b, groups, dilation)) return [new OnnxValue(DepthwiseConv.Forward(x, w, b, stride, begin, end))];
+            // Asymmetric padding without a padded copy: the depthwise kernel Conv2d itself dispatches to takes begin and end apart.
+            if (rank == 2 && !begin.AsSpan().SequenceEqual(end) && DepthwiseWithoutGrad(x, w, b, groups, dilation))
+                return [new OnnxValue(Depthwise(x, w, b, stride, begin, end))];
             var (padded, symmetric) = PadAsymmetric(x, begin, end, 0f);
             return [new OnnxValue(rank switch
             {
@@ -66,8 +70,6 @@ internal static class ConvPoolOperators
             var dilation = Spatial(dilations, rank, 1);
             // Explicit asymmetric padding is materialised; for max pooling with -inf so it never wins.
             var (begin, end) = Padding(node, x, kernel, stride, dilation);
-            if (max && rank == 2 && !ceil && begin.Concat(end).All(p => p == 0) && dilation.All(d => d == 1) && InferenceKernels.NoGradFor(x))
-                return [new OnnxValue(InferenceKernels.MaxPool2d(x, kernel[0], kernel[1], stride[0], stride[1]))];
             var (padded, symmetric) = PadAsymmetric(x, begin, end, max ? float.NegativeInfinity : 0f);
             if (!max && dilation.Any(d => d != 1)) throw node.Error("AveragePool with dilations is not supported");
             Tensor y = (max, rank) switch
@@ -82,6 +84,22 @@ internal static class ConvPoolOperators
             };
             return [new OnnxValue(y)];
         };
+    }
+
+    private static bool DepthwiseWithoutGrad(Tensor x, Tensor w, Tensor? b, int groups, int[] dilation) =>
+        x.Rank == 4 && w.Rank == 4 && groups == x.Dim(1) && w.Dim(0) == groups && w.Dim(1) == 1 && dilation.All(d => d == 1)
+        && !(GradMode.IsEnabled && (x.RequiresGrad || w.RequiresGrad || (b?.RequiresGrad ?? false)));
+
+    /// <summary>x [N, C, H, W], w [C, 1, kh, kw], bias [C] or null, padding begin/end per axis -> [N, C, Ho, Wo].</summary>
+    private static Tensor Depthwise(Tensor x, Tensor w, Tensor? bias, int[] stride, int[] begin, int[] end)
+    {
+        int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), wd = x.Dim(3), kh = w.Dim(2), kw = w.Dim(3);
+        int ho = (h + begin[0] + end[0] - kh) / stride[0] + 1, wo = (wd + begin[1] + end[1] - kw) / stride[1] + 1;
+        if (ho <= 0 || wo <= 0)
+            throw new ShapeException($"Conv (depthwise): input {ShapeMath.Format(x.Shape)} is smaller than kernel {kh}x{kw} with padding");
+        var y = GC.AllocateUninitializedArray<float>(n * c * ho * wo);
+        DepthwiseConv.Forward(x.Data, n * c, c, h, wd, w.Data, kh, kw, bias?.Data, stride[0], stride[1], begin[0], begin[1], y, ho, wo);
+        return new Tensor(y, n, c, ho, wo);
     }
 
     private static int[] Spatial(long[]? values, int rank, int fallback) =>

@@ -1,4 +1,4 @@
-namespace Aver.Tensors.Onnx;
+namespace Aver.Tensors.Onnx.Operators;
 
 /// <summary>Broadcasting arithmetic and activations: Add, Sub, Mul, Div, Relu, LeakyRelu, PRelu, Sigmoid, Tanh, Exp, Identity.</summary>
 internal static class ElementwiseOperators
@@ -9,10 +9,10 @@ internal static class ElementwiseOperators
         {
             var a = node.FloatInput(inputs[0], 0);
             var b = node.FloatInput(inputs[1], 1);
-            if (InferenceKernels.NoGradFor(a, b) && a.Shape.SequenceEqual(b.Shape))
+            if (NoGrad(a, b) && a.Shape.SequenceEqual(b.Shape))
             {
-                if (node.Consumable(0)) return [new OnnxValue(InferenceKernels.AddInPlace(a, b))];
-                if (node.Consumable(1)) return [new OnnxValue(InferenceKernels.AddInPlace(b, a))];
+                if (node.Consumable(0)) return [new OnnxValue(a.AddInPlace(b))];
+                if (node.Consumable(1)) return [new OnnxValue(b.AddInPlace(a))];
             }
             return [new OnnxValue(a.Add(b))];
         });
@@ -22,7 +22,7 @@ internal static class ElementwiseOperators
         OnnxOperators.Register("Relu", node => inputs =>
         {
             var x = node.FloatInput(inputs[0], 0);
-            return [new OnnxValue(node.Consumable(0) && InferenceKernels.NoGradFor(x) ? InferenceKernels.ReluInPlace(x) : x.Relu())];
+            return [new OnnxValue(node.Consumable(0) && NoGrad(x) ? x.ReluInPlace() : x.Relu())];
         });
         Unary("Sigmoid", x => x.Sigmoid());
         Unary("Tanh", x => x.Tanh());
@@ -35,6 +35,10 @@ internal static class ElementwiseOperators
         OnnxOperators.Register("PRelu", PRelu);
         OnnxOperators.Register("Identity", _ => inputs => [inputs[0]!]);
     }
+
+    /// <summary>Whether the op may skip autograd (and so overwrite a consumable input): gradients off, or no input that wants them.</summary>
+    private static bool NoGrad(Tensor a, Tensor? b = null) =>
+        !GradMode.IsEnabled || (!a.RequiresGrad && !(b?.RequiresGrad ?? false));
 
     private static void Binary(string op, Func<Tensor, Tensor, Tensor> f) =>
         OnnxOperators.Register(op, node => inputs => [new OnnxValue(f(node.FloatInput(inputs[0], 0), node.FloatInput(inputs[1], 1)))]);

@@ -1,4 +1,4 @@
-namespace Aver.Tensors.Onnx;
+namespace Aver.Tensors.Onnx.Operators;
 
 /// <summary>Layout and constants: Reshape, Flatten, Transpose, Concat, Pad, Shape, Constant, ConstantOfShape.</summary>
 internal static class ShapeOperators

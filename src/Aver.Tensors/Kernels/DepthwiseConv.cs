@@ -1,44 +1,50 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace Aver.Tensors.Onnx;
+namespace Aver.Tensors.Kernels;
 
 /// <summary>
-/// Inference-only depthwise 2-d convolution (groups = channels = output channels, weight [C, 1, kh, kw]) with
-/// separate begin/end padding, computed directly: each plane is copied once into a zero-bordered scratch whose
+/// Depthwise 2-d convolution (groups = channels = output channels, weight [C, 1, kh, kw], unit dilation)
+/// with separate begin/end padding, computed directly: each plane is copied once into a zero-bordered scratch whose
 /// rows are split by column phase (column c goes to phase c mod sx, so a strided tap reads contiguous floats),
 /// then each output row is built a vector of outputs at a time, accumulating all kh x kw taps in registers.
 /// The general grouped convolution runs one matrix product of a single row per channel, which for
-/// MobileNet-style networks (BlazeFace) costs several times more; this path is taken only when no gradient
-/// is needed.
+/// MobileNet-style networks (BlazeFace) costs several times more. <see cref="ConvKernels.Forward"/> takes
+/// it for every depthwise convolution it applies to; the ONNX importer calls it with asymmetric padding.
 /// </summary>
 internal static class DepthwiseConv
 {
-    /// <summary>Whether <see cref="Forward"/> applies: 2-d, depthwise, unit dilation, and nothing to differentiate.</summary>
-    public static bool Applies(Tensor x, Tensor w, Tensor? b, int groups, int[] dilation) =>
-        x.Rank == 4 && w.Rank == 4 && groups == x.Dim(1) && w.Dim(0) == groups && w.Dim(1) == 1
-        && dilation.All(d => d == 1)
-        && !(GradMode.IsEnabled && (x.RequiresGrad || w.RequiresGrad || (b?.RequiresGrad ?? false)));
-
-    /// <summary>x [N, C, H, W], w [C, 1, kh, kw], bias [C] or null -> [N, C, Ho, Wo].</summary>
-    public static Tensor Forward(Tensor x, Tensor w, Tensor? bias, int[] stride, int[] begin, int[] end)
+    /// <summary>Whether <see cref="Forward(ConvPlan, float[], float[], float[], float[])"/> applies: 1-d or 2-d, depthwise, unit dilation.</summary>
+    public static bool Applies(ConvPlan p)
     {
-        int n = x.Dim(0), c = x.Dim(1), h = x.Dim(2), wd = x.Dim(3), kh = w.Dim(2), kw = w.Dim(3);
-        int sy = stride[0], sx = stride[1], pt = begin[0], pl = begin[1];
-        int ho = (h + begin[0] + end[0] - kh) / sy + 1, wo = (wd + begin[1] + end[1] - kw) / sx + 1;
-        if (ho <= 0 || wo <= 0)
-            throw new ShapeException($"Conv (depthwise): input {ShapeMath.Format(x.Shape)} is smaller than kernel {kh}x{kw} with padding");
-        var y = new float[n * c * ho * wo];
-        var xd = x.Data;
-        var wdata = w.Data;
-        var bd = bias?.Data;
-        Engine.For(n * c, plane =>
+        var w = p.Window;
+        return p.Groups == p.Channels && p.OutChannels == p.Channels && w.In[0] == 1 && w.Kernel[0] == 1
+            && w.Dilation[1] == 1 && w.Dilation[2] == 1;
+    }
+
+    /// <summary>The convolution of <paramref name="p"/>'s geometry: x [N, C, H, W], w [C, 1, kh, kw], bias [C] or null -> y [N, C, Ho, Wo].</summary>
+    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
+    {
+        var g = p.Window;
+        Forward(x, p.Batch * p.Channels, p.Channels, g.In[1], g.In[2], w, g.Kernel[1], g.Kernel[2], bias,
+            g.Stride[1], g.Stride[2], g.Padding[1], g.Padding[2], y, g.Out[1], g.Out[2]);
+    }
+
+    /// <summary>
+    /// <paramref name="planes"/> planes of h x wd (channel = plane mod <paramref name="channels"/>), padded by
+    /// <paramref name="top"/> and <paramref name="left"/> (the end padding is what output size ho x wo needs), into y.
+    /// </summary>
+    public static void Forward(float[] x, int planes, int channels, int h, int wd, float[] w, int kh, int kw, float[]? bias,
+        int sy, int sx, int top, int left, float[] y, int ho, int wo)
+    {
+        if (x.Length < (long)planes * h * wd || y.Length < (long)planes * ho * wo || w.Length < channels * kh * kw)
+            throw new ArgumentException("DepthwiseConv.Forward: buffers smaller than the planes");
+        Engine.For(planes, plane =>
         {
-            int ch = plane % c;
-            Plane(xd.AsSpan(plane * h * wd, h * wd), h, wd, wdata.AsSpan(ch * kh * kw, kh * kw), kh, kw, sy, sx, pt, pl,
-                bd?[ch] ?? 0f, y.AsSpan(plane * ho * wo, ho * wo), ho, wo);
+            int ch = plane % channels;
+            Plane(x.AsSpan(plane * h * wd, h * wd), h, wd, w.AsSpan(ch * kh * kw, kh * kw), kh, kw, sy, sx, top, left,
+                bias?[ch] ?? 0f, y.AsSpan(plane * ho * wo, ho * wo), ho, wo);
         });
-        return new Tensor(y, n, c, ho, wo);
     }
 
     /// <summary>

@@ -5,9 +5,9 @@ namespace Aver.Tensors;
 /// <summary>The instruction sets a kernel may take its fast path with, from slowest to fastest.</summary>
 public enum IsaPath
 {
-    /// <summary>Portable code only (<c>System.Numerics.Vector</c> and scalar loops); no Winograd.</summary>
+    /// <summary>Portable code only (<c>System.Numerics.Vector</c>, <c>Vector128</c> in the elementwise families, and scalar loops); no Winograd.</summary>
     Scalar,
-    /// <summary>AVX2 and FMA: 256-bit kernels (Winograd, stride-2 im2col gathers).</summary>
+    /// <summary>AVX2 and FMA: 256-bit kernels (Winograd, stride-2 im2col gathers, the elementwise families).</summary>
     Avx2,
     /// <summary>AVX-512 F/BW/VL: 512-bit kernels where a kernel has them, 256-bit ones elsewhere.</summary>
     Avx512,
