@@ -35,6 +35,17 @@ public class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void AFifoInACorpusIsSkippedAsWhatItIsNotAsAnEmptyFile()
+    {
+        var dir = MakeRavdess();
+        var fifo = Path.Combine(dir, "Actor_02", "03-01-03-01-01-01-02.wav");
+        TestMkfifo.Make(fifo);
+        var (code, stdout, _) = Run("datasets", dir);
+        Assert.Equal(0, code);
+        Assert.Contains($"{fifo}: a named pipe (FIFO), not a regular file", stdout);
+    }
+
+    [Fact]
     public void DatasetsJsonCountsLabelsSpeakersAndSkippedFiles()
     {
         var (code, stdout, stderr) = Run("datasets", MakeRavdess(), "--json");

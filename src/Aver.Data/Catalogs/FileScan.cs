@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Aver.Tensors.IO;
 
 namespace Aver.Data.Catalogs;
 
@@ -66,7 +67,9 @@ public static class FileScan
     /// </summary>
     public static string? Problem(in ScannedFile file, bool open = true)
     {
-        if (file.Length == 0) return "empty file";
+        if (file.Length == 0)
+            return UnixFile.Kind(file.FullPath) is var kind and not (FileKind.Regular or FileKind.Unknown or FileKind.Missing)
+                ? $"{UnixFile.Describe(kind)}, not a regular file" : "empty file";
         if (!open) return null;
         try
         {

@@ -82,6 +82,7 @@ public static class Csv
     public static IEnumerable<(int Line, string[] Cells)> ReadLines(string path)
     {
         StreamReader reader;
+        if (Aver.Tensors.IO.UnixFile.NotRegular(path) is { } why) throw new DatasetException($"{path}: {why}");
         try { reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new DatasetException($"{path}: cannot read CSV: {e.Message}", e); }
         using (reader)

@@ -82,6 +82,8 @@ public static class SafeTensors
     public static SafeTensorsFile Load(string path)
     {
         byte[] bytes;
+        // /dev/zero or a FIFO would be read forever (or block): refuse what is not a regular file.
+        if (UnixFile.NotRegular(path) is { } why and not "file not found") throw new SafeTensorsException($"{path}: {why}");
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new SafeTensorsException($"{path}: file not found"); }
         catch (DirectoryNotFoundException) { throw new SafeTensorsException($"{path}: file not found"); }

@@ -29,6 +29,7 @@ public static partial class ExperimentConfigLoader
     public static ExperimentConfig Load(string path)
     {
         if (!File.Exists(path)) throw new ConfigException(path, [new ConfigError("(file)", "does not exist")]);
+        if (UnixFile.NotRegular(path) is { } why) throw new ConfigException(path, [new ConfigError("(file)", why)]);
         var config = Parse(File.ReadAllText(path), path);
         var errors = ExperimentConfigValidator.Validate(config);
         if (errors.Count > 0) throw new ConfigException(path, errors);
