@@ -46,6 +46,22 @@ public class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void SymbolicLinksAreFollowedOnceAndLoopsAreNotEntered()
+    {
+        var dir = MakeRavdess();
+        Directory.CreateSymbolicLink(Path.Combine(dir, "Actor_01", "loop"), "..");        // back to the corpus root
+        Directory.CreateSymbolicLink(Path.Combine(dir, "up"), "..");                      // above the root
+        Directory.CreateSymbolicLink(Path.Combine(dir, "Actor_07"), Path.Combine(dir, "Actor_02"));   // a second path to a folder
+        File.CreateSymbolicLink(Path.Combine(dir, "Actor_01", "03-01-02-01-01-01-08.wav"), Path.Combine(dir, "Actor_01", "03-01-01-01-01-01-01.wav"));
+        var (code, stdout, stderr) = Run("datasets", dir, "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(24, doc.RootElement.GetProperty("items").GetInt32());   // as without the links
+        var reasons = doc.RootElement.GetProperty("skipped").EnumerateArray().Select(k => k.GetProperty("reason").GetString()!).ToList();
+        Assert.Single(reasons, r => r.StartsWith("same file as Actor_01/03-01-01-01-01-01-01.wav", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DatasetsJsonCountsLabelsSpeakersAndSkippedFiles()
     {
         var (code, stdout, stderr) = Run("datasets", MakeRavdess(), "--json");
