@@ -110,6 +110,21 @@ public sealed class ConfigTests : IDisposable
         Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write("")));
     }
 
+    [Theory]
+    [InlineData("name: [x\nseed: 1\n", 1, "expected a single value here")]
+    [InlineData("name: x\ntraining: {epochs: [1, 2]}\n", 2, "expected a whole number here")]
+    [InlineData("name: x\ntraining: 5\n", 2, "expected a section (key: value lines) here, found a single value")]
+    [InlineData("name: x\nseed: abc\n", 2, "'abc' is not a valid value here (a number is expected)")]
+    public void YamlErrorsSayWhatIsExpectedWithoutDotNetTypeNames(string yaml, int line, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(yaml)));
+        Assert.Equal(line, e.Errors[0].Line);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("System.", e.Message);
+        Assert.DoesNotContain("Aver.", e.Message);
+        Assert.DoesNotContain("PublicKeyToken", e.Message);
+    }
+
     [Fact]
     public void TheRepositoryExampleConfigsValidate()
     {

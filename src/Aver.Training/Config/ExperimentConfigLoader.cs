@@ -66,7 +66,7 @@ public static partial class ExperimentConfigLoader
         // The deepest inner exception says why a value does not convert (e.g. "abc" for an integer).
         var inner = e.InnerException;
         while (inner?.InnerException is not null) inner = inner.InnerException;
-        return new ConfigError("(yaml)", inner?.Message ?? message, line);
+        return new ConfigError("(yaml)", YamlErrorText.Plain(inner?.Message ?? message), line);
     }
 
     [GeneratedRegex(@"Property '([^']+)' not found on type '([^']+)'")]
