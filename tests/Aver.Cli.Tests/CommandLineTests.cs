@@ -75,3 +75,14 @@ public class CommandLineTests
         Assert.Equal("aver boom: error: LIBSVM not found (tried libsvm.so.3): run ./setup.sh", err.TrimEnd());
     }
 }
+
+public class DependencyTests
+{
+    [Fact]
+    public void TheCliCarriesNoPackageItDoesNotUse()
+    {
+        // Spectre.Console was referenced and never used: every package is code to audit and ship.
+        var deps = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Aver.Cli.Tests.deps.json"));
+        Assert.DoesNotContain("Spectre.Console", deps);
+    }
+}
