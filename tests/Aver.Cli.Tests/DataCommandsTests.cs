@@ -123,6 +123,20 @@ public class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void SplitsNeverMixOldFoldsWithNew()
+    {
+        var dir = MakeRavdess();
+        var o = Path.Combine(_root, "splits");
+        Assert.Equal(0, Run("splits", dir, "--protocol", "loso", "--out", o).Code);   // 6 folds
+        Assert.Equal(7, Directory.GetFiles(o).Length);
+        var (code, _, err) = Run("splits", dir, "--protocol", "ravdess-pairs", "--out", o);
+        Assert.Equal(1, code);
+        Assert.Contains("already holds files", err);
+        Assert.Equal(0, Run("splits", dir, "--protocol", "ravdess-pairs", "--out", o, "--force").Code);
+        Assert.Equal(["fold-01.csv", "fold-02.csv", "fold-03.csv", "summary.json"], Directory.GetFiles(o).Select(Path.GetFileName).Order().ToArray());
+    }
+
+    [Fact]
     public void SplitsJsonAndRandomProtocolIsMarkedSpeakerDependent()
     {
         var (code, stdout, stderr) = Run("splits", MakeRavdess(), "--protocol", "random", "--out", Path.Combine(_root, "r"), "--json");
