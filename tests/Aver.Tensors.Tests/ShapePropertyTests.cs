@@ -66,14 +66,16 @@ public class ShapePropertyTests
         return s;
     }
 
+    /// <summary>Runs <paramref name="check"/> on random broadcasting pairs: shapes a and b, their broadcast shape, a seed.</summary>
+    private static void ForBroadcastPairs(Action<int[], int[], int[], ulong> check) =>
+        Gen.Select(BroadcastPair, Gen.ULong).Sample(t => check(t.Item1.A, t.Item1.B, NaiveBroadcastShape(t.Item1.A, t.Item1.B), t.Item2), iter: Iterations);
+
     [Fact]
     public void ElementwiseOpsBroadcastLikeTheNaiveReference()
     {
-        Gen.Select(BroadcastPair, Gen.ULong).Sample(t =>
+        ForBroadcastPairs((sa, sb, shape, seed) =>
         {
-            var ((sa, sb), seed) = t;
             Tensor a = Random(sa, seed), b = Random(sb, seed + 1);
-            var shape = NaiveBroadcastShape(sa, sb);
             Assert.Equal(shape, ShapeMath.Broadcast(sa, sb, "test"));
             foreach (var (op, f) in new (Func<Tensor, Tensor, Tensor>, Func<float, float, float>)[]
                      { ((x, y) => x + y, (x, y) => x + y), ((x, y) => x - y, (x, y) => x - y), ((x, y) => x * y, (x, y) => x * y), ((x, y) => x.Maximum(y), MathF.Max) })
@@ -83,16 +85,14 @@ public class ShapePropertyTests
                 int k = 0;
                 foreach (var idx in Indices(shape)) Assert.Equal(f(At(a, idx), At(b, idx)), r.Data[k++]);
             }
-        }, iter: Iterations);
+        });
     }
 
     [Fact]
     public void SumToUndoesBroadcastingByAddingEveryCopy()
     {
-        Gen.Select(BroadcastPair, Gen.ULong).Sample(t =>
+        ForBroadcastPairs((_, sb, shape, seed) =>
         {
-            var ((sa, sb), seed) = t;
-            var shape = NaiveBroadcastShape(sa, sb);
             var g = Random(shape, seed);
             var dest = new float[ShapeMath.Size(sb)];
             Broadcasting.SumTo(g.Data, shape, dest, sb);
@@ -106,21 +106,19 @@ public class ShapePropertyTests
                 expected[offset] += g.Data[k++];
             }
             Fixture.AssertClose(expected, dest, $"SumTo {ShapeMath.Format(shape)} -> {ShapeMath.Format(sb)}", rtol: 1e-5f, atol: 1e-5f);
-        }, iter: Iterations);
+        });
     }
 
     [Fact]
     public void ExpandCopiesLikeTheNaiveReference()
     {
-        Gen.Select(BroadcastPair, Gen.ULong).Sample(t =>
+        ForBroadcastPairs((_, sb, shape, seed) =>
         {
-            var ((sa, sb), seed) = t;
-            var shape = NaiveBroadcastShape(sa, sb);
             var x = Random(sb, seed);
             var r = x.Expand(shape);
             int k = 0;
             foreach (var idx in Indices(shape)) Assert.Equal(At(x, idx), r.Data[k++]);
-        }, iter: Iterations);
+        });
     }
 
     [Fact]
