@@ -125,6 +125,30 @@ public sealed class ConfigTests : IDisposable
         Assert.DoesNotContain("PublicKeyToken", e.Message);
     }
 
+    [Theory]
+    [InlineData("name: x\ntraining:\n")]                                        // fuzz crashes: NullReferenceException in the validator
+    [InlineData("name: x\nfeatures: {audio: ~, video: }\n")]
+    [InlineData("name: x\nprotocol: {name: loso, params: }\n")]
+    [InlineData("name: x\nstrategy: ~\nmodel: {type: mrpn, variant: N1, audio_input: , aggregator: }\n")]
+    [InlineData("name: x\nmodel: !<a b> {type: mrpn}\n")]                       // fuzz crash: ArgumentException from the YAML parser
+    [InlineData("!!!!!!!!!!!!!!!!!A[\n")]
+    public void EmptyValuesAndBadTagsAreConfigErrorsNeverACrash(string yaml)
+    {
+        var path = Write(yaml);
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(path));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void AnEmptySectionMeansItsDefaults()
+    {
+        var c = ExperimentConfigLoader.Parse("name: x\ntraining:\nfeatures: {audio: ~}\nstrategy:\n", "x.yaml");
+        Assert.Equal(100, c.Training.Epochs);
+        Assert.Equal(16000, c.Features.Audio.SampleRate);
+        Assert.Equal("end-to-end", c.Strategy);
+        Assert.Null(c.Model);   // a required section stays absent, so the validator says it is required
+    }
+
     [Fact]
     public void TheRepositoryExampleConfigsValidate()
     {

@@ -41,15 +41,23 @@ public static partial class ExperimentConfigLoader
     public static ExperimentConfig Parse(string yaml, string source)
     {
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        ExperimentConfig config;
         try
         {
-            return deserializer.Deserialize<ExperimentConfig?>(yaml)
-                   ?? throw new ConfigException(source, [new ConfigError("(file)", "is empty")]);
+            config = deserializer.Deserialize<ExperimentConfig?>(yaml)
+                     ?? throw new ConfigException(source, [new ConfigError("(file)", "is empty")]);
         }
         catch (YamlException e)
         {
             throw new ConfigException(source, [Describe(e)]);
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's parser raises ArgumentException for a malformed tag such as !<a b> (found by fuzzing).
+            throw new ConfigException(source, [new ConfigError("(yaml)", YamlErrorText.Plain(e.Message))]);
+        }
+        NullMeansDefault.Apply(config);
+        return config;
     }
 
     private static ConfigError Describe(YamlException e)
