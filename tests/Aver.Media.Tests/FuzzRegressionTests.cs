@@ -29,3 +29,25 @@ public class FuzzRegressionTests
         Assert.Contains("truncated MP4/MOV: box 'mdat' at byte 16", e.Message);
     }
 }
+
+/// <summary>PAM headers the image fuzzer found (ffmpeg's picture pipe, read by <see cref="ImageDecoder"/>).</summary>
+public class PamFuzzRegressionTests
+{
+    public static TheoryData<string> Headers => new()
+    {
+        "P7\n" + new string('W', 300) + "\n",                                       // InvalidDataException without the file
+        "P7\nWIDTH 2*DEdTH Y\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nENDHDR\n",             // FormatException
+        "P7\nWIDTH 99999999999\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nENDHDR\n",          // OverflowException
+        "P7\nWIDTH 0\nHEIGHT 2\nDEPTH 3\nMAXVAL 255\nENDHDR\n",                     // ArgumentOutOfRangeException from Image
+        "P7\nWIDTH 65536\nHEIGHT 65536\nDEPTH 3\nMAXVAL 255\nENDHDR\n",            // width * height * depth overflows int
+    };
+
+    [Theory]
+    [MemberData(nameof(Headers))]
+    public void ABadPamHeaderIsAMediaExceptionNamingTheFile(string header)
+    {
+        using var pipe = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(header + "\0\0\0\0\0\0\0\0\0\0\0\0"));
+        var e = Assert.Throws<MediaException>(() => PamReader.ReadNext(pipe, "face.png"));
+        Assert.Equal("face.png", e.FilePath);
+    }
+}
