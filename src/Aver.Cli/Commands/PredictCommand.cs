@@ -35,7 +35,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
           --window S     timeline window length in seconds (default 1)
           --step S       seconds between timeline windows (default 0.5)
           --no-timeline  clip-level answers only
-          --json         {"model": ..., "clips": [{"file", "label", "probabilities", "branches", "timeline"} | {"file", "error"}]}
+          --json         {"model": ..., "inputs": [{"folder", "files"}], "clips": [{"file", "label", "probabilities", "branches", "timeline"} | {"file", "error"}]}
 
         Examples:
           aver predict ../shared/data/ravdess/av/01-01-06-01-01-01-05.mp4
