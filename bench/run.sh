@@ -34,5 +34,8 @@ for ((r = 0; r < repeats; r++)); do
   done
 done
 load_after=$(uptime)
-python3 bench/summarize.py "$results" --command "$command" --load-before "$load_before" --load-after "$load_after" --readme bench/README.md
+# The kernels' choices on this machine (ISA path, L2 size, Winograd), recorded with the run.
+aver_info=$(./aver info --json --threads "$threads" 2>/dev/null || echo '{}')
+python3 bench/summarize.py "$results" --command "$command" --load-before "$load_before" --load-after "$load_after" \
+  --aver-info "$aver_info" --readme bench/README.md
 cat bench/README.md

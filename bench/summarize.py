@@ -58,6 +58,7 @@ def main():
     ap.add_argument("--command", required=True)
     ap.add_argument("--load-before", default="")
     ap.add_argument("--load-after", default="")
+    ap.add_argument("--aver-info", default="{}", help="`aver info --json` of this machine")
     ap.add_argument("--readme", help="splice the block into this README instead of printing it")
     a = ap.parse_args()
     all_runs = runs(a.results)
@@ -86,6 +87,9 @@ def main():
     out.append(f"- Machine: {os.cpu_count()} cores (`nproc`: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), {cpu_model()}")
     out.append(f"- Threads: {threads} for both engines (Aver `Engine.Threads`, which also sets OpenBLAS's; PyTorch `torch.set_num_threads`)")
     out.append("- Aver: .NET 10 Release build, OpenBLAS sgemm; PyTorch: Debian's torch 1.13 (`/usr/bin/python3`)")
+    info = json.loads(a.aver_info or "{}")
+    out.append(f"- Aver kernels (`aver info`): ISA path {info.get('isa', '?')}, L2 {info.get('l2_cache', '?')}, "
+               f"Winograd {info.get('winograd', '?')}")
     out.append(f"- OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     out.append(f"- Load before: `{a.load_before.strip()}`")
     out.append(f"- Load after: `{a.load_after.strip()}`")

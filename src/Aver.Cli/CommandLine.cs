@@ -22,6 +22,7 @@ public static class CommandLine
         new FeaturesCommand(),
         new PredictCommand(),
         new BuildModelCommand(),
+        new UpgradeModelCommand(),
         new SampleCommand(),
     ];
 
@@ -35,6 +36,11 @@ public static class CommandLine
         if (cmd is null)
         {
             stderr.WriteLine($"aver: unknown command '{args[0]}'; see aver --help");
+            return 2;
+        }
+        if (CpuFeatures.IsaEnvironmentError is { } isaError)
+        {
+            stderr.WriteLine($"aver: {isaError}");
             return 2;
         }
         return Dispatch(cmd, args.Skip(1).ToArray(), new CliContext(stdout, stderr, interactive));

@@ -3,7 +3,6 @@ using Aver.Inference.Fusion;
 using Aver.Inference.Mrpn;
 using Aver.Media;
 using Aver.Tensors.IO;
-using Aver.Training.Experiments;
 
 namespace Aver.Inference;
 
@@ -26,6 +25,7 @@ public static class ModelLoader
     private static readonly Dictionary<string, Reader> Readers = new(StringComparer.Ordinal)
     {
         [DecisionFusionBundle.Format] = (file, source, tracker) => DecisionFusionBundle.Load(file, source, tracker),
+        [DecisionFusionBundle.V1Format] = (file, source, tracker) => DecisionFusionBundle.Load(file, source, tracker),
         [AvefBundle.Format] = (file, source, tracker) => AvefClipModel.Load(file, source, tracker),
         [MrpnBundle.Format] = (file, source, tracker) => MrpnClipModel.Load(file, source, tracker),
     };

@@ -42,7 +42,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(out1, "folds", "n1-late-fusion", "04", "best.safetensors")));
         // Every row's fold leaves a bundle of its own network: AM, VM and the late-fused N1.
         foreach (var (row, network) in new[] { ("am-t", "AM"), ("vm-t", "VM"), ("n1-late-fusion", "N1") })
-            Assert.Equal(network, Aver.Training.Experiments.MrpnBundle.Load(Path.Combine(out1, "folds", row, "04", "mrpn.safetensors")).Name);
+            Assert.Equal(network, Aver.Inference.Mrpn.MrpnBundle.Load(Path.Combine(out1, "folds", row, "04", "mrpn.safetensors")).Name);
 
         // End to end N0 into another folder: the crops come from the cache, nothing is detected again.
         var (code2, stdout2, stderr2) = CliRun.Run("evaluate", Config("n0", "type: mrpn, variant: N0"), "--out", Path.Combine(_dir, "n0"), "--cache", cache, "--folds", "04");

@@ -14,9 +14,28 @@ public class InfoCommandTests
         var root = doc.RootElement;
         Assert.Equal(Engine.Threads, root.GetProperty("threads").GetInt32());
         Assert.Equal(Blas.UsesOpenBlas ? "openblas" : "managed", root.GetProperty("blas").GetString());
-        Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, root.GetProperty("avx2").GetBoolean());
-        string expected = !System.Runtime.Intrinsics.X86.Avx.IsSupported ? "unavailable (no AVX)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)";
+        Assert.Equal(CpuFeatures.ModelName, root.GetProperty("cpu").GetString());
+        Assert.StartsWith(Engine.Isa.ToString().ToLowerInvariant(), root.GetProperty("isa").GetString());
+        Assert.StartsWith($"{Engine.L2CacheBytes >> 10} KiB", root.GetProperty("l2_cache").GetString());
+        string expected = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)";
         Assert.Equal(expected, root.GetProperty("winograd").GetString());
+    }
+
+    [Theory]
+    [InlineData("bogus", "expected scalar, avx2 or avx512")]
+    [InlineData("3", "expected scalar, avx2 or avx512")]
+    public void ABadIsaOverrideIsOneLineAndExitCode2(string value, string message)
+    {
+        // AVER_ISA is read once per process, so this runs the built command in a process of its own.
+        var dll = Path.Combine(AppContext.BaseDirectory, "aver.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "info"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["AVER_ISA"] = value;
+        using var p = System.Diagnostics.Process.Start(start)!;
+        string err = p.StandardError.ReadToEnd(), output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Equal($"aver: AVER_ISA={value}: {message}", err.TrimEnd());
+        Assert.Equal("", output);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Aver.Data.Pipelines;
 using Aver.Data.Labels;
 using Aver.Inference.Avef;
 using Aver.Media;
@@ -40,7 +41,7 @@ public sealed class AvefClipModelTests : IDisposable
         var options = new TrainerOptions { BatchSize = 8, LearningRate = 3e-3, Seed = 5, EarlyStoppingPatience = null };
         string run = _tmp.File($"run{silenceCase}");
         AvefExperiment.RunFold(set, [0, 1, 2, 3, 4, 5, 6, 7], [], [8, 9, 10, 11], "G", settings, options, run,
-            bundle: new AvefBundleSettings(Case: silenceCase));
+            frontEnds: new AvefFrontEnds(Case: silenceCase));
         return Path.Combine(run, "folds", "avef", "g", AvefExperiment.BundleFileName);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Aver.Data.Labels;
 using Aver.Inference.Fusion;
 using Aver.Media;
@@ -47,8 +48,13 @@ public class ModelBundleTests
     {
         using var tmp = new TempFolder();
         var path = TinyBundle.Write(tmp.Path);
-        TinyBundle.Rewrite(path, (meta, _) => { meta["label_space"] = meta["visual.label_space"] = "six"; meta["labels"] = meta["visual.labels"] = "a,b,c,d,e,f"; });
-        var e = Assert.Throws<StateDictException>(() => ModelLoader.Load(path, NoTracker));
+        TinyBundle.RewriteSpec(path, spec =>
+        {
+            var six = JsonNode.Parse("{\"space\":\"six\",\"names\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"]}")!;
+            spec["labels"] = six;
+            spec["architecture"]!["visual"]!["labels"] = six.DeepClone();
+        });
+        var e = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker));
         Assert.Contains(path, e.Message);
         Assert.Contains("fc.weight", e.Message);
     }
@@ -58,9 +64,9 @@ public class ModelBundleTests
     {
         using var tmp = new TempFolder();
         var path = TinyBundle.Write(tmp.Path);
-        TinyBundle.Rewrite(path, (meta, _) => meta["audio.labels"] = "a,b,c,d,e,f,g");
+        TinyBundle.RewriteSpec(path, spec => spec["architecture"]!["audio"]!["labels"]!["names"] = new JsonArray("a", "b", "c", "d", "e", "f", "g"));
         var e = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker));
-        Assert.Contains("audio.label_space says fer7", e.Message);
+        Assert.Contains("label space says fer7", e.Message);
     }
 
     [Fact]
@@ -69,7 +75,7 @@ public class ModelBundleTests
         using var tmp = new TempFolder();
         var path = TinyBundle.Write(tmp.Path);
         // A space of the user's own has no map from the branches' fer7.
-        TinyBundle.Rewrite(path, (meta, _) => { meta["label_space"] = "mood2"; meta["labels"] = "calm,tense"; });
+        TinyBundle.RewriteSpec(path, spec => spec["labels"] = JsonNode.Parse("{\"space\":\"mood2\",\"names\":[\"calm\",\"tense\"]}"));
         var e = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker));
         Assert.Contains("no label map", e.Message);
     }
@@ -97,8 +103,46 @@ public class ModelBundleTests
     {
         using var tmp = new TempFolder();
         var path = TinyBundle.Write(tmp.Path);
-        TinyBundle.Rewrite(path, (meta, _) => meta.Remove("audio.pool"));
-        Assert.Contains("'audio.pool' is missing", Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker)).Message);
+        TinyBundle.RewriteSpec(path, spec => spec["front_ends"]!["audio"]!.AsObject().Remove("pool"));
+        Assert.Contains("front_ends.audio.pool", Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker)).Message);
+    }
+
+    /// <summary>The flat keys the decision-fusion layout before the model spec held for <see cref="TinyBundle"/>'s model.</summary>
+    private static Dictionary<string, string> V1Metadata()
+    {
+        string fer7 = string.Join(",", LabelSpaces.Fer7.Names);
+        return new()
+        {
+            ["format"] = "aver-decision-fusion", ["format_version"] = "1", ["label_space"] = "fer7", ["labels"] = fer7, ["branches"] = "audio,visual",
+            ["audio.architecture"] = "mrpn-am", ["audio.label_space"] = "fer7", ["audio.labels"] = fer7, ["audio.temperature"] = "1.5", ["audio.weight"] = "0.4",
+            ["audio.width"] = "2", ["audio.pool"] = "8", ["audio.aggregator"] = "lstm", ["audio.hidden"] = "8", ["audio.scoring_hidden"] = "8",
+            ["visual.architecture"] = "resnet18", ["visual.label_space"] = "fer7", ["visual.labels"] = fer7, ["visual.temperature"] = "0.8", ["visual.weight"] = "0.6",
+            ["visual.width"] = "2", ["visual.in_channels"] = "1", ["visual.input_size"] = "48", ["visual.pixel_mean"] = "0.5", ["visual.pixel_std"] = "0.25",
+            ["trained_on"] = "nothing: random weights",
+        };
+    }
+
+    [Fact]
+    public void A_file_of_the_earlier_layout_loads_and_upgrades_to_the_same_answers()
+    {
+        using var tmp = new TempFolder();
+        var path = TinyBundle.Write(tmp.Path);
+        var current = (DecisionFusionModel)ModelLoader.Load(path, NoTracker);
+        string old = tmp.File("v1.safetensors"), upgraded = tmp.File("upgraded.safetensors");
+        SafeTensors.Save(old, SafeTensors.Load(path).Tensors, V1Metadata());
+        var x = Tensor.Uniform(new RandomStream(7), -1, 1, 2, 1, 48, 48);
+        var v1 = (DecisionFusionModel)ModelLoader.Load(old, NoTracker);
+        Assert.Equal(current.AudioCalibration, v1.AudioCalibration);
+        Assert.Equal(current.Visual!.Input, v1.Visual!.Input);
+        Assert.Equal(current.Visual.Logits(x), v1.Visual.Logits(x));
+
+        Assert.True(ModelUpgrade.Upgrade(old, upgraded));
+        Assert.False(ModelUpgrade.Upgrade(upgraded, tmp.File("again.safetensors")));
+        var spec = Aver.Models.Spec.ModelSpec.FromMetadata(SafeTensors.Load(upgraded).Metadata, upgraded);
+        Assert.Equal("nothing: random weights", spec.Extra!["trained_on"]);
+        var up = (DecisionFusionModel)ModelLoader.Load(upgraded, NoTracker);
+        Assert.Equal(current.Visual.Logits(x), up.Visual!.Logits(x));
+        Assert.Equal(current.VisualCalibration, up.VisualCalibration);
     }
 
     [Fact]

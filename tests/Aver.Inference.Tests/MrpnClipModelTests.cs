@@ -37,10 +37,10 @@ public sealed class MrpnClipModelTests : IDisposable
         };
         string folder = _tmp.File($"fold-{kind}");
         Directory.CreateDirectory(folder);
-        var network = MrpnBundle.Build(s, Three.Count, new RandomStream(7));
+        var network = s.Architecture.Build(Three.Count, new RandomStream(7));
         network.Save(Path.Combine(folder, "best.safetensors"));
         network.Save(Path.Combine(folder, "checkpoint.safetensors"));
-        MrpnBundle.Save(Path.Combine(folder, MrpnExperiment.BundleFileName), network, s, Three);
+        Aver.Models.Spec.ModelFile.Save(Path.Combine(folder, MrpnExperiment.BundleFileName), network, s.ToSpec(Three));
         return folder;
     }
 
@@ -151,10 +151,13 @@ public sealed class MrpnClipModelTests : IDisposable
     {
         string folder = Fold(MrpnModelKind.Audio), path = Path.Combine(folder, MrpnExperiment.BundleFileName);
         var file = Aver.Tensors.IO.SafeTensors.Load(path);
-        var meta = file.Metadata.Where(kv => kv.Key != "labels").ToDictionary();
+        var meta = new Dictionary<string, string>(file.Metadata);
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(meta[Aver.Models.Spec.ModelSpec.MetadataKey])!.AsObject();
+        spec.Remove("labels");
+        meta[Aver.Models.Spec.ModelSpec.MetadataKey] = spec.ToJsonString();
         Aver.Tensors.IO.SafeTensors.Save(path, file.Tensors, meta);
         var e = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(folder, NoTracker));
         Assert.Contains(path, e.Message);
-        Assert.Contains("without 'labels'", e.Message);
+        Assert.Contains("model spec labels is unreadable", e.Message);
     }
 }

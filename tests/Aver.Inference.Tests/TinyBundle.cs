@@ -1,10 +1,10 @@
 using Aver.Data.Labels;
-using Aver.Inference.Branches;
-using Aver.Inference.Fusion;
+using Aver.Data.Pipelines;
+using Aver.Models.Calibration;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 using Aver.Tensors.IO;
-using Aver.Training.Experiments;
+using Aver.Training.Recipes;
 
 namespace Aver.Inference.Tests;
 
@@ -21,12 +21,20 @@ internal static class TinyBundle
         var audio = Audio.Build(labels.Count, new RandomStream(1));
         var visual = new ResNet18(new ResNetConfig(1, 2, labels.Count), new RandomStream(2));
         var path = Path.Combine(folder, "model.safetensors");
-        DecisionFusionBundle.Save(path, labels,
-            (audio, new DecisionFusionBundle.AudioSpec(Audio, labels, new BranchCalibration(1.5, audioWeight))),
-            (visual, new DecisionFusionBundle.VisualSpec(2, labels, new FaceInput(48, 0.5f, 0.25f), new BranchCalibration(0.8, visualWeight))),
-            extra, dtype);
+        DecisionFusionWriter.Save(path, labels,
+            new AudioBranchParts(audio, Audio, labels, new BranchCalibration(1.5, audioWeight)),
+            new VisualBranchParts(visual, labels, new FaceInput(48, 0.5f, 0.25f), new BranchCalibration(0.8, visualWeight)),
+            extra: extra, dtype: dtype);
         return path;
     }
+
+    /// <summary>Rewrites <paramref name="path"/> with <paramref name="edit"/> applied to its model spec's JSON.</summary>
+    public static void RewriteSpec(string path, Action<System.Text.Json.Nodes.JsonObject> edit) => Rewrite(path, (meta, _) =>
+    {
+        var spec = System.Text.Json.Nodes.JsonNode.Parse(meta[Aver.Models.Spec.ModelSpec.MetadataKey])!.AsObject();
+        edit(spec);
+        meta[Aver.Models.Spec.ModelSpec.MetadataKey] = spec.ToJsonString();
+    });
 
     /// <summary>Rewrites <paramref name="path"/> with <paramref name="edit"/> applied to its metadata and tensors.</summary>
     public static void Rewrite(string path, Action<Dictionary<string, string>, Dictionary<string, Tensor>> edit)

@@ -4,6 +4,7 @@ using Aver.Models.Svm;
 using Aver.Tensors;
 using Aver.Training.Data;
 using Aver.Training.Experiments;
+using Aver.Inference.Avef;
 using Aver.Training.Training;
 
 namespace Aver.Training.Tests;
@@ -90,7 +91,7 @@ public sealed class AvefExperimentTests : IDisposable
         // The saved bundle reproduces the fold's SVM predictions, and predicts a clip with probabilities.
         var pooled = AvefExperiment.ClipOutputs(bundle.Model, set, test, 8).Fused;
         var predicted = classifier.Predict(pooled);
-        var confusion = Aver.Training.Metrics.ConfusionMatrix.From(Two, test.Select(set.ClipLabel).ToArray(), predicted);
+        var confusion = Aver.Data.Metrics.ConfusionMatrix.From(Two, test.Select(set.ClipLabel).ToArray(), predicted);
         Assert.Equal(svm.Accuracy, confusion.Accuracy);
         var segments = set.SegmentsOf([test[0]]);
         var clip = new Aver.Data.Pipelines.AvefClipAudio(set.Audio.IndexSelect(0, segments),

@@ -39,11 +39,12 @@ public class MrpnExperimentTests : IDisposable
         Assert.Single(Directory.EnumerateFiles(_dir, Checkpoint.FileName, SearchOption.AllDirectories));
         var best = Assert.Single(Directory.EnumerateFiles(_dir, "best.safetensors", SearchOption.AllDirectories));
         // The fold's bundle sits beside its best weights and holds them, with what predict needs to rebuild the AM.
-        var bundle = MrpnBundle.Load(Path.Combine(Path.GetDirectoryName(best)!, MrpnExperiment.BundleFileName));
-        Assert.Equal("AM", bundle.Name);
-        Assert.Equal(catalog.Labels, bundle.Labels);
-        Assert.Equal(8, bundle.Settings.AudioPool);
+        string path = Path.Combine(Path.GetDirectoryName(best)!, MrpnExperiment.BundleFileName);
+        var (spec, network) = Aver.Models.Spec.ModelFile.Load(Aver.Tensors.IO.SafeTensors.Load(path), path);
+        Assert.Equal("AM", spec.ArchitectureAs<Aver.Models.Mrpn.MrpnArchitecture>(path).Network);
+        Assert.Equal(catalog.Labels.Names, spec.Labels.Names);
+        Assert.Equal(8, Aver.Data.Pipelines.MrpnFrontEnds.FromSpec(spec.FrontEnds, path).AudioPool);
         var weights = Aver.Tensors.IO.SafeTensors.Load(best).Tensors;
-        Assert.All(bundle.Network.StateDict(), kv => Assert.Equal(weights[kv.Key].Data, kv.Value.Data));
+        Assert.All(network.StateDict(), kv => Assert.Equal(weights[kv.Key].Data, kv.Value.Data));
     }
 }

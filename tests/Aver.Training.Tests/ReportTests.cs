@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Aver.Data.Labels;
 using Aver.Tensors;
 using Aver.Training.Embedding;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 using Aver.Training.Reports;
 using Aver.Training.Training;
 
@@ -105,7 +105,8 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public void TableRowsCarryMeanAndStdOverFolds()
     {
-        var m = MetricsTests.Known(); // accuracy 0.6
+        // Rows (truth): neutral [3 1 0], happy [0 2 2], sad [1 0 1]: accuracy 0.6.
+        var m = ConfusionMatrix.From(new LabelSpace("three", ["neutral", "happy", "sad"]), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2], [0, 0, 0, 1, 1, 1, 2, 2, 0, 2]);
         var model = new ModelOutcome("JM", [new FoldOutcome("A1,2", m), new FoldOutcome("A3,4", ConfusionMatrix.Sum([m, m]))]);
         var table = MarkdownTables.Table([model], f => f.Accuracy);
         Assert.Contains("| JM | 60.0 | 60.0 | 60.0 ± 0.0 |", table);

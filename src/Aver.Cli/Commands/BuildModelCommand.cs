@@ -1,4 +1,4 @@
-using Aver.Inference.Recipes;
+using Aver.Training.Recipes;
 
 namespace Aver.Cli.Commands;
 

@@ -6,12 +6,14 @@ namespace Aver.Cli.Commands;
 public sealed class InfoCommand : CliCommand
 {
     public override string Name => "info";
-    public override string Summary => "show the engine's configuration (BLAS, threads, SIMD, Winograd)";
+    public override string Summary => "show the engine's configuration (BLAS, threads, CPU, ISA path, cache, Winograd)";
     public override string Help => """
         aver info [--json]
 
-        Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD support
-        and whether 3x3 convolutions use Winograd's algorithm (AVER_WINOGRAD=0 turns it off).
+        Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD width, the
+        CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
+        the L2 cache size that sizes convolution tiles, and whether 3x3 convolutions use Winograd's
+        algorithm (AVER_WINOGRAD=0 turns it off).
 
         Example:
           aver info --json
@@ -25,10 +27,12 @@ public sealed class InfoCommand : CliCommand
         {
             ["blas"] = Blas.UsesOpenBlas ? "openblas" : "managed",
             ["threads"] = Engine.Threads,
-            ["avx2"] = System.Runtime.Intrinsics.X86.Avx2.IsSupported,
-            ["avx512"] = System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
-            // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs AVX; AVER_WINOGRAD=0 turns it off
-            ["winograd"] = !System.Runtime.Intrinsics.X86.Avx.IsSupported ? "unavailable (no AVX)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
+            ["cpu"] = CpuFeatures.ModelName,
+            // the kernels' instruction-set path: the CPU's best unless AVER_ISA forces a slower one
+            ["isa"] = Engine.Isa == CpuFeatures.Supported ? Lower(Engine.Isa) : $"{Lower(Engine.Isa)} (forced by AVER_ISA; cpu supports {Lower(CpuFeatures.Supported)})",
+            ["l2_cache"] = $"{Engine.L2CacheBytes >> 10} KiB" + (CpuFeatures.L2BytesFromSysfs is null ? " (default: sysfs has no cache size)" : " (sysfs)"),
+            // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs the AVX2 path; AVER_WINOGRAD=0 turns it off
+            ["winograd"] = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
             ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
             ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         };
@@ -36,4 +40,6 @@ public sealed class InfoCommand : CliCommand
         else foreach (var (k, v) in info) ctx.Out.WriteLine($"{k,-12} {v}");
         return 0;
     }
+
+    private static string Lower(IsaPath path) => path.ToString().ToLowerInvariant();
 }

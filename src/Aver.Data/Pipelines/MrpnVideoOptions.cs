@@ -33,6 +33,7 @@ public sealed record MrpnVideoOptions
     public SpatialAugmentationOptions? Spatial { get; init; }
 
     /// <summary>Channels of one crop.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Channels => (int)Color;
 
     /// <summary>Throws naming the first invalid option.</summary>

@@ -30,6 +30,7 @@ public sealed record AvefAudioOptions
     public int DeltaN { get; init; } = 2;
     public int FramesPerSegment { get; init; } = 64;
     public int OverlapFrames { get; init; } = 30;
+    [System.Text.Json.Serialization.JsonIgnore]
     public int SegmentStepFrames => FramesPerSegment - OverlapFrames;
 
     internal void Validate()

@@ -16,11 +16,13 @@ public sealed record MrpnAudioOptions
     /// <summary>Bins kept, from 0 Hz up: 256 drops the Nyquist bin (257th).</summary>
     public int Bins { get; init; } = 256;
     /// <summary>Frames per segment: SegmentSamples / HopLength = 250.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Frames => SegmentSamples / HopLength;
     /// <summary>log(|X| + epsilon): keeps silent bins finite.</summary>
     public float LogEpsilon { get; init; } = 1e-6f;
 
-    internal void Validate()
+    /// <summary>Throws naming the first inconsistent option.</summary>
+    public void Validate()
     {
         if (SegmentSamples % HopLength != 0 || SegmentHopSamples % HopLength != 0 || SegmentHopSamples <= 0)
             throw new ArgumentException($"MrpnAudioOptions: segment length {SegmentSamples} and hop {SegmentHopSamples} must be positive multiples of the STFT hop {HopLength}");

@@ -4,7 +4,6 @@ using Aver.Inference.Branches;
 using Aver.Media;
 using Aver.Tensors;
 using Aver.Tensors.IO;
-using Aver.Training.Experiments;
 
 namespace Aver.Inference.Avef;
 
@@ -48,7 +47,7 @@ public sealed class AvefClipModel : IClipModel, IDisposable
 
     public string Description =>
         $"AVEF {(AudioVisual ? "audio-visual" : "audio-only")} over {Labels.Name} ({Labels.Count} classes), " +
-        $"case {Bundle.Settings.Case}{(Bundle.Settings.Case == 2 ? " (VAD drops silent segments)" : " (all segments)")}, " +
+        $"case {Bundle.FrontEnds.Case}{(Bundle.FrontEnds.Case == 2 ? " (VAD drops silent segments)" : " (all segments)")}, " +
         $"{(Bundle.Svm is not null ? "SVM clip classifier" : "DBN softmax averaged over the clip")} from {Source}";
 
     public ClipPrediction Predict(string path, PredictionOptions options)
@@ -70,9 +69,9 @@ public sealed class AvefClipModel : IClipModel, IDisposable
             return Without(path, duration, BranchStatus.Silent, $"the audio is silent (RMS below {20 * Math.Log10(AudioBranch.SilenceRms):F0} dBFS)", clock);
         var audio = Bundle.AudioPipeline.Segments(buffer);
         if (audio.Count == 0) return Without(path, duration, BranchStatus.Failed, "the audio is too short for one AVEF segment", clock);
-        if (Bundle.Settings.Case == 2 && Max(audio.SpeechFractions) < Bundle.Settings.MinSpeechFraction)
+        if (Bundle.FrontEnds.Case == 2 && Max(audio.SpeechFractions) < Bundle.FrontEnds.MinSpeechFraction)
             return Without(path, duration, BranchStatus.Silent,
-                $"silent: the VAD found no segment with speech (case 2 keeps segments at least {Bundle.Settings.MinSpeechFraction:P0} speech; " +
+                $"silent: the VAD found no segment with speech (case 2 keeps segments at least {Bundle.FrontEnds.MinSpeechFraction:P0} speech; " +
                 $"the best of {audio.TotalSegments} had {Max(audio.SpeechFractions):P0})", clock);
 
         Tensor? faces = null;
@@ -89,7 +88,7 @@ public sealed class AvefClipModel : IClipModel, IDisposable
 
         var prediction = Bundle.Predict(audio, faces);
         var clip = new ClassProbabilities(Labels, prediction.Probabilities);
-        string kept = Bundle.Settings.Case == 2 ? $"{audio.Count} of {audio.TotalSegments} segments kept by the VAD" : $"{audio.Count} segments";
+        string kept = Bundle.FrontEnds.Case == 2 ? $"{audio.Count} of {audio.TotalSegments} segments kept by the VAD" : $"{audio.Count} segments";
         var branch = new BranchResult(BranchName, BranchStatus.Used, clip, audio.Count, 1.0, kept);
         var timeline = Timeline(prediction, TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep));
         return new ClipPrediction(path, duration, clip, [branch], timeline, clock.Elapsed.TotalSeconds);

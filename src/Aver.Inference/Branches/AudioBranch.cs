@@ -1,7 +1,7 @@
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Features.Mrpn;
-using Aver.Inference.Calibration;
+using Aver.Models.Calibration;
 using Aver.Media;
 using Aver.Models.Mrpn;
 using Aver.Tensors;

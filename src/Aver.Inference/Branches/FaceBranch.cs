@@ -1,20 +1,11 @@
 using Aver.Data.Labels;
-using Aver.Inference.Calibration;
+using Aver.Data.Pipelines;
+using Aver.Models.Calibration;
 using Aver.Media;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 
 namespace Aver.Inference.Branches;
-
-/// <summary>How the visual branch turns a face crop into network input: crop side, grey levels standardised by FER2013's training statistics.</summary>
-/// <param name="Size">Crop side in pixels (48: FER2013's images).</param>
-/// <param name="PixelMean">Mean of pixels/255 over the training images.</param>
-/// <param name="PixelStd">Standard deviation of pixels/255 over the training images.</param>
-/// <param name="Margin">Fraction added to the detector box's longer side (MRPN-style square crop).</param>
-public sealed record FaceInput(int Size, float PixelMean, float PixelStd, float Margin = 0.2f)
-{
-    public FaceCropOptions CropOptions => new() { Style = FaceCropStyle.Mrpn, Size = Size, Color = ImageColor.Gray, Margin = Margin };
-}
 
 /// <summary>
 /// The visual branch: frames sampled at a few per second, the face tracked by BlazeFace, each face cropped

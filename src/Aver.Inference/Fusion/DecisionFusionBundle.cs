@@ -1,148 +1,163 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Aver.Data.Labels;
-using Experiments = Aver.Training.Experiments;
+using Aver.Data.Pipelines;
+using Aver.Features.Mrpn;
 using Aver.Inference.Branches;
 using Aver.Media;
+using Aver.Models.Calibration;
+using Aver.Models.Fusion;
 using Aver.Models.Mrpn;
 using Aver.Models.ResNet;
-using Aver.Tensors;
+using Aver.Models.Spec;
 using Aver.Tensors.IO;
-using Aver.Tensors.Nn;
 
 namespace Aver.Inference.Fusion;
 
 /// <summary>
-/// The file format of a <see cref="DecisionFusionModel"/>: one safetensors file whose tensors are the branches'
-/// state dictionaries under "audio." and "visual.", and whose <c>__metadata__</c> holds everything needed to rebuild
-/// them (DESIGN.md: a model file carries architecture, hyper-parameters, preprocessing and label space):
-/// <c>format</c> = <see cref="Format"/>, <c>label_space</c>/<c>labels</c>, and per branch its architecture, sizes,
-/// label space, temperature and fusion weight (keys "audio.*", "visual.*").
+/// Reads a <see cref="DecisionFusionModel"/> from its model file: spec family "decision-fusion", whose architecture
+/// holds each branch's network and label space (<see cref="DecisionFusionArchitecture"/>), front ends "audio"
+/// (<see cref="MrpnFrontEnds"/>) and "face" (<see cref="FaceInput"/>), and calibration "audio"/"visual"
+/// (<see cref="BranchCalibration"/>: temperature and fusion weight). Files of the earlier flat-key layout
+/// (<c>format</c> = aver-decision-fusion, the default model before the spec) are read through <see cref="ToSpecFromV1"/>.
 /// </summary>
 public static class DecisionFusionBundle
 {
-    public const string Format = "aver-decision-fusion";
-    public const string Version = "1";
+    public const string Format = DecisionFusionArchitecture.Family;
 
-    /// <summary>Settings of the audio branch as written to a bundle.</summary>
-    public sealed record AudioSpec(AudioNetworkSettings Model, LabelSpace Labels, BranchCalibration Calibration);
+    /// <summary>The <c>format</c> of files written before the model spec.</summary>
+    public const string V1Format = "aver-decision-fusion";
 
-    /// <summary>Settings of the visual branch as written to a bundle.</summary>
-    public sealed record VisualSpec(int Width, LabelSpace Labels, FaceInput Input, BranchCalibration Calibration);
+    public const string AudioName = "audio", VisualName = "visual", FaceName = "face";
 
     /// <summary>
-    /// Writes the bundle atomically. <paramref name="extra"/> adds provenance (training data, accuracies) to the metadata.
-    /// Weights are stored as float16 unless <paramref name="dtype"/> says otherwise (a width-16 ResNet-18 is 1.4 MB then).
-    /// </summary>
-    public static void Save(string path, LabelSpace labels, (UnimodalNetwork Network, AudioSpec Spec)? audio, (ResNet18 Network, VisualSpec Spec)? visual,
-        IReadOnlyDictionary<string, string>? extra = null, SafeTensorsDType dtype = SafeTensorsDType.F16)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["format"] = Format, ["format_version"] = Version,
-            ["label_space"] = labels.Name, ["labels"] = string.Join(",", labels.Names),
-        };
-        var tensors = new List<KeyValuePair<string, Tensor>>();
-        var branches = new List<string>();
-        if (audio is var (an, a))
-        {
-            branches.Add("audio");
-            Put(meta, "audio", "mrpn-am", a.Labels, a.Calibration);
-            meta["audio.width"] = a.Model.Width.ToString(c);
-            meta["audio.pool"] = a.Model.Pool.ToString(c);
-            meta["audio.aggregator"] = a.Model.Aggregator.ToString().ToLowerInvariant();
-            meta["audio.hidden"] = a.Model.Hidden.ToString(c);
-            meta["audio.scoring_hidden"] = a.Model.ScoringHidden.ToString(c);
-            meta["audio.input"] = "MRPN log-magnitude spectrogram segments (16 kHz, Hann 512, hop 64, 1 s every 0.2 s, 256 x 250), clip-standardised, average-pooled by audio.pool";
-            tensors.AddRange(an.StateDict().Select(kv => new KeyValuePair<string, Tensor>("audio." + kv.Key, kv.Value)));
-        }
-        if (visual is var (vn, v))
-        {
-            branches.Add("visual");
-            Put(meta, "visual", "resnet18", v.Labels, v.Calibration);
-            meta["visual.width"] = v.Width.ToString(c);
-            meta["visual.in_channels"] = "1";
-            meta["visual.input_size"] = v.Input.Size.ToString(c);
-            meta["visual.pixel_mean"] = v.Input.PixelMean.ToString("R", c);
-            meta["visual.pixel_std"] = v.Input.PixelStd.ToString("R", c);
-            meta["visual.crop_margin"] = v.Input.Margin.ToString("R", c);
-            meta["visual.input"] = "BlazeFace-tracked face, square crop (box + margin), grey, input_size px, (pixels/255 - pixel_mean) / pixel_std";
-            tensors.AddRange(vn.StateDict().Select(kv => new KeyValuePair<string, Tensor>("visual." + kv.Key, kv.Value)));
-        }
-        if (branches.Count == 0) throw new ArgumentException("a decision-fusion bundle needs at least one branch");
-        meta["branches"] = string.Join(",", branches);
-        if (extra is not null) foreach (var (k, val) in extra) meta[k] = val;
-        SafeTensors.Save(path, tensors, meta, dtype);
-    }
-
-    private static void Put(Dictionary<string, string> meta, string branch, string architecture, LabelSpace labels, BranchCalibration cal)
-    {
-        var c = CultureInfo.InvariantCulture;
-        meta[$"{branch}.architecture"] = architecture;
-        meta[$"{branch}.label_space"] = labels.Name;
-        meta[$"{branch}.labels"] = string.Join(",", labels.Names);
-        meta[$"{branch}.temperature"] = cal.Temperature.ToString("R", c);
-        meta[$"{branch}.weight"] = cal.Weight.ToString("R", c);
-    }
-
-    /// <summary>
-    /// Rebuilds the model from <paramref name="file"/> (read from <paramref name="source"/>). Any missing key, unknown
+    /// Rebuilds the model from <paramref name="file"/> (read from <paramref name="source"/>). A missing part, unknown
     /// architecture, label list that disagrees with the weights' shapes, or tensor of the wrong shape is an
-    /// <see cref="InvalidDataException"/> or <see cref="StateDictException"/> naming the file.
+    /// <see cref="InvalidDataException"/> naming the file.
     /// </summary>
     public static DecisionFusionModel Load(SafeTensorsFile file, string source, Func<FaceTracker> tracker)
     {
-        var meta = file.Metadata;
+        var spec = ModelSpec.IsIn(file.Metadata) ? ModelSpec.FromMetadata(file.Metadata, source) : ToSpecFromV1(file.Metadata, source);
+        if (spec.Family != Format) throw new InvalidDataException($"{source}: a '{spec.Family}' model, not a decision-fusion one");
+        var architecture = spec.ArchitectureAs<DecisionFusionArchitecture>(source);
+        var networks = (DecisionFusionNetworks)ModelRegistry.Load(spec, file.Tensors, source);
+        var labels = Space(spec.Labels, source);
+
+        AudioBranch? audio = null;
+        BranchCalibration? audioCalibration = null;
+        if (architecture.Audio is { } a)
+        {
+            // The audio front end is MRPN's; "face" here is the FER-style face input, not MRPN's face front end.
+            var frontEnd = spec.FrontEnds.TryGetValue(MrpnFrontEnds.AudioName, out var audioJson)
+                ? MrpnFrontEnds.FromSpec(new Dictionary<string, JsonObject> { [MrpnFrontEnds.AudioName] = audioJson }, source)
+                : throw new InvalidDataException($"{source}: its audio branch has no audio front end");
+            audioCalibration = Calibration(spec, AudioName, source);
+            audio = new AudioBranch(networks.Audio!, Space(a.Labels, source), frontEnd.AudioPool, (float)audioCalibration.Temperature, frontEnd.Audio);
+        }
+        FaceBranch? visual = null;
+        BranchCalibration? visualCalibration = null;
+        if (architecture.Visual is { } v)
+        {
+            if (v.Network.InChannels != 1) throw new InvalidDataException($"{source}: the visual branch takes {v.Network.InChannels} channels; this version's takes grey faces (1)");
+            if (!spec.FrontEnds.TryGetValue(FaceName, out var faceJson)) throw new InvalidDataException($"{source}: its visual branch has no face front end");
+            var face = Read<FaceInput>(faceJson, source, $"front_ends.{FaceName}");
+            if (face.Size < 8 || !(face.PixelStd > 0) || !float.IsFinite(face.PixelMean) || !(face.Margin >= 0))
+                throw new InvalidDataException($"{source}: front_ends.face needs a size of at least 8, a positive pixel_std and a non-negative margin");
+            visualCalibration = Calibration(spec, VisualName, source);
+            visual = new FaceBranch(networks.Visual!, Space(v.Labels, source), face, (float)visualCalibration.Temperature, tracker);
+        }
+        return new DecisionFusionModel(labels, audio, audioCalibration, visual, visualCalibration, source);
+    }
+
+    private static BranchCalibration Calibration(ModelSpec spec, string branch, string source)
+    {
+        var node = spec.Calibration?[branch] as JsonObject ?? throw new InvalidDataException($"{source}: its model spec has no calibration for the {branch} branch");
+        var calibration = Read<BranchCalibration>(node, source, $"calibration.{branch}");
+        try { calibration.Validate(branch); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}"); }
+        return calibration;
+    }
+
+    private static T Read<T>(JsonObject node, string source, string what)
+    {
+        try { return node.Deserialize<T>(MetadataJson.Options) ?? throw new JsonException("null"); }
+        catch (JsonException e) { throw new InvalidDataException($"{source}: model spec {what} is unreadable ({e.Message.Split(" Path:")[0]})", e); }
+    }
+
+    /// <summary>A known space's name must mean its classes, in its order: label maps are looked up by name.</summary>
+    private static LabelSpace Space(LabelSpec spec, string source)
+    {
+        LabelSpace space;
+        try { space = new LabelSpace(spec.Space, spec.Names.ToArray()); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{source}: labels: {e.Message}"); }
+        if (LabelSpaces.Find(spec.Space) is { } known && !known.Equals(space))
+            throw new InvalidDataException($"{source}: label space says {spec.Space} but lists [{string.Join(", ", spec.Names)}], not {known}");
+        return LabelSpaces.Find(spec.Space) ?? space;
+    }
+
+    /// <summary>
+    /// The spec of a file written before the model spec (flat keys "audio.width", "visual.pixel_mean", ...). Those
+    /// files kept no audio front-end parameters: their AM was trained on the default MRPN spectrogram, as read here.
+    /// </summary>
+    public static ModelSpec ToSpecFromV1(IReadOnlyDictionary<string, string> meta, string source)
+    {
+        if (!meta.ContainsKey("format")) throw new InvalidDataException($"{source}: has neither a model spec ('{ModelSpec.MetadataKey}') nor a 'format' in its metadata, so it is not an Aver model file");
+        if (Require(meta, "format", source) != V1Format) throw new InvalidDataException($"{source}: format '{meta["format"]}' is not a decision-fusion model");
         var labels = Space(meta, "", source);
         var branches = Require(meta, "branches", source).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var b in branches)
-            if (b is not ("audio" or "visual")) throw new InvalidDataException($"{source}: unknown branch '{b}' (this version reads audio and visual)");
-        var consumed = new HashSet<string>(StringComparer.Ordinal);
-
-        AudioBranch? audio = null;
-        BranchCalibration? audioCal = null;
-        if (branches.Contains("audio"))
+            if (b is not (AudioName or VisualName)) throw new InvalidDataException($"{source}: unknown branch '{b}' (this version reads audio and visual)");
+        AudioBranchArchitecture? audio = null;
+        VisualBranchArchitecture? visual = null;
+        var frontEnds = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var calibration = new JsonObject();
+        var consumed = new HashSet<string>(StringComparer.Ordinal) { "format", "format_version", "label_space", "labels", "branches", "command" };
+        if (branches.Contains(AudioName))
         {
-            Architecture(meta, "audio", "mrpn-am", source);
-            var space = Space(meta, "audio.", source);
-            audioCal = Calibration(meta, "audio", source);
-            var settings = new AudioNetworkSettings(
-                Width: Int(meta, "audio.width", source), Pool: Int(meta, "audio.pool", source),
-                Aggregator: Enum.TryParse<AggregatorKind>(Require(meta, "audio.aggregator", source), ignoreCase: true, out var kind) ? kind
-                    : throw new InvalidDataException($"{source}: unknown audio.aggregator '{meta["audio.aggregator"]}'"),
-                Hidden: Int(meta, "audio.hidden", source), ScoringHidden: Int(meta, "audio.scoring_hidden", source));
-            var network = settings.Build(space.Count, new RandomStream(0));
-            LoadBranch(network, file, "audio.", source, consumed);
-            audio = new AudioBranch(network, space, settings.Pool, (float)audioCal.Temperature);
+            Architecture(meta, AudioName, "mrpn-am", source);
+            var aggregator = Enum.TryParse<AggregatorKind>(Require(meta, "audio.aggregator", source), ignoreCase: true, out var kind) ? kind
+                : throw new InvalidDataException($"{source}: unknown audio.aggregator '{meta["audio.aggregator"]}'");
+            var network = MrpnArchitecture.AudioOnly(new BranchArchitecture(Int(meta, "audio.width", source), 1, aggregator, Int(meta, "audio.hidden", source)),
+                Int(meta, "audio.scoring_hidden", source), 0.3f);
+            audio = new AudioBranchArchitecture(network, Labels(Space(meta, "audio.", source)));
+            foreach (var (k, v) in new MrpnFrontEnds(new MrpnAudioOptions(), Int(meta, "audio.pool", source), null).ToSpec()) frontEnds[k] = v;
+            calibration[AudioName] = JsonSerializer.SerializeToNode(Calibration(meta, AudioName, source), MetadataJson.Options);
+            consumed.UnionWith(["audio.architecture", "audio.label_space", "audio.labels", "audio.temperature", "audio.weight", "audio.width", "audio.pool",
+                "audio.aggregator", "audio.hidden", "audio.scoring_hidden", "audio.input"]);
         }
-
-        FaceBranch? visual = null;
-        BranchCalibration? visualCal = null;
-        if (branches.Contains("visual"))
+        if (branches.Contains(VisualName))
         {
-            Architecture(meta, "visual", "resnet18", source);
-            var space = Space(meta, "visual.", source);
-            visualCal = Calibration(meta, "visual", source);
+            Architecture(meta, VisualName, "resnet18", source);
             int inChannels = Int(meta, "visual.in_channels", source);
-            if (inChannels != 1) throw new InvalidDataException($"{source}: visual.in_channels is {inChannels}; this version's visual branch takes grey faces (1)");
-            var network = new ResNet18(new ResNetConfig(InChannels: 1, Width: Int(meta, "visual.width", source), Classes: space.Count), new RandomStream(0));
-            LoadBranch(network, file, "visual.", source, consumed);
-            var input = new FaceInput(Int(meta, "visual.input_size", source), Float(meta, "visual.pixel_mean", source), Float(meta, "visual.pixel_std", source),
+            visual = new VisualBranchArchitecture(new ResNetArchitecture(inChannels, Int(meta, "visual.width", source)), Labels(Space(meta, "visual.", source)));
+            var face = new FaceInput(Int(meta, "visual.input_size", source), Float(meta, "visual.pixel_mean", source), Float(meta, "visual.pixel_std", source),
                 meta.ContainsKey("visual.crop_margin") ? Float(meta, "visual.crop_margin", source) : 0.2f);
-            if (!(input.PixelStd > 0)) throw new InvalidDataException($"{source}: visual.pixel_std must be positive");
-            visual = new FaceBranch(network, space, input, (float)visualCal.Temperature, tracker);
+            frontEnds[FaceName] = JsonSerializer.SerializeToNode(face, MetadataJson.Options)!.AsObject();
+            calibration[VisualName] = JsonSerializer.SerializeToNode(Calibration(meta, VisualName, source), MetadataJson.Options);
+            consumed.UnionWith(["visual.architecture", "visual.label_space", "visual.labels", "visual.temperature", "visual.weight", "visual.width",
+                "visual.in_channels", "visual.input_size", "visual.pixel_mean", "visual.pixel_std", "visual.crop_margin", "visual.input"]);
         }
-        var stray = file.Tensors.Keys.Where(k => !consumed.Contains(k)).Take(5).ToList();
-        if (stray.Count > 0) throw new StateDictException($"{source}: tensors that belong to no branch: {string.Join(", ", stray)}");
-        return new DecisionFusionModel(labels, audio, audioCal, visual, visualCal, source);
+        // What the old layout kept as provenance (training data, accuracies, licence) stays, as the spec's extra.
+        var extra = meta.Where(kv => !consumed.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return new ModelSpec(Format, ModelSpec.ToJson(new DecisionFusionArchitecture(audio, visual)), Labels(labels), frontEnds, calibration,
+            new Provenance(Command: meta.GetValueOrDefault("command")), extra);
     }
 
-    private static void LoadBranch(Module network, SafeTensorsFile file, string prefix, string source, HashSet<string> consumed)
+    private static LabelSpec Labels(LabelSpace space) => new(space.Name, space.Names.ToArray());
+
+    private static BranchCalibration Calibration(IReadOnlyDictionary<string, string> meta, string branch, string source)
     {
-        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (k, t) in file.Tensors)
-            if (k.StartsWith(prefix, StringComparison.Ordinal)) { state[k[prefix.Length..]] = t; consumed.Add(k); }
-        network.LoadStateDict(state, strict: true, source: $"{source} ({prefix.TrimEnd('.')} branch)");
+        var cal = new BranchCalibration(Double(meta, branch + ".temperature", source), Double(meta, branch + ".weight", source));
+        try { cal.Validate(branch); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}"); }
+        return cal;
+    }
+
+    private static void Architecture(IReadOnlyDictionary<string, string> meta, string branch, string expected, string source)
+    {
+        var arch = Require(meta, branch + ".architecture", source);
+        if (arch != expected) throw new InvalidDataException($"{source}: {branch}.architecture is '{arch}'; this version reads '{expected}'");
     }
 
     private static LabelSpace Space(IReadOnlyDictionary<string, string> meta, string prefix, string source)
@@ -158,26 +173,16 @@ public static class DecisionFusionBundle
         return LabelSpaces.Find(name) ?? space;
     }
 
-    private static void Architecture(IReadOnlyDictionary<string, string> meta, string branch, string expected, string source)
-    {
-        var arch = Require(meta, branch + ".architecture", source);
-        if (arch != expected) throw new InvalidDataException($"{source}: {branch}.architecture is '{arch}'; this version reads '{expected}'");
-    }
-
-    private static BranchCalibration Calibration(IReadOnlyDictionary<string, string> meta, string branch, string source)
-    {
-        var cal = new BranchCalibration(Float(meta, branch + ".temperature", source), Float(meta, branch + ".weight", source));
-        try { cal.Validate(branch); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}"); }
-        return cal;
-    }
-
     private static string Require(IReadOnlyDictionary<string, string> meta, string key, string source) =>
         meta.TryGetValue(key, out var v) && v.Length > 0 ? v : throw new InvalidDataException($"{source}: metadata key '{key}' is missing");
 
     private static int Int(IReadOnlyDictionary<string, string> meta, string key, string source) =>
         int.TryParse(Require(meta, key, source), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v
             : throw new InvalidDataException($"{source}: metadata '{key}' = '{meta[key]}' is not a positive whole number");
+
+    private static double Double(IReadOnlyDictionary<string, string> meta, string key, string source) =>
+        double.TryParse(Require(meta, key, source), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v
+            : throw new InvalidDataException($"{source}: metadata '{key}' = '{meta[key]}' is not a number");
 
     private static float Float(IReadOnlyDictionary<string, string> meta, string key, string source) =>
         float.TryParse(Require(meta, key, source), NumberStyles.Float, CultureInfo.InvariantCulture, out float v) && float.IsFinite(v) ? v

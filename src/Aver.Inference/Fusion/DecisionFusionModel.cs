@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
 using Aver.Media;
+using Aver.Models.Calibration;
 
 namespace Aver.Inference.Fusion;
 

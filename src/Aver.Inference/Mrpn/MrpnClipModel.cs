@@ -5,7 +5,6 @@ using Aver.Features;
 using Aver.Inference.Branches;
 using Aver.Media;
 using Aver.Tensors.IO;
-using Aver.Training.Experiments;
 
 namespace Aver.Inference.Mrpn;
 
@@ -48,12 +47,12 @@ public sealed class MrpnClipModel : IClipModel
     {
         get
         {
-            var s = Bundle.Settings;
+            var (a, ends) = (Bundle.Architecture, Bundle.FrontEnds);
             var parts = new List<string>();
             static string Lower(object o) => o.ToString()!.ToLowerInvariant();
-            if (Bundle.NeedsAudio) parts.Add($"audio ResNet-18 width {s.Audio.Width} + {Lower(s.Audio.Aggregator)} {s.Audio.Hidden} on spectrograms pooled by {s.AudioPool}");
-            if (Bundle.NeedsFaces)
-                parts.Add($"faces ResNet-18 width {s.Visual.Width} + {Lower(s.Visual.Aggregator)} {s.Visual.Hidden} on {s.Video.FaceSize}x{s.Video.FaceSize} {Lower(s.Video.Color)} crops at {s.Video.Fps:0.##} fps");
+            if (a.Audio is { } audio) parts.Add($"audio ResNet-18 width {audio.Width} + {Lower(audio.Aggregator)} {audio.Hidden} on spectrograms pooled by {ends.AudioPool}");
+            if (a.Visual is { } visual && ends.Video is { } v)
+                parts.Add($"faces ResNet-18 width {visual.Width} + {Lower(visual.Aggregator)} {visual.Hidden} on {v.FaceSize}x{v.FaceSize} {Lower(v.Color)} crops at {v.Fps:0.##} fps");
             string network = Bundle.Name switch { "AM" => "AM (audio only)", "VM" => "VM (faces only)", var n => $"{n} (audio-visual)" };
             return $"MRPN {network} over {Labels.Name} ({Labels.Count} classes): {string.Join("; ", parts)}; from {Source}";
         }
@@ -75,7 +74,7 @@ public sealed class MrpnClipModel : IClipModel
         AudioBuffer? audio = null;
         if (Bundle.NeedsAudio)
         {
-            audio = MediaDecoder.ReadAudio(path, Bundle.Settings.AudioFeatures.SampleRate);   // a decoding failure fails the only branch: MediaException
+            audio = MediaDecoder.ReadAudio(path, Bundle.FrontEnds.Audio!.SampleRate);   // a decoding failure fails the only branch: MediaException
             duration = Math.Max(duration, audio.Duration);
             if (AudioBranch.Rms(audio.Samples) < AudioBranch.SilenceRms)
                 return Without(path, duration, BranchStatus.Silent, $"the audio is silent (RMS below {20 * Math.Log10(AudioBranch.SilenceRms):F0} dBFS)", clock);
@@ -84,7 +83,7 @@ public sealed class MrpnClipModel : IClipModel
         MrpnFaceClip? faces = null;
         if (Bundle.NeedsFaces)
         {
-            double fps = Bundle.Settings.Video.Fps;
+            double fps = Bundle.FrontEnds.Video!.Fps;
             try { faces = Bundle.VideoPipeline(() => _tracker.Value).Faces(path); }
             catch (Exception e) when (e is MediaException or InvalidDataException)
             {

@@ -4,8 +4,9 @@ using Aver.Tensors.IO;
 namespace Aver.Models.Avef;
 
 /// <summary>
-/// AVEF model files: safetensors whose metadata holds <c>architecture</c> (avef or avef-audio) and
-/// <c>avef_config</c> (the JSON architecture), so a network rebuilds from the file alone.
+/// AVEF segment-model files: a stage's checkpoint (metadata <c>architecture</c> avef or avef-audio and
+/// <c>avef_config</c>, the JSON architecture) or a fold's model file with its model spec (family "avef");
+/// either way the network rebuilds from the file alone.
 /// </summary>
 public static class AvefModelFile
 {
@@ -23,6 +24,10 @@ public static class AvefModelFile
     /// <summary>The network a loaded file describes, with its weights (strict); <paramref name="source"/> names the file in errors.</summary>
     public static IAvefSegmentModel Read(SafeTensorsFile file, string source)
     {
+        // A fold's model file (spec family "avef") rebuilds through the registry like every other model.
+        if (Spec.ModelSpec.IsIn(file.Metadata))
+            return Spec.ModelFile.Load(file, source).Network as IAvefSegmentModel
+                ?? throw new InvalidDataException($"{source}: not an AVEF model (model family '{Spec.ModelSpec.FromMetadata(file.Metadata, source).Family}')");
         file.Metadata.TryGetValue("architecture", out var arch);
         if (!file.Metadata.TryGetValue("avef_config", out var json) || arch is not (AvefConfig.Architecture or AvefAudioConfig.Architecture))
             throw new InvalidDataException($"{source}: not an AVEF model (metadata architecture '{arch ?? "none"}')");

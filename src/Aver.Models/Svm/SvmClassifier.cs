@@ -117,6 +117,27 @@ public sealed unsafe class SvmClassifier : IDisposable
         return new SvmClassifier(new SvmModelHandle(model, null));
     }
 
+    /// <summary>The model in LIBSVM's text format (LIBSVM writes only files: through a private temporary one).</summary>
+    public string ToText()
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"aver-svm-{Guid.NewGuid():N}.model");
+        try { Save(temp); return File.ReadAllText(temp); }
+        finally { File.Delete(temp); }
+    }
+
+    /// <summary>A model from LIBSVM's text format (<see cref="ToText"/>); <paramref name="source"/> names its file in errors.</summary>
+    public static SvmClassifier FromText(string text, string source)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"aver-svm-{Guid.NewGuid():N}.model");
+        try
+        {
+            File.WriteAllText(temp, text);
+            try { return Load(temp); }
+            catch (SvmException) { throw new InvalidDataException($"{source}: its SVM is not a LIBSVM model LIBSVM can read"); }
+        }
+        finally { File.Delete(temp); }
+    }
+
     /// <summary>Writes the model in LIBSVM's text format, atomically (a temporary file in the same folder, then renamed).</summary>
     public void Save(string path)
     {

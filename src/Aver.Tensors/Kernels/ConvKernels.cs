@@ -16,7 +16,7 @@ internal sealed class ConvPlan
     // 224-column tiles made the three products 25% faster than whole-sample ones; on a 512 KB L2
     // (Zen 1) 64K-float tiles made the 7x7/2 stem 15% faster than 128K. Tiles below ~128
     // columns lose more in the product than they gain in cache.
-    private static readonly int TileFloats = Math.Clamp(CpuCache.L2Bytes / 8, 32 * 1024, 512 * 1024);
+    private static int TileFloats => Math.Clamp(Engine.L2CacheBytes / 8, 32 * 1024, 512 * 1024);
     private const int MinTileColumns = 128;
     // Small outputs (ResNet's 14x14 and 7x7 stages) make thin products that pack the whole weight
     // matrix again for every sample; unfolding several samples side by side widens them to at

@@ -60,14 +60,14 @@ internal static class Im2Col
                 return;
             }
             int i = 0;
-            if (stride == 2 && Avx512F.IsSupported)
+            if (stride == 2 && Avx512F.IsSupported && Engine.Isa >= IsaPath.Avx512)
             {   // the even of 32 consecutive inputs, 16 at a time (ResNet's stem and 3x3/2 layers)
                 var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
                 for (; i <= col.Length - 16 && 2 * i + 32 <= input.Length; i += 16)
                     Avx512F.PermuteVar16x32x2(Vector512.LoadUnsafe(ref src, (nuint)(2 * i)), even, Vector512.LoadUnsafe(ref src, (nuint)(2 * i + 16)))
                         .StoreUnsafe(ref dst, (nuint)i);
             }
-            else if (stride == 2 && Avx2.IsSupported)
+            else if (stride == 2 && Avx2.IsSupported && Engine.Isa >= IsaPath.Avx2)
             {   // the even of 16 consecutive inputs, 8 at a time: [a0 a2 b0 b2 | a4 a6 b4 b6], then the middle pairs swapped
                 for (; i <= col.Length - 8 && 2 * i + 16 <= input.Length; i += 8)
                 {
@@ -101,7 +101,7 @@ internal static class Im2Col
                 return;
             }
             int i = 0;
-            if (stride == 2 && Avx512F.IsSupported)
+            if (stride == 2 && Avx512F.IsSupported && Engine.Isa >= IsaPath.Avx512)
             {   // 16 columns spread onto the even of 32 inputs: [c0, 0, c1, 0, ...] added to each half
                 var low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
                 var high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
@@ -114,7 +114,7 @@ internal static class Im2Col
                         .StoreUnsafe(ref dstRef, (nuint)(2 * i + 16));
                 }
             }
-            else if (stride == 2 && Avx2.IsSupported)
+            else if (stride == 2 && Avx2.IsSupported && Engine.Isa >= IsaPath.Avx2)
             {   // 8 columns spread onto the even of 16 inputs: pairs reordered (c0 c1)(c4 c5)(c2 c3)(c6 c7), then interleaved with zeros
                 for (; i <= col.Length - 8 && 2 * i + 16 <= input.Length; i += 8)
                 {

@@ -38,7 +38,7 @@ internal static unsafe class Winograd
     public static bool Applies(ConvPlan p)
     {
         var w = p.Window;
-        if (!Engine.Winograd || !Avx.IsSupported || p.Groups != 1) return false;
+        if (!Engine.Winograd || Engine.Isa < IsaPath.Avx2 || !Avx2.IsSupported || p.Groups != 1) return false;
         if (w.In[0] != 1 || w.Kernel[0] != 1 || w.Kernel[1] != 3 || w.Kernel[2] != 3) return false;
         if (w.Stride[1] != 1 || w.Stride[2] != 1 || w.Dilation[1] != 1 || w.Dilation[2] != 1) return false;
         if (w.Padding[1] > 2 || w.Padding[2] > 2) return false;
@@ -127,6 +127,26 @@ internal static unsafe class Winograd
 
     private static int Tiles(int outSize) => (outSize + 3) / 4;
 
+    /// <summary>
+    /// How a convolution's tiles are cut into chunks that pass through input transform, 36 products
+    /// and output transform together. Many tiles: chunks of about <see cref="ChunkFloats"/> floats of
+    /// V and M, at least one per thread, run in parallel. Few tiles (ResNet's 7x7 and 4x4 stages):
+    /// one chunk whose 36 products are split between the threads (<see cref="ByTap"/>), so the
+    /// transformed kernels, up to 4x the size of the weights, are read once.
+    /// </summary>
+    internal readonly record struct Schedule(int Tiles, int Chunk, bool ByTap)
+    {
+        public int Chunks => (Tiles + Chunk - 1) / Chunk;
+
+        public static Schedule For(int tiles, int cin, int cout, int threads)
+        {
+            bool byTap = threads > 1 && (long)tiles * Taps * (cin + cout) <= 2L * ChunkFloats;
+            int chunk = byTap ? tiles : Math.Min(Math.Max(ChunkFloats / (Taps * (cin + cout)), 4), tiles);
+            if (!byTap) chunk = Math.Min(chunk, (tiles + threads - 1) / threads);
+            return new Schedule(tiles, chunk, byTap);
+        }
+    }
+
     /// <summary>One Winograd convolution's sizes: input [N, Cin, H, W] read with padding (PadH, PadW), output [N, Cout, OH, OW].</summary>
     private readonly record struct Geometry(int N, int Cin, int Cout, int H, int W, int PadH, int PadW, int OH, int OW)
     {
@@ -149,13 +169,8 @@ internal static unsafe class Winograd
         try
         {
             Engine.For(s.N * blocks, nb => Pack(s, x, nb, packed));
-            int tiles = s.N * s.TilesPerImage;
-            // Few tiles (the 7x7 and 4x4 stages): one chunk whose 36 products are split between the
-            // threads, so the transformed kernels, up to 4x the size of the weights, are read once.
-            bool byTap = Engine.Threads > 1 && (long)tiles * Taps * (s.Cin + s.Cout) <= 2L * ChunkFloats;
-            int chunk = byTap ? tiles : Math.Min(Math.Max(ChunkFloats / (Taps * (s.Cin + s.Cout)), 4), tiles);
-            if (!byTap) chunk = Math.Min(chunk, (tiles + Engine.Threads - 1) / Engine.Threads);
-            int chunks = (tiles + chunk - 1) / chunk;
+            var plan = Schedule.For(s.N * s.TilesPerImage, s.Cin, s.Cout, Engine.Threads);
+            int tiles = plan.Tiles, chunk = plan.Chunk;
             // A chunk's tiles through input transform, 36 products and output transform; with split,
             // each stage is shared between the threads (the products tap by tap).
             void Chunk(int c, bool split)
@@ -183,8 +198,8 @@ internal static unsafe class Winograd
                 }
                 finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
             }
-            if (byTap) Chunk(0, split: true);
-            else BlasParallel.For(chunks, c => Chunk(c, split: false));
+            if (plan.ByTap) Chunk(0, split: true);
+            else BlasParallel.For(plan.Chunks, c => Chunk(c, split: false));
         }
         finally { ArrayPool<float>.Shared.Return(packed); }
     }

@@ -42,9 +42,11 @@ public sealed class AvefEvaluation(ExperimentConfig config, string configPath) :
         int? epochs = context.Training.Epochs != ExperimentConfigLoader.TrainerOptions(config).Epochs ? context.Training.Epochs : null;
         var settings = Settings(config, epochs);
         var cache = context.Cache ?? new FeatureCache(avef.FeatureCache ?? Path.Combine("runs", "feature-cache"));
-        var handling = avef.Case == 2 ? SilenceHandling.DropSilent : SilenceHandling.KeepAll;
-        var audio = new AvefAudioPipeline(new AvefAudioOptions(), handling, avef.MinSpeechFraction, cache, standardize: avef.Standardize);
-        var visual = _audioOnly ? null : VisualPipeline(config, cache);
+        var video = config.Features.Video;
+        // One front-end object: training's pipelines come from it, and each fold's model file carries it for prediction.
+        var frontEnds = new AvefFrontEnds(avef.Case, avef.MinSpeechFraction, avef.Standardize, video.FaceSize, video.Color == "gray", video.Fps);
+        var audio = frontEnds.AudioPipeline(cache);
+        var visual = _audioOnly ? null : frontEnds.VisualPipeline(new FaceTracker(BlazeFace.Load(new BlazeFaceOptions())), cache);
         var items = plan.Catalog.Items;
         log.WriteLine($"{config.Name}: AVEF features of {items.Count} clips ({_labels.Name}); {audio}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -52,10 +54,9 @@ public sealed class AvefEvaluation(ExperimentConfig config, string configPath) :
             (done, total) => { if (done == total || done % 100 == 0) log.WriteLine($"features: {done}/{total} clips"); });
         log.WriteLine($"features: {set.Count} segments of {set.SegmentsBeforeSelection} kept in {clock.Elapsed.TotalSeconds:F0} s (cache hits {cache.Hits}, misses {cache.Misses})");
 
-        var video = config.Features.Video;
         var rows = AvefExperiment.Run(set, new FoldIndices(items, config.Name!), plan, settings, context.Training, context.RunFolder,
             context.ProgressFor, context.Folds, line => log.WriteLine(line),
-            new AvefBundleSettings(avef.Case, avef.MinSpeechFraction, avef.Standardize, video.FaceSize, video.Color == "gray", video.Fps), context.Cancel);
+            frontEnds, context.Cancel);
 
         var notes = new List<string>
         {
@@ -102,12 +103,5 @@ public sealed class AvefEvaluation(ExperimentConfig config, string configPath) :
             Rbm: new RbmTraining(Epochs: epochs ?? a.RbmEpochs, LearningRate: a.RbmLearningRate),
             Svm: new SvmParameters(SvmKernel.Polynomial, a.SvmDegree, a.SvmGamma, a.SvmCoef0, a.SvmC, Probability: true),
             TransferFrom: a.TransferFrom, FreezeShallow: a.FreezeShallow);
-    }
-
-    private static AvefVisualPipeline VisualPipeline(ExperimentConfig config, FeatureCache cache)
-    {
-        var v = config.Features.Video;
-        var crop = new FaceCropOptions { Style = FaceCropStyle.Avef, Size = v.FaceSize, Color = v.Color == "gray" ? ImageColor.Gray : ImageColor.Rgb };
-        return new AvefVisualPipeline(new FaceTracker(BlazeFace.Load(new BlazeFaceOptions())), crop, v.Fps, cache);
     }
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
 using Aver.Data.Labels;
+using Aver.Data.Pipelines;
 using Aver.Data.Protocols;
 using Aver.Models.Avef;
+using Aver.Models.Spec;
 using Aver.Models.Svm;
 using Aver.Tensors;
 using Aver.Training.Data;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 using Aver.Training.Reports;
 using Aver.Training.Tasks;
 using Aver.Training.Training;
@@ -24,7 +26,7 @@ public sealed record AvefFoldResult(string Fold, IReadOnlyDictionary<string, Fol
 /// a LIBSVM polynomial-kernel SVM with probabilities trained on the training and validation clips and
 /// tested on the test clips (§2.2.4). Every stage is checkpointed under
 /// <c>folds/avef/&lt;fold&gt;/&lt;stage&gt;/</c>, so a killed run resumes; the fold's model is saved as an
-/// <see cref="AvefBundle"/> (<c>avef.safetensors</c>: network, SVM, labels, front end) that <c>aver predict</c> reads. Rows are at clip level: a network's or the DBN's clip
+/// model file (spec family "avef") (<c>avef.safetensors</c>: network, SVM, labels, front end) that <c>aver predict</c> reads. Rows are at clip level: a network's or the DBN's clip
 /// prediction is the arg-max of its softmax averaged over the clip's segments.
 /// </summary>
 public static class AvefExperiment
@@ -34,7 +36,7 @@ public static class AvefExperiment
     public const string DbnRow = "DBN softmax";
     public const string SvmRow = "AVEF (DBN + SVM)";
 
-    /// <summary>The fold's trained model (<see cref="AvefBundle"/>: network, SVM, labels, front end) in its folder.</summary>
+    /// <summary>The fold's trained model (model file (spec family "avef"): network, SVM, labels, front end) in its folder.</summary>
     public const string BundleFileName = "avef.safetensors";
 
     /// <summary>The rows of the report, in the order of AVEF Tables 4-7 (unimodal first, then fusion).</summary>
@@ -42,7 +44,7 @@ public static class AvefExperiment
 
     public static IReadOnlyList<ModelOutcome> Run(AvefSegmentSet set, FoldIndices clips, SplitPlan plan, AvefSettings settings, TrainerOptions training,
         string runFolder, Func<string, ITrainingProgress>? progressFor = null, IReadOnlyList<string>? folds = null, Action<string>? log = null,
-        AvefBundleSettings? bundle = null, CancellationToken cancel = default)
+        AvefFrontEnds? frontEnds = null, CancellationToken cancel = default)
     {
         if (settings.AudioVisual != (set.Visual is not null))
             throw new ArgumentException($"AVEF: the settings are {(settings.AudioVisual ? "audio-visual" : "audio-only")} but the example set {(set.Visual is null ? "has no faces" : "has faces")}");
@@ -53,7 +55,7 @@ public static class AvefExperiment
         {
             cancel.ThrowIfCancellationRequested();
             results.Add(RunFold(set, clips.Of(fold, SplitPart.Train), clips.Of(fold, SplitPart.Validation), clips.Of(fold, SplitPart.Test),
-                fold.Name, settings, training, runFolder, progressFor?.Invoke(fold.Name), log, bundle, cancel));
+                fold.Name, settings, training, runFolder, progressFor?.Invoke(fold.Name), log, frontEnds, cancel));
         }
         return Rows(settings.AudioVisual).Select(r => new ModelOutcome(r, results.Select(f => f.Rows[r]).ToList())).ToList();
     }
@@ -61,7 +63,7 @@ public static class AvefExperiment
     /// <summary>One fold: the stages on the given clip indices of <paramref name="set"/>.</summary>
     public static AvefFoldResult RunFold(AvefSegmentSet set, int[] trainClips, int[] validationClips, int[] testClips, string foldName,
         AvefSettings settings, TrainerOptions training, string runFolder, ITrainingProgress? progress = null, Action<string>? log = null,
-        AvefBundleSettings? bundle = null, CancellationToken cancel = default)
+        AvefFrontEnds? frontEnds = null, CancellationToken cancel = default)
     {
         if (trainClips.Length == 0 || testClips.Length == 0) throw new ArgumentException($"AVEF fold {foldName}: the training and test sides need clips");
         ulong seed = CrossValidation<AvefSegments>.FoldSeed(training.Seed, foldName);
@@ -103,8 +105,7 @@ public static class AvefExperiment
         var truth = testClips.Select(set.ClipLabel).ToArray();
         var svmPredictions = svm?.Predict(test.Fused) ?? Enumerable.Repeat(fitClips.Select(set.ClipLabel).First(), testClips.Length).ToArray();
 
-        AvefBundle.Save(Path.Combine(folder, BundleFileName), model, svm, set.Labels, bundle ?? new AvefBundleSettings(),
-            new Dictionary<string, string> { ["fold"] = foldName });
+        SaveModel(Path.Combine(folder, BundleFileName), model, svm, set.Labels, frontEnds ?? new AvefFrontEnds(), foldName);
 
         var rows = new Dictionary<string, FoldOutcome>
         {
@@ -125,6 +126,21 @@ public static class AvefExperiment
     /// The SVM on clip features, or null when the training clips hold a single class (LIBSVM needs two;
     /// the fold then predicts that class, as any classifier trained on one class would).
     /// </summary>
+    /// <summary>
+    /// Writes a fold's model file: the segment model with its spec (architecture, labels, front ends; the fold in the
+    /// extra) and the clip SVM as the spec's "svm" component (none when the training clips held one class: the DBN softmax then answers).
+    /// </summary>
+    private static void SaveModel(string path, IAvefSegmentModel model, SvmClassifier? svm, LabelSpace labels, AvefFrontEnds frontEnds, string fold)
+    {
+        var architecture = model.Visual is null
+            ? new AvefArchitecture(model.Audio.Config, null, model.Dbn.Config.HiddenSizes)
+            : new AvefArchitecture(model.Audio.Config, model.Visual.Config, model.Dbn.Config.HiddenSizes);
+        var spec = new ModelSpec(AvefArchitecture.Family, ModelSpec.ToJson(architecture), new LabelSpec(labels.Name, labels.Names.ToArray()),
+            frontEnds.ToSpec(architecture.AudioVisual), Extra: new Dictionary<string, string> { ["fold"] = fold },
+            Components: svm is null ? null : new Dictionary<string, string> { ["svm"] = svm.ToText() });
+        ModelFile.Save(path, model.Module, spec);
+    }
+
     private static SvmClassifier? TrainSvm(Tensor features, int[] labels, SvmParameters parameters, uint seed) =>
         labels.Distinct().Count() < 2 ? null : SvmClassifier.Train(features, labels, parameters, seed);
 

@@ -26,14 +26,11 @@ public sealed record AvefSettings(
 {
     public bool AudioVisual => Visual is not null;
 
+    /// <summary>The segment model as data (the registry's "avef" family).</summary>
+    public AvefArchitecture Architecture => new(Audio, Visual, DbnHidden);
+
     /// <summary>A fresh segment model for <paramref name="classes"/> classes, initialised from <paramref name="rng"/>.</summary>
-    public IAvefSegmentModel Build(int classes, RandomStream rng)
-    {
-        var audio = Audio with { Classes = classes };
-        return Visual is null
-            ? new AvefAudioNetwork(new AvefAudioConfig(audio, DbnHidden), rng)
-            : new AvefNetwork(new AvefConfig(audio, Visual with { Classes = classes }, DbnHidden), rng);
-    }
+    public IAvefSegmentModel Build(int classes, RandomStream rng) => Architecture.Build(classes, rng);
 
     /// <summary>The Bernoulli RBMs' training (default: <see cref="RbmTraining"/>'s defaults).</summary>
     public RbmTraining BinaryRbm => Rbm ?? new RbmTraining();

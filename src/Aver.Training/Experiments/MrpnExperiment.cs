@@ -2,6 +2,7 @@ using Aver.Data.Catalogs;
 using Aver.Data.Pipelines;
 using Aver.Data.Protocols;
 using Aver.Models.Mrpn;
+using Aver.Models.Spec;
 using Aver.Tensors;
 using Aver.Training.Data;
 using Aver.Training.Reports;
@@ -15,14 +16,14 @@ namespace Aver.Training.Experiments;
 /// run), their extractors and aggregators copied into the fusion network and frozen
 /// (<see cref="MrpnNetwork.FreezeBranches"/>), and only the fusion trained. Late fusion reports the AM
 /// and VM rows beside the fused one, like Table 1. Every row goes through <see cref="FoldRunner"/>; each fold's
-/// best network is also written as an <see cref="MrpnBundle"/> (<see cref="BundleFileName"/>, beside best.safetensors)
+/// best network is also written as an model file (<see cref="ModelSpec"/>) (<see cref="BundleFileName"/>, beside best.safetensors)
 /// that <c>aver predict --model</c> reads.
 /// </summary>
 public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperiment
 {
     public MrpnExperimentSettings Settings { get; } = settings;
 
-    /// <summary>The fold's trained model (<see cref="MrpnBundle"/>: network, labels, front ends) in its folder.</summary>
+    /// <summary>The fold's trained model (model file (<see cref="ModelSpec"/>): network, labels, front ends) in its folder.</summary>
     public const string BundleFileName = "mrpn.safetensors";
 
     /// <summary>
@@ -92,10 +93,10 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
         return network;
     }
 
-    /// <summary>Writes a fold's best network as an <see cref="MrpnBundle"/> into its folder (the fold and row go into the metadata).</summary>
+    /// <summary>Writes a fold's best network as a model file (spec family "mrpn") into its folder (the fold and row go into the spec's extra).</summary>
     private static Action<string, string, ITrainingTask<TInput>> SaveBundle<TInput>(MrpnExperimentSettings settings, Aver.Data.Labels.LabelSpace labels, string row) =>
-        (fold, folder, task) => MrpnBundle.Save(Path.Combine(folder, BundleFileName), task.Model, settings, labels,
-            new Dictionary<string, string> { ["row"] = row, ["fold"] = fold });
+        (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
+            settings.ToSpec(labels, extra: new Dictionary<string, string> { ["row"] = row, ["fold"] = fold }));
 
     /// <summary>The row name of a fusion network in the layout of MRPN Table 2.</summary>
     public static string FusionRowName(FusionVariant variant, FusionStrategy strategy) =>

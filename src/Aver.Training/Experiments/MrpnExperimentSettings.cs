@@ -3,7 +3,9 @@ using Aver.Data.Pipelines;
 using Aver.Features.Augmentation;
 using Aver.Features.Mrpn;
 using Aver.Media;
+using Aver.Data.Labels;
 using Aver.Models.Mrpn;
+using Aver.Models.Spec;
 using Aver.Tensors.IO;
 using Aver.Training.Config;
 
@@ -48,6 +50,22 @@ public sealed record MrpnExperimentSettings
     public string? AudioNetwork { get; init; }
     /// <summary>Late fusion: a trained VM to freeze, as <see cref="AudioNetwork"/>.</summary>
     public string? VisualNetwork { get; init; }
+
+    /// <summary>The network these settings describe, as data (the registry's "mrpn" family).</summary>
+    public MrpnArchitecture Architecture => Kind switch
+    {
+        MrpnModelKind.Audio => MrpnArchitecture.AudioOnly(Audio.Architecture, ScoringHidden, Dropout),
+        MrpnModelKind.Video => MrpnArchitecture.VisualOnly(Visual.Architecture, ScoringHidden, Dropout),
+        _ => MrpnArchitecture.Fusion(Variant, Visual.Architecture, Audio.Architecture, ScoringHidden, Dropout),
+    };
+
+    /// <summary>The front ends of the modalities the network has.</summary>
+    public MrpnFrontEnds FrontEnds => new(Kind == MrpnModelKind.Video ? null : AudioFeatures, AudioPool, Kind == MrpnModelKind.Audio ? null : Video);
+
+    /// <summary>The model spec of a network trained with these settings over <paramref name="labels"/>.</summary>
+    public ModelSpec ToSpec(LabelSpace labels, Provenance? provenance = null, IReadOnlyDictionary<string, string>? extra = null) =>
+        new(MrpnArchitecture.Family, ModelSpec.ToJson(Architecture), new LabelSpec(labels.Name, labels.Names.ToArray()), FrontEnds.ToSpec(),
+            Provenance: provenance, Extra: extra);
 
     /// <summary>
     /// The settings a validated config describes. With model.visual_init, the face pixels are standardised

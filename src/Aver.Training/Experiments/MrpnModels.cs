@@ -11,30 +11,40 @@ namespace Aver.Training.Experiments;
 /// <param name="Channels">Input channels of a step: 1 for spectrograms and grey faces, 3 for RGB faces.</param>
 /// <param name="Hidden">Aggregator size (LSTM hidden units or Transformer d_model).</param>
 /// <param name="ExtractorInit">A saved ResNet-18 to start F_m from (its fc is dropped), or null.</param>
-public sealed record BranchSettings(int Width = 16, int Channels = 1, AggregatorKind Aggregator = AggregatorKind.Lstm, int Hidden = 128, string? ExtractorInit = null);
+public sealed record BranchSettings(int Width = 16, int Channels = 1, AggregatorKind Aggregator = AggregatorKind.Lstm, int Hidden = 128, string? ExtractorInit = null)
+{
+    /// <summary>The branch's network as data (the extractor's start is a training matter, not part of the model).</summary>
+    public BranchArchitecture Architecture => new(Width, Channels, Aggregator, Hidden);
+}
 
 /// <summary>
-/// Builds MRPN's networks from settings: the branches (F_m, A_m), the unimodal AM/VM networks
-/// (Table 1) and N0/N1/N2 (eqs. 7-9); starts extractors from saved ResNet-18s (MRPN §5.2: the visual
-/// CNN from FER2013) and moves trained unimodal branches into a fusion network (late fusion).
+/// MRPN's networks for training: built by <see cref="MrpnArchitecture"/> (the one builder, which
+/// prediction uses too), then the training matters — extractors started from saved ResNet-18s (MRPN
+/// §5.2: the visual CNN from FER2013) and trained unimodal branches moved into a fusion network (late fusion).
 /// </summary>
 public static class MrpnModels
 {
-    /// <summary>F_m and A_m of one modality, the extractor loaded from <see cref="BranchSettings.ExtractorInit"/> when given.</summary>
-    public static ModalityBranch Branch(BranchSettings s, RandomStream rng)
+    /// <summary>AM or VM (the same network; the name matters only in a saved spec): the branch, FeatureNorm and Scoring (eq. 3).</summary>
+    public static UnimodalNetwork Unimodal(BranchSettings s, int scoringHidden, int classes, float dropout, RandomStream rng)
     {
-        var branch = new ModalityBranch(new ResNetConfig(InChannels: s.Channels, Width: s.Width), s.Aggregator, s.Hidden, rng.Fork("branch"));
-        if (s.ExtractorInit is not null) LoadExtractor(branch.Extractor, s.ExtractorInit);
-        return branch;
+        var network = (UnimodalNetwork)MrpnArchitecture.AudioOnly(s.Architecture, scoringHidden, dropout).Build(classes, rng);
+        StartExtractor(network.Branch, s);
+        return network;
     }
 
-    /// <summary>AM or VM: the branch, FeatureNorm and Scoring (eq. 3).</summary>
-    public static UnimodalNetwork Unimodal(BranchSettings s, int scoringHidden, int classes, float dropout, RandomStream rng) =>
-        new(Branch(s, rng), scoringHidden, classes, dropout, rng.Fork("head"));
-
     /// <summary>N0, N1 or N2 over a visual and an audio branch.</summary>
-    public static MrpnNetwork Fusion(BranchSettings visual, BranchSettings audio, FusionVariant variant, int scoringHidden, int classes, float dropout, RandomStream rng) =>
-        new(Branch(visual, rng.Fork("visual")), Branch(audio, rng.Fork("audio")), variant, scoringHidden, classes, dropout, rng.Fork("fusion"));
+    public static MrpnNetwork Fusion(BranchSettings visual, BranchSettings audio, FusionVariant variant, int scoringHidden, int classes, float dropout, RandomStream rng)
+    {
+        var network = (MrpnNetwork)MrpnArchitecture.Fusion(variant, visual.Architecture, audio.Architecture, scoringHidden, dropout).Build(classes, rng);
+        StartExtractor(network.Visual, visual);
+        StartExtractor(network.Audio, audio);
+        return network;
+    }
+
+    private static void StartExtractor(ModalityBranch branch, BranchSettings s)
+    {
+        if (s.ExtractorInit is not null) LoadExtractor(branch.Extractor, s.ExtractorInit);
+    }
 
     /// <summary>
     /// Starts an extractor from a saved ResNet-18 (e.g. <c>aver pretrain</c>'s output): its <c>fc</c> is

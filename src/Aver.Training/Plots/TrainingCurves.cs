@@ -1,3 +1,4 @@
+using Aver.Data.Plots;
 using Aver.Media.Drawing;
 using Aver.Training.Training;
 

@@ -3,7 +3,7 @@ using Aver.Data.Catalogs;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 using Aver.Training.Data;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 using Aver.Training.Tasks;
 using Aver.Training.Training;
 

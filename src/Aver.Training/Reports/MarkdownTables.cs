@@ -21,7 +21,7 @@ public static class MarkdownTables
             var byFold = m.Folds.ToDictionary(f => f.Fold, metric);
             sb.Append("| ").Append(Escape(m.Name)).Append(" | ");
             sb.Append(string.Join(" | ", folds.Select(f => byFold.TryGetValue(f, out var v) ? Percent(v) : "–")));
-            var agg = Metrics.Aggregate.Of(byFold.Values);
+            var agg = Aver.Data.Metrics.Aggregate.Of(byFold.Values);
             sb.Append(" | ").Append(Percent(agg.Mean));
             if (agg.Count > 1) sb.Append(" ± ").Append(Percent(agg.Std));
             sb.AppendLine(" |");

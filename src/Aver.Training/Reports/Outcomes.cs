@@ -1,5 +1,5 @@
 using Aver.Data.Labels;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 using Aver.Training.Training;
 
 namespace Aver.Training.Reports;

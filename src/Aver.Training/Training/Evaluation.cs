@@ -1,7 +1,7 @@
 using Aver.Data.Labels;
 using Aver.Tensors;
 using Aver.Training.Data;
-using Aver.Training.Metrics;
+using Aver.Data.Metrics;
 using Aver.Training.Tasks;
 
 namespace Aver.Training.Training;

@@ -1,0 +1,26 @@
+
+namespace Aver.Training.Recipes;
+
+/// <summary>Settings of <see cref="DefaultModelRecipe"/>; the defaults are those the shipped model was made with.</summary>
+/// <param name="FerDir">FER2013 (folder layout or fer2013.csv): the visual branch's training data and its calibration hold-out.</param>
+/// <param name="RavdessDir">RAVDESS (its speech16k audio is used): the audio branch's training and validation speakers.</param>
+/// <param name="OutDir">The bundle folder to write (model.safetensors, MODEL_CARD.md, labels.txt).</param>
+/// <param name="WorkDir">Run folders (FER pre-training and audio checkpoints; both resumable).</param>
+/// <param name="VisualCheckpoint">An existing <c>aver pretrain</c> output to use instead of pre-training (it must come from <see cref="FerDir"/> with <see cref="FerSeed"/>, so its hold-out is known).</param>
+/// <param name="ValidationSpeakers">RAVDESS actors held out for early stopping, calibration and the reported audio accuracy.</param>
+public sealed record DefaultModelOptions(string FerDir, string RavdessDir, string OutDir, string WorkDir, string? VisualCheckpoint = null)
+{
+    public int FerWidth { get; init; } = 16;
+    public int FerEpochs { get; init; } = 8;
+    public ulong FerSeed { get; init; } = 1;
+    public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 4, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);
+    public int AudioEpochs { get; init; } = 22;
+    public double AudioLearningRate { get; init; } = 1e-3;
+    public int AudioBatch { get; init; } = 8;
+    public ulong AudioSeed { get; init; } = 7;
+    public IReadOnlyList<string> ValidationSpeakers { get; init; } = ["15", "16"];
+    /// <summary>Only the first N training clips and N validation clips (smoke runs); null for all.</summary>
+    public int? Limit { get; init; }
+    /// <summary>The command line that made the model, recorded in its card.</summary>
+    public string? Command { get; init; }
+}
