@@ -6,8 +6,9 @@ cd "$(dirname "$0")"
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ $quiet = 1 ] || echo "setup: $*"; }
 
-# Debian packages: OpenBLAS for matrix products, ffmpeg for media, libsvm for AVEF's SVM, espeak-ng for `aver sample`'s speech.
-packages=(libopenblas0-pthread ffmpeg libsvm3 espeak-ng)
+# Debian packages: OpenBLAS for matrix products, ffmpeg for media, libsvm for AVEF's SVM, espeak-ng for `aver sample`'s speech,
+# chromium for the browser test of `aver serve`'s page (Playwright drives it; it downloads no browser of its own).
+packages=(libopenblas0-pthread ffmpeg libsvm3 espeak-ng chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,6 +21,7 @@ public static class CommandLine
         new FacesCommand(),
         new FeaturesCommand(),
         new PredictCommand(),
+        new ServeCommand(),
         new BuildModelCommand(),
         new UpgradeModelCommand(),
         new SampleCommand(),
@@ -78,8 +79,7 @@ public static class CommandLine
 
     /// <summary>Input, data and environment failures the user can act on (exit code 1), as opposed to defects of Aver.</summary>
     internal static bool IsInputError(Exception e) =>
-        e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException or FormatException
-            or Aver.Media.MediaException or Aver.Tensors.Onnx.OnnxException or Aver.Models.Svm.LibSvmUnavailableException;
+        Inference.InputErrors.IsInputProblem(e) || e is Aver.Models.Svm.LibSvmUnavailableException;
 
     /// <summary>The exception a static initialiser (e.g. a native library's loader) wrapped.</summary>
     private static Exception Unwrap(Exception e) => e is TypeInitializationException { InnerException: { } inner } ? Unwrap(inner) : e;

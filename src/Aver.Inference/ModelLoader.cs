@@ -76,7 +76,8 @@ public static class ModelLoader
     private static FaceTracker DefaultTracker() =>
         new(BlazeFace.Load(new BlazeFaceOptions()), new FaceTrackerOptions());
 
-    private static string Resolve(string path)
+    /// <summary>The model file <paramref name="path"/> names: the file itself, or the one <see cref="Load"/> picks in a folder.</summary>
+    public static string Resolve(string path)
     {
         if (File.Exists(path)) return path;
         if (!Directory.Exists(path)) throw new FileNotFoundException($"{path}: model file or folder not found");

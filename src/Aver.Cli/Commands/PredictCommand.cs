@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aver.Data.Catalogs;
 using Aver.Inference;
@@ -85,11 +84,11 @@ public sealed class PredictCommand : CliCommand, IHasFlags
             ClipPrediction? p = null;
             string? error = null;
             try { p = model.Predict(files[i], options); }
-            catch (Exception e) when (CommandLine.IsInputError(e))
+            catch (Exception e) when (InputErrors.IsInputProblem(e))
             {
                 error = e.Message;
             }
-            if (p is not null && p.Probabilities is null) error = $"no branch could answer ({p.Problem})";
+            if (p is not null && PredictionJson.Unanswered(files[i], p) is { } unanswered) error = unanswered;
             if (p is not null && !IsFinite(p))
             {
                 // NaN is no answer: a model with broken weights or an input it overflows on is a failure of this file.
@@ -103,21 +102,19 @@ public sealed class PredictCommand : CliCommand, IHasFlags
                 failed++;
                 error = Named(files[i], error);
                 ctx.Error.WriteLine($"aver predict: {error}");
-                if (json) results.Add(p is null ? new JsonObject { ["file"] = files[i], ["error"] = error } : ToJson(p, error, noTimeline));
+                if (json) results.Add(p is null ? PredictionJson.Failure(files[i], error) : PredictionJson.Clip(p, error, !noTimeline));
             }
-            else if (json) results.Add(ToJson(p!, null, noTimeline));
+            else if (json) results.Add(PredictionJson.Clip(p!, null, !noTimeline));
             else ctx.Out.Write(Format(p!, noTimeline));
         }
         double wall = clock.Elapsed.TotalSeconds;
         double? cpu = CpuClock.Now() - cpu0;
         if (json)
-            ctx.Out.WriteLine(new JsonObject
-            {
-                ["model"] = model.Description, ["inputs"] = new JsonArray(found.Select(f => (JsonNode)new JsonObject { ["folder"] = f.Folder, ["files"] = f.Count }).ToArray()),
-                ["labels"] = new JsonArray(model.Labels.Names.Select(n => (JsonNode)n).ToArray()),
-                ["clips"] = results, ["failed"] = failed, ["mediaSeconds"] = Math.Round(media, 3), ["wallSeconds"] = Math.Round(wall, 3),
-                ["realTimeFactor"] = Math.Round(media / Math.Max(wall, 1e-9), 2), ["cpuSeconds"] = cpu is double c ? Math.Round(c, 3) : null,
-            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        {
+            var document = PredictionJson.Document(model, results, failed, media, wall, cpu);
+            document["inputs"] = new JsonArray(found.Select(f => (JsonNode)new JsonObject { ["folder"] = f.Folder, ["files"] = f.Count }).ToArray());
+            ctx.Out.WriteLine(document.ToJsonString(PredictionJson.Indented));
+        }
         else if (files.Count > 1)
             ctx.Out.WriteLine($"{files.Count} files{(found.Count > 0 ? $" ({where}, searched recursively)" : "")}, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)" +
                               (cpu is double c ? $", {c:F1} CPU-s with the ffmpeg decoders ({media / Math.Max(c, 1e-9):F1}x real time per CPU-second)" : ""));
@@ -184,7 +181,10 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         foreach (var b in p.Branches)
         {
             if (b.Status == BranchStatus.Used && b.Probabilities is { } bp)
-                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {b.Steps} {(b.Name == "visual" ? "face frames" : "segments")}");
+            {
+                string seen = b.Message ?? $"{b.Steps} {(b.Name == "visual" ? "face frames" : "segments")}";
+                sb.AppendLine(c, $"  {b.Name,-8} {Distribution(bp)}   -> {bp.Top.Name}, weight {b.Weight:F2}, {seen}");
+            }
             else sb.AppendLine(c, $"  {b.Name,-8} not used: {b.Message}");
         }
         if (!noTimeline && p.Timeline.Count > 0)
@@ -195,43 +195,6 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         }
         sb.AppendLine();
         return sb.ToString();
-    }
-
-    private static JsonObject Probabilities(ClassProbabilities p)
-    {
-        var o = new JsonObject();
-        for (int i = 0; i < p.Values.Length; i++) o[p.Space.Names[i]] = Math.Round(p.Values[i], 4);
-        return o;
-    }
-
-    internal static JsonObject ToJson(ClipPrediction p, string? error, bool noTimeline)
-    {
-        var o = new JsonObject
-        {
-            ["file"] = p.Path,
-            ["label"] = p.Label?.Name,
-            ["probabilities"] = p.Probabilities is { } f ? Probabilities(f) : null,
-            ["seconds"] = Math.Round(p.Duration, 3),
-            ["elapsedSeconds"] = Math.Round(p.ElapsedSeconds, 3),
-            ["branches"] = new JsonArray(p.Branches.Select(b => (JsonNode)new JsonObject
-            {
-                ["name"] = b.Name,
-                ["status"] = b.Status.ToString().ToLowerInvariant(),
-                ["label"] = b.Probabilities?.Top.Name,
-                ["probabilities"] = b.Probabilities is { } bp ? Probabilities(bp) : null,
-                ["weight"] = Math.Round(b.Weight, 4),
-                ["steps"] = b.Steps,
-                ["message"] = b.Message,
-            }).ToArray()),
-        };
-        if (error is not null) o["error"] = error;
-        if (!noTimeline)
-            o["timeline"] = new JsonArray(p.Timeline.Select(s => (JsonNode)new JsonObject
-            {
-                ["start"] = Math.Round(s.Start, 3), ["end"] = Math.Round(s.End, 3), ["label"] = s.Probabilities.Top.Name,
-                ["probabilities"] = Probabilities(s.Probabilities), ["sources"] = new JsonArray(s.Sources.Select(x => (JsonNode)x).ToArray()),
-            }).ToArray());
-        return o;
     }
 }
 

@@ -105,6 +105,35 @@ public sealed class FaceBranch
         return new BranchOutput(BranchName, BranchStatus.Used, clip, result, crops.Count, duration, null);
     }
 
+    /// <summary>
+    /// Classifies a photo: the most confident face BlazeFace finds, cropped as video frames are; where it finds none,
+    /// the photo is taken to be a tight face crop already (FER2013, CK+: the face fills the frame, too close for the
+    /// detector) and classified whole, its centre square in grey. The message says which.
+    /// </summary>
+    public BranchOutput RunPhoto(Image photo)
+    {
+        FaceDetection? best = null;
+        foreach (var d in _tracker.Value.Detector.Detect(photo))
+            if (best is null || d.Score > best.Score) best = d;
+        Image crop;
+        string message;
+        if (best is not null)
+        {
+            crop = FaceCropper.Crop(photo, best, Input.CropOptions);
+            message = $"a face found in the photo (detector score {best.Score:0.00})";
+        }
+        else
+        {
+            int side = Math.Min(photo.Width, photo.Height);
+            crop = photo.Crop((photo.Width - side) / 2, (photo.Height - side) / 2, side, side).ToGray().Resize(Input.Size, Input.Size);
+            message = "no face detected: the photo was classified whole, as a tight face crop";
+        }
+        int c = Labels.Count;
+        var p = new float[c];
+        TemperatureScaling.Softmax(Logits(Pixels([crop])), Temperature, p);
+        return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, p), [], 1, 0, message);
+    }
+
     /// <summary>Mean of the rows of <paramref name="rows"/> [N, c] that <paramref name="keep"/> selects; null when none does.</summary>
     private ClassProbabilities? Mean(float[] rows, int c, Func<int, bool> keep)
     {

@@ -54,6 +54,8 @@ public sealed class DecisionFusionModel : IClipModel
         bool wantVisual = Visual is not null && Wanted(options, FaceBranch.BranchName);
         if (!wantAudio && !wantVisual) throw new ArgumentException($"no branch of this model is selected (it has {string.Join(", ", Branches())})");
 
+        if (Photo.IsPhoto(path)) return PredictPhoto(path, wantVisual, clock);
+
         // Each ffprobe costs about as much CPU as decoding a second of audio, so a file is probed once:
         // an audio file (by its extension) not at all, a video file by the video reader that decodes it.
         VideoReader? reader = null;
@@ -102,6 +104,16 @@ public sealed class DecisionFusionModel : IClipModel
         if (outputs.All(o => o.Status == BranchStatus.Failed))
             throw new MediaException(path, string.Join("; ", outputs.Select(o => o.Message)));
         return Fuse(path, Math.Max(duration, outputs.Max(o => o.Duration)), outputs, windows, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A photo: the visual branch alone, one instant (no timeline); the audio branch has nothing to hear.</summary>
+    private ClipPrediction PredictPhoto(string path, bool wantVisual, Stopwatch clock)
+    {
+        if (!wantVisual) throw new ArgumentException($"{path}: a photo has no audio, and this prediction runs no visual branch (see --only)");
+        var photo = Photo.Load(path);
+        var outputs = new List<BranchOutput> { Visual!.RunPhoto(photo) };
+        if (Audio is not null) outputs.Add(BranchOutput.Without(AudioBranch.BranchName, BranchStatus.NoStream, 0, "a photo has no audio"));
+        return Fuse(path, 0, outputs, [], clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Fuses branch outputs (in their own label spaces) into the clip prediction.</summary>

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Aver.Media;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+
+namespace Aver.Server.Tests;
+
+/// <summary>A test in Debian's Chromium (apt, via setup.sh) driven by Playwright, which downloads nothing: skipped, saying why, without Chromium, BlazeFace or ../shared/data.</summary>
+internal sealed class BrowserFactAttribute : FactAttribute
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public BrowserFactAttribute()
+    {
+        if (!File.Exists(Chromium)) Skip = $"{Chromium} is absent (apt-get install chromium, or ./setup.sh): browser test skipped";
+        else if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
+        else if (TestPaths.SharedData is null) Skip = "../shared/data is absent (a fresh clone without the shared data): real-data test skipped";
+    }
+}
+
+/// <summary>The page at / in a real browser against a real (Kestrel, loopback) server.</summary>
+[Collection(ServerCollection.Name)]
+public class BrowserTests
+{
+    /// <summary>A real server on a free loopback port around the shared model, its uploads in a folder of its own.</summary>
+    private static async Task<(WebApplication App, Uri Url, string Temp)> StartServerAsync()
+    {
+        var temp = Directory.CreateTempSubdirectory("aver-serve-browser-").FullName;
+        var app = AverServer.Build(new ServerOptions { Port = 0, Workers = 1, TempRoot = temp }, AverApi.Model.Value, Inference.ModelLoader.FindDefault(), TextWriter.Null);
+        await app.StartAsync();
+        return (app, AverServer.Address(app), temp);
+    }
+
+    /// <summary>Debian's chromium, headless; <paramref name="fakeMedia"/> gives it a generated camera and microphone and grants them.</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, bool fakeMedia = false) =>
+        playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true,
+            // Root in a container: no sandbox, small /dev/shm.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    .. fakeMedia ? new[] { "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream" } : []],
+        });
+
+    [BrowserFact]
+    public async Task The_page_uploads_a_clip_and_shows_its_label_probabilities_and_timeline()
+    {
+        var (app, url, temp) = await StartServerAsync();
+        try
+        {
+            // The JSON the page is drawn from, asked directly, to check what the page shows.
+            using var http = new HttpClient { BaseAddress = url };
+            var direct = await Upload.Multipart(http, File.ReadAllBytes(Clips.SharedVideo), Path.GetFileName(Clips.SharedVideo));
+            var clip = direct.Clip;
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright);
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1000, Height = 1100 } });
+            await page.GotoAsync(url.ToString());
+            await page.SetInputFilesAsync("#file", Clips.SharedVideo);
+            await page.WaitForSelectorAsync("#result:not([hidden])", new() { Timeout = 60_000 });
+
+            Assert.Equal(clip.GetProperty("label").GetString(), await page.InnerTextAsync("#label"));
+            var bars = await page.EvalOnSelectorAllAsync<Dictionary<string, double>[]>(".bar",
+                "rows => rows.map(r => ({ [r.dataset.label]: Number(r.dataset.value) }))");
+            var shown = bars.SelectMany(b => b).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var expected = clip.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            Assert.Equal(expected.Keys.Order(), shown.Keys.Order());
+            foreach (var (label, p) in expected) Assert.Equal(p, shown[label], 4);
+            Assert.Equal(1.0, shown.Values.Sum(), 2);
+
+            int windows = clip.GetProperty("timeline").GetArrayLength();
+            Assert.True(windows >= 2, $"a 3-s clip should have several timeline windows, got {windows}");
+            Assert.Equal(windows, await page.Locator("#timeline svg rect.mark").CountAsync());
+            Assert.Equal(2, await page.Locator("#branches li").CountAsync());
+            Assert.True(await page.IsHiddenAsync("#error"));
+
+            var screenshot = Path.Combine(TestPaths.RepoRoot, "TestResults", "aver-serve-page.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+            Assert.True(new FileInfo(screenshot).Length > 10_000);
+
+            // A file the server refuses: the page shows the server's message.
+            var notes = Path.Combine(temp, "notes.mp4");
+            await File.WriteAllTextAsync(notes, "not a video");
+            await page.SetInputFilesAsync("#file", notes);
+            await page.WaitForSelectorAsync("#error:not([hidden])", new() { Timeout = 30_000 });
+            Assert.StartsWith("notes.mp4: not a media file", await page.InnerTextAsync("#error"));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [BrowserFact]
+    public async Task A_recording_from_the_camera_and_microphone_is_sent_and_answered()
+    {
+        var (app, url, temp) = await StartServerAsync();
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright, fakeMedia: true);
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(url.ToString());
+            await page.ClickAsync("#start");
+            await page.WaitForSelectorAsync("#stop:not([disabled])");
+            await Task.Delay(TimeSpan.FromSeconds(3));   // Chromium's fake devices: a moving test card and a beep every second
+            await page.ClickAsync("#stop");
+            await page.WaitForSelectorAsync("#result:not([hidden]), #error:not([hidden])", new() { Timeout = 60_000 });
+
+            Assert.True(await page.IsHiddenAsync("#error"), "the server refused the recording: " + await page.InnerTextAsync("#error"));
+            Assert.Equal("recording.webm", await page.InnerTextAsync("#file-name"));
+            Assert.False(string.IsNullOrEmpty(await page.InnerTextAsync("#label")));
+            // Both streams arrived (webm from MediaRecorder, recognised by probing): the beep answers, and the test card
+            // is looked at (BlazeFace may or may not take its drawing for a face; either way the visual branch reports).
+            Assert.Equal(2, await page.Locator("#branches li").CountAsync());
+            Assert.Matches(@"^audio: \w+ \(\d+%\), weight [\d.]+, \d+ segments$", await page.InnerTextAsync("#branches li[data-branch=audio]"));
+            Assert.StartsWith("visual: ", await page.InnerTextAsync("#branches li[data-branch=visual]"));
+            Assert.True(await page.Locator("#timeline svg rect.mark").CountAsync() >= 2);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+}
