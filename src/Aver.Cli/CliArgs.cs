@@ -25,6 +25,7 @@ public sealed class CliArgs
         {
             var a = list[i];
             if (a == "--") { Positionals.AddRange(list.Skip(i + 1)); break; }
+            if (a == "-h") { _flags.Add("help"); continue; }   // the short help every CLI user tries first
             if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
             {
                 var name = a[2..];

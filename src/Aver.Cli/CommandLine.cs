@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
 using Aver.Cli.Commands;
 using Aver.Tensors;
+
+[assembly: InternalsVisibleTo("Aver.Cli.Tests")]
 
 namespace Aver.Cli;
 
@@ -28,15 +31,10 @@ public static class CommandLine
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
     {
-        var ctx = new CliContext(stdout, stderr, interactive);
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
-        {
-            stdout.WriteLine("aver — audio-video emotion recognition\n\nUsage: aver COMMAND [options]   (aver COMMAND --help for details)\n\nCommands:");
-            foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-12} {c.Summary}");
-            stdout.WriteLine("\nGlobal options: --threads N (kernel and BLAS threads), --json (machine-readable output where offered)");
-            return args.Length == 0 ? 2 : 0;
-        }
-        var cmd = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (args.Length == 0 || args[0] is "--help" or "-h") { WriteUsage(stdout); return 0; }
+        if (args[0] is "--version" or "version") { stdout.WriteLine(BuildInfo.Text); return 0; }
+        if (args[0] == "help") return Help(args.Skip(1).ToArray(), stdout, stderr);
+        var cmd = Find(args[0]);
         if (cmd is null)
         {
             stderr.WriteLine($"aver: unknown command '{args[0]}'; see aver --help");
@@ -47,24 +45,67 @@ public static class CommandLine
             stderr.WriteLine($"aver: {isaError}");
             return 2;
         }
+        return Dispatch(cmd, args.Skip(1).ToArray(), new CliContext(stdout, stderr, interactive));
+    }
+
+    /// <summary>Runs <paramref name="cmd"/> with the arguments after its name, mapping every exception to an exit code.</summary>
+    internal static int Dispatch(CliCommand cmd, string[] rest, CliContext ctx)
+    {
         try
         {
-            var parsed = new CliArgs(args.Skip(1), FlagsOf(cmd));
-            if (parsed.Flag("help")) { stdout.WriteLine(cmd.Help.TrimEnd()); return 0; }
+            var parsed = new CliArgs(rest, FlagsOf(cmd));
+            if (parsed.Flag("help")) { ctx.Out.WriteLine(cmd.Help.TrimEnd()); return 0; }
             var threads = parsed.Int("threads", 0, min: 1, max: 256);
             if (threads > 0) Engine.Threads = threads;
             return cmd.Run(parsed, ctx);
         }
         catch (UsageException e)
         {
-            stderr.WriteLine($"aver {cmd.Name}: {e.Message}\n\n{cmd.Help.TrimEnd()}");
+            ctx.Error.WriteLine($"aver {cmd.Name}: {e.Message}\n\n{cmd.Help.TrimEnd()}");
             return 2;
         }
-        catch (Exception e) when (Inference.InputErrors.IsInputProblem(e))
+        catch (Exception e) when (IsInputError(Unwrap(e)))
         {
-            stderr.WriteLine($"aver {cmd.Name}: error: {e.Message}");
+            ctx.Error.WriteLine($"aver {cmd.Name}: error: {Unwrap(e).Message}");
             return 1;
         }
+        catch (Exception e)
+        {
+            // A defect of Aver, not of the input: one line for the user, the stack trace in a log for the bug report.
+            var log = CrashLog.Write(cmd.Name, rest, e);
+            ctx.Error.WriteLine($"aver {cmd.Name}: internal error: {CrashLog.FirstLine(e.Message)} ({e.GetType().Name}); details in {log ?? "(no log could be written)"}");
+            return 3;
+        }
+    }
+
+    /// <summary>Input, data and environment failures the user can act on (exit code 1), as opposed to defects of Aver.</summary>
+    internal static bool IsInputError(Exception e) =>
+        Inference.InputErrors.IsInputProblem(e) || e is Aver.Models.Svm.LibSvmUnavailableException;
+
+    /// <summary>The exception a static initialiser (e.g. a native library's loader) wrapped.</summary>
+    private static Exception Unwrap(Exception e) => e is TypeInitializationException { InnerException: { } inner } ? Unwrap(inner) : e;
+
+    private static CliCommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>`aver help [COMMAND]`: the general usage, or a command's own help as `aver COMMAND --help` prints it.</summary>
+    private static int Help(string[] rest, TextWriter stdout, TextWriter stderr)
+    {
+        if (rest.Length == 0) { WriteUsage(stdout); return 0; }
+        if (Find(rest[0]) is not { } cmd)
+        {
+            stderr.WriteLine($"aver help: unknown command '{rest[0]}'; see aver --help");
+            return 2;
+        }
+        stdout.WriteLine(cmd.Help.TrimEnd());
+        return 0;
+    }
+
+    private static void WriteUsage(TextWriter stdout)
+    {
+        stdout.WriteLine("aver — audio-video emotion recognition\n\nUsage: aver COMMAND [options]   (aver COMMAND --help or aver help COMMAND for details)\n\nCommands:");
+        foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-12} {c.Summary}");
+        stdout.WriteLine("\nGlobal options: --threads N (kernel and BLAS threads), --json (machine-readable output where offered)");
+        stdout.WriteLine("aver --version prints the version and commit. Exit codes: 0 success, 1 bad input or data, 2 usage error, 3 internal error.");
     }
 
     private static string[] FlagsOf(CliCommand cmd) => cmd is IHasFlags f ? f.Flags : [];

@@ -51,6 +51,7 @@ public static class ModelLoader
         try { content = SafeTensors.Load(file); }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or ArgumentException)
         { throw new InvalidDataException($"{file}: not a readable safetensors model file ({e.Message})", e); }
+        FiniteWeights.Check(content, file);
         if (!content.Metadata.TryGetValue("format", out var format))
             throw new InvalidDataException($"{file}: has no 'format' in its metadata, so it is not an Aver model bundle (a bare checkpoint such as aver pretrain's output is one branch, not a model; formats read: {string.Join(", ", Formats)})");
         Reader? reader;

@@ -35,6 +35,33 @@ public class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public void AFifoInACorpusIsSkippedAsWhatItIsNotAsAnEmptyFile()
+    {
+        var dir = MakeRavdess();
+        var fifo = Path.Combine(dir, "Actor_02", "03-01-03-01-01-01-02.wav");
+        TestMkfifo.Make(fifo);
+        var (code, stdout, _) = Run("datasets", dir);
+        Assert.Equal(0, code);
+        Assert.Contains($"{fifo}: a named pipe (FIFO), not a regular file", stdout);
+    }
+
+    [Fact]
+    public void SymbolicLinksAreFollowedOnceAndLoopsAreNotEntered()
+    {
+        var dir = MakeRavdess();
+        Directory.CreateSymbolicLink(Path.Combine(dir, "Actor_01", "loop"), "..");        // back to the corpus root
+        Directory.CreateSymbolicLink(Path.Combine(dir, "up"), "..");                      // above the root
+        Directory.CreateSymbolicLink(Path.Combine(dir, "Actor_07"), Path.Combine(dir, "Actor_02"));   // a second path to a folder
+        File.CreateSymbolicLink(Path.Combine(dir, "Actor_01", "03-01-02-01-01-01-08.wav"), Path.Combine(dir, "Actor_01", "03-01-01-01-01-01-01.wav"));
+        var (code, stdout, stderr) = Run("datasets", dir, "--json");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(24, doc.RootElement.GetProperty("items").GetInt32());   // as without the links
+        var reasons = doc.RootElement.GetProperty("skipped").EnumerateArray().Select(k => k.GetProperty("reason").GetString()!).ToList();
+        Assert.Single(reasons, r => r.StartsWith("same file as Actor_01/03-01-01-01-01-01-01.wav", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DatasetsJsonCountsLabelsSpeakersAndSkippedFiles()
     {
         var (code, stdout, stderr) = Run("datasets", MakeRavdess(), "--json");
@@ -93,6 +120,20 @@ public class DataCommandsTests : IDisposable
         Assert.All(lines.Skip(1).Where(l => l.Contains(",test,")), l => Assert.Matches(@",0[12],(male|female),.*,test,""A1,2""$", l));
         Assert.All(lines.Skip(1).Where(l => l.Contains(",validation,")), l => Assert.Matches(@",0[34],(male|female),", l));
         Assert.Equal(8, lines.Count(l => l.Contains(",train,")));
+    }
+
+    [Fact]
+    public void SplitsNeverMixOldFoldsWithNew()
+    {
+        var dir = MakeRavdess();
+        var o = Path.Combine(_root, "splits");
+        Assert.Equal(0, Run("splits", dir, "--protocol", "loso", "--out", o).Code);   // 6 folds
+        Assert.Equal(7, Directory.GetFiles(o).Length);
+        var (code, _, err) = Run("splits", dir, "--protocol", "ravdess-pairs", "--out", o);
+        Assert.Equal(1, code);
+        Assert.Contains("already holds files", err);
+        Assert.Equal(0, Run("splits", dir, "--protocol", "ravdess-pairs", "--out", o, "--force").Code);
+        Assert.Equal(["fold-01.csv", "fold-02.csv", "fold-03.csv", "summary.json"], Directory.GetFiles(o).Select(Path.GetFileName).Order().ToArray());
     }
 
     [Fact]

@@ -94,5 +94,11 @@ public sealed class EvaluateCommandTests : IDisposable
         var (code2, _, stderr2) = CliRun.Run("evaluate", classifier, "--out", Path.Combine(_dir, "fer"));
         Assert.Equal(1, code2);
         Assert.Contains("model.type 'classifier'", stderr2);
+
+        // A device is not an empty config: refused at once instead of read forever.
+        var (code3, _, stderr3) = CliRun.Run("evaluate", "/dev/zero", "--out", Path.Combine(_dir, "zero"));
+        Assert.Equal(1, code3);
+        Assert.Contains("/dev/zero", stderr3);
+        Assert.Contains("is a character device, not a regular file", stderr3);
     }
 }

@@ -33,6 +33,12 @@ public class FacesCommandTests : IDisposable
         Assert.Equal(frames + 1, csv.Length);
         Assert.StartsWith("frame,time,state,score,x,y,width,height", csv[0]);
         Assert.Empty(Directory.GetDirectories(_root, ".out.*"));   // the staging folder is gone
+
+        // A second clip into the same folder is refused before any decoding: the two clips' crops never mix.
+        var (again, _, againErr) = Run("faces", Path.Combine(TestPaths.Data("crema-d"), "1001_DFA_HAP_XX.flv"), "--out", outDir, "--fps", "5");
+        Assert.Equal(1, again);
+        Assert.Contains($"{outDir} already holds files", againErr);
+        Assert.Equal(faces, Directory.GetFiles(Path.Combine(outDir, "crops"), "*.png").Length);
     }
 
     [FacesFact(sharedData: true)]

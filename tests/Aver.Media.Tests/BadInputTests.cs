@@ -37,6 +37,17 @@ public class BadInputTests
     }
 
     [Fact]
+    public void ADeviceOrAFifoIsNotAnEmptyFile()
+    {
+        AllRefuse("/dev/zero", "is a character device, not a regular file");
+        using var dir = new TempDir();
+        var fifo = dir.File("pipe.wav");
+        TestMkfifo.Make(fifo);
+        AllRefuse(fifo, "is a named pipe (FIFO), not a regular file");
+        AssertFails(() => Wav.ReadMono(fifo), fifo, "named pipe");
+    }
+
+    [Fact]
     public void TextFileNamedMp4()
     {
         using var dir = new TempDir();

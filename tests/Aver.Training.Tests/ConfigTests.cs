@@ -110,6 +110,45 @@ public sealed class ConfigTests : IDisposable
         Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write("")));
     }
 
+    [Theory]
+    [InlineData("name: [x\nseed: 1\n", 1, "expected a single value here")]
+    [InlineData("name: x\ntraining: {epochs: [1, 2]}\n", 2, "expected a whole number here")]
+    [InlineData("name: x\ntraining: 5\n", 2, "expected a section (key: value lines) here, found a single value")]
+    [InlineData("name: x\nseed: abc\n", 2, "'abc' is not a valid value here (a number is expected)")]
+    public void YamlErrorsSayWhatIsExpectedWithoutDotNetTypeNames(string yaml, int line, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(yaml)));
+        Assert.Equal(line, e.Errors[0].Line);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("System.", e.Message);
+        Assert.DoesNotContain("Aver.", e.Message);
+        Assert.DoesNotContain("PublicKeyToken", e.Message);
+    }
+
+    [Theory]
+    [InlineData("name: x\ntraining:\n")]                                        // fuzz crashes: NullReferenceException in the validator
+    [InlineData("name: x\nfeatures: {audio: ~, video: }\n")]
+    [InlineData("name: x\nprotocol: {name: loso, params: }\n")]
+    [InlineData("name: x\nstrategy: ~\nmodel: {type: mrpn, variant: N1, audio_input: , aggregator: }\n")]
+    [InlineData("name: x\nmodel: !<a b> {type: mrpn}\n")]                       // fuzz crash: ArgumentException from the YAML parser
+    [InlineData("!!!!!!!!!!!!!!!!!A[\n")]
+    public void EmptyValuesAndBadTagsAreConfigErrorsNeverACrash(string yaml)
+    {
+        var path = Write(yaml);
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(path));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void AnEmptySectionMeansItsDefaults()
+    {
+        var c = ExperimentConfigLoader.Parse("name: x\ntraining:\nfeatures: {audio: ~}\nstrategy:\n", "x.yaml");
+        Assert.Equal(100, c.Training.Epochs);
+        Assert.Equal(16000, c.Features.Audio.SampleRate);
+        Assert.Equal("end-to-end", c.Strategy);
+        Assert.Null(c.Model);   // a required section stays absent, so the validator says it is required
+    }
+
     [Fact]
     public void TheRepositoryExampleConfigsValidate()
     {

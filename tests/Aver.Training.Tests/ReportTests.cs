@@ -86,6 +86,17 @@ public sealed class ReportTests : IDisposable
         Assert.Equal("model,fold,examples,accuracy,uar", csv[0]);
         Assert.Equal(5, csv.Length);
         Assert.StartsWith("\"A1,2\"", csv[1].Split(',', 2)[1]);
+        // What researchers reuse: every epoch of every fold, the t-SNE coordinates, the version that wrote it.
+        var history = File.ReadAllLines(Path.Combine(_dir, "history.csv"));
+        Assert.Equal("model,fold,epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds", history[0]);
+        Assert.Equal(1 + 4 * 30, history.Length);
+        Assert.StartsWith("AM (NT),\"A1,2\",1,2,", history[1]);
+        Assert.Equal(4 * 30, File.ReadAllLines(Path.Combine(_dir, "history.jsonl")).Length);
+        var tsne = File.ReadAllLines(Path.Combine(_dir, "tsne/am-nt-a1-2.csv"));
+        Assert.Equal("x,y,class", tsne[0]);
+        Assert.Equal(1 + 160, tsne.Length);
+        Assert.EndsWith(",neutral", tsne[1]);
+        Assert.Matches(@"Written by Aver \d+\.\d+\.\d+\S*, commit ([0-9a-f]{7,12}|unknown)\.", report);
         var confusion = File.ReadAllLines(Path.Combine(_dir, "confusion/am-nt-all.csv"));
         Assert.Equal(9, confusion.Length);
         Assert.Equal(320, confusion.Skip(1).Sum(l => l.Split(',').Skip(1).Sum(int.Parse)));

@@ -89,6 +89,16 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(2, same.History.Count);
         var longer = new Trainer<Tensor>(task, Options(3)).Fit(train, null, folder, resume: true);
         Assert.Equal(3, longer.History.Count);
+        // Every epoch, resumed ones included, beside the checkpoint as CSV and JSON lines (no validation: empty / null).
+        var csv = File.ReadAllLines(Path.Combine(folder, "history.csv"));
+        Assert.Equal("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds", csv[0]);
+        Assert.Equal(["1", "2", "3"], csv.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.Equal(longer.History[2].TrainLoss, double.Parse(csv[3].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture));
+        var jsonl = File.ReadAllLines(Path.Combine(folder, "history.jsonl"));
+        Assert.Equal(3, jsonl.Length);
+        using var last = System.Text.Json.JsonDocument.Parse(jsonl[2]);
+        Assert.Equal(3, last.RootElement.GetProperty("epoch").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, last.RootElement.GetProperty("validation_loss").ValueKind);
 
         var straight = new ClassifierTask(GeneratedTasks.SmallCnn(1));
         new Trainer<Tensor>(straight, Options(3)).Fit(train);

@@ -53,6 +53,7 @@ public sealed class EvaluateCommand : CliCommand
         var catalog = experiment.Select(DatasetReader.Open(config.Dataset!.Path!, config.Dataset.Kind));
         int? k = config.Protocol!.Params.TryGetValue("k", out var kText) ? int.Parse(kText, System.Globalization.CultureInfo.InvariantCulture) : null;
         var plan = ProtocolRegistry.Create(config.Protocol.Name!, k).Make(catalog, config.Protocol.Seed ?? config.Seed);
+        RunFolderGuard.ThrowIfOtherRun(outDir, config, configPath);   // before anything in it is rewritten
         Directory.CreateDirectory(outDir);
         ExperimentConfigLoader.WriteResolved(config, outDir);
         SplitManifest.Write(plan, Path.Combine(outDir, "splits"));

@@ -9,11 +9,11 @@ namespace Aver.Cli.Commands;
 /// <summary>`aver faces CLIP --out DIR`: BlazeFace face track of a clip, written as crops, a contact sheet and a CSV.</summary>
 public sealed class FacesCommand : CliCommand, IHasFlags
 {
-    public string[] Flags => ["align", "bench", "skip-b-frames"];
+    public string[] Flags => ["align", "bench", "skip-b-frames", "force"];
     public override string Name => "faces";
     public override string Summary => "detect and track the face of a clip; write face crops and a contact sheet";
     public override string Help => """
-        aver faces CLIP --out DIR [--size N] [--style mrpn|avef] [--align] [--color rgb|gray] [--json]
+        aver faces CLIP --out DIR [--force] [--size N] [--style mrpn|avef] [--align] [--color rgb|gray] [--json]
         aver faces CLIP_OR_FOLDER... --bench [--json]
 
         Decodes the clip's video, finds the face in every frame with MediaPipe BlazeFace (installed by
@@ -22,11 +22,13 @@ public sealed class FacesCommand : CliCommand, IHasFlags
           crops/NNNNNN.png   one square face crop per frame with a face (NNNNNN = frame index)
           contact_sheet.png  up to 48 crops spread over the clip, for a person to check
           track.csv          per frame: time, state (detected/interpolated/carried/missing), score, box, key points
-        DIR is written under a temporary name and renamed into place: a failed run leaves nothing.
+        DIR is written under a temporary name and renamed into place: a failed run leaves nothing. A DIR that
+        already holds files is refused before any work, unless --force, which replaces it whole.
         Ends with a summary of frames decoded and frames with a face. A clip in which no face is
         found writes nothing and exits with code 1.
 
         Options:
+          --force           replace DIR when it already holds files (never merged with them)
           --size N          crop side in pixels (default 112)
           --style S         mrpn: square around the detector box plus a margin (default);
                             avef: square from the eyes, nose and mouth key points
@@ -92,20 +94,25 @@ public sealed class FacesCommand : CliCommand, IHasFlags
         };
         var detectorOptions = new BlazeFaceOptions { ModelPath = args.Option("model"), BatchSize = args.Int("batch", 8, min: 1, max: 256) };
         string? outDir = args.Option("out");
+        bool force = args.Flag("force");
         int every = args.Int("detect-every", DefaultDetectEvery, min: 1, max: 16);
         args.EnsureAllUsed();
         if (args.Positionals.Count == 0) throw new UsageException("give a clip");
 
-        var tracker = new FaceTracker(BlazeFace.Load(detectorOptions), new FaceTrackerOptions { DetectEvery = every });
-        if (bench) return FacesBench.Run(args.Positionals, tracker, crop, decode, json, ctx);
+        if (bench) return FacesBench.Run(args.Positionals, Tracker(detectorOptions, every), crop, decode, json, ctx);
         if (args.Positionals.Count != 1) throw new UsageException("give one clip (several only with --bench)");
         if (outDir is null) throw new UsageException("--out DIR is required");
-        return Extract(args.Positionals[0], outDir, tracker, crop, decode, json, ctx);
+        // The output folder is checked (and its staging folder made) before the detector loads or a frame decodes.
+        using var stage = new StagedFolder(outDir, force);
+        return Extract(args.Positionals[0], stage, Tracker(detectorOptions, every), crop, decode, json, ctx);
     }
 
-    private static int Extract(string clip, string outDir, FaceTracker tracker, FaceCropOptions crop, VideoFrameOptions decode, bool json, CliContext ctx)
+    private static FaceTracker Tracker(BlazeFaceOptions detector, int every) =>
+        new(BlazeFace.Load(detector), new FaceTrackerOptions { DetectEvery = every });
+
+    private static int Extract(string clip, StagedFolder stage, FaceTracker tracker, FaceCropOptions crop, VideoFrameOptions decode, bool json, CliContext ctx)
     {
-        using var stage = new StagedFolder(outDir);
+        string outDir = stage.Target;
         Directory.CreateDirectory(stage.File("crops"));
         var sheet = new EvenSample<Image>(SheetTiles);
         var result = FaceExtraction.Run(clip, tracker, crop, decode, (face, image) =>

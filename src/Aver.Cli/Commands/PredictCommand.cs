@@ -17,12 +17,12 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         aver predict FILE_OR_FOLDER... [--model PATH] [--only audio|visual] [--fps 4] [--window 1] [--step 0.5]
                      [--no-timeline] [--threads N] [--json]
 
-        For each clip (a folder stands for the audio and video files in it), runs the branches of the model the
+        For each clip (a folder stands for the audio and video files in it and its subfolders), runs the branches of the model the
         clip has streams for (audio: MRPN spectrogram network; visual: BlazeFace-tracked face, FER2013 ResNet-18),
         fuses their calibrated probabilities, and prints the clip's label, its class probabilities, each
         branch's own answer, and a timeline of windows (start, end, label, probabilities). A branch that cannot
-        answer says why (no face found, silence only, no such stream); a file that cannot be read is reported and
-        the other files still run. Exit code 1 when any file failed.
+        answer says why (no face found, silence only, no such stream); a file that cannot be read is reported on
+        standard error and the other files still run. Exit code 1 when any file failed.
 
         Options:
           --model PATH   a model bundle (.safetensors, or a folder holding one); default models/default/ of the
@@ -34,7 +34,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
           --window S     timeline window length in seconds (default 1)
           --step S       seconds between timeline windows (default 0.5)
           --no-timeline  clip-level answers only
-          --json         {"model": ..., "clips": [{"file", "label", "probabilities", "branches", "timeline"} | {"file", "error"}]}
+          --json         {"model": ..., "inputs": [{"folder", "files"}], "clips": [{"file", "label", "probabilities", "branches", "timeline"} | {"file", "error"}]}
 
         Examples:
           aver predict ../shared/data/ravdess/av/01-01-06-01-01-01-05.mp4
@@ -63,8 +63,12 @@ public sealed class PredictCommand : CliCommand, IHasFlags
         args.EnsureAllUsed();
         if (args.Positionals.Count == 0) throw new UsageException("give at least one clip or folder");
 
-        var files = Expand(args.Positionals);
-        if (files.Count == 0) throw new UsageException("no audio or video files in " + string.Join(", ", args.Positionals));
+        var (files, found) = Expand(args.Positionals);
+        var where = string.Join(", ", found.Select(f => $"{f.Count} under {f.Folder}"));
+        foreach (var (folder, count) in found)
+            if (count == 0) ctx.Error.WriteLine($"aver predict: {folder}: no audio or video files in it or its subfolders");
+        if (files.Count == 0) return 1;
+        if (found.Count > 0) ctx.Error.WriteLine($"{files.Count} files to answer ({where}; folders are searched recursively)");
         var model = ModelLoader.Load(modelPath);
         if (!json) ctx.Out.WriteLine($"model: {model.Description}");
 
@@ -85,32 +89,74 @@ public sealed class PredictCommand : CliCommand, IHasFlags
                 error = e.Message;
             }
             if (p is not null && PredictionJson.Unanswered(files[i], p) is { } unanswered) error = unanswered;
-            if (error is not null) failed++;
+            if (p is not null && !IsFinite(p))
+            {
+                // NaN is no answer: a model with broken weights or an input it overflows on is a failure of this file.
+                error = "the model gave non-finite probabilities (NaN or infinity): no answer";
+                p = null;
+            }
             if (p is not null) media += p.Duration;
             progress.Clear();
-            if (json) results.Add(error is not null && p is null ? PredictionJson.Failure(files[i], error) : PredictionJson.Clip(p!, error, !noTimeline));
-            else ctx.Out.Write(error is not null && p is null ? $"{files[i]}: error: {error}\n\n" : Format(p!, error, noTimeline));
+            if (error is not null)
+            {
+                failed++;
+                error = Named(files[i], error);
+                ctx.Error.WriteLine($"aver predict: {error}");
+                if (json) results.Add(p is null ? PredictionJson.Failure(files[i], error) : PredictionJson.Clip(p, error, !noTimeline));
+            }
+            else if (json) results.Add(PredictionJson.Clip(p!, null, !noTimeline));
+            else ctx.Out.Write(Format(p!, noTimeline));
         }
         double wall = clock.Elapsed.TotalSeconds;
         double? cpu = CpuClock.Now() - cpu0;
         if (json)
-            ctx.Out.WriteLine(PredictionJson.Document(model, results, failed, media, wall, cpu).ToJsonString(PredictionJson.Indented));
+        {
+            var document = PredictionJson.Document(model, results, failed, media, wall, cpu);
+            document["inputs"] = new JsonArray(found.Select(f => (JsonNode)new JsonObject { ["folder"] = f.Folder, ["files"] = f.Count }).ToArray());
+            ctx.Out.WriteLine(document.ToJsonString(PredictionJson.Indented));
+        }
         else if (files.Count > 1)
-            ctx.Out.WriteLine($"{files.Count} files, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)" +
+            ctx.Out.WriteLine($"{files.Count} files{(found.Count > 0 ? $" ({where}, searched recursively)" : "")}, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)" +
                               (cpu is double c ? $", {c:F1} CPU-s with the ffmpeg decoders ({media / Math.Max(c, 1e-9):F1}x real time per CPU-second)" : ""));
         return failed > 0 ? 1 : 0;
     }
 
-    /// <summary>Files as given, and the audio and video files of folders (sorted, not recursive).</summary>
-    private static List<string> Expand(IEnumerable<string> inputs)
+    /// <summary>
+    /// Files as given, and the audio and video files under each folder (recursive, symbolic links followed once,
+    /// sorted), with how many each folder gave.
+    /// </summary>
+    private static (List<string> Files, List<(string Folder, int Count)> Found) Expand(IEnumerable<string> inputs)
     {
         var files = new List<string>();
+        var found = new List<(string, int)>();
         foreach (var p in inputs)
         {
             if (!Directory.Exists(p)) { files.Add(p); continue; }
-            files.AddRange(Directory.GetFiles(p).Where(IsMedia).Order(StringComparer.Ordinal));
+            int before = files.Count;
+            foreach (var f in FileScan.Files(p))
+                if (f.SameAs is null && IsMedia(f.FullPath)) files.Add(Path.Join(p, f.RelativePath));
+            found.Add((p, files.Count - before));
         }
-        return files;
+        return (files, found);
+    }
+
+    /// <summary>The message with the file named once at its start (most exceptions name it already).</summary>
+    private static string Named(string file, string message) =>
+        message.StartsWith(file + ":", StringComparison.Ordinal) ? message : $"{file}: {message}";
+
+    /// <summary>Whether every probability of the prediction (clip, branches, timeline) is a finite number.</summary>
+    private static bool IsFinite(ClipPrediction p)
+    {
+        static bool Finite(ClassProbabilities? c)
+        {
+            if (c is null) return true;
+            foreach (var v in c.Values) if (!float.IsFinite(v)) return false;
+            return true;
+        }
+        if (!Finite(p.Probabilities)) return false;
+        foreach (var b in p.Branches) if (!Finite(b.Probabilities)) return false;
+        foreach (var t in p.Timeline) if (!Finite(t.Probabilities)) return false;
+        return true;
     }
 
     private static bool IsMedia(string f)
@@ -124,14 +170,14 @@ public sealed class PredictCommand : CliCommand, IHasFlags
     private static string Distribution(ClassProbabilities p) =>
         string.Join("  ", p.Space.Names.Select((n, i) => $"{n} {Percent(p.Values[i]),4}"));
 
-    internal static string Format(ClipPrediction p, string? error, bool noTimeline)
+    /// <summary>An answered clip as text (failures go to standard error instead).</summary>
+    internal static string Format(ClipPrediction p, bool noTimeline)
     {
         var sb = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        if (p.Probabilities is { } fused)
-            sb.AppendLine(c, $"{p.Path}: {fused.Top.Name} ({Percent(fused.TopProbability)})   {p.Duration:F2} s, answered in {p.ElapsedSeconds:F2} s");
-        else sb.AppendLine(c, $"{p.Path}: error: {error}");
-        if (p.Probabilities is { } f2) sb.AppendLine($"  fused    {Distribution(f2)}");
+        var fused = p.Probabilities!;
+        sb.AppendLine(c, $"{p.Path}: {fused.Top.Name} ({Percent(fused.TopProbability)})   {p.Duration:F2} s, answered in {p.ElapsedSeconds:F2} s");
+        sb.AppendLine($"  fused    {Distribution(fused)}");
         foreach (var b in p.Branches)
         {
             if (b.Status == BranchStatus.Used && b.Probabilities is { } bp)

@@ -5,19 +5,23 @@ using Aver.Media;
 namespace Aver.Cli.Commands;
 
 /// <summary>`aver sample --out DIR`: makes sample clips from nothing but Debian tools (a drawn face, espeak-ng speech), for `aver predict` to show itself on.</summary>
-public sealed class SampleCommand : CliCommand
+public sealed class SampleCommand : CliCommand, IHasFlags
 {
+    public string[] Flags => ["force"];
+    private static readonly string[] Made = ["face.png", "speech.wav", "face-speech.mp4", "face.mp4"];
+
     public override string Name => "sample";
     public override string Summary => "make sample clips (a drawn face, synthetic speech) to try aver predict on";
     public override string Help => """
-        aver sample --out DIR [--text "..."]
+        aver sample --out DIR [--text "..."] [--force]
 
         Writes into DIR clips the repository makes itself, so nothing of anyone's face or voice is shipped:
           face.png          a cartoon face drawn by Aver
           speech.wav        TEXT spoken by espeak-ng (installed by ./setup.sh)
           face-speech.mp4   the face with the speech (video with audio)
           face.mp4          the face alone, 3 s (video only)
-        and checks whether BlazeFace finds the drawn face; if it does not, it says so (the visual branch will then
+        A DIR holding other files is refused unless --force (which replaces it whole); one holding only these four
+        files (an earlier sample) is replaced. It also checks whether BlazeFace finds the drawn face; if it does not, it says so (the visual branch will then
         report "no face" rather than guess). Needs ffmpeg and espeak-ng.
 
         Example:
@@ -28,10 +32,11 @@ public sealed class SampleCommand : CliCommand
     {
         string outDir = args.Option("out") ?? throw new UsageException("--out DIR is required");
         string text = args.Option("text", "I can't believe it, this is the best news I have heard all year!");
+        bool force = args.Flag("force");
         args.EnsureAllUsed();
         if (args.Positionals.Count > 0) throw new UsageException($"unexpected argument '{args.Positionals[0]}'");
 
-        using var stage = new StagedFolder(outDir);
+        using var stage = new StagedFolder(outDir, force || HoldsOnlySamples(outDir));
         var face = CartoonFace.Draw();
         Png.Write(stage.File("face.png"), face);
         Tool("espeak-ng", ["-v", "en-us", "-s", "150", "-w", stage.File("speech.wav"), text], "espeak-ng (apt-get install espeak-ng, or ./setup.sh)");
@@ -56,6 +61,10 @@ public sealed class SampleCommand : CliCommand
         ctx.Out.WriteLine(faceCheck);
         return 0;
     }
+
+    /// <summary>Whether <paramref name="dir"/> holds nothing but an earlier run's sample files (replacing them loses nothing).</summary>
+    private static bool HoldsOnlySamples(string dir) =>
+        Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).All(e => Made.Contains(Path.GetFileName(e)) && File.Exists(e));
 
     /// <summary>Runs an external tool; a missing tool or a failure is an IOException naming it and how to install it.</summary>
     private static void Tool(string exe, IEnumerable<string> args, string install)

@@ -4,17 +4,20 @@ using Aver.Data.Protocols;
 namespace Aver.Cli.Commands;
 
 /// <summary>`aver splits DIR --protocol NAME --out DIR`: writes a protocol's split manifests and summary.</summary>
-public sealed class SplitsCommand : CliCommand
+public sealed class SplitsCommand : CliCommand, IHasFlags
 {
+    public string[] Flags => ["force"];
+
     public override string Name => "splits";
     public override string Summary => "write speaker-independent split manifests for a protocol";
     public override string Help => $$"""
-        aver splits DIR --protocol NAME --out OUTDIR [--seed S] [--groups K | --folds K] [--dataset NAME] [--only KEY=VALUE] [--labels SPACE] [--json]
+        aver splits DIR --protocol NAME --out OUTDIR [--seed S] [--groups K | --folds K] [--dataset NAME] [--only KEY=VALUE] [--labels SPACE] [--force] [--json]
 
         Splits a corpus into folds (test speakers, validation speakers for early stopping, training
         speakers), checks that no speaker and no recording sits on two sides, and writes
         OUTDIR/fold-NN.csv (path,label,speaker,sex,recording,split,fold) and OUTDIR/summary.json.
-        The same corpus, protocol and seed give byte-identical files.
+        The same corpus, protocol and seed give byte-identical files. OUTDIR is written whole: one that
+        already holds files is refused unless --force, which replaces it (old folds never mix with new ones).
 
         Protocols:
         {{string.Join("\n", ProtocolRegistry.Known.Select(p => $"  {p.Name,-14} {p.Description}"))}}
@@ -39,13 +42,16 @@ public sealed class SplitsCommand : CliCommand
         int? groups = args.Option("groups") is null ? null : args.Int("groups", 0, min: 3);
         int? folds = args.Option("folds") is null ? null : args.Int("folds", 0, min: 3);
         if (groups is not null && folds is not null) throw new UsageException("give --groups or --folds, not both");
+        bool force = args.Flag("force");
         var catalog = CatalogArgs.Open(args);
         args.EnsureAllUsed();
         IProtocol protocol;
         try { protocol = ProtocolRegistry.Create(protocolName, groups ?? folds); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         var plan = protocol.Make(catalog, seed);
-        var written = SplitManifest.Write(plan, outDir);
+        using var stage = new StagedFolder(outDir, force);
+        var written = SplitManifest.Write(plan, stage.Path);
+        stage.Commit();
         if (json)
         {
             ctx.Out.WriteLine(System.Text.Encoding.UTF8.GetString(SplitManifest.SummaryJson(plan)).TrimEnd());

@@ -1,9 +1,13 @@
 using System.IO.Enumeration;
+using Aver.Tensors.IO;
 
 namespace Aver.Data.Catalogs;
 
-/// <summary>A file found under a corpus root: full path, path relative to the root, size in bytes.</summary>
-public readonly record struct ScannedFile(string FullPath, string RelativePath, long Length)
+/// <summary>
+/// A file found under a corpus root: full path, path relative to the root, size in bytes, and, when it is a
+/// second path (a symbolic link) to a file already found, that file's relative path.
+/// </summary>
+public readonly record struct ScannedFile(string FullPath, string RelativePath, long Length, string? SameAs = null)
 {
     public string Name => Path.GetFileName(FullPath);
     public string Extension => Path.GetExtension(FullPath).TrimStart('.').ToLowerInvariant();
@@ -23,17 +27,47 @@ public static class FileScan
     public static readonly IReadOnlySet<string> VideoExtensions = new HashSet<string>(StringComparer.Ordinal) { "mp4", "avi", "mkv", "mov", "flv", "webm", "mpg", "mpeg" };
     public static readonly IReadOnlySet<string> ImageExtensions = new HashSet<string>(StringComparer.Ordinal) { "jpg", "jpeg", "png", "bmp" };
 
-    /// <summary>Every file under <paramref name="root"/> (recursive), sorted by relative path.</summary>
+    /// <summary>
+    /// Every file under <paramref name="root"/> (recursive), sorted by relative path. Symbolic links are followed
+    /// once: a folder reached a second time (a link back to a folder already scanned, or to one above the root)
+    /// is not entered again, and a file reached a second time is marked <see cref="ScannedFile.SameAs"/>, which
+    /// <see cref="Sort"/> reports as skipped. Identity is the file's device and inode, not its name.
+    /// </summary>
     public static List<ScannedFile> Files(string root, bool recursive = true)
     {
         var full = RequireDirectory(root);
-        var options = new EnumerationOptions { RecurseSubdirectories = recursive, IgnoreInaccessible = false, AttributesToSkip = 0, ReturnSpecialDirectories = false };
-        var files = new FileSystemEnumerable<ScannedFile>(full,
-            (ref FileSystemEntry e) => new ScannedFile(e.ToFullPath(), Path.Join(e.Directory[full.Length..].TrimStart(Path.DirectorySeparatorChar), e.FileName), e.Length),
-            options) { ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory };
-        var list = files.ToList();
+        var folders = new HashSet<FileId>();
+        for (var up = Path.GetDirectoryName(full); up is not null; up = Path.GetDirectoryName(up))
+            if (UnixFile.Identity(up) is FileId above) folders.Add(above);   // a link to an ancestor would scan the root again
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0, ReturnSpecialDirectories = false };
+        var list = new List<ScannedFile>();
+        var pending = new Stack<string>([full]);
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            if (UnixFile.Identity(dir) is FileId id && !folders.Add(id)) continue;
+            var entries = new FileSystemEnumerable<(ScannedFile File, bool IsDirectory)>(dir,
+                (ref FileSystemEntry e) => (new ScannedFile(e.ToFullPath(), Path.Join(e.Directory[full.Length..].TrimStart(Path.DirectorySeparatorChar), e.FileName), e.Length), e.IsDirectory),
+                options);
+            foreach (var (file, isDirectory) in entries)
+                if (!isDirectory) list.Add(file);
+                else if (recursive) pending.Push(file.FullPath);
+        }
         list.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        MarkSecondPaths(list);
         return list;
+    }
+
+    /// <summary>Marks each file that is the same file (device and inode) as one earlier in the list.</summary>
+    private static void MarkSecondPaths(List<ScannedFile> files)
+    {
+        var first = new Dictionary<FileId, string>();
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (UnixFile.Identity(files[i].FullPath) is not FileId id) continue;
+            if (first.TryGetValue(id, out var original)) files[i] = files[i] with { SameAs = original };
+            else first[id] = files[i].RelativePath;
+        }
     }
 
     /// <summary>
@@ -46,7 +80,8 @@ public static class FileScan
         var skipped = new List<SkippedFile>();
         foreach (var f in files)
         {
-            var reason = parse(f, out var item) ?? Problem(f, open);
+            CatalogItem? item = null;
+            var reason = f.SameAs is { } original ? $"same file as {original} (a second path through a symbolic link)" : parse(f, out item) ?? Problem(f, open);
             if (reason is null) items.Add(item!);
             else skipped.Add(new SkippedFile(f.FullPath, reason));
         }
@@ -66,7 +101,9 @@ public static class FileScan
     /// </summary>
     public static string? Problem(in ScannedFile file, bool open = true)
     {
-        if (file.Length == 0) return "empty file";
+        if (file.Length == 0)
+            return UnixFile.Kind(file.FullPath) is var kind and not (FileKind.Regular or FileKind.Unknown or FileKind.Missing)
+                ? $"{UnixFile.Describe(kind)}, not a regular file" : "empty file";
         if (!open) return null;
         try
         {

@@ -76,27 +76,50 @@ public static class Csv
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
     /// <summary>
-    /// The non-blank lines of <paramref name="path"/> split into cells, with 1-based line numbers,
-    /// read lazily (fer2013.csv is ~300 MB). Read errors become <see cref="DatasetException"/>.
+    /// The non-blank records of <paramref name="path"/> split into cells, each with the 1-based line it starts on,
+    /// read lazily (fer2013.csv is ~300 MB). A quoted cell may hold line breaks (as <see cref="Quote"/> writes them):
+    /// its record runs on until the quote closes. Read errors and a quote left open at the end of the file become
+    /// <see cref="DatasetException"/>.
     /// </summary>
     public static IEnumerable<(int Line, string[] Cells)> ReadLines(string path)
     {
         StreamReader reader;
+        if (Aver.Tensors.IO.UnixFile.NotRegular(path) is { } why) throw new DatasetException($"{path}: {why}");
         try { reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new DatasetException($"{path}: cannot read CSV: {e.Message}", e); }
         using (reader)
         {
             int lineNo = 0;
-            while (true)
+            string? Next()
             {
-                string? line;
-                try { line = reader.ReadLine(); }
+                try { var l = reader.ReadLine(); if (l is not null) lineNo++; return l; }
                 catch (IOException e) { throw new DatasetException($"{path}: cannot read CSV at line {lineNo + 1}: {e.Message}", e); }
-                if (line is null) yield break;
-                lineNo++;
-                if (line.Length > 0) yield return (lineNo, Split(line));
+            }
+            while (Next() is { } line)
+            {
+                if (line.Length == 0) continue;
+                int start = lineNo;
+                if (OpensQuote(line)) line = JoinQuoted(line, Next, path, start);
+                yield return (start, Split(line));
             }
         }
+    }
+
+    /// <summary>Whether a quote is still open at the end of <paramref name="text"/>: every quote toggles the state (a doubled one twice).</summary>
+    private static bool OpensQuote(ReadOnlySpan<char> text) => (text.Count('"') & 1) == 1;
+
+    /// <summary>Joins the lines after <paramref name="first"/> until the quote it opened closes.</summary>
+    private static string JoinQuoted(string first, Func<string?> next, string path, int start)
+    {
+        var record = new StringBuilder(first);
+        bool open = true;
+        while (open)
+        {
+            var more = next() ?? throw new DatasetException($"{path}: line {start}: a quoted cell is not closed before the end of the file");
+            record.Append('\n').Append(more);
+            open ^= OpensQuote(more);
+        }
+        return record.ToString();
     }
 
     /// <summary>One CSV line (no line break) from <paramref name="cells"/>.</summary>

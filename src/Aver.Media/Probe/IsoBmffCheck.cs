@@ -21,18 +21,19 @@ internal static class IsoBmffCheck
             fs.Position = pos;
             int got = fs.ReadAtLeast(head, 16, throwOnEndOfStream: false);
             if (got < 8) throw Truncated(path, pos, length, "a box header");
-            long size = BinaryPrimitives.ReadUInt32BigEndian(head);
+            ulong size = BinaryPrimitives.ReadUInt32BigEndian(head);
             string type = System.Text.Encoding.ASCII.GetString(head[4..8]);
             if (size == 1)
             {
                 if (got < 16) throw Truncated(path, pos, length, $"the '{type}' box header");
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(head[8..]);
+                size = BinaryPrimitives.ReadUInt64BigEndian(head[8..]);
             }
             else if (size == 0) return;   // "extends to the end of the file"
             if (size < 8) throw new MediaException(path, $"corrupt MP4/MOV: box '{type}' at byte {pos} has size {size}");
-            if (pos + size > length)
+            // Compared as unsigned against what is left: a 64-bit size near 2^63 would overflow pos + size (found by fuzzing).
+            if (size > (ulong)(length - pos))
                 throw new MediaException(path, $"truncated MP4/MOV: box '{type}' at byte {pos} needs {size} bytes but the file ends after {length - pos}");
-            pos += size;
+            pos += (long)size;
         }
     }
 

@@ -82,6 +82,8 @@ public static class SafeTensors
     public static SafeTensorsFile Load(string path)
     {
         byte[] bytes;
+        // /dev/zero or a FIFO would be read forever (or block): refuse what is not a regular file.
+        if (UnixFile.NotRegular(path) is { } why and not "file not found") throw new SafeTensorsException($"{path}: {why}");
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new SafeTensorsException($"{path}: file not found"); }
         catch (DirectoryNotFoundException) { throw new SafeTensorsException($"{path}: file not found"); }
@@ -104,16 +106,25 @@ public static class SafeTensors
 
         var tensors = new Dictionary<string, Tensor>();
         var metadata = new Dictionary<string, string>();
-        foreach (var prop in doc.RootElement.EnumerateObject())
+        try
         {
-            if (prop.Name == "__metadata__")
+            foreach (var prop in doc.RootElement.EnumerateObject())
             {
-                if (prop.Value.ValueKind != JsonValueKind.Object) throw new SafeTensorsException($"{source}: __metadata__ is not an object");
-                foreach (var m in prop.Value.EnumerateObject())
-                    metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
-                continue;
+                if (prop.Name == "__metadata__")
+                {
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw new SafeTensorsException($"{source}: __metadata__ is not an object");
+                    foreach (var m in prop.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                    continue;
+                }
+                tensors[prop.Name] = ReadTensor(prop, bytes, dataStart, dataLen, source);
             }
-            tensors[prop.Name] = ReadTensor(prop, bytes, dataStart, dataLen, source);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument accepts bytes that are not UTF-8 (or an escaped lone surrogate) and fails only when a
+            // name or string is read (found by fuzzing).
+            throw new SafeTensorsException($"{source}: header holds a name or value that is not valid text ({e.Message})", e);
         }
         return new SafeTensorsFile(tensors, metadata);
     }

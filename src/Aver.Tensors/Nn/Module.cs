@@ -167,11 +167,18 @@ public sealed record StateDictLoadResult(IReadOnlyList<string> Missing, IReadOnl
     public override string ToString()
     {
         var parts = new List<string>();
-        if (Missing.Count > 0) parts.Add($"missing {string.Join(", ", Missing)}");
-        if (Unexpected.Count > 0) parts.Add($"unexpected {string.Join(", ", Unexpected)}");
-        if (Mismatched.Count > 0) parts.Add($"mis-shaped {string.Join("; ", Mismatched)}");
+        if (Missing.Count > 0) parts.Add($"missing {First(Missing, ", ")}");
+        if (Unexpected.Count > 0) parts.Add($"unexpected {First(Unexpected, ", ")}");
+        if (Mismatched.Count > 0) parts.Add($"mis-shaped {First(Mismatched, "; ")}");
         return parts.Count == 0 ? "all tensors matched" : string.Join("; ", parts);
     }
+
+    /// <summary>
+    /// The first few names and how many more: a network of another architecture differs in every tensor, and a
+    /// refusal listing hundreds of them (7.8 KB on one line) hides the point.
+    /// </summary>
+    private static string First(IReadOnlyList<string> names, string separator, int shown = 3) =>
+        names.Count <= shown ? string.Join(separator, names) : $"{string.Join(separator, names.Take(shown))} and {names.Count - shown} more";
 }
 
 public sealed class StateDictException(string message) : IOException(message);

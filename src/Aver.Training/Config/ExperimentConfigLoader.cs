@@ -29,6 +29,7 @@ public static partial class ExperimentConfigLoader
     public static ExperimentConfig Load(string path)
     {
         if (!File.Exists(path)) throw new ConfigException(path, [new ConfigError("(file)", "does not exist")]);
+        if (UnixFile.NotRegular(path) is { } why) throw new ConfigException(path, [new ConfigError("(file)", why)]);
         var config = Parse(File.ReadAllText(path), path);
         var errors = ExperimentConfigValidator.Validate(config);
         if (errors.Count > 0) throw new ConfigException(path, errors);
@@ -40,15 +41,23 @@ public static partial class ExperimentConfigLoader
     public static ExperimentConfig Parse(string yaml, string source)
     {
         var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        ExperimentConfig config;
         try
         {
-            return deserializer.Deserialize<ExperimentConfig?>(yaml)
-                   ?? throw new ConfigException(source, [new ConfigError("(file)", "is empty")]);
+            config = deserializer.Deserialize<ExperimentConfig?>(yaml)
+                     ?? throw new ConfigException(source, [new ConfigError("(file)", "is empty")]);
         }
         catch (YamlException e)
         {
             throw new ConfigException(source, [Describe(e)]);
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's parser raises ArgumentException for a malformed tag such as !<a b> (found by fuzzing).
+            throw new ConfigException(source, [new ConfigError("(yaml)", YamlErrorText.Plain(e.Message))]);
+        }
+        NullMeansDefault.Apply(config);
+        return config;
     }
 
     private static ConfigError Describe(YamlException e)
@@ -65,7 +74,7 @@ public static partial class ExperimentConfigLoader
         // The deepest inner exception says why a value does not convert (e.g. "abc" for an integer).
         var inner = e.InnerException;
         while (inner?.InnerException is not null) inner = inner.InnerException;
-        return new ConfigError("(yaml)", inner?.Message ?? message, line);
+        return new ConfigError("(yaml)", YamlErrorText.Plain(inner?.Message ?? message), line);
     }
 
     [GeneratedRegex(@"Property '([^']+)' not found on type '([^']+)'")]

@@ -51,6 +51,8 @@ public static class ModelCard
         sb.AppendLine();
         sb.AppendLine("## Reproduce");
         sb.AppendLine();
+        sb.AppendLine($"Made by Aver {Aver.Tensors.BuildInfo.Version}, commit {Aver.Tensors.BuildInfo.Commit}, with:");
+        sb.AppendLine();
         sb.AppendLine("```sh");
         sb.AppendLine(o.Command ?? "./aver build-model --fer ../shared/data/fer2013 --ravdess ../shared/data/ravdess --out models/default");
         sb.AppendLine("```");

@@ -7,14 +7,17 @@ using Aver.Training.Embedding;
 using Aver.Data.Metrics;
 using Aver.Data.Plots;
 using Aver.Training.Plots;
+using Aver.Training.Training;
+using Aver.Tensors;
 
 namespace Aver.Training.Reports;
 
 /// <summary>
 /// Writes a report folder: <c>metrics.csv</c> and <c>per_class.csv</c>; <c>tables.md</c> with accuracy and UAR
 /// laid out like MRPN Tables 1-3; <c>confusion/</c> CSV and PNG per fold and summed per model (Figures 10-11);
-/// <c>curves/</c> training curves; <c>tsne/</c> feature embeddings coloured by class (Figure 4); and
-/// <c>report.md</c> linking them all with relative paths. Every file is written atomically.
+/// <c>curves/</c> training curves and <c>history.csv</c>/<c>history.jsonl</c> (every epoch of every fold);
+/// <c>tsne/</c> feature embeddings coloured by class (Figure 4) with their coordinates as CSV; and
+/// <c>report.md</c> (headed by Aver's version and commit) linking them all with relative paths. Every file is written atomically.
 /// </summary>
 public static class ReportWriter
 {
@@ -26,6 +29,12 @@ public static class ReportWriter
         void Picture(string rel, Canvas c) { c.SavePng(Path.Combine(folder, rel)); files.Add(rel); }
 
         Text("metrics.csv", MetricsCsv(outcome));
+        var epochs = outcome.Models.SelectMany(m => m.Folds.SelectMany(f => (f.History ?? []).Select(e => ((string[])[m.Name, f.Fold], e)))).ToList();
+        if (epochs.Count > 0)
+        {
+            HistoryFiles.Write(folder, epochs, ["model", "fold"]);
+            files.AddRange([HistoryFiles.CsvFile, HistoryFiles.JsonLinesFile]);
+        }
         Text("per_class.csv", PerClassCsv(outcome));
         string accuracy = MarkdownTables.Table(outcome.Models, f => f.Accuracy);
         string uar = MarkdownTables.Table(outcome.Models, f => f.Uar);
@@ -33,12 +42,14 @@ public static class ReportWriter
 
         var md = new StringBuilder();
         md.AppendLine($"# {outcome.Title}").AppendLine();
+        md.AppendLine($"Written by Aver {BuildInfo.Version}, commit {BuildInfo.Commit}.").AppendLine();
         foreach (var note in outcome.Notes ?? []) md.AppendLine($"- {note}");
         if (outcome.Notes is { Count: > 0 }) md.AppendLine();
         md.AppendLine($"Classes ({outcome.Labels.Name}): {string.Join(", ", outcome.Labels.Names)}.").AppendLine();
         md.AppendLine("## Accuracy (%) per fold").AppendLine().AppendLine(accuracy);
         md.AppendLine("## Unweighted average recall (%) per fold").AppendLine().AppendLine(uar);
-        md.AppendLine("Per-fold numbers: [metrics.csv](metrics.csv); per-class precision, recall and F1: [per_class.csv](per_class.csv).").AppendLine();
+        md.AppendLine("Per-fold numbers: [metrics.csv](metrics.csv); per-class precision, recall and F1: [per_class.csv](per_class.csv)" +
+                      (epochs.Count > 0 ? $"; every epoch: [{HistoryFiles.CsvFile}]({HistoryFiles.CsvFile}), [{HistoryFiles.JsonLinesFile}]({HistoryFiles.JsonLinesFile})." : ".")).AppendLine();
 
         foreach (var model in outcome.Models)
         {
@@ -67,7 +78,8 @@ public static class ReportWriter
                 {
                     var embedded = Tsne.Embed(features, tsne);
                     Picture($"tsne/{fslug}.png", ScatterPlot.Render(embedded, classes, outcome.Labels, $"t-SNE, {model.Name}, fold {fold.Fold}"));
-                    md.AppendLine($"- t-SNE of the features: [png](tsne/{fslug}.png)");
+                    Text($"tsne/{fslug}.csv", TsneCsv(embedded, classes, outcome.Labels));
+                    md.AppendLine($"- t-SNE of the features: [png](tsne/{fslug}.png), [csv](tsne/{fslug}.csv)");
                 }
                 md.AppendLine();
             }
@@ -94,6 +106,15 @@ public static class ReportWriter
             foreach (var f in m.Folds)
                 foreach (var c in ClassMetrics.Of(f.Confusion))
                     sb.AppendLine(Csv.Line([m.Name, f.Fold, c.Class, Num(c.Precision), Num(c.Recall), Num(c.F1), c.Support.ToString(CultureInfo.InvariantCulture)]));
+        return sb.ToString();
+    }
+
+    /// <summary>x,y,class — one line per embedded example, in the order of the features.</summary>
+    public static string TsneCsv(double[,] points, IReadOnlyList<int> classes, Aver.Data.Labels.LabelSpace labels)
+    {
+        var sb = new StringBuilder().AppendLine("x,y,class");
+        for (int i = 0; i < points.GetLength(0); i++)
+            sb.AppendLine(Csv.Line([Num(points[i, 0]), Num(points[i, 1]), labels.Names[classes[i]]]));
         return sb.ToString();
     }
 

@@ -93,6 +93,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             bool reduced = schedule.Step(val?.Loss ?? trainLoss);
             stopped = early.ShouldStop && epoch < Options.Epochs;
             if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early);
+            if (folder is not null) HistoryFiles.Write(folder, history);
 
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (epoch - first + 1) * (Options.Epochs - epoch));
             _progress.Epoch(new EpochReport(metrics, Options.Epochs, isBest, reduced, stopped ? TimeSpan.Zero : eta));
