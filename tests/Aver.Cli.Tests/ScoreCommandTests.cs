@@ -43,7 +43,10 @@ public sealed class ScoreCommandTests : IDisposable
         Assert.Contains("| boredom | — (not scored) |", File.ReadAllText(Path.Combine(output, "report.md")));
 
         // --map scores boredom as neutral, and leaves happiness out.
-        var (code2, stdout2, _) = CliRun.Run("score", "default", Path.Combine(_dir, "data"), "--out", output, "--json", "--map", "boredom=neutral,happiness=-");
+        var (refused, _, occupied) = CliRun.Run("score", "default", Path.Combine(_dir, "data"), "--out", output);
+        Assert.Equal(1, refused);   // the report folder is not overwritten without --force
+        Assert.Contains(output, occupied);
+        var (code2, stdout2, _) = CliRun.Run("score", "default", Path.Combine(_dir, "data"), "--out", output, "--json", "--force", "--map", "boredom=neutral,happiness=-");
         Assert.Equal(0, code2);
         var score2 = JsonDocument.Parse(stdout2).RootElement;
         Assert.Equal(2, score2.GetProperty("scored").GetInt64());

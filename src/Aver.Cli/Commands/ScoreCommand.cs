@@ -9,16 +9,17 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
 {
     public override string Name => "score";
     public override string Summary => "accuracy, UAR, macro-F1 and confusion of a model on a labelled folder or manifest";
-    public string[] Flags => ["json"];
+    public string[] Flags => ["json", "force"];
     public override string Help => """
-        aver score MODEL DATA [--out DIR] [--map CLASS=CLASS,CLASS=-] [--dataset NAME] [--limit N] [--only audio|visual] [--json]
+        aver score MODEL DATA [--out DIR] [--map CLASS=CLASS,CLASS=-] [--dataset NAME] [--limit N] [--only audio|visual] [--force] [--json]
 
         (--limit N scores N files evenly spaced through the corpus, so every class is in the sample.)
 
         Runs every labelled file of DATA through MODEL exactly as `aver predict` does and reports accuracy, UAR
         (unweighted average recall), macro-F1, per-class recall, the confusion matrix (CSV and PNG) and the files the
-        model refused and why, as report.md and score.json in --out (default runs/score). MODEL is a model file or
-        folder, or `default` for the shipped model.
+        model refused and why, as report.md and score.json in --out (default runs/score; a folder that already
+        holds files is refused unless --force, which replaces it whole). MODEL is a model file or folder, or
+        `default` for the shipped model.
 
         DATA is a corpus folder (RAVDESS, CREMA-D, EMO-DB, FER2013's train/test/<class>/, a folder per class such as
         happy/ sadness/ OAF_angry/), a manifest CSV (path,label[,speaker]) or fer2013.csv; --dataset names the corpus
@@ -35,7 +36,7 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
 
     public override int Run(CliArgs args, CliContext ctx)
     {
-        bool json = args.Flag("json");
+        bool json = args.Flag("json"), force = args.Flag("force");
         string output = args.Option("out") ?? Path.Combine("runs", "score");
         string? dataset = args.Option("dataset");
         int limit = args.Int("limit", 0, min: 0);
@@ -57,12 +58,14 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
         var data = DatasetReader.Open(args.Positionals[1], dataset);
         if (data.Items.Count == 0) throw new InvalidDataException($"{args.Positionals[1]}: no labelled files found ({data.Skipped.Count} skipped)");
         Aver.Data.Labels.EmotionNames.Match(data.Labels, model.Labels, overrides);
+        using var stage = new StagedFolder(output, force);
 
         int total = limit > 0 ? Math.Min(limit, data.Items.Count) : data.Items.Count;
         var bar = ctx.Bar("score", total);
         var result = Scorer.Run(model, data, options, overrides, limit > 0 ? limit : null, (done, _, file) => bar.Report(done, Path.GetFileName(file)));
         string command = "aver score " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "score").Skip(1));
-        ScoreReport.Write(result, output, command);
+        ScoreReport.Write(result, stage.Path, command);
+        stage.Commit();
         if (json) ctx.Out.WriteLine(ScoreReport.Json(result).ToJsonString());
         else
         {
