@@ -66,7 +66,7 @@ public class PredictNoFaceTests
         {
             var clip = Path.Combine(dir, "blue.mp4");
             var ffmpeg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Aver.Media.FfmpegTools.Ffmpeg,
-                ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=blue:s=160x120:d=2:r=10", "-f", "lavfi", "-i", "sine=f=300:d=2",
+                ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=blue:s=160x120:d=2:r=10", "-f", "lavfi", "-i", "sine=f=300:d=2,tremolo=f=3:d=0.9",
                  "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip]))!;
             ffmpeg.WaitForExit();
             Assert.Equal(0, ffmpeg.ExitCode);

@@ -54,13 +54,14 @@ public sealed class MrpnClipModelTests : IDisposable
         return path;
     }
 
-    private string Voice() => Wav("voice.wav", 2.4, i => 0.3f * MathF.Sin(2 * MathF.PI * (180 + 60 * MathF.Sin(i / 3000f)) * i / 16000f));
+    /// <summary>A tone with vibrato whose loudness rises and falls three times a second, as syllables do.</summary>
+    private string Voice() => Wav("voice.wav", 2.4, i => 0.3f * (0.55f + 0.45f * MathF.Sin(2 * MathF.PI * 3 * i / 16000f)) * MathF.Sin(2 * MathF.PI * (180 + 60 * MathF.Sin(i / 3000f)) * i / 16000f));
 
     /// <summary>A 2-s clip of a flat blue picture: a video stream without a face; with a tone unless <paramref name="silentFilm"/>.</summary>
     private string Blue(bool silentFilm)
     {
         var path = _tmp.File(silentFilm ? "blue-silent.mp4" : "blue.mp4");
-        string[] sound = silentFilm ? [] : ["-f", "lavfi", "-i", "sine=f=300:d=2"];
+        string[] sound = silentFilm ? [] : ["-f", "lavfi", "-i", "sine=f=300:d=2,tremolo=f=3:d=0.9"];
         TestFfmpeg.Run(["-f", "lavfi", "-i", "color=c=blue:s=160x120:d=2:r=10", .. sound, "-c:v", "libx264", "-pix_fmt", "yuv420p",
             .. (silentFilm ? (string[])[] : ["-c:a", "aac", "-shortest"]), path]);
         return path;
@@ -86,7 +87,8 @@ public sealed class MrpnClipModelTests : IDisposable
         Assert.Equal([0, 0.5, 1, 1.4], p.Timeline.Select(s => Math.Round(s.Start, 3)));
         Assert.All(p.Timeline, s => { Assert.Equal(1f, s.Probabilities.Values.Sum(), 4); Assert.Equal([MrpnClipModel.AudioName], s.Sources); });
         var last = model.Bundle.Predict(clip, windows: [new(1.4, 2.4)]).Windows[0].Probabilities;
-        Assert.Equal(last, p.Timeline[^1].Probabilities.Values);
+        // (run alone here, in a batch of windows there: equal up to float rounding of the batched kernels)
+        Fixture.AssertClose(last, p.Timeline[^1].Probabilities.Values, "last window", 1e-5f, 1e-6f);
     }
 
     [Fact]

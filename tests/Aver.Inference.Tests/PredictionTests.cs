@@ -14,7 +14,9 @@ public class PredictionTests
         var rng = new RandomStream(9);
         int rate = 16000, n = (int)(seconds * rate);
         var x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = amplitude * (MathF.Sin(2 * MathF.PI * 220 * i / rate) + 0.3f * (float)(rng.NextDouble() - 0.5));
+        // Syllable-like: the loudness rises and falls three times a second (a steady tone is no speech).
+        for (int i = 0; i < n; i++)
+            x[i] = amplitude * (0.55f + 0.45f * MathF.Sin(2 * MathF.PI * 3 * i / rate)) * (MathF.Sin(2 * MathF.PI * 220 * i / rate) + 0.3f * (float)(rng.NextDouble() - 0.5));
         var path = tmp.File(name);
         Wav.Write(path, new AudioBuffer(x, rate));
         return path;

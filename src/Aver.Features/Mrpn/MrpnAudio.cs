@@ -35,14 +35,17 @@ public static class MrpnAudio
         o.Validate();
         audio = Resampler.Resample(audio, o.SampleRate);
         // §4.4 item 3: the whole clip is standardised; a time-augmentation slice is cut afterwards.
-        float[] x = Standardization.Apply(audio.Samples);
+        // (A slice is standardised with the whole clip's statistics, without a copy of the whole clip.)
+        float[] x;
         int offset = 0;
         if (slice is TimeInterval s)
         {
-            offset = Math.Clamp((int)Math.Round(s.Start * o.SampleRate), 0, x.Length);
-            int end = Math.Clamp((int)Math.Round(s.End * o.SampleRate), offset, x.Length);
-            x = x[offset..end];
+            int length = audio.Samples.Length;
+            offset = Math.Clamp((int)Math.Round(s.Start * o.SampleRate), 0, length);
+            int end = Math.Clamp((int)Math.Round(s.End * o.SampleRate), offset, length);
+            x = Standardization.Apply(audio.Samples.AsSpan(offset, end - offset), Standardization.Statistics(audio.Samples));
         }
+        else x = Standardization.Apply(audio.Samples);
         if (x.Length < o.SegmentSamples) Array.Resize(ref x, o.SegmentSamples);
 
         int count = 1 + (x.Length - o.SegmentSamples) / o.SegmentHopSamples;

@@ -21,9 +21,12 @@ public static class Standardization
     }
 
     /// <summary>(x - mean) / std; a constant signal (std 0) becomes zeros. Same length.</summary>
-    public static float[] Apply(ReadOnlySpan<float> signal)
+    public static float[] Apply(ReadOnlySpan<float> signal) => Apply(signal, Statistics(signal));
+
+    /// <summary>(x - mean) / std with statistics of a larger signal (a slice standardised as part of its whole clip).</summary>
+    public static float[] Apply(ReadOnlySpan<float> signal, (double Mean, double Std) statistics)
     {
-        var (mean, std) = Statistics(signal);
+        var (mean, std) = statistics;
         var y = new float[signal.Length];
         if (!(std > 0)) return y;
         System.Numerics.Tensors.TensorPrimitives.Subtract(signal, (float)mean, y);

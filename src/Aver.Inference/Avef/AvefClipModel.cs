@@ -1,3 +1,4 @@
+using Aver.Features.Vad;
 using System.Diagnostics;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
@@ -65,8 +66,8 @@ public sealed class AvefClipModel : IClipModel, IDisposable
 
         var buffer = MediaDecoder.ReadAudio(path);   // a decoding failure fails the only branch: MediaException, as IClipModel says
         duration = Math.Max(duration, buffer.Duration);
-        if (AudioBranch.Rms(buffer.Samples) < AudioBranch.SilenceRms)
-            return Without(path, duration, BranchStatus.Silent, $"the audio is silent (RMS below {20 * Math.Log10(AudioBranch.SilenceRms):F0} dBFS)", clock);
+        if (SpeechPresence.Check(buffer) is { HasSpeech: false } silent)
+            return Without(path, duration, BranchStatus.Silent, silent.Reason!, clock);
         var audio = Bundle.AudioPipeline.Segments(buffer);
         if (audio.Count == 0) return Without(path, duration, BranchStatus.Failed, "the audio is too short for one AVEF segment", clock);
         if (Bundle.FrontEnds.Case == 2 && Max(audio.SpeechFractions) < Bundle.FrontEnds.MinSpeechFraction)

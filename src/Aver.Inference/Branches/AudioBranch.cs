@@ -1,3 +1,5 @@
+using Aver.Features;
+using Aver.Features.Vad;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Features.Mrpn;
@@ -18,9 +20,6 @@ public sealed class AudioBranch
 {
     public const string BranchName = "audio";
 
-    /// <summary>RMS below this (−60 dBFS) counts as silence: standardising it would only amplify noise.</summary>
-    public const double SilenceRms = 1e-3;
-
     public AudioBranch(UnimodalNetwork network, LabelSpace labels, int pool, float temperature, MrpnAudioOptions? features = null)
     {
         Network = network;
@@ -37,10 +36,35 @@ public sealed class AudioBranch
     public float Temperature { get; }
     public MrpnAudioOptions Features { get; }
 
-    /// <summary>Pooled segments [S, 1, H, W] of <paramref name="audio"/> and their times.</summary>
+    /// <summary>Recordings longer than this are cut into slices of this length for the front end (bounded memory).</summary>
+    private const double SliceSeconds = 60;
+
+    /// <summary>
+    /// Pooled segments [S, 1, H, W] of <paramref name="audio"/> and their times. A long recording goes through the
+    /// front end a minute at a time (the standardisation still over the whole clip, MRPN §4.4 item 3; slices start on
+    /// the segments' hop, so the segments are the same), pooled before the next, so its full-resolution spectrograms
+    /// (1 MB a segment) are never all in memory; only the STFT frames at a slice's two edges see its padding.
+    /// </summary>
     public MrpnAudioSegments Segments(AudioBuffer audio)
     {
-        var seg = MrpnAudio.Compute(audio, Features);
+        double segment = (double)Features.SegmentSamples / Features.SampleRate, hop = (double)Features.SegmentHopSamples / Features.SampleRate;
+        if (audio.Duration <= 2 * SliceSeconds) return Pooled(MrpnAudio.Compute(audio, Features));
+        var spectrograms = new List<Tensor>();
+        var times = new List<TimeInterval>();
+        for (double start = 0; start + segment <= audio.Duration + 1e-9; start += SliceSeconds)
+        {
+            // The slice holds every segment that starts in [start, start + SliceSeconds).
+            var part = Pooled(MrpnAudio.Compute(audio, Features, new TimeInterval(start, Math.Min(audio.Duration, start + SliceSeconds - hop + segment))));
+            int keep = Math.Min(part.Times.Length, (int)Math.Round(SliceSeconds / hop));
+            spectrograms.Add(keep == part.Times.Length ? part.Spectrograms : part.Spectrograms.Reshape(part.Times.Length, -1)
+                .IndexSelect(0, Enumerable.Range(0, keep).ToArray()).Reshape([keep, .. part.Spectrograms.Shape[1..]]));
+            times.AddRange(part.Times.Take(keep));
+        }
+        return new MrpnAudioSegments(Tensor.Concat(spectrograms, 0), times.ToArray());
+    }
+
+    private MrpnAudioSegments Pooled(MrpnAudioSegments seg)
+    {
         if (Pool == 1) return seg;
         using (GradMode.NoGrad()) return seg with { Spectrograms = seg.Spectrograms.AvgPool2d(Pool) };
     }
@@ -52,45 +76,84 @@ public sealed class AudioBranch
         return Network.Forward(batch.Steps, batch.Lengths).Data;
     }
 
+    /// <summary>Windows aggregated at once (bounds the memory of a long recording's timeline).</summary>
+    private const int WindowBatch = 64;
+
+    /// <summary>Segments through the extractor at once (bounds the memory of a long recording).</summary>
+    private const int ExtractorBatch = 256;
+
+    /// <summary>Extractor features [S, D] of segments [S, 1, H, W], in batches (evaluation mode: each segment's features are its own).</summary>
+    private Tensor StepFeatures(Tensor segments)
+    {
+        int s = segments.Dim(0);
+        var parts = new List<Tensor>();
+        for (int first = 0; first < s; first += ExtractorBatch)
+        {
+            int n = Math.Min(ExtractorBatch, s - first);
+            var chunk = segments.Reshape(s, -1).IndexSelect(0, Enumerable.Range(first, n).ToArray()).Reshape([n, .. segments.Shape[1..]]);
+            parts.Add(Network.Branch.Extractor.Features(chunk));
+        }
+        return parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0);
+    }
+
+    /// <summary>The run [first, end) of segments (sorted by time) whose centre lies in <paramref name="window"/>.</summary>
+    private static (int First, int End) SegmentsCentredIn(TimeInterval[] times, TimeWindow window)
+    {
+        int lo = 0, hi = times.Length;
+        while (lo < hi) { int mid = (lo + hi) / 2; if ((times[mid].Start + times[mid].End) / 2 < window.Start) lo = mid + 1; else hi = mid; }
+        int end = lo;
+        while (end < times.Length && window.Contains((times[end].Start + times[end].End) / 2)) end++;
+        return (lo, end);
+    }
+
+    /// <summary>Temperature-scaled probabilities of row <paramref name="row"/> of <paramref name="logits"/>.</summary>
+    private ClassProbabilities Probabilities(float[] logits, int row)
+    {
+        int c = Labels.Count;
+        var p = new float[c];
+        TemperatureScaling.Softmax(logits.AsSpan(row * c, c), Temperature, p);
+        return new ClassProbabilities(Labels, p);
+    }
+
     /// <summary>Runs the branch on <paramref name="audio"/> for the clip and for each of <paramref name="windows"/>.</summary>
     public BranchOutput Run(AudioBuffer audio, IReadOnlyList<TimeWindow> windows)
     {
-        if (Rms(audio.Samples) < SilenceRms)
-            return BranchOutput.Without(BranchName, BranchStatus.Silent, windows.Count, $"the audio is silent (RMS below {20 * Math.Log10(SilenceRms):F0} dBFS)");
+        if (SpeechPresence.Check(audio) is { HasSpeech: false } silent)
+            return BranchOutput.Without(BranchName, BranchStatus.Silent, windows.Count, silent.Reason!);
         var seg = Segments(audio);
-        var x = seg.Spectrograms;
-        var sequences = new List<Tensor> { x };
-        var owners = new List<int> { -1 };
+        using var _ = GradMode.NoGrad();
+        // Each segment through the extractor once; the clip and every window aggregate those features, so
+        // memory and work grow with the segments, never with windows x segments (a long recording, a fine step).
+        var features = StepFeatures(seg.Spectrograms);
+        int d = features.Dim(1);
+        var clip = Probabilities(Network.ScoresFromStepFeatures(features.Reshape(1, seg.Count, d), null).Data, 0);
+        // Windows holding the same segments (a step finer than the segments' hop) share one answer.
+        var ranges = new Dictionary<(int First, int End), int>();
+        var windowRange = new int[windows.Count];
         for (int w = 0; w < windows.Count; w++)
         {
-            var inside = new List<int>();
-            for (int s = 0; s < seg.Count; s++)
-                if (windows[w].Contains((seg.Times[s].Start + seg.Times[s].End) / 2)) inside.Add(s);
-            if (inside.Count == 0) continue;
-            sequences.Add(x.IndexSelect(0, inside.ToArray()));
-            owners.Add(w);
+            var (first, end) = SegmentsCentredIn(seg.Times, windows[w]);
+            windowRange[w] = end > first ? (ranges.TryGetValue((first, end), out int k) ? k : ranges[(first, end)] = ranges.Count) : -1;
         }
-        var logits = Logits(SequenceBatch.Pad(sequences));
-        int c = Labels.Count;
-        var result = new ClassProbabilities?[windows.Count];
-        ClassProbabilities clip = null!;
-        for (int i = 0; i < owners.Count; i++)
+        var answers = new ClassProbabilities[ranges.Count];
+        var ordered = ranges.OrderBy(r => r.Value).Select(r => r.Key).ToArray();
+        for (int start = 0; start < ordered.Length; start += WindowBatch)
         {
-            var p = new float[c];
-            TemperatureScaling.Softmax(logits.AsSpan(i * c, c), Temperature, p);
-            var probabilities = new ClassProbabilities(Labels, p);
-            if (owners[i] < 0) clip = probabilities;
-            else result[owners[i]] = probabilities;
+            int n = Math.Min(WindowBatch, ordered.Length - start), longest = 0;
+            for (int i = 0; i < n; i++) longest = Math.Max(longest, ordered[start + i].End - ordered[start + i].First);
+            var batch = new Tensor(n, longest, d);
+            var lengths = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                var (first, end) = ordered[start + i];
+                lengths[i] = end - first;
+                features.Data.AsSpan(first * d, (end - first) * d).CopyTo(batch.Data.AsSpan(i * longest * d));
+            }
+            var logits = Network.ScoresFromStepFeatures(batch, lengths).Data;
+            for (int i = 0; i < n; i++) answers[start + i] = Probabilities(logits, i);
         }
+        var result = new ClassProbabilities?[windows.Count];
+        for (int w = 0; w < windows.Count; w++) result[w] = windowRange[w] < 0 ? null : answers[windowRange[w]];
         return new BranchOutput(BranchName, BranchStatus.Used, clip, result, seg.Count, audio.Duration, null);
-    }
-
-    /// <summary>Root mean square of <paramref name="samples"/> (0 for none); below <see cref="SilenceRms"/> a clip counts as silent.</summary>
-    internal static double Rms(float[] samples)
-    {
-        if (samples.Length == 0) return 0;
-        double sq = 0;
-        foreach (float v in samples) sq += (double)v * v;
-        return Math.Sqrt(sq / samples.Length);
     }
 }

@@ -1,3 +1,4 @@
+using Aver.Features.Vad;
 using System.Diagnostics;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
@@ -76,8 +77,8 @@ public sealed class MrpnClipModel : IClipModel
         {
             audio = MediaDecoder.ReadAudio(path, Bundle.FrontEnds.Audio!.SampleRate);   // a decoding failure fails the only branch: MediaException
             duration = Math.Max(duration, audio.Duration);
-            if (AudioBranch.Rms(audio.Samples) < AudioBranch.SilenceRms)
-                return Without(path, duration, BranchStatus.Silent, $"the audio is silent (RMS below {20 * Math.Log10(AudioBranch.SilenceRms):F0} dBFS)", clock);
+            if (SpeechPresence.Check(audio) is { HasSpeech: false } silent)
+                return Without(path, duration, BranchStatus.Silent, silent.Reason!, clock);
         }
 
         MrpnFaceClip? faces = null;

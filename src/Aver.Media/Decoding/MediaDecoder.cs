@@ -14,6 +14,15 @@ public static class MediaDecoder
     /// <exception cref="MediaException">Missing, empty, non-media or truncated file, or no audio track.</exception>
     public static AudioBuffer ReadAudio(string path, int? sampleRate = null)
     {
+        var audio = ReadAudioSamples(path, sampleRate);
+        // A float WAV can hold NaN or infinity; every feature (and answer) computed from them would be garbage.
+        int bad = Array.FindIndex(audio.Samples, v => !float.IsFinite(v));
+        if (bad >= 0) throw new MediaException(path, $"has non-finite audio samples (NaN or infinity), the first at {(double)bad / audio.SampleRate:F3} s");
+        return audio;
+    }
+
+    private static AudioBuffer ReadAudioSamples(string path, int? sampleRate)
+    {
         MediaException.ThrowIfNotReadable(path);
         if (sampleRate is <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"{path}: sample rate must be positive");
         if (Wav.IsWav(path))

@@ -24,6 +24,13 @@ public sealed class UnimodalNetwork : Module
     /// <summary>Normalised temporal features f^_m [N, D] (for t-SNE plots).</summary>
     public Tensor Features(Tensor steps, int[]? lengths) => _norm.Forward(Branch.Forward(steps, lengths));
 
+    /// <summary>
+    /// Class scores [N, classes] from per-step extractor features [N, T, D] (zeros at padded steps, as
+    /// <see cref="ModalityBranch.StepFeatures"/> gives): prediction extracts each step once and reuses its
+    /// features in every overlapping timeline window.
+    /// </summary>
+    public Tensor ScoresFromStepFeatures(Tensor features, int[]? lengths) => _scoring.Forward(_norm.Forward(Branch.Aggregator.Aggregate(features, lengths)));
+
     /// <summary>Class scores [N, classes] of steps [N, T, C, H, W].</summary>
     public Tensor Forward(Tensor steps, int[]? lengths) => _scoring.Forward(Features(steps, lengths));
 
