@@ -80,6 +80,14 @@ public sealed class CliArgs
     }
 
     /// <summary>Fails on any option or flag the command did not read.</summary>
+    /// <summary>--only audio|visual as the set of branches a prediction runs (null: every branch).</summary>
+    public IReadOnlySet<string>? Branches() => Option("only") switch
+    {
+        null => null,
+        var b when b is "audio" or "visual" => new HashSet<string> { b },
+        var b => throw new UsageException($"--only takes audio or visual, got '{b}'"),
+    };
+
     public void EnsureAllUsed()
     {
         foreach (var k in _options.Keys) if (!_used.Contains(k)) throw new UsageException($"unknown option --{k}");

@@ -50,12 +50,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
             VisualFps = args.Double("fps", 4),
             WindowSeconds = args.Double("window", 1),
             WindowStep = args.Double("step", 0.5),
-            Only = args.Option("only") switch
-            {
-                null => null,
-                var b when b is "audio" or "visual" => new HashSet<string> { b },
-                var b => throw new UsageException($"--only takes audio or visual, got '{b}'"),
-            },
+            Only = args.Branches(),
         };
         try { options.Validate(); }
         catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message.Split(Environment.NewLine)[0]); }

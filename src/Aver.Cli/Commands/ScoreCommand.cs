@@ -43,12 +43,7 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
         var overrides = ParseMap(args.Option("map"));
         var options = new PredictionOptions
         {
-            Only = args.Option("only") switch
-            {
-                null => null,
-                var b when b is "audio" or "visual" => new HashSet<string> { b },
-                var b => throw new UsageException($"--only takes audio or visual, got '{b}'"),
-            },
+            Only = args.Branches(),
         };
         args.EnsureAllUsed();
         if (args.Positionals.Count != 2) throw new UsageException("give the model and one data folder or manifest");
