@@ -1,3 +1,4 @@
+using Aver.Models.AudioCnn;
 using Aver.Models.Mrpn;
 using Aver.Models.ResNet;
 using Aver.Tensors;
@@ -19,6 +20,7 @@ public static class ModelRegistry
     {
         [MrpnArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<MrpnArchitecture>(source).Build(spec.Labels.Names.Count, rng, source),
         [ResNetArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<ResNetArchitecture>(source).Build(spec.Labels.Names.Count, rng),
+        [AudioCnnArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<AudioCnnArchitecture>(source).Build(spec.Labels.Names.Count, rng, source),
     };
 
     /// <summary>Adds (or replaces) a family's builder.</summary>
