@@ -22,7 +22,7 @@ public static partial class ExperimentConfigLoader
         [nameof(ExperimentConfig)] = "", [nameof(DatasetConfig)] = "dataset.", [nameof(ProtocolConfig)] = "protocol.",
         [nameof(ModelConfig)] = "model.", [nameof(TrainingConfig)] = "training.", [nameof(FeaturesConfig)] = "features.",
         [nameof(AudioFeaturesConfig)] = "features.audio.", [nameof(VideoFeaturesConfig)] = "features.video.",
-        [nameof(AvefModelConfig)] = "model.avef.",
+        [nameof(AvefModelConfig)] = "model.avef.", [nameof(AudioCnnModelConfig)] = "model.audio_cnn.", [nameof(LogMelFeaturesConfig)] = "features.log_mel.",
     };
 
     /// <summary>Reads, validates and resolves the config at <paramref name="path"/>.</summary>

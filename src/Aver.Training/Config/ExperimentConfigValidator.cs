@@ -7,7 +7,7 @@ namespace Aver.Training.Config;
 /// <summary>Checks every key of an <see cref="ExperimentConfig"/> and lists all problems at once, each naming its key.</summary>
 public static class ExperimentConfigValidator
 {
-    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier", "avef"];
+    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier", "avef", "audio-cnn"];
     public static readonly string[] Variants = ["N0", "N1", "N2"];
     public static readonly string[] Modalities = ["audio", "video"];
     public static readonly string[] Aggregators = ["lstm", "bilstm", "transformer"];
@@ -54,6 +54,10 @@ public static class ExperimentConfigValidator
         {
             ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
             ValidateInputs(c.Model, c.Features.Video, c.Features.Audio, Fail);
+            bool audioCnn = string.Equals(c.Model.Type, "audio-cnn", StringComparison.OrdinalIgnoreCase);
+            if (audioCnn) AudioCnnConfigValidator.Validate(c, Fail);
+            if (!audioCnn && c.Model.AudioCnn is not null) Fail("model.audio_cnn", $"applies to model.type audio-cnn only, not {c.Model.Type}");
+            if (!audioCnn && c.Features.LogMel is not null) Fail("features.log_mel", $"applies to model.type audio-cnn only, not {c.Model.Type}");
         }
 
         OneOf("strategy", c.Strategy, Strategies);
