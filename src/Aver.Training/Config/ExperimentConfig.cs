@@ -93,7 +93,7 @@ public sealed class TrainingConfig
     public int PlateauPatience { get; set; } = 10;
     public double PlateauFactor { get; set; } = 0.5;
     public int MaxReductions { get; set; } = 2;
-    /// <summary>loss or accuracy: which validation number picks the kept weights.</summary>
+    /// <summary>loss, accuracy, or accuracy-then-loss (ties broken by the lower loss): which validation number picks the kept weights.</summary>
     public string BestBy { get; set; } = "loss";
     public double? ClipGradNorm { get; set; }
     /// <summary>Random slicing in time (MRPN §4.4 items 2 and 4): T versus NT in Table 1.</summary>

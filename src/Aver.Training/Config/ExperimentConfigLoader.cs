@@ -105,7 +105,7 @@ public static partial class ExperimentConfigLoader
             Epochs = t.Epochs, BatchSize = t.BatchSize, LearningRate = t.LearningRate, WeightDecay = t.WeightDecay,
             EarlyStoppingPatience = t.Patience == 0 ? null : t.Patience, PlateauPatience = t.PlateauPatience,
             PlateauFactor = t.PlateauFactor, MaxReductions = t.MaxReductions,
-            BestBy = t.BestBy == "accuracy" ? BestBy.ValidationAccuracy : BestBy.ValidationLoss,
+            BestBy = t.BestBy switch { "accuracy" => BestBy.ValidationAccuracy, "accuracy-then-loss" => BestBy.ValidationAccuracyThenLoss, _ => BestBy.ValidationLoss },
             ClipGradNorm = t.ClipGradNorm, Threads = t.Threads, Seed = config.Seed, Augment = t.TimeAugmentation,
         };
     }

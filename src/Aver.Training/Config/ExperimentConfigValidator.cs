@@ -71,7 +71,7 @@ public static class ExperimentConfigValidator
         if (t.PlateauPatience < 0) Fail("training.plateau_patience", $"must not be negative, got {t.PlateauPatience}");
         if (!(t.PlateauFactor > 0 && t.PlateauFactor < 1)) Fail("training.plateau_factor", $"must be in (0, 1), got {t.PlateauFactor}");
         if (t.MaxReductions < 0) Fail("training.max_reductions", $"must not be negative, got {t.MaxReductions}");
-        OneOf("training.best_by", t.BestBy, ["loss", "accuracy"]);
+        OneOf("training.best_by", t.BestBy, ["loss", "accuracy", "accuracy-then-loss"]);
         if (t.ClipGradNorm is double clip) Positive("training.clip_grad_norm", clip);
         if (t.Threads is int threads && threads < 1) Fail("training.threads", $"must be at least 1, got {threads}");
 
