@@ -11,6 +11,14 @@ public sealed class AudioCnnModelConfig
 {
     /// <summary>Output channels of each conv block (the peer's 32, 64, 128, 128).</summary>
     public List<int> Widths { get; set; } = [32, 64, 128, 128];
+    /// <summary>mixup's α (training batches mixed with λ ~ Beta(α, α)); 0 turns mixup off (the tuned peer: 0.4).</summary>
+    public double MixupAlpha { get; set; }
+    /// <summary>SpecAugment rounds of one frequency and one time mask per training crop; 0 turns it off (the tuned peer: 2).</summary>
+    public int SpecAugmentMasks { get; set; }
+    /// <summary>Widest SpecAugment frequency mask in bands (the tuned peer: 8).</summary>
+    public int SpecAugmentMaxBands { get; set; } = 8;
+    /// <summary>Widest SpecAugment time mask in frames (the tuned peer: 25).</summary>
+    public int SpecAugmentMaxFrames { get; set; } = 25;
 }
 
 /// <summary>
@@ -52,7 +60,12 @@ public static class AudioCnnConfigValidator
         if (m.Modality is not null && !m.Modality.Equals("audio", StringComparison.OrdinalIgnoreCase))
             fail("model.modality", $"'{m.Modality}' is not runnable by audio-cnn, which takes audio only");
         if (!c.Strategy.Equals("end-to-end", StringComparison.OrdinalIgnoreCase)) fail("strategy", "audio-cnn trains end-to-end only");
-        var widths = (m.AudioCnn ?? new AudioCnnModelConfig()).Widths;
+        var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
+        var widths = cnn.Widths;
+        if (cnn.MixupAlpha < 0) fail("model.audio_cnn.mixup_alpha", $"must not be negative (0 turns mixup off), got {cnn.MixupAlpha}");
+        if (cnn.SpecAugmentMasks < 0) fail("model.audio_cnn.spec_augment_masks", $"must not be negative (0 turns SpecAugment off), got {cnn.SpecAugmentMasks}");
+        if (cnn.SpecAugmentMaxBands < 0) fail("model.audio_cnn.spec_augment_max_bands", $"must not be negative, got {cnn.SpecAugmentMaxBands}");
+        if (cnn.SpecAugmentMaxFrames < 0) fail("model.audio_cnn.spec_augment_max_frames", $"must not be negative, got {cnn.SpecAugmentMaxFrames}");
         if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");
         try { (c.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions().Validate(); }
         catch (ArgumentException e) { fail("features.log_mel", e.Message.Replace("LogMelOptions: ", "")); }

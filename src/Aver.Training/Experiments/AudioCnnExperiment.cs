@@ -2,6 +2,7 @@ using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Data.Protocols;
+using Aver.Features.Augmentation;
 using Aver.Features.LogMel;
 using Aver.Models.AudioCnn;
 using Aver.Models.Spec;
@@ -20,7 +21,10 @@ namespace Aver.Training.Experiments;
 /// tested on the averaged evaluation crops, and the fold's best network is written with its spec and front
 /// end as <see cref="BundleFileName"/> beside best.safetensors, for <c>aver predict --model</c>.
 /// </summary>
-public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMelOptions features, string name) : IExperiment
+/// <param name="specAugment">Masks on standardised training crops, or null.</param>
+/// <param name="mixupAlpha">mixup's α on training batches; 0 for none.</param>
+public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMelOptions features, string name,
+    SpecAugment? specAugment = null, double mixupAlpha = 0) : IExperiment
 {
     /// <summary>The fold's model file in its folder (named after the family, so a fold folder resolves to it).</summary>
     public const string BundleFileName = AudioCnnArchitecture.Family + ".safetensors";
@@ -32,9 +36,10 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
     public static AudioCnnExperiment FromConfig(ExperimentConfig config)
     {
         var m = config.Model ?? throw new ArgumentException("model: is required");
-        var widths = (m.AudioCnn ?? new AudioCnnModelConfig()).Widths;
-        return new AudioCnnExperiment(new AudioCnnArchitecture(widths.ToArray(), (float)m.Dropout),
-            (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn");
+        var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
+        return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout),
+            (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn",
+            cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha);
     }
 
     /// <summary>Audio-only speech clips.</summary>
@@ -55,7 +60,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
             {
                 // Band statistics of this fold's training clips only (the peer's tr_x.mean/std).
                 var frontEnd = LogMelFrontEnd.Fit(Features, fold.Train.Indices.Select(i => set.Pipeline.Image(items[i])));
-                return new LogMelCnnTask(Architecture.Build(labels.Count, new RandomStream(seed)), frontEnd);
+                return new LogMelCnnTask(Architecture.Build(labels.Count, new RandomStream(seed)), frontEnd, specAugment, mixupAlpha);
             }, context,
             (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
                 ToSpec(((LogMelCnnTask)task).FrontEnd, labels, new Dictionary<string, string> { ["row"] = row, ["fold"] = fold, ["experiment"] = name })));
@@ -65,6 +70,12 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
             $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, global average pooling, dropout {Architecture.Dropout}, linear.",
             $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
+        if (specAugment is not null || mixupAlpha > 0)
+            notes.Add("Training augmentation on standardised crops: " + string.Join("; ", new[]
+            {
+                specAugment is null ? null : $"SpecAugment {specAugment.Masks} x (frequency mask <= {specAugment.MaxBands} bands, time mask <= {specAugment.MaxFrames} frames)",
+                mixupAlpha > 0 ? $"mixup alpha {mixupAlpha}" : null,
+            }.OfType<string>()) + ".");
         return new ExperimentResult([outcome], notes);
     }
 
