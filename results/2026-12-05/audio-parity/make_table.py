@@ -10,13 +10,18 @@ import statistics as st
 FOLDS = ["A1,2", "A3,4", "A5,6", "A7,8", "A9,10", "A11,12", "A13,14", "A15,16"]
 
 
-def peer_folds():
-    out = {}
+def peer_texts():
+    """The peer's logs present in this folder (folds 1-4, folds 5-8)."""
     for name in ["peer.log", "peer2.log"]:
         try:
-            text = open(name).read()
+            yield open(name).read()
         except FileNotFoundError:
-            continue
+            pass
+
+
+def peer_folds():
+    out = {}
+    for text in peer_texts():
         for m in re.finditer(r"fold (\d+) done: test acc ([\d.]+)%.*best val acc ([\d.]+)% at epoch (\d+), (\d+)s", text):
             out[FOLDS[int(m[1]) - 1]] = dict(acc=float(m[2]), val=float(m[3]), epoch=int(m[4]), secs=int(m[5]))
     try:
@@ -29,11 +34,7 @@ def peer_folds():
 
 def peer_epochs():
     rows = []
-    for name in ["peer.log", "peer2.log"]:
-        try:
-            text = open(name).read()
-        except FileNotFoundError:
-            continue
+    for text in peer_texts():
         for m in re.finditer(r"fold (\d+) epoch +(\d+): train loss ([\d.]+) acc +([\d.]+) \| val loss ([\d.]+) acc +([\d.]+) \| lr ([\d.e+-]+) \| ([\d.]+)s", text):
             rows.append((FOLDS[int(m[1]) - 1], int(m[2]), float(m[3]), float(m[4]), float(m[5]), float(m[6]), float(m[7]), float(m[8])))
     return rows
