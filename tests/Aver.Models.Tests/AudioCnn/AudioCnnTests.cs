@@ -72,4 +72,29 @@ public sealed class AudioCnnTests
         var bad = Assert.Throws<InvalidDataException>(() => ModelRegistry.Build(Spec(new AudioCnnArchitecture([4, 0])), new RandomStream(1), "m.safetensors"));
         Assert.StartsWith("m.safetensors: audio-cnn widths", bad.Message);
     }
+
+    [Fact]
+    public void ThreeAdamWStepsFromThePeersInitialWeightsMatchTorch()
+    {
+        // tools/reference/audio_cnn.py: the peer's Net with widths 4-8, dropout 0, AdamW(1e-3, wd 1e-2), cross-entropy, one fixed batch.
+        var fixture = Aver.Testing.Fixture.Load("models/audio_cnn_steps.safetensors").Tensors;
+        Dictionary<string, Tensor> Part(string prefix) =>
+            fixture.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        var net = new AudioCnnArchitecture([4, 8], 0f).Build(3, new RandomStream(0));
+        net.LoadStateDict(Part("init."), strict: true, source: "audio_cnn_steps init");
+        var targets = Array.ConvertAll(fixture["targets"].Data, v => (int)v);
+        var optimizer = new Aver.Tensors.Optim.AdamW(net.Parameters(), 1e-3, weightDecay: 1e-2);
+        net.Train();
+        for (int step = 0; step < 3; step++)
+        {
+            optimizer.ZeroGrad();
+            var loss = Losses.CrossEntropy(net.Forward(fixture["input"]), targets);
+            Assert.Equal(fixture["losses"].Data[step], loss.Item(), 4);
+            loss.Backward();
+            optimizer.Step();
+        }
+        var final = Part("final.");
+        foreach (var (name, value) in net.StateDict())
+            Aver.Testing.Fixture.AssertClose(final[name], value, name, rtol: 1e-3f, atol: 1e-5f);
+    }
 }
