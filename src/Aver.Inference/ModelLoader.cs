@@ -1,3 +1,4 @@
+using Aver.Inference.AudioCnn;
 using Aver.Inference.Avef;
 using Aver.Inference.Fusion;
 using Aver.Inference.Mrpn;
@@ -8,8 +9,8 @@ namespace Aver.Inference;
 
 /// <summary>
 /// Opens a model for <c>aver predict</c>: a safetensors file, or a folder holding one (like <c>models/default/</c>).
-/// The file's <c>format</c> metadata picks the reader; <see cref="DecisionFusionBundle"/>, <see cref="AvefBundle"/> and
-/// <see cref="MrpnBundle"/> are built in, and other formats join through <see cref="Register"/>.
+/// The file's <c>format</c> metadata picks the reader; <see cref="DecisionFusionBundle"/>, <see cref="AvefBundle"/>,
+/// <see cref="MrpnBundle"/> and <see cref="AudioCnnClipModel"/> are built in, and other formats join through <see cref="Register"/>.
 /// </summary>
 public static class ModelLoader
 {
@@ -28,6 +29,7 @@ public static class ModelLoader
         [DecisionFusionBundle.V1Format] = (file, source, tracker) => DecisionFusionBundle.Load(file, source, tracker),
         [AvefBundle.Format] = (file, source, tracker) => AvefClipModel.Load(file, source, tracker),
         [MrpnBundle.Format] = (file, source, tracker) => MrpnClipModel.Load(file, source, tracker),
+        [AudioCnnClipModel.Format] = (file, source, _) => AudioCnnClipModel.Load(file, source),
     };
 
     /// <summary>Adds (or replaces) the reader of files whose metadata says <c>format</c> = <paramref name="format"/>.</summary>

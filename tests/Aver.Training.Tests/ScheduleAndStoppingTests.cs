@@ -90,4 +90,25 @@ public sealed class ScheduleAndStoppingTests
         Assert.Equal(12, result.History.Count);
         Assert.Equal(5e-5, result.History[0].LearningRate); // MRPN §5.2 default
     }
+
+    [Fact]
+    public void AccuracyThenLossBreaksTiesByTheLowerLossAndSurvivesARestore()
+    {
+        // Epochs: (accuracy, loss). Epoch 3 ties epoch 2's accuracy with a lower loss and becomes best; epoch 4 ties with a higher one.
+        (double Acc, double Loss)[] epochs = [(0.4, 1.5), (0.5, 1.4), (0.5, 1.2), (0.5, 1.3)];
+        var plain = new EarlyStopping(BestBy.ValidationAccuracy, patience: null);
+        var tie = new EarlyStopping(BestBy.ValidationAccuracyThenLoss, patience: null);
+        for (int e = 0; e < epochs.Length; e++)
+        {
+            var m = new EpochMetrics(e + 1, 1, 0.5, epochs[e].Loss, epochs[e].Acc, 1e-3, 0);
+            plain.Update(m);
+            tie.Update(m);
+        }
+        Assert.Equal(2, plain.BestEpoch);
+        Assert.Equal((3, 1.2), (tie.BestEpoch, tie.BestLoss));
+        var restored = new EarlyStopping(BestBy.ValidationAccuracyThenLoss, patience: null);
+        restored.Restore(0.5, 3, 1, bestLoss: 1.2);
+        Assert.False(restored.Update(new EpochMetrics(5, 1, 0.5, 1.25, 0.5, 1e-3, 0)));
+        Assert.True(restored.Update(new EpochMetrics(6, 1, 0.5, 1.1, 0.5, 1e-3, 0)));
+    }
 }

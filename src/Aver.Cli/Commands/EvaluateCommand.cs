@@ -24,7 +24,8 @@ public sealed class EvaluateCommand : CliCommand
         metrics.csv, confusion matrices, training curves, a t-SNE plot and report.md.
         Models: unimodal audio (AM) or video (VM); mrpn with variant N0, N1 or N2 and strategy
         end-to-end or late-fusion (AM and VM trained per fold, frozen, then the fusion trained);
-        avef (AVEF: audio-net, visual-net, DBN, clip-level SVM; see configs/avef-*.yaml).
+        avef (AVEF: audio-net, visual-net, DBN, clip-level SVM; see configs/avef-*.yaml);
+        audio-cnn (a compact log-mel CNN, the PyTorch peer's recipe; see configs/ravdess-audio-cnn*.yaml).
         Face crops are cached in --cache DIR (default runs/feature-cache), so a second run does not
         decode and detect again.
 
@@ -83,6 +84,7 @@ public sealed class EvaluateCommand : CliCommand
     {
         "unimodal" or "mrpn" => new MrpnExperiment(MrpnExperimentSettings.FromConfig(config)),
         "avef" => new AvefEvaluation(config, configPath),
-        _ => throw new ArgumentException($"{configPath}: model.type '{config.Model.Type}' is not run by `aver evaluate` (supported: unimodal, mrpn, avef; classifier models are pre-trained with `aver pretrain`)"),
+        "audio-cnn" => AudioCnnExperiment.FromConfig(config),
+        _ => throw new ArgumentException($"{configPath}: model.type '{config.Model.Type}' is not run by `aver evaluate` (supported: unimodal, mrpn, avef, audio-cnn; classifier models are pre-trained with `aver pretrain`)"),
     };
 }

@@ -1,3 +1,4 @@
+using Aver.Models.AudioCnn;
 using Aver.Models.Avef;
 using Aver.Models.Fusion;
 using Aver.Models.Mrpn;
@@ -23,6 +24,7 @@ public static class ModelRegistry
         [AvefArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<AvefArchitecture>(source).Build(spec.Labels.Names.Count, rng).Module,
         [DecisionFusionArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<DecisionFusionArchitecture>(source).Build(rng, source),
         [ResNetArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<ResNetArchitecture>(source).Build(spec.Labels.Names.Count, rng),
+        [AudioCnnArchitecture.Family] = (spec, rng, source) => spec.ArchitectureAs<AudioCnnArchitecture>(source).Build(spec.Labels.Names.Count, rng, source),
     };
 
     /// <summary>Adds (or replaces) a family's builder.</summary>

@@ -44,7 +44,7 @@ public sealed class ProtocolConfig
 
 public sealed class ModelConfig
 {
-    /// <summary>mrpn (N0/N1/N2 over audio and video), unimodal (AM or VM), classifier (a single-image CNN, e.g. FER2013 pre-training) or avef (AVEF, Ma et al. 2019).</summary>
+    /// <summary>mrpn (N0/N1/N2 over audio and video), unimodal (AM or VM), classifier (a single-image CNN, e.g. FER2013 pre-training), avef (AVEF, Ma et al. 2019) or audio-cnn (a compact log-mel CNN).</summary>
     public string? Type { get; set; }
     /// <summary>mrpn: N0, N1 or N2 (MRPN eqs. 7-9).</summary>
     public string? Variant { get; set; }
@@ -78,6 +78,8 @@ public sealed class ModelConfig
     public string? VisualNetwork { get; set; }
     /// <summary>avef: the AVEF settings (<see cref="AvefModelConfig"/>).</summary>
     public AvefModelConfig? Avef { get; set; }
+    /// <summary>audio-cnn: the compact log-mel CNN's settings (<see cref="AudioCnnModelConfig"/>).</summary>
+    public AudioCnnModelConfig? AudioCnn { get; set; }
 }
 
 public sealed class TrainingConfig
@@ -91,7 +93,7 @@ public sealed class TrainingConfig
     public int PlateauPatience { get; set; } = 10;
     public double PlateauFactor { get; set; } = 0.5;
     public int MaxReductions { get; set; } = 2;
-    /// <summary>loss or accuracy: which validation number picks the kept weights.</summary>
+    /// <summary>loss, accuracy, or accuracy-then-loss (ties broken by the lower loss): which validation number picks the kept weights.</summary>
     public string BestBy { get; set; } = "loss";
     public double? ClipGradNorm { get; set; }
     /// <summary>Random slicing in time (MRPN §4.4 items 2 and 4): T versus NT in Table 1.</summary>
@@ -103,6 +105,8 @@ public sealed class FeaturesConfig
 {
     public AudioFeaturesConfig Audio { get; set; } = new();
     public VideoFeaturesConfig Video { get; set; } = new();
+    /// <summary>The log-mel front end of model.type audio-cnn (<see cref="LogMelFeaturesConfig"/>).</summary>
+    public LogMelFeaturesConfig? LogMel { get; set; }
 }
 
 /// <summary>MRPN §4.4 item 3: 16 kHz, standardised, one-second segments, Hann 512 / hop 64 spectrograms; segments every 0.2 s (item 4).</summary>

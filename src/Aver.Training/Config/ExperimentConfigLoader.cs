@@ -22,7 +22,7 @@ public static partial class ExperimentConfigLoader
         [nameof(ExperimentConfig)] = "", [nameof(DatasetConfig)] = "dataset.", [nameof(ProtocolConfig)] = "protocol.",
         [nameof(ModelConfig)] = "model.", [nameof(TrainingConfig)] = "training.", [nameof(FeaturesConfig)] = "features.",
         [nameof(AudioFeaturesConfig)] = "features.audio.", [nameof(VideoFeaturesConfig)] = "features.video.",
-        [nameof(AvefModelConfig)] = "model.avef.",
+        [nameof(AvefModelConfig)] = "model.avef.", [nameof(AudioCnnModelConfig)] = "model.audio_cnn.", [nameof(LogMelFeaturesConfig)] = "features.log_mel.",
     };
 
     /// <summary>Reads, validates and resolves the config at <paramref name="path"/>.</summary>
@@ -114,7 +114,7 @@ public static partial class ExperimentConfigLoader
             Epochs = t.Epochs, BatchSize = t.BatchSize, LearningRate = t.LearningRate, WeightDecay = t.WeightDecay,
             EarlyStoppingPatience = t.Patience == 0 ? null : t.Patience, PlateauPatience = t.PlateauPatience,
             PlateauFactor = t.PlateauFactor, MaxReductions = t.MaxReductions,
-            BestBy = t.BestBy == "accuracy" ? BestBy.ValidationAccuracy : BestBy.ValidationLoss,
+            BestBy = t.BestBy switch { "accuracy" => BestBy.ValidationAccuracy, "accuracy-then-loss" => BestBy.ValidationAccuracyThenLoss, _ => BestBy.ValidationLoss },
             ClipGradNorm = t.ClipGradNorm, Threads = t.Threads, Seed = config.Seed, Augment = t.TimeAugmentation,
         };
     }

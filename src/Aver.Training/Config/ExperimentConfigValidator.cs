@@ -7,7 +7,7 @@ namespace Aver.Training.Config;
 /// <summary>Checks every key of an <see cref="ExperimentConfig"/> and lists all problems at once, each naming its key.</summary>
 public static class ExperimentConfigValidator
 {
-    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier", "avef"];
+    public static readonly string[] ModelTypes = ["mrpn", "unimodal", "classifier", "avef", "audio-cnn"];
     public static readonly string[] Variants = ["N0", "N1", "N2"];
     public static readonly string[] Modalities = ["audio", "video"];
     public static readonly string[] Aggregators = ["lstm", "bilstm", "transformer"];
@@ -54,6 +54,10 @@ public static class ExperimentConfigValidator
         {
             ValidateModel(c.Model, c.Strategy, Fail, OneOf, Positive);
             ValidateInputs(c.Model, c.Features.Video, c.Features.Audio, Fail);
+            bool audioCnn = string.Equals(c.Model.Type, "audio-cnn", StringComparison.OrdinalIgnoreCase);
+            if (audioCnn) AudioCnnConfigValidator.Validate(c, Fail);
+            if (!audioCnn && c.Model.AudioCnn is not null) Fail("model.audio_cnn", $"applies to model.type audio-cnn only, not {c.Model.Type}");
+            if (!audioCnn && c.Features.LogMel is not null) Fail("features.log_mel", $"applies to model.type audio-cnn only, not {c.Model.Type}");
         }
 
         OneOf("strategy", c.Strategy, Strategies);
@@ -67,7 +71,7 @@ public static class ExperimentConfigValidator
         if (t.PlateauPatience < 0) Fail("training.plateau_patience", $"must not be negative, got {t.PlateauPatience}");
         if (!(t.PlateauFactor > 0 && t.PlateauFactor < 1)) Fail("training.plateau_factor", $"must be in (0, 1), got {t.PlateauFactor}");
         if (t.MaxReductions < 0) Fail("training.max_reductions", $"must not be negative, got {t.MaxReductions}");
-        OneOf("training.best_by", t.BestBy, ["loss", "accuracy"]);
+        OneOf("training.best_by", t.BestBy, ["loss", "accuracy", "accuracy-then-loss"]);
         if (t.ClipGradNorm is double clip) Positive("training.clip_grad_norm", clip);
         if (t.Threads is int threads && threads < 1) Fail("training.threads", $"must be at least 1, got {threads}");
 

@@ -13,6 +13,8 @@ public sealed class EarlyStopping(BestBy by, int? patience)
     public double BestMetric { get; private set; } = double.NaN;
     public int BestEpoch { get; private set; }
     public int EpochsWithoutImprovement { get; private set; }
+    /// <summary>The best epoch's validation loss: the tie-break of <see cref="BestBy.ValidationAccuracyThenLoss"/>.</summary>
+    public double BestLoss { get; private set; } = double.NaN;
 
     /// <summary>The metric this tracker compares for an epoch.</summary>
     public double MetricOf(EpochMetrics m) => By == BestBy.ValidationLoss
@@ -23,8 +25,10 @@ public sealed class EarlyStopping(BestBy by, int? patience)
     public bool Update(EpochMetrics m)
     {
         double v = MetricOf(m);
-        bool better = double.IsNaN(BestMetric) || (By == BestBy.ValidationLoss ? v < BestMetric : v > BestMetric);
-        if (better) { BestMetric = v; BestEpoch = m.Epoch; EpochsWithoutImprovement = 0; }
+        double loss = m.ValidationLoss ?? m.TrainLoss;
+        bool better = double.IsNaN(BestMetric) || (By == BestBy.ValidationLoss ? v < BestMetric : v > BestMetric)
+            || (By == BestBy.ValidationAccuracyThenLoss && v == BestMetric && loss < BestLoss);
+        if (better) { BestMetric = v; BestLoss = loss; BestEpoch = m.Epoch; EpochsWithoutImprovement = 0; }
         else EpochsWithoutImprovement++;
         return better;
     }
@@ -33,6 +37,6 @@ public sealed class EarlyStopping(BestBy by, int? patience)
     public bool ShouldStop => Patience is int p && EpochsWithoutImprovement >= p;
 
     /// <summary>Restores the counters from a checkpoint.</summary>
-    public void Restore(double bestMetric, int bestEpoch, int epochsWithoutImprovement) =>
-        (BestMetric, BestEpoch, EpochsWithoutImprovement) = (bestMetric, bestEpoch, epochsWithoutImprovement);
+    public void Restore(double bestMetric, int bestEpoch, int epochsWithoutImprovement, double bestLoss = double.NaN) =>
+        (BestMetric, BestEpoch, EpochsWithoutImprovement, BestLoss) = (bestMetric, bestEpoch, epochsWithoutImprovement, bestLoss);
 }

@@ -66,7 +66,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             model.LoadStateDict(cp.Model, strict: true, source: path);
             optimizer.LoadStateDict(cp.Optimizer);
             schedule.LoadStateDict(cp.Schedule);
-            early.Restore(cp.BestMetric, cp.BestEpoch, cp.EpochsWithoutImprovement);
+            var bestMetrics = cp.History.FirstOrDefault(h => h.Epoch == cp.BestEpoch);
+            early.Restore(cp.BestMetric, cp.BestEpoch, cp.EpochsWithoutImprovement, bestMetrics?.ValidationLoss ?? bestMetrics?.TrainLoss ?? double.NaN);
             history.AddRange(cp.History);
             best = new Dictionary<string, Tensor>(cp.Best);
             first = cp.Epoch + 1;

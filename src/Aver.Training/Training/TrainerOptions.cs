@@ -4,7 +4,13 @@ using Aver.Tensors.Optim.Schedules;
 namespace Aver.Training.Training;
 
 /// <summary>Which validation number picks the weights kept at the end and drives early stopping.</summary>
-public enum BestBy { ValidationLoss, ValidationAccuracy }
+public enum BestBy
+{
+    ValidationLoss,
+    ValidationAccuracy,
+    /// <summary>Validation accuracy, ties broken by the lower validation loss (the PyTorch peers' <c>(acc, -loss)</c> comparison).</summary>
+    ValidationAccuracyThenLoss,
+}
 
 /// <summary>
 /// Hyper-parameters of one training run. The defaults are MRPN §5.2: AdamW from 5e-5, the rate halved

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Aver.Data.Catalogs;
+using Aver.Features.LogMel;
+using Aver.Media;
+using Aver.Tensors;
+
+namespace Aver.Data.Pipelines;
+
+/// <summary>
+/// Clip -> log-mel input of a compact CNN (<see cref="LogMelOptions"/>): each clip's whole image
+/// [mels, ClipFrames] is computed once and kept (960 RAVDESS clips take 86 MB), and crops of CropFrames
+/// are cut from it: one random crop per training pass, or the evaluation crops whose logits are averaged
+/// (the peer's test-time averaging). Crops are returned as they are; the fold's band standardisation
+/// (<see cref="LogMelFrontEnd.Normalize"/>) is applied by the model's task, which knows the fold.
+/// </summary>
+public sealed class LogMelPipeline(LogMelOptions? options = null)
+{
+    private readonly ConcurrentDictionary<string, Tensor> _images = new(StringComparer.Ordinal);
+
+    public LogMelOptions Options { get; } = options ?? new LogMelOptions();
+
+    /// <summary>The clip's image [mels, ClipFrames], decoded and computed once.</summary>
+    public Tensor Image(CatalogItem item) =>
+        _images.GetOrAdd(item.Path, p => LogMelSpectrogram.Compute(MediaDecoder.ReadAudio(p, Options.SampleRate), Options));
+
+    /// <summary>The image [mels, ClipFrames] of decoded audio (prediction).</summary>
+    public Tensor Image(AudioBuffer audio) => LogMelSpectrogram.Compute(audio, Options);
+
+    /// <summary>
+    /// Crops of <paramref name="image"/> starting at <paramref name="offsets"/>, as [offsets, 1, mels, CropFrames]:
+    /// with <paramref name="augment"/> one crop at a uniformly random start (training), else the evaluation crops.
+    /// </summary>
+    public Tensor Crops(Tensor image, RandomStream? augment = null) =>
+        Crops(image, augment is null ? Options.EvalOffsets() : [augment.NextInt(Options.CropPositions)]);
+
+    /// <summary>Crops of <paramref name="image"/> [mels, frames] at the given start frames: [offsets, 1, mels, CropFrames].</summary>
+    public Tensor Crops(Tensor image, IReadOnlyList<int> offsets)
+    {
+        int mels = Options.Mels, frames = image.Dim(1), crop = Options.CropFrames;
+        if (image.Rank != 2 || image.Dim(0) != mels || frames < crop)
+            throw new ShapeException($"LogMelPipeline: image {ShapeMath.Format(image.Shape)} is not [{mels}, >= {crop}]");
+        var output = new Tensor(offsets.Count, 1, mels, crop);
+        var dst = output.Data.AsSpan();
+        for (int k = 0; k < offsets.Count; k++)
+        {
+            int start = offsets[k];
+            if (start < 0 || start + crop > frames) throw new ArgumentOutOfRangeException(nameof(offsets), start, $"LogMelPipeline: a crop of {crop} frames at {start} leaves the {frames}-frame image");
+            for (int m = 0; m < mels; m++)
+                image.Data.AsSpan(m * frames + start, crop).CopyTo(dst.Slice((k * mels + m) * crop, crop));
+        }
+        return output;
+    }
+}

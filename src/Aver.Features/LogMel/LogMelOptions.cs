@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using Aver.Features.Spectral;
+
+namespace Aver.Features.LogMel;
+
+/// <summary>
+/// A log-mel front end for compact speech-emotion CNNs; the defaults are those of the PyTorch peer
+/// (<c>../shared/peers/ravdess-audio-cnn.py</c>): 16 kHz, each clip standardised by its own mean and
+/// deviation, cut to its centre 3.5 s (zero-padded at the end when shorter), |STFT|^2 with n_fft 512,
+/// a 25-ms periodic Hann window (400) and a 10-ms hop (160), centred frames with reflect padding,
+/// 64 HTK mel bands over 0-8000 Hz without norm, log(mel + 1e-6): 351 frames per clip. Networks see
+/// crops of 3.0 s (301 frames): a random one per training pass, those at a 0.25-s hop (0, 25, 50 frames)
+/// at evaluation, their logits averaged.
+/// </summary>
+public sealed record LogMelOptions
+{
+    public int SampleRate { get; init; } = 16000;
+    /// <summary>Standardise each clip's waveform (mean 0, deviation 1) before it is cut (the peer's per-clip standardisation).</summary>
+    public bool StandardizeWaveform { get; init; } = true;
+    public int NFft { get; init; } = 512;
+    /// <summary>Hann window length in samples (25 ms); centred in the n_fft frame.</summary>
+    public int WinLength { get; init; } = 400;
+    /// <summary>Samples between frames (10 ms).</summary>
+    public int HopLength { get; init; } = 160;
+    public int Mels { get; init; } = 64;
+    public double FMin { get; init; } = 0;
+    public double FMax { get; init; } = 8000;
+    public MelScale MelScale { get; init; } = MelScale.Htk;
+    public MelNorm MelNorm { get; init; } = MelNorm.None;
+    /// <summary>The epsilon of log(mel + epsilon).</summary>
+    public float LogOffset { get; init; } = 1e-6f;
+    /// <summary>Every clip is cut (centre) or padded (end) to this length.</summary>
+    public double ClipSeconds { get; init; } = 3.5;
+    /// <summary>Length of the crops the network sees.</summary>
+    public double CropSeconds { get; init; } = 3.0;
+    /// <summary>Hop between the evaluation crops (whose logits are averaged).</summary>
+    public double EvalHopSeconds { get; init; } = 0.25;
+
+    /// <summary>Samples of a fixed-length clip (56000 by default).</summary>
+    [JsonIgnore] public int ClipSamples => (int)Math.Round(ClipSeconds * SampleRate);
+    /// <summary>Centred STFT frames of a clip: ClipSamples / hop + 1 (351).</summary>
+    [JsonIgnore] public int ClipFrames => ClipSamples / HopLength + 1;
+    /// <summary>Frames of a crop: CropSeconds * rate / hop + 1 (301).</summary>
+    [JsonIgnore] public int CropFrames => (int)Math.Round(CropSeconds * SampleRate) / HopLength + 1;
+    /// <summary>Crop start frames a random training crop may take: 0 .. ClipFrames - CropFrames.</summary>
+    [JsonIgnore] public int CropPositions => ClipFrames - CropFrames + 1;
+
+    /// <summary>First frames of the evaluation crops: 0, hop, 2 hop, ... while the crop fits (0, 25, 50 by default).</summary>
+    public int[] EvalOffsets()
+    {
+        int step = Math.Max(1, (int)Math.Round(EvalHopSeconds * SampleRate) / HopLength);
+        var offsets = new int[(CropPositions - 1) / step + 1];
+        for (int i = 0; i < offsets.Length; i++) offsets[i] = i * step;
+        return offsets;
+    }
+
+    /// <summary>Throws naming the first inconsistent option.</summary>
+    public void Validate()
+    {
+        if (SampleRate < 1) throw new ArgumentException($"LogMelOptions: sample rate must be positive, got {SampleRate}");
+        if (NFft < 2 || (NFft & (NFft - 1)) != 0) throw new ArgumentException($"LogMelOptions: n_fft must be a power of two, got {NFft}");
+        if (WinLength < 1 || WinLength > NFft) throw new ArgumentException($"LogMelOptions: window length {WinLength} must be in [1, n_fft {NFft}]");
+        if (HopLength < 1) throw new ArgumentException($"LogMelOptions: hop must be positive, got {HopLength}");
+        if (Mels < 1) throw new ArgumentException($"LogMelOptions: need at least one mel band, got {Mels}");
+        if (!(FMin >= 0 && FMin < FMax && FMax <= SampleRate / 2.0)) throw new ArgumentException($"LogMelOptions: need 0 <= f_min < f_max <= {SampleRate / 2}, got {FMin} and {FMax}");
+        if (!(LogOffset > 0)) throw new ArgumentException($"LogMelOptions: log offset must be positive, got {LogOffset}");
+        if (!(CropSeconds > 0 && CropSeconds <= ClipSeconds)) throw new ArgumentException($"LogMelOptions: crop {CropSeconds} s must be in (0, clip {ClipSeconds} s]");
+        if (ClipSamples <= NFft / 2) throw new ArgumentException($"LogMelOptions: a clip of {ClipSeconds} s is shorter than half an FFT frame");
+        if (!(EvalHopSeconds > 0)) throw new ArgumentException($"LogMelOptions: evaluation hop must be positive, got {EvalHopSeconds}");
+    }
+}

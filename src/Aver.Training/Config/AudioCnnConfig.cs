@@ -1,0 +1,73 @@
+using Aver.Features.LogMel;
+
+namespace Aver.Training.Config;
+
+/// <summary>
+/// <c>model.audio_cnn</c>: the compact log-mel CNN (<c>model.type: audio-cnn</c>, family "audio-cnn") of
+/// the PyTorch peer <c>ravdess-audio-cnn.py</c>. <c>model.dropout</c> is the dropout before its linear layer;
+/// its input comes from <c>features.log_mel</c>.
+/// </summary>
+public sealed class AudioCnnModelConfig
+{
+    /// <summary>Output channels of each conv block (the peer's 32, 64, 128, 128).</summary>
+    public List<int> Widths { get; set; } = [32, 64, 128, 128];
+    /// <summary>mixup's α (training batches mixed with λ ~ Beta(α, α)); 0 turns mixup off (the tuned peer: 0.4).</summary>
+    public double MixupAlpha { get; set; }
+    /// <summary>SpecAugment rounds of one frequency and one time mask per training crop; 0 turns it off (the tuned peer: 2).</summary>
+    public int SpecAugmentMasks { get; set; }
+    /// <summary>Widest SpecAugment frequency mask in bands (the tuned peer: 8).</summary>
+    public int SpecAugmentMaxBands { get; set; } = 8;
+    /// <summary>Widest SpecAugment time mask in frames (the tuned peer: 25).</summary>
+    public int SpecAugmentMaxFrames { get; set; } = 25;
+}
+
+/// <summary>
+/// <c>features.log_mel</c>: the log-mel front end of <c>model.type: audio-cnn</c> (<see cref="LogMelOptions"/>;
+/// the defaults are the peer's: n_fft 512, window 400, hop 160, 64 mels over 0-8000 Hz, log(x + 1e-6),
+/// 3.5-s clips, 3.0-s crops, evaluation crops every 0.25 s).
+/// </summary>
+public sealed class LogMelFeaturesConfig
+{
+    public int SampleRate { get; set; } = 16000;
+    public bool StandardizeWaveform { get; set; } = true;
+    public int NFft { get; set; } = 512;
+    public int WinLength { get; set; } = 400;
+    public int Hop { get; set; } = 160;
+    public int Mels { get; set; } = 64;
+    public double FMin { get; set; }
+    public double FMax { get; set; } = 8000;
+    public double LogOffset { get; set; } = 1e-6;
+    public double ClipSeconds { get; set; } = 3.5;
+    public double CropSeconds { get; set; } = 3.0;
+    public double EvalHopSeconds { get; set; } = 0.25;
+
+    /// <summary>The front end's options.</summary>
+    public LogMelOptions ToOptions() => new()
+    {
+        SampleRate = SampleRate, StandardizeWaveform = StandardizeWaveform, NFft = NFft, WinLength = WinLength, HopLength = Hop,
+        Mels = Mels, FMin = FMin, FMax = FMax, LogOffset = (float)LogOffset, ClipSeconds = ClipSeconds, CropSeconds = CropSeconds,
+        EvalHopSeconds = EvalHopSeconds,
+    };
+}
+
+/// <summary>The checks of <c>model.type: audio-cnn</c>, its <c>model.audio_cnn</c> and <c>features.log_mel</c>; each problem names its key.</summary>
+public static class AudioCnnConfigValidator
+{
+    public static void Validate(ExperimentConfig c, Action<string, string> fail)
+    {
+        var m = c.Model!;
+        if (m.Variant is not null) fail("model.variant", "applies to mrpn only, not audio-cnn");
+        if (m.Modality is not null && !m.Modality.Equals("audio", StringComparison.OrdinalIgnoreCase))
+            fail("model.modality", $"'{m.Modality}' is not runnable by audio-cnn, which takes audio only");
+        if (!c.Strategy.Equals("end-to-end", StringComparison.OrdinalIgnoreCase)) fail("strategy", "audio-cnn trains end-to-end only");
+        var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
+        var widths = cnn.Widths;
+        if (cnn.MixupAlpha < 0) fail("model.audio_cnn.mixup_alpha", $"must not be negative (0 turns mixup off), got {cnn.MixupAlpha}");
+        if (cnn.SpecAugmentMasks < 0) fail("model.audio_cnn.spec_augment_masks", $"must not be negative (0 turns SpecAugment off), got {cnn.SpecAugmentMasks}");
+        if (cnn.SpecAugmentMaxBands < 0) fail("model.audio_cnn.spec_augment_max_bands", $"must not be negative, got {cnn.SpecAugmentMaxBands}");
+        if (cnn.SpecAugmentMaxFrames < 0) fail("model.audio_cnn.spec_augment_max_frames", $"must not be negative, got {cnn.SpecAugmentMaxFrames}");
+        if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");
+        try { (c.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions().Validate(); }
+        catch (ArgumentException e) { fail("features.log_mel", e.Message.Replace("LogMelOptions: ", "")); }
+    }
+}

@@ -1,0 +1,47 @@
+using Aver.Data.Catalogs;
+using Aver.Data.Labels;
+using Aver.Data.Pipelines;
+using Aver.Tensors;
+
+namespace Aver.Training.Data;
+
+/// <summary>
+/// A batch of log-mel crops [N, K, 1, mels, frames] (not yet band-standardised) and, in training, each clip's own
+/// augmentation stream for what follows standardisation (SpecAugment masks, the batch's mixup draw); null at evaluation.
+/// </summary>
+public sealed record LogMelBatch(Tensor Crops, RandomStream[]? Augment);
+
+/// <summary>
+/// Clips of a catalog as log-mel crops for a compact CNN (<see cref="LogMelPipeline"/>): K = 1 random crop per
+/// clip when augmenting (training), else the K evaluation crops whose logits the network averages. The crops are
+/// not band-standardised; the task does that with its fold's statistics, then applies the augmentation that works
+/// on standardised features from each clip's stream (forked from the clip's stream after its crop was drawn).
+/// </summary>
+public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline)
+    : ClipSet<(Tensor Crops, RandomStream? Augment), LogMelBatch>(items, labels)
+{
+    public LogMelPipeline Pipeline { get; } = pipeline;
+
+    /// <summary>Computes every clip's image once, in parallel, reporting <c>(done, total)</c> now and then.</summary>
+    public void Prepare(Action<int, int>? progress = null)
+    {
+        int done = 0;
+        Engine.For(Count, i =>
+        {
+            Pipeline.Image(Items[i]);
+            int d = Interlocked.Increment(ref done);
+            if (d % 200 == 0 || d == Count) progress?.Invoke(d, Count);
+        });
+    }
+
+    protected override (Tensor Crops, RandomStream? Augment) Clip(CatalogItem item, RandomStream? augment) =>
+        (Pipeline.Crops(Pipeline.Image(item), augment), augment?.Fork("standardised"));
+
+    protected override LogMelBatch Collate((Tensor Crops, RandomStream? Augment)[] clips)
+    {
+        var first = clips[0].Crops;
+        var batch = new Tensor([clips.Length, .. first.Shape]);
+        for (int i = 0; i < clips.Length; i++) clips[i].Crops.Data.CopyTo(batch.Data, (long)i * first.Size);
+        return new LogMelBatch(batch, clips[0].Augment is null ? null : Array.ConvertAll(clips, c => c.Augment!));
+    }
+}

@@ -1,0 +1,86 @@
+using Aver.Data.Catalogs;
+using Aver.Data.Labels;
+using Aver.Data.Pipelines;
+using Aver.Data.Protocols;
+using Aver.Features.Augmentation;
+using Aver.Features.LogMel;
+using Aver.Models.AudioCnn;
+using Aver.Models.Spec;
+using Aver.Tensors;
+using Aver.Training.Config;
+using Aver.Training.Data;
+using Aver.Training.Tasks;
+
+namespace Aver.Training.Experiments;
+
+/// <summary>
+/// <c>aver evaluate CONFIG</c> for <c>model.type: audio-cnn</c>: the compact log-mel CNN of the PyTorch peer
+/// (<c>../shared/peers/ravdess-audio-cnn.py</c>) on a protocol's folds. Every speech clip's log-mel image is
+/// computed once; per fold the band statistics are taken over the training clips, the network (family
+/// "audio-cnn") is trained on random crops through <see cref="FoldRunner"/> (checkpointed, resumable) and
+/// tested on the averaged evaluation crops, and the fold's best network is written with its spec and front
+/// end as <see cref="BundleFileName"/> beside best.safetensors, for <c>aver predict --model</c>.
+/// </summary>
+/// <param name="specAugment">Masks on standardised training crops, or null.</param>
+/// <param name="mixupAlpha">mixup's α on training batches; 0 for none.</param>
+public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMelOptions features, string name,
+    SpecAugment? specAugment = null, double mixupAlpha = 0) : IExperiment
+{
+    /// <summary>The fold's model file in its folder (named after the family, so a fold folder resolves to it).</summary>
+    public const string BundleFileName = AudioCnnArchitecture.Family + ".safetensors";
+
+    public AudioCnnArchitecture Architecture { get; } = architecture;
+    public LogMelOptions Features { get; } = features;
+
+    /// <summary>The experiment a validated config describes.</summary>
+    public static AudioCnnExperiment FromConfig(ExperimentConfig config)
+    {
+        var m = config.Model ?? throw new ArgumentException("model: is required");
+        var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
+        return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout),
+            (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn",
+            cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha);
+    }
+
+    /// <summary>Audio-only speech clips.</summary>
+    public Catalog Select(Catalog catalog) => catalog.Speech().Where(i => i.Modality == Modality.Audio);
+
+    public ExperimentResult Run(SplitPlan plan, ExperimentContext context)
+    {
+        var items = plan.Catalog.Items;
+        var labels = plan.Catalog.Labels;
+        if (items.Count == 0) throw new ArgumentException($"{plan.Catalog.Root}: no audio-only speech clips for audio-cnn");
+        var set = new LogMelClipSet(items, labels, new LogMelPipeline(Features));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        set.Prepare((done, total) => context.Log?.WriteLine($"log-mel: {done}/{total} clips"));
+        context.Log?.WriteLine($"log-mel images of {items.Count} clips in {clock.Elapsed.TotalSeconds:F0} s");
+
+        string row = $"audio-cnn ({string.Join("-", Architecture.BlockWidths)})";
+        var outcome = FoldRunner.Run(row, plan, items, set, (fold, seed) =>
+            {
+                // Band statistics of this fold's training clips only (the peer's tr_x.mean/std).
+                var frontEnd = LogMelFrontEnd.Fit(Features, fold.Train.Indices.Select(i => set.Pipeline.Image(items[i])));
+                return new LogMelCnnTask(Architecture.Build(labels.Count, new RandomStream(seed)), frontEnd, specAugment, mixupAlpha);
+            }, context,
+            (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
+                ToSpec(((LogMelCnnTask)task).FrontEnd, labels, new Dictionary<string, string> { ["row"] = row, ["fold"] = fold, ["experiment"] = name })));
+        var o = Features;
+        var notes = new List<string>
+        {
+            $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, global average pooling, dropout {Architecture.Dropout}, linear.",
+            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
+        };
+        if (specAugment is not null || mixupAlpha > 0)
+            notes.Add("Training augmentation on standardised crops: " + string.Join("; ", new[]
+            {
+                specAugment is null ? null : $"SpecAugment {specAugment.Masks} x (frequency mask <= {specAugment.MaxBands} bands, time mask <= {specAugment.MaxFrames} frames)",
+                mixupAlpha > 0 ? $"mixup alpha {mixupAlpha}" : null,
+            }.OfType<string>()) + ".");
+        return new ExperimentResult([outcome], notes);
+    }
+
+    /// <summary>The model spec of a trained network with its fold's front end.</summary>
+    public ModelSpec ToSpec(LogMelFrontEnd frontEnd, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null) =>
+        new(AudioCnnArchitecture.Family, ModelSpec.ToJson(Architecture), new LabelSpec(labels.Name, labels.Names.ToArray()),
+            new Dictionary<string, System.Text.Json.Nodes.JsonObject> { [LogMelFrontEnd.Name] = frontEnd.ToSpec() }, Extra: extra);
+}

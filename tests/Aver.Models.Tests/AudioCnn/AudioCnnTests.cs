@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Aver.Models.AudioCnn;
+using Aver.Models.Spec;
+using Aver.Tensors;
+using Aver.Tensors.IO;
+using Aver.Tensors.Nn;
+
+namespace Aver.Models.Tests.AudioCnn;
+
+/// <summary>The compact log-mel CNN (family audio-cnn): built by the registry from a spec, the peer's parameters, crop averaging, files.</summary>
+public sealed class AudioCnnTests
+{
+    private static readonly LabelSpec Eight = new("ravdess8", ["neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"]);
+
+    private static ModelSpec Spec(AudioCnnArchitecture architecture) =>
+        new(AudioCnnArchitecture.Family, ModelSpec.ToJson(architecture), Eight, new Dictionary<string, JsonObject>());
+
+    [Fact]
+    public void TheRegistryBuildsThePeersNetworkWithItsParameterNamesAndCount()
+    {
+        var spec = Spec(new AudioCnnArchitecture());
+        var net = Assert.IsType<AudioCnnNetwork>(ModelRegistry.Build(spec, new RandomStream(4)));
+        var direct = new AudioCnnArchitecture().Build(8, new RandomStream(4));
+        Assert.Equal(direct.StateDict().Select(kv => (kv.Key, kv.Value.Data)), net.StateDict().Select(kv => (kv.Key, kv.Value.Data)));
+        var shapes = net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray());
+        Assert.Equal([32, 1, 3, 3], shapes["cnn.0.0.weight"]);
+        Assert.Equal([128], shapes["cnn.3.1.running_var"]);
+        Assert.Equal([8, 128], shapes["fc.weight"]);
+        Assert.DoesNotContain("cnn.0.0.bias", shapes.Keys);
+        // ravdess-audio-cnn.py: "~0.24 M parameters" = convs 239,904 + batch norms 704 + linear 1,032.
+        Assert.Equal(241_640, net.Parameters().Sum(p => p.Size));
+        Assert.Equal([2, 8], net.Forward(new Tensor(2, 1, 64, 301)).Shape.ToArray());
+    }
+
+    [Fact]
+    public void ClipScoresAreTheMeanLogitsOfTheirCrops()
+    {
+        var net = new AudioCnnArchitecture([4, 8], 0.3f).Build(3, new RandomStream(1));
+        net.Eval();
+        var rng = new RandomStream(2);
+        var crops = new Tensor(2, 3, 1, 16, 20);
+        rng.FillNormal(crops.Data, 0, 1);
+        using var _ = GradMode.NoGrad();
+        var scores = net.ForwardCrops(crops);
+        Assert.Equal([2, 3], scores.Shape.ToArray());
+        var each = net.Forward(crops.Reshape(6, 1, 16, 20));
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < 3; c++)
+            {
+                float mean = (each.Data[(n * 3) * 3 + c] + each.Data[(n * 3 + 1) * 3 + c] + each.Data[(n * 3 + 2) * 3 + c]) / 3;
+                Assert.Equal(mean, scores.Data[n * 3 + c], 5);
+            }
+    }
+
+    [Fact]
+    public void AModelFileRoundTripsAndABadArchitectureNamesTheFile()
+    {
+        var spec = Spec(new AudioCnnArchitecture([4, 8, 8], 0.2f));
+        var net = ModelRegistry.Build(spec, new RandomStream(9));
+        string path = Path.Combine(Path.GetTempPath(), $"aver-audio-cnn-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            ModelFile.Save(path, net, spec);
+            var (back, loaded) = ModelFile.Load(SafeTensors.Load(path), path);
+            Assert.Equal("audio-cnn", back.Family);
+            Assert.Equal([4, 8, 8], back.ArchitectureAs<AudioCnnArchitecture>(path).BlockWidths);
+            Assert.Equal(net.StateDict().Select(kv => (kv.Key, kv.Value.Data)), loaded.StateDict().Select(kv => (kv.Key, kv.Value.Data)));
+            // A network the spec does not describe is refused rather than written.
+            Assert.Throws<ArgumentException>(() => ModelFile.Save(path, new AudioCnnArchitecture([4, 8]).Build(8, new RandomStream(1)), spec));
+        }
+        finally { File.Delete(path); }
+        var bad = Assert.Throws<InvalidDataException>(() => ModelRegistry.Build(Spec(new AudioCnnArchitecture([4, 0])), new RandomStream(1), "m.safetensors"));
+        Assert.StartsWith("m.safetensors: audio-cnn widths", bad.Message);
+    }
+
+    [Fact]
+    public void ThreeAdamWStepsFromThePeersInitialWeightsMatchTorch()
+    {
+        // tools/reference/audio_cnn.py: the peer's Net with widths 4-8, dropout 0, AdamW(1e-3, wd 1e-2), cross-entropy, one fixed batch.
+        var fixture = Aver.Testing.Fixture.Load("models/audio_cnn_steps.safetensors").Tensors;
+        Dictionary<string, Tensor> Part(string prefix) =>
+            fixture.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        var net = new AudioCnnArchitecture([4, 8], 0f).Build(3, new RandomStream(0));
+        net.LoadStateDict(Part("init."), strict: true, source: "audio_cnn_steps init");
+        var targets = Array.ConvertAll(fixture["targets"].Data, v => (int)v);
+        var optimizer = new Aver.Tensors.Optim.AdamW(net.Parameters(), 1e-3, weightDecay: 1e-2);
+        net.Train();
+        for (int step = 0; step < 3; step++)
+        {
+            optimizer.ZeroGrad();
+            var loss = Losses.CrossEntropy(net.Forward(fixture["input"]), targets);
+            Assert.Equal(fixture["losses"].Data[step], loss.Item(), 4);
+            loss.Backward();
+            optimizer.Step();
+        }
+        var final = Part("final.");
+        foreach (var (name, value) in net.StateDict())
+            Aver.Testing.Fixture.AssertClose(final[name], value, name, rtol: 1e-3f, atol: 1e-5f);
+    }
+}
