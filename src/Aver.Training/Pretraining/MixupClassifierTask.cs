@@ -52,7 +52,7 @@ public sealed class MixupClassifierTask(Module model, double alpha, float labelS
     }
 
     /// <summary>Beta(α, α) as X / (X + Y) of two Gamma(α) draws.</summary>
-    internal static double SampleBeta(double alpha, RandomStream rng)
+    public static double SampleBeta(double alpha, RandomStream rng)
     {
         double x = SampleGamma(alpha, rng), y = SampleGamma(alpha, rng);
         return x + y > 0 ? x / (x + y) : 0.5;

@@ -26,6 +26,7 @@ internal sealed class SessionBudget(ITrainingProgress? inner, int? epochs) : ITr
     {
         inner?.Epoch(report);
         LastEpoch = report.Metrics.Epoch;
-        if (++_done >= epochs) _cancel.Cancel();
+        // The epoch limit ends the run by itself; cancelling there would turn a finished run into a paused one.
+        if (++_done >= epochs && report.Metrics.Epoch < report.Epochs) _cancel.Cancel();
     }
 }
