@@ -24,7 +24,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
         MRPN's visual branch starts from this file (MRPN §5.2). The run is resumable: its checkpoints live
         in MODEL.safetensors.run/ (one per epoch), and the same command continues where it stopped.
 
-          --stem small          3x3 stride-1 conv, no max pool: 48 px faces at full resolution (~16x the cost)
+          --stem small          3x3 stride-1 conv, no max pool: 48 px faces at full resolution (~4x the time)
           --augment recipe      random resized crop (zoom ±10%), shift ±8%, flip, rotation ±10°, random erasing
           --erasing P           random erasing probability with --augment recipe (Zhong et al. 2020)
           --label-smoothing E   cross-entropy label smoothing (0.1 is usual)
