@@ -152,7 +152,7 @@ public sealed class TrainerTests : IDisposable
             Assert.True(t.Data.AsSpan().SequenceEqual(sb[name].Data), $"{name} differs");
     }
 
-    private sealed class CancelAt(int epoch, int batch, CancellationTokenSource cts) : ITrainingProgress
+    internal sealed class CancelAt(int epoch, int batch, CancellationTokenSource cts) : ITrainingProgress
     {
         public void Batch(int e, int b, int batches, double runningLoss)
         {

@@ -14,14 +14,20 @@ public static class ModelFile
     /// <summary>
     /// Writes <paramref name="network"/> with <paramref name="spec"/> (temporary name, then rename), after
     /// checking that the spec's family builds a network with exactly these tensors, so every file written loads.
+    /// <paramref name="flatMetadata"/> adds plain keys beside the spec for readers of an older flat layout
+    /// (the spec's own keys win).
     /// </summary>
-    public static void Save(string path, Module network, ModelSpec spec, SafeTensorsDType dtype = SafeTensorsDType.F32)
+    public static void Save(string path, Module network, ModelSpec spec, SafeTensorsDType dtype = SafeTensorsDType.F32,
+        IReadOnlyDictionary<string, string>? flatMetadata = null)
     {
         var expected = ModelRegistry.Build(spec, new RandomStream(0), path).StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray());
         var actual = network.StateDict().ToList();
         bool fits = actual.Count == expected.Count && actual.All(kv => expected.TryGetValue(kv.Key, out var shape) && shape.AsSpan().SequenceEqual(kv.Value.Shape));
         if (!fits) throw new ArgumentException($"{path}: a {network.GetType().Name} is not the {spec.Family} network its spec describes");
-        network.Save(path, spec.ToMetadata(), dtype);
+        var metadata = spec.ToMetadata();
+        if (flatMetadata is not null)
+            foreach (var (key, value) in flatMetadata) metadata.TryAdd(key, value);
+        network.Save(path, metadata, dtype);
     }
 
     /// <summary>The spec and the network of a loaded file, in evaluation mode; problems name <paramref name="source"/>.</summary>

@@ -49,11 +49,12 @@ public static class FaceImageSet
     }
 
     /// <summary>An example set over standardised pixels, augmenting training batches with flips and shifts of up to <paramref name="maxShift"/> pixels.</summary>
-    public static TensorExampleSet Create(Tensor pixels, IReadOnlyList<CatalogItem> items, LabelSpace space, int maxShift = 4)
-    {
-        var labels = items.Select(i => i.Label.Index).ToArray();
-        return new TensorExampleSet(pixels, labels, space, (batch, rng) => FlipAndShift(batch, rng, maxShift));
-    }
+    public static TensorExampleSet Create(Tensor pixels, IReadOnlyList<CatalogItem> items, LabelSpace space, int maxShift = 4) =>
+        Create(pixels, items, space, (batch, rng) => FlipAndShift(batch, rng, maxShift));
+
+    /// <summary>An example set over standardised pixels with <paramref name="augment"/> on training batches (null: none).</summary>
+    public static TensorExampleSet Create(Tensor pixels, IReadOnlyList<CatalogItem> items, LabelSpace space, Func<Tensor, RandomStream, Tensor>? augment) =>
+        new(pixels, items.Select(i => i.Label.Index).ToArray(), space, augment);
 
     /// <summary>Per image: a horizontal flip with probability 1/2 and a shift by up to ±maxShift pixels (zero fill).</summary>
     public static Tensor FlipAndShift(Tensor batch, RandomStream rng, int maxShift)

@@ -6,20 +6,13 @@ using Aver.Training.Data;
 using Aver.Data.Metrics;
 using Aver.Training.Tasks;
 using Aver.Training.Training;
+using Aver.Data.Pipelines;
+using Aver.Models.Spec;
+using Aver.Tensors.IO;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Aver.Training.Pretraining;
-
-/// <summary>Settings of <see cref="FerPretraining"/>.</summary>
-/// <param name="DataDir">FER2013 in the folder layout (train|test/&lt;class&gt;/*.jpg) or as fer2013.csv.</param>
-/// <param name="Output">The safetensors file to write (ResNet-18 with its fc; MRPN's visual branch loads it without fc).</param>
-/// <param name="Width">ResNet-18 width (64 in the paper; 16 trains on a CPU).</param>
-/// <param name="LimitPerClass">Use at most this many training and test images per class (smoke runs); null for all.</param>
-/// <param name="ValidationFraction">Share of the training images held out, per class, for early stopping.</param>
-public sealed record PretrainOptions(string DataDir, string Output, int Width = 16, int Epochs = 10, int BatchSize = 64,
-    double LearningRate = 1e-3, int? LimitPerClass = null, double ValidationFraction = 0.1, ulong Seed = 1, int? Threads = null);
-
-/// <summary>What pre-training measured: FER2013 test accuracy and UAR of the best-validation weights.</summary>
-public sealed record PretrainResult(double TestAccuracy, double TestUar, ConfusionMatrix Confusion, TrainingResult Training, string ModelPath);
 
 /// <summary>
 /// Pre-trains MRPN's visual extractor on FER2013 (MRPN §5.2: "the CNN in visual modality is initialized
@@ -45,40 +38,78 @@ public static class FerPretraining
         var norm = FaceImageSet.Measure(trainPixels);
         FaceImageSet.Standardize(trainPixels, norm);
         FaceImageSet.Standardize(testPixels, norm);
-        var trainSet = FaceImageSet.Create(trainPixels, train, catalog.Labels);
-        var testSet = FaceImageSet.Create(testPixels, test, catalog.Labels);
+        var trainSet = FaceImageSet.Create(trainPixels, train, catalog.Labels, Augmentation(o));
+        var testSet = FaceImageSet.Create(testPixels, test, catalog.Labels, null);
         var (fit, validation) = StratifiedHoldOut(train, o.ValidationFraction, rng.Fork("validation"));
 
-        var config = new ResNetConfig(InChannels: 1, Width: o.Width, Classes: catalog.Labels.Count);
-        var model = new ResNet18(config, rng.Fork("init"));
-        var task = new ClassifierTask(model);
+        var architecture = new ResNetArchitecture(1, o.Width, o.Stem);
+        var model = architecture.Build(catalog.Labels.Count, rng.Fork("init"));
+        ITrainingTask<Tensor> task = o.MixupAlpha > 0 ? new MixupClassifierTask(model, o.MixupAlpha, o.LabelSmoothing) : new ClassifierTask(model, labelSmoothing: o.LabelSmoothing);
+        var budget = new SessionBudget(progress, o.SessionEpochs);
         var trainer = new Trainer<Tensor>(task, new TrainerOptions
         {
             Epochs = o.Epochs, BatchSize = o.BatchSize, EvalBatchSize = 256, LearningRate = o.LearningRate,
-            BestBy = BestBy.ValidationAccuracy, Seed = o.Seed, Threads = o.Threads, PlateauPatience = 3, EarlyStoppingPatience = 6,
-        }, progress);
+            BestBy = BestBy.ValidationAccuracy, Seed = o.Seed, Threads = o.Threads, PlateauPatience = 3, EarlyStoppingPatience = o.EarlyStoppingPatience,
+            Optimizer = o.Optimizer, WeightDecay = o.EffectiveWeightDecay, Schedule = o.Schedule, WarmupEpochs = o.WarmupEpochs,
+        }, budget);
         var runDir = o.Output + ".run";
-        var result = trainer.Fit(new ExampleSubset<Tensor>(trainSet, fit), new ExampleSubset<Tensor>(trainSet, validation), runDir, resume: true);
-
-        var eval = Evaluation.Run(task, testSet, testSet.AllIndices(), 256);
-        var metadata = new Dictionary<string, string>
+        TrainingResult result;
+        try { result = trainer.Fit(new ExampleSubset<Tensor>(trainSet, fit), new ExampleSubset<Tensor>(trainSet, validation), runDir, resume: true, budget.Token); }
+        catch (OperationCanceledException) when (budget.Reached)
         {
-            ["architecture"] = "resnet18",
-            ["in_channels"] = "1",
-            ["width"] = o.Width.ToString(CultureInfo.InvariantCulture),
-            ["classes"] = catalog.Labels.Count.ToString(CultureInfo.InvariantCulture),
-            ["label_space"] = catalog.Labels.Name,
-            ["labels"] = string.Join(",", catalog.Labels.Names),
-            ["input"] = "48x48 grayscale, pixels/255 standardised",
-            ["pixel_mean"] = norm.Mean.ToString("R", CultureInfo.InvariantCulture),
-            ["pixel_std"] = norm.Std.ToString("R", CultureInfo.InvariantCulture),
-            ["trained_on"] = $"FER2013 train ({fit.Length} images, {validation.Length} held out for validation)",
-            ["test_accuracy"] = eval.Accuracy.ToString("F4", CultureInfo.InvariantCulture),
-            ["test_uar"] = eval.Confusion.UnweightedAverageRecall.ToString("F4", CultureInfo.InvariantCulture),
-            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
-        };
-        model.Save(o.Output, metadata);
-        return new PretrainResult(eval.Accuracy, eval.Confusion.UnweightedAverageRecall, eval.Confusion, result, o.Output);
+            log.WriteLine($"stopped after {o.SessionEpochs} epochs this session (checkpoint in {runDir}); the same command continues");
+            return new PretrainResult(double.NaN, double.NaN, null, null, o.Output, Paused: budget.LastEpoch);
+        }
+
+        // Ten-crop first: the plain pass below leaves the test set's batches as they were.
+        var tenCrop = o.TenCrop ? TenCrop.Evaluate(model, testPixels, test.Select(i => i.Label.Index).ToArray(), catalog.Labels) : null;
+        var eval = Evaluation.Run(task, testSet, testSet.AllIndices(), 256);
+        var face = new FaceInput(testPixels.Dim(2), norm.Mean, norm.Std);
+        var spec = new ModelSpec(ResNetArchitecture.Family, ModelSpec.ToJson(architecture),
+            new LabelSpec(catalog.Labels.Name, catalog.Labels.Names.ToArray()),
+            new Dictionary<string, JsonObject> { ["face"] = JsonSerializer.SerializeToNode(face, MetadataJson.Options)!.AsObject() },
+            Provenance: new Provenance(Data: $"FER2013 train ({fit.Length} images, {validation.Length} held out for validation)", Created: DateTimeOffset.UtcNow),
+            Extra: Invariant(new()
+            {
+                ["test_accuracy"] = eval.Accuracy, ["test_uar"] = eval.Confusion.UnweightedAverageRecall,
+                ["test_accuracy_ten_crop"] = tenCrop?.Accuracy, ["best_epoch"] = result.BestEpoch, ["seed"] = o.Seed,
+            }));
+        // The flat keys of the files written before the spec, still read by MrpnExperimentSettings and DefaultModelRecipe.
+        var flat = Invariant(new()
+        {
+            ["architecture"] = ResNetArchitecture.Family, ["in_channels"] = 1, ["width"] = o.Width, ["classes"] = catalog.Labels.Count,
+            ["label_space"] = catalog.Labels.Name, ["labels"] = string.Join(",", catalog.Labels.Names),
+            ["input"] = "48x48 grayscale, pixels/255 standardised", ["pixel_mean"] = norm.Mean, ["pixel_std"] = norm.Std,
+            ["trained_on"] = spec.Provenance!.Data, ["test_accuracy"] = eval.Accuracy, ["test_uar"] = eval.Confusion.UnweightedAverageRecall,
+            ["seed"] = o.Seed,
+        });
+        ModelFile.Save(o.Output, model, spec, flatMetadata: flat);
+        return new PretrainResult(eval.Accuracy, eval.Confusion.UnweightedAverageRecall, eval.Confusion, result, o.Output,
+            tenCrop?.Accuracy, tenCrop?.UnweightedAverageRecall);
+    }
+
+    /// <summary>The training augmentation <paramref name="o"/> asks for, as a batch function; null for none.</summary>
+    private static Func<Tensor, RandomStream, Tensor>? Augmentation(PretrainOptions o) => o.Augmentation switch
+    {
+        FaceAugmentationKind.None => null,
+        FaceAugmentationKind.Recipe => (FaceAugmentation.Recipe with { ErasingProbability = o.ErasingProbability }).Apply,
+        _ => (batch, rng) => FaceImageSet.FlipAndShift(batch, rng, 4),
+    };
+
+    /// <summary>Values as invariant strings (floats round-trip, fractions with four decimals); null values left out.</summary>
+    private static Dictionary<string, string> Invariant(Dictionary<string, object?> values)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in values)
+            if (value is not null)
+                result[key] = value switch
+                {
+                    double d => d.ToString("F4", CultureInfo.InvariantCulture),
+                    float f => f.ToString("R", CultureInfo.InvariantCulture),
+                    IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+                    _ => value.ToString()!,
+                };
+        return result;
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public static class DecisionFusionWriter
         if (visual is not null)
         {
             var config = visual.Network.Config;
-            visualArchitecture = new VisualBranchArchitecture(new ResNetArchitecture(config.InChannels, config.Width), Spec(visual.Labels));
+            visualArchitecture = new VisualBranchArchitecture(new ResNetArchitecture(config.InChannels, config.Width, config.Stem), Spec(visual.Labels));
             frontEnds["face"] = JsonSerializer.SerializeToNode(visual.Face, MetadataJson.Options)!.AsObject();
             calibration["visual"] = JsonSerializer.SerializeToNode(visual.Calibration, MetadataJson.Options);
         }

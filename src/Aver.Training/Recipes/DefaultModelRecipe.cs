@@ -53,8 +53,14 @@ public static class DefaultModelRecipe
         }
         var ferFile = SafeTensors.Load(ferOptions.Output);
         var ferMeta = ferFile.Metadata;
-        var visualNet = new ResNet18(new ResNetConfig(1, int.Parse(ferMeta["width"], CultureInfo.InvariantCulture), Labels.Count));
-        visualNet.LoadStateDict(ferFile.Tensors, strict: true, source: ferOptions.Output);
+        // A file with a model spec rebuilds its own network (stem included); older files carry flat keys only.
+        ResNet18 visualNet;
+        if (ModelSpec.IsIn(ferMeta)) visualNet = (ResNet18)ModelFile.Load(ferFile, ferOptions.Output).Network;
+        else
+        {
+            visualNet = new ResNet18(new ResNetConfig(1, int.Parse(ferMeta["width"], CultureInfo.InvariantCulture), Labels.Count));
+            visualNet.LoadStateDict(ferFile.Tensors, strict: true, source: ferOptions.Output);
+        }
         if (ferMeta.GetValueOrDefault("labels") != string.Join(",", Labels.Names))
             throw new InvalidDataException($"{ferOptions.Output}: predicts [{ferMeta.GetValueOrDefault("labels")}], not {Labels}");
         var faceInput = new FaceInput(48, float.Parse(ferMeta["pixel_mean"], CultureInfo.InvariantCulture), float.Parse(ferMeta["pixel_std"], CultureInfo.InvariantCulture));

@@ -28,3 +28,14 @@ public interface ITrainingTask<TInput>
     /// <summary>The features an embedding plot shows, [N, D] (e.g. MRPN's g_va, Figure 4); null if the model has none.</summary>
     Tensor? Features(TInput input) => null;
 }
+
+/// <summary>
+/// A task that draws random numbers while training (mixup's mixing weights and partners). The trainer gives it
+/// a fresh stream derived from the seed and the epoch before each epoch, so a resumed run draws what an
+/// uninterrupted one would.
+/// </summary>
+public interface IRandomTrainingTask
+{
+    /// <summary>The stream the task draws from during the training batches of the coming epoch.</summary>
+    void BeginEpoch(RandomStream stream);
+}

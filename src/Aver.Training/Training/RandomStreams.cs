@@ -20,6 +20,9 @@ public sealed class RandomStreams(ulong seed)
     /// <summary>The augmentation draws of <paramref name="epoch"/>.</summary>
     public RandomStream Augment(int epoch) => _root.Fork("augment", epoch);
 
+    /// <summary>The draws of a task's own training-time randomness (mixup) in <paramref name="epoch"/>.</summary>
+    public RandomStream Task(int epoch) => _root.Fork("task", epoch);
+
     /// <summary>
     /// Gives every dropout site of <paramref name="model"/> (Dropout modules, LSTM inter-layer dropout,
     /// attention dropout) its own stream for <paramref name="epoch"/>, named by the module's path.

@@ -8,7 +8,8 @@ using Aver.Training.Tasks;
 namespace Aver.Training.Training;
 
 /// <summary>
-/// Trains a task's model over epochs (MRPN §5.2): AdamW, ReduceLROnPlateau on the validation loss,
+/// Trains a task's model over epochs (MRPN §5.2): AdamW, ReduceLROnPlateau on the validation loss (or, as
+/// options, SGD with Nesterov momentum and warm-up + cosine),
 /// early stopping on the validation speakers keeping the best weights, optional gradient clipping.
 /// After every epoch a <see cref="Checkpoint"/> is written atomically; <c>resume</c> continues from it
 /// and ends with the same weights, bit for bit, as a run that was never interrupted (all randomness is
@@ -91,7 +92,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
 
             bool isBest = early.Update(metrics);
             if (isBest) best = Checkpoint.Snapshot(model);
-            bool reduced = schedule.Step(val?.Loss ?? trainLoss);
+            bool reduced = StepSchedule(schedule, val?.Loss ?? trainLoss);
             stopped = early.ShouldStop && epoch < Options.Epochs;
             if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early);
             if (folder is not null) HistoryFiles.Write(folder, history);
@@ -110,6 +111,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         var model = Task.Model;
         model.Train();
         streams.SeedDropout(model, epoch);
+        if (Task is IRandomTrainingTask randomTask) randomTask.BeginEpoch(streams.Task(epoch));
         double lossSum = 0;
         long correct = 0, seen = 0;
         int b = 0;
@@ -132,6 +134,14 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             _progress.Batch(epoch, ++b, batches, lossSum / seen);
         }
         return (lossSum / seen, (double)correct / seen);
+    }
+
+    /// <summary>Ends the epoch in the schedule; true when a plateau schedule reduced the rate.</summary>
+    private static bool StepSchedule(Tensors.Optim.Schedules.LRSchedule schedule, double metric)
+    {
+        if (schedule is Tensors.Optim.Schedules.ReduceLROnPlateau plateau) return plateau.Step(metric);
+        ((Tensors.Optim.Schedules.EpochLRSchedule)schedule).Step();
+        return false;
     }
 
     private void WriteCheckpoint(string path, int epoch, bool stoppedEarly, List<EpochMetrics> history, Module model,

@@ -3,6 +3,24 @@ using Aver.Tensors.Optim.Schedules;
 
 namespace Aver.Training.Training;
 
+/// <summary>The optimiser of a run.</summary>
+public enum OptimizerKind
+{
+    /// <summary>AdamW with decoupled weight decay (MRPN §5.2).</summary>
+    AdamW,
+    /// <summary>SGD with Nesterov momentum and L2 weight decay (Sutskever et al. 2013; the FER ResNet recipes).</summary>
+    SgdNesterov,
+}
+
+/// <summary>The learning-rate schedule of a run.</summary>
+public enum ScheduleKind
+{
+    /// <summary>ReduceLROnPlateau on the validation loss (MRPN §5.2).</summary>
+    Plateau,
+    /// <summary>Linear warm-up, then cosine annealing to zero over the epoch limit (<see cref="WarmupCosineLR"/>).</summary>
+    Cosine,
+}
+
 /// <summary>Which validation number picks the weights kept at the end and drives early stopping.</summary>
 public enum BestBy
 {
@@ -25,8 +43,14 @@ public sealed record TrainerOptions
     /// <summary>Batch size for validation and test passes (no gradients); defaults to <see cref="BatchSize"/>.</summary>
     public int? EvalBatchSize { get; init; }
     public double LearningRate { get; init; } = 5e-5;
-    /// <summary>AdamW's decoupled weight decay (PyTorch's default 0.01).</summary>
+    /// <summary>AdamW's decoupled weight decay (PyTorch's default 0.01), or SGD's L2 coefficient.</summary>
     public double WeightDecay { get; init; } = 0.01;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+    /// <summary>SGD's momentum (with <see cref="OptimizerKind.SgdNesterov"/>).</summary>
+    public double Momentum { get; init; } = 0.9;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Plateau;
+    /// <summary>Epochs of linear warm-up before the cosine schedule.</summary>
+    public int WarmupEpochs { get; init; }
     /// <summary>ReduceLROnPlateau factor (MRPN: "decreased", Aver halves).</summary>
     public double PlateauFactor { get; init; } = 0.5;
     /// <summary>Epochs without a validation-loss drop before the rate is reduced (MRPN: ten).</summary>
@@ -54,13 +78,23 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "TrainerOptions: learning rate must be positive");
         if (EarlyStoppingPatience < 1) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "TrainerOptions: early-stopping patience must be at least 1");
         if (ClipGradNorm <= 0) throw new ArgumentOutOfRangeException(nameof(ClipGradNorm), ClipGradNorm, "TrainerOptions: gradient clipping norm must be positive");
+        if (!(Momentum is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "TrainerOptions: momentum must be in (0, 1)");
+        if (WarmupEpochs < 0 || (Schedule == ScheduleKind.Cosine && WarmupEpochs >= Epochs))
+            throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "TrainerOptions: warm-up epochs must be non-negative and fewer than the epochs");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
     }
 
-    /// <summary>The AdamW optimiser of the run over <paramref name="parameters"/>.</summary>
-    public AdamW CreateOptimizer(IEnumerable<Aver.Tensors.Tensor> parameters) => new(parameters, LearningRate, weightDecay: WeightDecay);
+    /// <summary>The optimiser of the run over <paramref name="parameters"/>.</summary>
+    public Optimizer CreateOptimizer(IEnumerable<Aver.Tensors.Tensor> parameters) => Optimizer switch
+    {
+        OptimizerKind.SgdNesterov => new Sgd(parameters, LearningRate, Momentum, weightDecay: WeightDecay, nesterov: true),
+        _ => new AdamW(parameters, LearningRate, weightDecay: WeightDecay),
+    };
 
-    /// <summary>The plateau schedule of the run (mode min on the validation loss, MRPN §5.2).</summary>
-    public ReduceLROnPlateau CreateSchedule(Optimizer optimizer) =>
-        new(optimizer, PlateauMode.Min, PlateauFactor, PlateauPatience, maxReductions: MaxReductions);
+    /// <summary>The schedule of the run: the plateau schedule (mode min on the validation loss, MRPN §5.2) or warm-up + cosine.</summary>
+    public LRSchedule CreateSchedule(Optimizer optimizer) => Schedule switch
+    {
+        ScheduleKind.Cosine => new WarmupCosineLR(optimizer, Epochs, WarmupEpochs),
+        _ => new ReduceLROnPlateau(optimizer, PlateauMode.Min, PlateauFactor, PlateauPatience, maxReductions: MaxReductions),
+    };
 }
