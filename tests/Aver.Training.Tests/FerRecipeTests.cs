@@ -94,7 +94,7 @@ public sealed class FerRecipeTests : IDisposable
         double sum = 0, extremes = 0;
         for (int i = 0; i < 4000; i++)
         {
-            double l = MixupClassifierTask.SampleBeta(0.2, rng);
+            double l = Aver.Features.Augmentation.Mixup.Lambda(0.2, rng);
             Assert.InRange(l, 0, 1);
             sum += l;
             if (l < 0.1 || l > 0.9) extremes++;

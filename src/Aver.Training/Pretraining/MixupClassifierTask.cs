@@ -1,3 +1,4 @@
+using Aver.Features.Augmentation;
 using Aver.Tensors;
 using Aver.Tensors.Nn;
 using Aver.Training.Tasks;
@@ -27,7 +28,7 @@ public sealed class MixupClassifierTask(Module model, double alpha, float labelS
             return new StepOutput(Losses.CrossEntropy(plain, targets, labelSmoothing: labelSmoothing), plain);
         }
         int n = input.Dim(0), size = input.Size / n;
-        float lambda = (float)SampleBeta(alpha, _rng);
+        float lambda = (float)Mixup.Lambda(alpha, _rng);
         var partner = new int[n];
         for (int i = 0; i < n; i++) partner[i] = i;
         _rng.Shuffle<int>(partner);
@@ -49,27 +50,5 @@ public sealed class MixupClassifierTask(Module model, double alpha, float labelS
             soft.Data[i * classes + targets[partner[i]]] += 1 - lambda;
         }
         return new StepOutput(Losses.CrossEntropyProbabilities(scores, soft, labelSmoothing: labelSmoothing), scores);
-    }
-
-    /// <summary>Beta(α, α) as X / (X + Y) of two Gamma(α) draws.</summary>
-    public static double SampleBeta(double alpha, RandomStream rng)
-    {
-        double x = SampleGamma(alpha, rng), y = SampleGamma(alpha, rng);
-        return x + y > 0 ? x / (x + y) : 0.5;
-    }
-
-    /// <summary>Gamma(shape, 1) by Marsaglia &amp; Tsang (2000); shape &lt; 1 through Gamma(shape + 1) · U^(1/shape).</summary>
-    private static double SampleGamma(double shape, RandomStream rng)
-    {
-        if (shape < 1) return SampleGamma(shape + 1, rng) * Math.Pow(1 - rng.NextDouble(), 1 / shape);
-        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
-        while (true)
-        {
-            double z = rng.NextNormal(), v = 1 + c * z;
-            if (v <= 0) continue;
-            v = v * v * v;
-            double u = 1 - rng.NextDouble();
-            if (Math.Log(u) < 0.5 * z * z + d - d * v + d * Math.Log(v)) return d * v;
-        }
     }
 }
