@@ -20,6 +20,12 @@ public abstract class CliCommand
 /// <param name="Interactive">Error is a terminal: progress bars redraw in place instead of printing lines.</param>
 public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive = false)
 {
+    /// <summary>Standard input's bytes (`aver live -`); tests hand in a stream of their own.</summary>
+    public Func<Stream> Input { get; init; } = Console.OpenStandardInput;
+
+    /// <summary>Cancelled when the user asks to stop (Ctrl-C) a command that can end cleanly (`aver live`).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>Training progress for this context: live bars on a terminal, epoch lines otherwise.</summary>
     public Training.Training.ITrainingProgress TrainingProgress(string? prefix = null) =>
         new Progress.TrainingProgressBar(Error, Interactive, prefix);

@@ -26,11 +26,17 @@ public static class CommandLine
         new ScoreCommand(),
         new UpgradeModelCommand(),
         new SampleCommand(),
+        new LiveCommand(),
     ];
 
     /// <summary>Exit codes: 0 success, 1 failure on input or data, 2 usage error, 3 internal error.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false) =>
+        Run(args, new CliContext(stdout, stderr, interactive));
+
+    /// <summary>Runs `aver ARGS` in <paramref name="ctx"/> (its standard input and cancellation as well as its writers).</summary>
+    public static int Run(string[] args, CliContext ctx)
     {
+        TextWriter stdout = ctx.Out, stderr = ctx.Error;
         if (args.Length == 0 || args[0] is "--help" or "-h") { WriteUsage(stdout); return 0; }
         if (args[0] is "--version" or "version") { stdout.WriteLine(BuildInfo.Text); return 0; }
         if (args[0] == "help") return Help(args.Skip(1).ToArray(), stdout, stderr);
@@ -45,7 +51,7 @@ public static class CommandLine
             stderr.WriteLine($"aver: {isaError}");
             return 2;
         }
-        return Dispatch(cmd, args.Skip(1).ToArray(), new CliContext(stdout, stderr, interactive));
+        return Dispatch(cmd, args.Skip(1).ToArray(), ctx);
     }
 
     /// <summary>Runs <paramref name="cmd"/> with the arguments after its name, mapping every exception to an exit code.</summary>

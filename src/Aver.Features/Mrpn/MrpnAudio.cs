@@ -46,6 +46,15 @@ public static class MrpnAudio
             x = Standardization.Apply(audio.Samples.AsSpan(offset, end - offset), Standardization.Statistics(audio.Samples));
         }
         else x = Standardization.Apply(audio.Samples);
+        return FromStandardised(x, o, offset);
+    }
+
+    /// <summary>
+    /// The segments of samples <paramref name="x"/> already standardised (at <paramref name="o"/>'s rate), the first
+    /// starting at sample <paramref name="firstSample"/> of its clip. Live input uses it with the statistics heard so far.
+    /// </summary>
+    public static MrpnAudioSegments FromStandardised(float[] x, MrpnAudioOptions o, long firstSample)
+    {
         if (x.Length < o.SegmentSamples) Array.Resize(ref x, o.SegmentSamples);
 
         int count = 1 + (x.Length - o.SegmentSamples) / o.SegmentHopSamples;
@@ -67,7 +76,7 @@ public static class MrpnAudio
                 var dst = output.Data.AsSpan(seg * o.Bins * frames, o.Bins * frames);
                 int first = seg * framesPerHop;
                 for (int k = 0; k < o.Bins; k++) logT.AsSpan(k * clipFrames + first, frames).CopyTo(dst.Slice(k * frames, frames));
-                double start = (double)(offset + seg * o.SegmentHopSamples) / o.SampleRate;
+                double start = (double)(firstSample + seg * o.SegmentHopSamples) / o.SampleRate;
                 times[seg] = new TimeInterval(start, start + (double)o.SegmentSamples / o.SampleRate);
             });
             return new MrpnAudioSegments(output, times);

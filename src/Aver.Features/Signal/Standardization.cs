@@ -7,7 +7,13 @@ public static class Standardization
     public static (double Mean, double Std) Statistics(ReadOnlySpan<float> signal)
     {
         if (signal.Length == 0) return (0, 0);
-        // Vectorised sums over 1024-sample blocks keep float rounding local; the totals are double.
+        var (sum, sumSq) = Sums(signal);
+        return FromSums(sum, sumSq, signal.Length);
+    }
+
+    /// <summary>Σx and Σx²: vectorised sums over 1024-sample blocks keep float rounding local; the totals are double.</summary>
+    private static (double Sum, double SumSq) Sums(ReadOnlySpan<float> signal)
+    {
         const int Block = 1024;
         double sum = 0, sumSq = 0;
         for (int i = 0; i < signal.Length; i += Block)
@@ -16,8 +22,13 @@ public static class Standardization
             sum += System.Numerics.Tensors.TensorPrimitives.Sum(b);
             sumSq += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(b);
         }
-        double mean = sum / signal.Length;
-        return (mean, Math.Sqrt(Math.Max(0, sumSq / signal.Length - mean * mean)));
+        return (sum, sumSq);
+    }
+
+    private static (double Mean, double Std) FromSums(double sum, double sumSq, long count)
+    {
+        double mean = sum / count;
+        return (mean, Math.Sqrt(Math.Max(0, sumSq / count - mean * mean)));
     }
 
     /// <summary>(x - mean) / std; a constant signal (std 0) becomes zeros. Same length.</summary>
@@ -32,5 +43,25 @@ public static class Standardization
         System.Numerics.Tensors.TensorPrimitives.Subtract(signal, (float)mean, y);
         System.Numerics.Tensors.TensorPrimitives.Multiply(y, (float)(1 / std), y);
         return y;
+    }
+
+    /// <summary>
+    /// The statistics of a signal heard a piece at a time (a live stream): <see cref="Add"/> each piece;
+    /// <see cref="Value"/> equals <see cref="Statistics"/> of everything added so far (up to rounding).
+    /// </summary>
+    public sealed class Running
+    {
+        private double _sum, _sumSq;
+        private long _count;
+
+        public void Add(ReadOnlySpan<float> piece)
+        {
+            var (sum, sumSq) = Sums(piece);
+            _sum += sum;
+            _sumSq += sumSq;
+            _count += piece.Length;
+        }
+
+        public (double Mean, double Std) Value => _count == 0 ? (0, 0) : FromSums(_sum, _sumSq, _count);
     }
 }

@@ -63,7 +63,8 @@ public sealed class AudioBranch
         return new MrpnAudioSegments(Tensor.Concat(spectrograms, 0), times.ToArray());
     }
 
-    private MrpnAudioSegments Pooled(MrpnAudioSegments seg)
+    /// <summary>Segments average-pooled by <see cref="Pool"/>, as the network was trained on them.</summary>
+    public MrpnAudioSegments Pooled(MrpnAudioSegments seg)
     {
         if (Pool == 1) return seg;
         using (GradMode.NoGrad()) return seg with { Spectrograms = seg.Spectrograms.AvgPool2d(Pool) };
@@ -82,9 +83,10 @@ public sealed class AudioBranch
     /// <summary>Segments through the extractor at once (bounds the memory of a long recording).</summary>
     private const int ExtractorBatch = 256;
 
-    /// <summary>Extractor features [S, D] of segments [S, 1, H, W], in batches (evaluation mode: each segment's features are its own).</summary>
-    private Tensor StepFeatures(Tensor segments)
+    /// <summary>Extractor features [S, D] of pooled segments [S, 1, H, W], in batches (evaluation mode: each segment's features are its own).</summary>
+    public Tensor StepFeatures(Tensor segments)
     {
+        using var _ = GradMode.NoGrad();
         int s = segments.Dim(0);
         var parts = new List<Tensor>();
         for (int first = 0; first < s; first += ExtractorBatch)
@@ -115,6 +117,15 @@ public sealed class AudioBranch
         return new ClassProbabilities(Labels, p);
     }
 
+    /// <summary>The probabilities of one sequence of <paramref name="steps"/> segments' extractor features ([steps, D] row-major).</summary>
+    public ClassProbabilities Aggregate(ReadOnlySpan<float> features, int steps)
+    {
+        using var _ = GradMode.NoGrad();
+        var x = new Tensor(1, steps, features.Length / steps);
+        features.CopyTo(x.Data);
+        return Probabilities(Network.ScoresFromStepFeatures(x, null).Data, 0);
+    }
+
     /// <summary>Runs the branch on <paramref name="audio"/> for the clip and for each of <paramref name="windows"/>.</summary>
     public BranchOutput Run(AudioBuffer audio, IReadOnlyList<TimeWindow> windows)
     {
@@ -126,7 +137,7 @@ public sealed class AudioBranch
         // memory and work grow with the segments, never with windows x segments (a long recording, a fine step).
         var features = StepFeatures(seg.Spectrograms);
         int d = features.Dim(1);
-        var clip = Probabilities(Network.ScoresFromStepFeatures(features.Reshape(1, seg.Count, d), null).Data, 0);
+        var clip = Aggregate(features.Data.AsSpan(0, seg.Count * d), seg.Count);
         // Windows holding the same segments (a step finer than the segments' hop) share one answer.
         var ranges = new Dictionary<(int First, int End), int>();
         var windowRange = new int[windows.Count];

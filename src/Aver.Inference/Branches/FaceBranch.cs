@@ -58,6 +58,27 @@ public sealed class FaceBranch
         return Network.Forward(faces).Data;
     }
 
+    /// <summary>Temperature-scaled probabilities [N, classes] (row-major) of grey face crops, in batches of at most 64.</summary>
+    public float[] Classify(IReadOnlyList<Image> crops)
+    {
+        int c = Labels.Count;
+        var probabilities = new float[crops.Count * c];
+        var batch = new List<Image>(Math.Min(Chunk, crops.Count));
+        for (int first = 0; first < crops.Count; first += Chunk)
+        {
+            int n = Math.Min(Chunk, crops.Count - first);
+            batch.Clear();
+            for (int i = 0; i < n; i++) batch.Add(crops[first + i]);
+            var logits = Logits(Pixels(batch));
+            for (int i = 0; i < n; i++)
+                TemperatureScaling.Softmax(logits.AsSpan(i * c, c), Temperature, probabilities.AsSpan((first + i) * c, c));
+        }
+        return probabilities;
+    }
+
+    /// <summary>The face tracker the branch runs on video (made on first use); its detector serves other trackers (live input) too.</summary>
+    public FaceTracker Tracker => _tracker.Value;
+
     /// <summary>
     /// How the branch decodes video: <paramref name="fps"/> frames per second, at most 320 px (faces in a frame are
     /// cropped to 48 px), I and P frames only (about half the H.264 decoding work when sampling a few frames per second).
@@ -87,14 +108,7 @@ public sealed class FaceBranch
             return BranchOutput.Without(BranchName, BranchStatus.NoFace, windows.Count, $"no face found in any of the {frames} frames sampled at {fps:0.##} fps") with { Duration = duration };
 
         int c = Labels.Count;
-        var probabilities = new float[crops.Count * c];
-        for (int first = 0; first < crops.Count; first += Chunk)
-        {
-            int n = Math.Min(Chunk, crops.Count - first);
-            var logits = Logits(Pixels(crops.GetRange(first, n)));
-            for (int i = 0; i < n; i++)
-                TemperatureScaling.Softmax(logits.AsSpan(i * c, c), Temperature, probabilities.AsSpan((first + i) * c, c));
-        }
+        var probabilities = Classify(crops);
         var clip = Mean(probabilities, c, _ => true);
         var result = new ClassProbabilities?[windows.Count];
         for (int w = 0; w < windows.Count; w++)

@@ -23,8 +23,18 @@ public static class TimeWindows
         if (duration <= length) return [new TimeWindow(0, duration)];
         step = Math.Max(step, (duration - length) / (MaxWindows - 2));
         var list = new List<TimeWindow>();
-        for (int k = 0; k * step + length <= duration + 1e-6; k++) list.Add(new TimeWindow(k * step, k * step + length));
-        if (list[^1].End < duration - 1e-3) list.Add(new TimeWindow(duration - length, duration));
+        for (int k = 0; Fits(Regular(k, length, step), duration); k++) list.Add(Regular(k, length, step));
+        if (Tail(duration, length, list[^1].End) is { } tail) list.Add(tail);
         return list.ToArray();
     }
+
+    /// <summary>The k-th regular window [k·step, k·step + length).</summary>
+    public static TimeWindow Regular(int k, double length, double step) => new(k * step, k * step + length);
+
+    /// <summary>Whether <paramref name="window"/> ends within a clip of <paramref name="duration"/> seconds.</summary>
+    public static bool Fits(TimeWindow window, double duration) => window.End <= duration + 1e-6;
+
+    /// <summary>The window ending exactly at the clip's end, when the regular windows (the last ending at <paramref name="lastEnd"/>) leave a tail.</summary>
+    public static TimeWindow? Tail(double duration, double length, double lastEnd) =>
+        lastEnd < duration - 1e-3 ? new TimeWindow(duration - length, duration) : null;
 }

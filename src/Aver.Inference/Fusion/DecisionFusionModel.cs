@@ -126,19 +126,35 @@ public sealed class DecisionFusionModel : IClipModel
             o.Status == BranchStatus.Used && totalWeight > 0 ? CalibrationOf(o.Name).Weight / totalWeight : 0, o.Message)).ToList();
         var timeline = new List<SegmentPrediction>();
         for (int w = 0; w < windows.Count; w++)
-        {
-            var parts = used.Where(o => o.Windows[w] is not null).Select(o => (Shared(o, o.Windows[w]!), CalibrationOf(o.Name).Weight)).ToList();
-            if (DecisionFusion.Average(Labels, parts) is { } p)
-                timeline.Add(new SegmentPrediction(windows[w].Start, windows[w].End, p, used.Where(o => o.Windows[w] is not null).Select(o => o.Name).ToList()));
-        }
+            if (FuseWindow(windows[w], used.Select(o => (o.Name, o.Windows[w])).ToList()) is { } p) timeline.Add(p);
         return new ClipPrediction(path, duration, clip, branches, timeline, elapsed);
+    }
+
+    /// <summary>
+    /// One timeline window from each branch's answer for it (in the branch's own label space; null where the branch
+    /// has none): the weighted average in <see cref="Labels"/>, or null when no branch answered.
+    /// </summary>
+    public SegmentPrediction? FuseWindow(TimeWindow window, IReadOnlyList<(string Branch, ClassProbabilities? Answer)> answers)
+    {
+        var parts = new List<(ClassProbabilities, double)>();
+        var names = new List<string>();
+        foreach (var (branch, answer) in answers)
+        {
+            if (answer is null) continue;
+            parts.Add((Shared(branch, answer), CalibrationOf(branch).Weight));
+            names.Add(branch);
+        }
+        return DecisionFusion.Average(Labels, parts) is { } p ? new SegmentPrediction(window.Start, window.End, p, names) : null;
     }
 
     private BranchCalibration CalibrationOf(string branch) => branch == AudioBranch.BranchName ? AudioCalibration : VisualCalibration;
 
-    private ClassProbabilities Shared(BranchOutput o, ClassProbabilities p)
+    private ClassProbabilities Shared(BranchOutput o, ClassProbabilities p) => Shared(o.Name, p);
+
+    /// <summary>Branch <paramref name="branch"/>'s probabilities carried into the model's label space.</summary>
+    public ClassProbabilities Shared(string branch, ClassProbabilities p)
     {
-        var map = o.Name == AudioBranch.BranchName ? _audioMap : _visualMap;
+        var map = branch == AudioBranch.BranchName ? _audioMap : _visualMap;
         return map is null || p.Space.Equals(Labels) ? p : DecisionFusion.Map(p, map);
     }
 

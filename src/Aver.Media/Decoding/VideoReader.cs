@@ -84,7 +84,7 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
     /// being 0.94 G; ffmpeg under callgrind). The converter replicates chroma over 2x2 pixels instead of
     /// interpolating it: no visible difference at the half-resolution chroma of the source.
     /// </summary>
-    private static string ScaleFilter(int width, int height, string? sourcePixelFormat) =>
+    internal static string ScaleFilter(int width, int height, string? sourcePixelFormat) =>
         $",scale={width}:{height}:flags=bilinear" + (sourcePixelFormat is "yuv420p" or "yuvj420p" ? $",format={sourcePixelFormat}" : "");
 
     private IEnumerator<VideoFrame> Frames(List<string> args)

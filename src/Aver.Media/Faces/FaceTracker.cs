@@ -31,7 +31,7 @@ public sealed class FaceTracker(BlazeFace detector, FaceTrackerOptions? options 
     public IEnumerable<TrackedFrame> Stream(IEnumerable<VideoFrame> frames)
     {
         // The look-ahead must reach the next probed frame, or sparse detection could not interpolate.
-        int batch = Math.Max(1, Detector.Options.BatchSize), look = Math.Max(Math.Max(0, Options.Lookahead), Options.DetectEvery);
+        int batch = Math.Max(1, Options.DetectBatch ?? Detector.Options.BatchSize), look = Math.Max(Math.Max(0, Options.Lookahead), Options.DetectEvery);
         var raw = new List<FaceDetection?>();        // chosen detection per frame index seen so far (tiny: no pixels)
         var counts = new List<int>();
         var skipped = new List<bool>();             // frames the detector did not look at (DetectEvery > 1)

@@ -26,6 +26,11 @@ public sealed record FaceTrackerOptions
     public float RedetectIoU { get; init; } = 0.5f;
     /// <summary>With <see cref="DetectEvery"/> &gt; 1: a probed score below this also makes the frames around it detected.</summary>
     public float RedetectScore { get; init; } = 0.6f;
+    /// <summary>
+    /// Frames detected per forward pass, or null for the detector's <see cref="BlazeFaceOptions.BatchSize"/>. Live input
+    /// uses 1: a batch waits for its last frame to arrive.
+    /// </summary>
+    public int? DetectBatch { get; init; }
     /// <summary>Decoded frames buffered ahead by the reading thread, so decoding overlaps detection.</summary>
     public int DecodeAhead { get; init; } = 16;
 }

@@ -21,7 +21,7 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>ffmpeg's stdin, for feeding image bytes (only when started with redirectInput).</summary>
     public Stream Input => _process.StandardInput.BaseStream;
 
-    private FfmpegProcess(Process p, string file)
+    private FfmpegProcess(Process p, string file, Action<string>? onStderrLine)
     {
         _process = p;
         _file = file;
@@ -31,13 +31,17 @@ internal sealed class FfmpegProcess : IDisposable
             var sb = new StringBuilder();
             string? line;
             while ((line = await p.StandardError.ReadLineAsync()) is not null)
+            {
+                onStderrLine?.Invoke(line);
                 if (sb.Length < 16_000) sb.AppendLine(line);
+            }
             return sb.ToString();
         });
     }
 
     /// <summary>Starts <paramref name="exe"/> with <paramref name="args"/>; <paramref name="file"/> is the media file named in errors.</summary>
-    public static FfmpegProcess Start(string exe, IEnumerable<string> args, string file, bool redirectInput = false)
+    /// <param name="onStderrLine">Sees each stderr line as ffmpeg writes it (a live reader learns the stream layout from it).</param>
+    public static FfmpegProcess Start(string exe, IEnumerable<string> args, string file, bool redirectInput = false, Action<string>? onStderrLine = null)
     {
         var psi = new ProcessStartInfo(exe)
         {
@@ -50,7 +54,7 @@ internal sealed class FfmpegProcess : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         try
         {
-            return new FfmpegProcess(Process.Start(psi) ?? throw new MediaException(file, $"could not start {exe}"), file);
+            return new FfmpegProcess(Process.Start(psi) ?? throw new MediaException(file, $"could not start {exe}"), file, onStderrLine);
         }
         catch (Win32Exception e)
         {
@@ -72,6 +76,9 @@ internal sealed class FfmpegProcess : IDisposable
         if (code != 0) throw FfmpegErrors.ToException(_file, err, missingStream);
         return err;
     }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     public void Dispose()
     {
