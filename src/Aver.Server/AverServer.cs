@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Aver.Server;
 
 /// <summary>
-/// The HTTP API and web page of <c>aver serve</c>: <c>POST /v1/predict</c>, <c>GET /v1/model</c>, <c>GET /healthz</c>,
+/// The HTTP API and web page of <c>aver serve</c>: <c>POST /v1/predict</c>, <c>GET /v1/live</c> (WebSocket), <c>GET /v1/model</c>, <c>GET /healthz</c>,
 /// <c>GET /openapi.json</c> and the page at <c>/</c>. The model is loaded once by the caller and shared by the workers.
 /// </summary>
 public sealed class AverServer
@@ -48,6 +48,7 @@ public sealed class AverServer
         services.AddSingleton(_ => new PredictionWorkers(model, options.Workers, options.QueueLength));
         services.AddSingleton(sp => new UploadReceiver(sp.GetRequiredService<UploadFolder>(), options.MaxUploadBytes));
         services.AddSingleton<PredictEndpoint>();
+        services.AddSingleton<LiveEndpoint>();
         services.AddRouting();
     }
 
@@ -56,6 +57,7 @@ public sealed class AverServer
     {
         var log = app.ApplicationServices.GetRequiredService<RequestLog>();
         app.Use((http, next) => log.InvokeAsync(http, next));
+        app.UseWebSockets();
         app.UseRouting();
         app.UseEndpoints(Map);
     }
@@ -67,6 +69,7 @@ public sealed class AverServer
         var summary = ModelSummary.Of(model, services.GetRequiredService<ModelPath>().Value).ToJsonString(ModelSummary.Json);
         var predict = services.GetRequiredService<PredictEndpoint>();
         e.MapPost("/v1/predict", predict.HandleAsync);
+        e.MapGet("/v1/live", services.GetRequiredService<LiveEndpoint>().HandleAsync);
         e.MapGet("/v1/model", () => Results.Text(summary, "application/json; charset=utf-8"));
         e.MapGet("/healthz", () => Results.Json(new { status = "ok", model = model.Description }));
         e.MapGet("/openapi.json", EmbeddedFiles.Serve("openapi.json", "application/json; charset=utf-8"));

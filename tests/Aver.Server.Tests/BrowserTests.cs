@@ -31,15 +31,57 @@ public class BrowserTests
         return (app, AverServer.Address(app), temp);
     }
 
-    /// <summary>Debian's chromium, headless; <paramref name="fakeMedia"/> gives it a generated camera and microphone and grants them.</summary>
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, bool fakeMedia = false) =>
+    /// <summary>
+    /// Debian's chromium, headless; <paramref name="fakeMedia"/> gives it a generated camera and microphone and grants them,
+    /// playing <paramref name="fakeFiles"/> (a .y4m picture and a .wav sound, looped) when given.
+    /// </summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, bool fakeMedia = false, (string Video, string Audio)? fakeFiles = null) =>
         playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = BrowserFactAttribute.Chromium, Headless = true,
             // Root in a container: no sandbox, small /dev/shm.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    .. fakeMedia ? new[] { "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream" } : []],
+                    .. fakeMedia ? new[] { "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream" } : [],
+                    .. fakeFiles is { } f ? new[] { $"--use-file-for-fake-video-capture={f.Video}", $"--use-file-for-fake-audio-capture={f.Audio}" } : []],
         });
+
+    [BrowserFact]
+    public async Task Live_streams_the_camera_and_microphone_and_draws_each_window_as_it_is_answered()
+    {
+        var (app, url, temp) = await StartServerAsync();
+        try
+        {
+            // Chromium's camera and microphone play a RAVDESS clip (a speaking face) in a loop.
+            var video = Path.Combine(temp, "face.y4m");
+            var audio = Path.Combine(temp, "voice.wav");
+            TestFfmpeg.Run("-i", Clips.SharedVideo, "-vf", "scale=640:360", "-pix_fmt", "yuv420p", "-an", video);
+            TestFfmpeg.Run("-i", Clips.SharedVideo, "-vn", "-ac", "1", "-ar", "48000", audio);
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await LaunchAsync(playwright, fakeMedia: true, fakeFiles: (video, audio));
+            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1000, Height = 1100 } });
+            await page.GotoAsync(url.ToString());
+            await page.ClickAsync("#live-start");
+            // Answers arrive while the recording goes on: three windows drawn before it is stopped.
+            await page.WaitForSelectorAsync("#live-label[data-windows='3']", new() { Timeout = 60_000 });
+            Assert.Equal(3, await page.Locator("#live-timeline svg rect.mark").CountAsync());
+            Assert.Matches(@"^\w+ \(\d+%\)$", await page.InnerTextAsync("#live-label"));
+            Assert.Matches(@"s behind$", await page.InnerTextAsync("#live-time"));
+            await page.ClickAsync("#live-stop");
+            await page.WaitForSelectorAsync("#result:not([hidden]), #error:not([hidden])", new() { Timeout = 60_000 });
+            Assert.True(await page.IsHiddenAsync("#error"), "the live stream failed: " + await page.InnerTextAsync("#error"));
+            Assert.Equal("live", await page.InnerTextAsync("#file-name"));
+            Assert.Matches(@"^audio: \w+ \(\d+%\), weight [\d.]+, \d+ segments$", await page.InnerTextAsync("#branches li[data-branch=audio]"));
+            Assert.Matches(@"^visual: \w+ \(\d+%\), weight [\d.]+, \d+ face frames$", await page.InnerTextAsync("#branches li[data-branch=visual]"));
+            Assert.True(await page.Locator("#timeline svg rect.mark").CountAsync() >= 3);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.RepoRoot, "TestResults", "aver-serve-live.png"), FullPage = true });
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Directory.Delete(temp, recursive: true);
+        }
+    }
 
     [BrowserFact]
     public async Task The_page_uploads_a_clip_and_shows_its_label_probabilities_and_timeline()

@@ -1,4 +1,5 @@
-// Aver's page: sends a file or a recording to /v1/predict and draws the answer. No libraries, no build step.
+// Aver's page: sends a file or a recording to /v1/predict, or streams the camera and microphone to /v1/live, and
+// draws the answer. No libraries, no build step.
 "use strict";
 const $ = id => document.getElementById(id);
 const colours = ["#d62728", "#8c564b", "#9467bd", "#2ca02c", "#1f77b4", "#ff7f0e", "#7f7f7f", "#17becf", "#bcbd22", "#e377c2"];
@@ -62,7 +63,7 @@ function show(doc) {
       : `${b.name}: not used — ${b.message}`;
     return li;
   }));
-  drawTimeline(clip.timeline || [], clip.seconds);
+  drawTimeline(clip.timeline || [], clip.seconds, "timeline");
   $("legend").replaceChildren(...labels.map(n => {
     const s = document.createElement("span");
     s.innerHTML = `<i style="background:${colourOf(n)}"></i>`;
@@ -74,7 +75,7 @@ function show(doc) {
 
 // One mark per timeline window (a bar from its start, as tall as its top probability, in its label's colour),
 // and over them each class's probability as a line through the windows' centres.
-function drawTimeline(windows, seconds) {
+function drawTimeline(windows, seconds, target) {
   const ns = "http://www.w3.org/2000/svg", width = 800, height = 180, pad = 24;
   const end = Math.max(seconds || 0, ...windows.map(w => w.end), 1e-3);
   const svg = document.createElementNS(ns, "svg");
@@ -111,7 +112,7 @@ function drawTimeline(windows, seconds) {
     tick.textContent = `${t.toFixed(1)} s`;
     svg.append(tick);
   }
-  $("timeline").replaceChildren(svg);
+  $(target).replaceChildren(svg);
 }
 
 // Picking and dropping files.
@@ -146,4 +147,63 @@ $("stop").addEventListener("click", () => {
   $("start").disabled = false;
   $("stop").disabled = true;
   if (recorder && recorder.state !== "inactive") recorder.stop();
+});
+
+// Live: MediaRecorder's WebM, a quarter-second at a time, over a WebSocket to /v1/live; each window the server
+// answers is drawn as it comes, and the summary of the whole stream is shown as a clip's answer when it stops.
+async function media() {
+  try { return await navigator.mediaDevices.getUserMedia({ audio: true, video: true }); }
+  catch { return navigator.mediaDevices.getUserMedia({ audio: true }); }
+}
+
+let liveRecorder = null;
+$("live-start").addEventListener("click", async () => {
+  let stream;
+  try { stream = await media(); } catch (e) { showError(`no microphone or camera: ${e.message}`); return; }
+  $("error").hidden = true;
+  $("result").hidden = true;
+  const windows = [];
+  const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/live`);
+  const type = ["video/webm;codecs=vp8,opus", "video/webm", "audio/webm;codecs=opus", "audio/webm"].find(t => MediaRecorder.isTypeSupported(t));
+  const recorder = liveRecorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+  recorder.ondataavailable = e => { if (e.data.size > 0 && ws.readyState === WebSocket.OPEN) ws.send(e.data); };
+  recorder.onstop = () => {
+    stream.getTracks().forEach(t => t.stop());
+    $("preview").hidden = true;
+    if (ws.readyState === WebSocket.OPEN) ws.send("end");
+    $("status").textContent = "finishing the live answer…";
+  };
+  ws.onopen = () => {
+    recorder.start(250);
+    $("live").hidden = false;
+    $("live-label").textContent = "listening…";
+    $("live-time").textContent = "";
+    $("live-timeline").replaceChildren();
+    $("status").textContent = "live: recording and answering…";
+    if (stream.getVideoTracks().length > 0) { $("preview").srcObject = stream; $("preview").hidden = false; $("preview").play(); }
+  };
+  ws.onmessage = e => {
+    const m = JSON.parse(e.data);
+    if (m.error) { showError(m.error); return; }
+    if (m.summary) {
+      $("status").textContent = "";
+      const clip = { ...m.summary, timeline: windows };
+      if (clip.label) show({ clips: [clip] }); else showError(`no branch could answer the live stream${m.problem ? ` (${m.problem})` : ""}`);
+      return;
+    }
+    if (!m.label) return;   // a window no branch could answer (silence, no face)
+    windows.push({ ...m, sources: Object.keys(m.branches).filter(b => m.branches[b]) });
+    $("live-label").textContent = `${m.label} (${(100 * m.probabilities[m.label]).toFixed(0)}%)`;
+    $("live-label").dataset.windows = windows.length;
+    $("live-time").textContent = `${m.start.toFixed(1)}–${m.end.toFixed(1)} s, ${m.latency.toFixed(2)} s behind`;
+    drawTimeline(windows, m.end, "live-timeline");
+  };
+  ws.onclose = () => { $("live-start").disabled = false; $("live-stop").disabled = true; if (recorder.state !== "inactive") recorder.stop(); };
+  ws.onerror = () => showError("the live connection failed");
+  $("live-start").disabled = true;
+  $("live-stop").disabled = false;
+});
+$("live-stop").addEventListener("click", () => {
+  $("live-stop").disabled = true;
+  if (liveRecorder && liveRecorder.state !== "inactive") liveRecorder.stop();
 });
