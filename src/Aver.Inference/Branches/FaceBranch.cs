@@ -81,9 +81,9 @@ public sealed class FaceBranch
 
     /// <summary>
     /// How the branch decodes video: <paramref name="fps"/> frames per second, at most 320 px (faces in a frame are
-    /// cropped to 48 px), I and P frames only (about half the H.264 decoding work when sampling a few frames per second).
+    /// cropped to 48 px), I and P frames only (about half the H.264 decoding work when sampling a few frames per second), no deblocking filter.
     /// </summary>
-    public VideoFrameOptions Decoding(double fps) => new() { Fps = fps, MaxSide = 320, SkipBFrames = true };
+    public VideoFrameOptions Decoding(double fps) => new() { Fps = fps, MaxSide = 320, SkipBFrames = true, SkipLoopFilter = true };
 
     /// <summary>Decodes <paramref name="path"/>'s video at <paramref name="fps"/>, tracks and classifies its face, for the clip and each window.</summary>
     public BranchOutput Run(string path, double fps, IReadOnlyList<TimeWindow> windows) =>

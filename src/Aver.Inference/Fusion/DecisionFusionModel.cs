@@ -82,6 +82,16 @@ public sealed class DecisionFusionModel : IClipModel
             duration = info.Duration ?? info.Video?.Duration ?? info.Audio?.Duration ?? 0;
         }
 
+        // The visual branch (ffmpeg decoding, face tracking, the FER network) runs beside the audio branch (its own
+        // ffmpeg, spectrograms, the audio network): neither waits for the other's decoder. It needs the timeline, which
+        // needs the duration; a container that does not state one is run after the audio has been decoded.
+        Task<BranchOutput>? visualRun = null;
+        if (wantVisual && reader is not null && duration > 0)
+        {
+            var early = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
+            visualRun = Task.Run(() => Guard(FaceBranch.BranchName, early.Length, () => Visual!.Run(reader, options.VisualFps, early)));
+        }
+
         AudioBuffer? audio = null;
         BranchOutput? audioProblem = null;
         if (wantAudio && hasAudio)
@@ -98,7 +108,8 @@ public sealed class DecisionFusionModel : IClipModel
                 : audioProblem is not null ? audioProblem with { Windows = new ClassProbabilities?[windows.Length] }
                 : BranchOutput.Without(AudioBranch.BranchName, BranchStatus.NoStream, windows.Length, "the file has no audio stream"));
         if (wantVisual)
-            outputs.Add(reader is not null ? Guard(FaceBranch.BranchName, windows.Length, () => Visual!.Run(reader, options.VisualFps, windows))
+            outputs.Add(visualRun is not null ? visualRun.GetAwaiter().GetResult()
+                : reader is not null ? Guard(FaceBranch.BranchName, windows.Length, () => Visual!.Run(reader, options.VisualFps, windows))
                 : visualProblem is not null ? visualProblem with { Windows = new ClassProbabilities?[windows.Length] }
                 : BranchOutput.Without(FaceBranch.BranchName, BranchStatus.NoStream, windows.Length, hasVideo ? "not run" : "the file has no video stream"));
         if (outputs.All(o => o.Status == BranchStatus.Failed))

@@ -67,6 +67,7 @@ public sealed class VideoReader : IEnumerable<VideoFrame>
         var args = new List<string>();
         if (Options.Start > 0) args.AddRange(["-ss", Options.Start.ToString("R", CultureInfo.InvariantCulture)]);
         if (Options.SkipBFrames) args.AddRange(["-skip_frame", "bidir"]);
+        if (Options.SkipLoopFilter) args.AddRange(["-skip_loop_filter", "all"]);
         args.AddRange(FfmpegArgs.Input(Path, Options.DecoderThreads));
         if (Options.Duration is double d) args.AddRange(["-t", d.ToString("R", CultureInfo.InvariantCulture)]);
         var filter = $"fps=fps={FrameRate}";
