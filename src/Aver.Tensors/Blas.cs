@@ -8,9 +8,25 @@ namespace Aver.Tensors;
 /// OpenBLAS does the work when it is installed; otherwise a managed SIMD loop does, after a
 /// one-line warning on standard error.
 /// </summary>
+/// <remarks>
+/// OpenBLAS is set to one thread once, at start-up, and never changed: its thread count is
+/// process-wide, and switching it while another thread was inside sgemm (as the kernels once did
+/// around their parallel loops) changed that product's bits, since OpenBLAS's threaded and
+/// unthreaded drivers sum in different orders. Products big enough to share are split here instead,
+/// into one band of output rows (or columns) per engine thread, each a single-threaded sgemm. The
+/// bands depend only on the shape and <see cref="Engine.Threads"/>, so a product gives the same bits
+/// every time at a given thread count (not across thread counts: OpenBLAS's register tiles sum some
+/// elements in another order when a band starts elsewhere). Inside a parallel loop (convolution
+/// chunks, LSTM directions, attention heads, Winograd taps) a product stays on its thread: one core
+/// per item beat both cores per product.
+/// </remarks>
 public static unsafe class Blas
 {
     private static int _warned;
+    // Below this many multiply-adds a product is too short to repay handing half of it to another thread.
+    private const long MinParallelWork = 1L << 21;
+    // Bands start at multiples of OpenBLAS's widest register tile (16 rows or columns), so no band ends in a sliver.
+    private const int BandAlignment = 16;
 
     /// <summary>True when OpenBLAS was found and is used for matrix products.</summary>
     public static bool UsesOpenBlas => OpenBlas.IsAvailable && !ForceManaged;
@@ -18,9 +34,7 @@ public static unsafe class Blas
     /// <summary>Forces the managed fallback (for tests that compare the two paths).</summary>
     public static bool ForceManaged { get; set; }
 
-    internal static void SetThreads(int threads) => OpenBlas.SetThreads(threads);
-
-    static Blas() => OpenBlas.SetThreads(Engine.Threads);
+    static Blas() => OpenBlas.SetThreads(1);
 
     /// <summary>
     /// op(A) is m x k, op(B) is k x n, C is m x n. Leading dimensions are the row lengths of the
@@ -33,7 +47,11 @@ public static unsafe class Blas
         if (UsesOpenBlas && k > 0)
         {
             fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
-                OpenBlas.Sgemm(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            {
+                int bands = Bands(m, n, k);
+                if (bands == 1) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                else SgemmInBands(bands, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            }
             return;
         }
         if (!OpenBlas.IsAvailable && Interlocked.Exchange(ref _warned, 1) == 0)
@@ -45,6 +63,29 @@ public static unsafe class Blas
     public static void Sgemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, float beta = 0f)
         => Sgemm(transA, transB, m, n, k, 1f, a, transA ? m : k, b, transB ? k : n, beta, c, n);
+
+    private static int Bands(int m, int n, int k)
+    {
+        if (Engine.Threads < 2 || Engine.InParallelLoop || (long)m * n * k < MinParallelWork) return 1;
+        return Math.Clamp(Math.Max(m, n) / BandAlignment, 1, Engine.Threads);
+    }
+
+    /// <summary>One sgemm per band of C's rows (when it has more rows than columns) or columns, in parallel.</summary>
+    private static void SgemmInBands(int bands, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        bool byRows = m >= n;
+        int length = byRows ? m : n, blocks = (length + BandAlignment - 1) / BandAlignment;
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        Engine.For(bands, band =>
+        {
+            int start = band * blocks / bands * BandAlignment, end = Math.Min(length, (band + 1) * blocks / bands * BandAlignment);
+            // Row band: rows [start, end) of op(A) and C. Column band: columns of op(B) and C.
+            float* a0 = (float*)pa, b0 = (float*)pb, c0 = (float*)pc;
+            if (byRows) OpenBlas.Sgemm(transA, transB, end - start, n, k, alpha, a0 + (transA ? start : (long)start * lda), lda, b0, ldb, beta, c0 + (long)start * ldc, ldc);
+            else OpenBlas.Sgemm(transA, transB, m, end - start, k, alpha, a0, lda, b0 + (transB ? (long)start * ldb : start), ldb, beta, c0 + start, ldc);
+        });
+    }
 
     private static void ManagedSgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)

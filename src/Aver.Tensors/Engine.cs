@@ -7,16 +7,14 @@ public static class Engine
     private static IsaPath _isa = CpuFeatures.IsaFromEnvironment ?? CpuFeatures.Supported;
     private static int _l2 = CpuFeatures.L2BytesFromSysfs ?? CpuFeatures.DefaultL2Bytes;
 
-    /// <summary>Threads used by kernels that parallelise over batch or channels, and by BLAS.</summary>
+    // Iterations of For running on this thread: loops and matrix products nested in one stay on its thread.
+    [ThreadStatic] private static int _loopDepth;
+
+    /// <summary>Threads used by kernels that parallelise over batch or channels, and by matrix products.</summary>
     public static int Threads
     {
         get => _threads;
-        set
-        {
-            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be at least 1");
-            _threads = value;
-            Blas.SetThreads(value);
-        }
+        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Threads must be at least 1");
     }
 
     /// <summary>
@@ -48,14 +46,23 @@ public static class Engine
     /// </summary>
     public static bool Winograd { get; set; } = Environment.GetEnvironmentVariable("AVER_WINOGRAD") != "0";
 
-    internal static ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = _threads };
+    /// <summary>True on a thread that is running an iteration of <see cref="For"/>.</summary>
+    internal static bool InParallelLoop => _loopDepth > 0;
 
-    /// <summary>Runs <paramref name="body"/> for each i in [0, count), on up to <see cref="Threads"/> threads.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> for each i in [0, count), on up to <see cref="Threads"/> threads;
+    /// inside an iteration of another parallel loop, on the calling thread (the cores are already busy).
+    /// </summary>
     public static void For(int count, Action<int> body)
     {
         if (count <= 0) return;
-        if (_threads == 1 || count == 1) { for (int i = 0; i < count; i++) body(i); return; }
-        Parallel.For(0, count, ParallelOptions, body);
+        if (_threads == 1 || count == 1 || InParallelLoop) { for (int i = 0; i < count; i++) body(i); return; }
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i =>
+        {
+            _loopDepth++;
+            try { body(i); }
+            finally { _loopDepth--; }
+        });
     }
 
     private static IsaPath Checked(IsaPath path) => path <= CpuFeatures.Supported ? path

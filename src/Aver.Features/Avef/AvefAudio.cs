@@ -1,3 +1,5 @@
+using System.Buffers;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Aver.Features.Signal;
 using Aver.Features.Spectral;
 using Aver.Media;
@@ -33,16 +35,15 @@ public static class AvefAudio
     public static Tensor LogMel(AudioBuffer audio, AvefAudioOptions? options = null)
     {
         var o = options ?? new AvefAudioOptions();
-        audio = Resampler.Resample(audio, o.SampleRate);
-        var x = PreEmphasis.Apply(audio.Samples, o.PreEmphasis);
-        int minLength = o.FrameLength + (o.FramesPerSegment - 1) * o.FrameShift;
-        if (x.Length < minLength) Array.Resize(ref x, minLength);
-        var power = AvefFrames.PowerSpectrum(x, o);
-        var bank = MelFilterBank.Create(power.Dim(1), o.FMin, o.FMax, o.Mels, o.SampleRate, o.MelNorm, o.MelScale);
-        var mel = bank.Apply(power);
-        System.Numerics.Tensors.TensorPrimitives.Add(mel.Data, o.LogOffset, mel.Data);
-        System.Numerics.Tensors.TensorPrimitives.Log(mel.Data, mel.Data);
-        return mel;
+        o.Validate();
+        var byBand = LogMelByBand(audio, o, out int frames);
+        try
+        {
+            var mel = new Tensor(GC.AllocateUninitializedArray<float>(frames * o.Mels), frames, o.Mels);
+            BlockTranspose.Into(byBand, o.Mels, frames, frames, mel.Data, o.Mels, 0);
+            return mel;
+        }
+        finally { ArrayPool<float>.Shared.Return(byBand); }
     }
 
     /// <summary>The segments of <paramref name="audio"/> (mono, any rate).</summary>
@@ -50,28 +51,69 @@ public static class AvefAudio
     {
         var o = options ?? new AvefAudioOptions();
         o.Validate();
-        var logMel = LogMel(audio, o);
-        int frames = logMel.Dim(0), mels = o.Mels, t = o.FramesPerSegment;
-        int count = 1 + (frames - t) / o.SegmentStepFrames;
-        var output = new Tensor(count, 3, mels, t);
-        var firstFrames = new int[count];
-        var times = new TimeInterval[count];
-        Engine.For(count, seg =>
+        var logMel = LogMelByBand(audio, o, out int frames);
+        try
         {
-            int first = seg * o.SegmentStepFrames;
-            var c = logMel.Data.AsSpan(first * mels, t * mels);   // [t, mels]
-            var d1 = new float[t * mels];
-            var d2 = new float[t * mels];
-            Deltas.Compute(c, d1, t, mels, o.DeltaN);
-            Deltas.Compute(d1, d2, t, mels, o.DeltaN);
-            var dst = output.Data.AsSpan(seg * 3 * mels * t, 3 * mels * t);
-            BlockTranspose.Into(c, t, mels, mels, dst[..(mels * t)], t, 0);
-            BlockTranspose.Into(d1, t, mels, mels, dst.Slice(mels * t, mels * t), t, 0);
-            BlockTranspose.Into(d2, t, mels, mels, dst.Slice(2 * mels * t, mels * t), t, 0);
-            firstFrames[seg] = first;
-            times[seg] = o.SegmentTime(first);
-        });
-        return new AvefAudioSegments(output, firstFrames, times);
+            int mels = o.Mels, t = o.FramesPerSegment, size = mels * t;
+            int count = 1 + (frames - t) / o.SegmentStepFrames;
+            var output = new Tensor(GC.AllocateUninitializedArray<float>(count * 3 * size), count, 3, mels, t);
+            var firstFrames = new int[count];
+            var times = new TimeInterval[count];
+            Engine.For(count, seg =>
+            {
+                int first = seg * o.SegmentStepFrames;
+                // The segment's three [mels, t] images, each band's frames one contiguous row: the log-mel rows
+                // are copies, the differences run along them.
+                var dst = output.Data.AsSpan(seg * 3 * size, 3 * size);
+                Span<float> c = dst[..size], d1 = dst.Slice(size, size), d2 = dst.Slice(2 * size, size);
+                for (int m = 0; m < mels; m++) logMel.AsSpan(m * frames + first, t).CopyTo(c.Slice(m * t, t));
+                Deltas.ComputeAlongRows(c, d1, mels, t, o.DeltaN);
+                Deltas.ComputeAlongRows(d1, d2, mels, t, o.DeltaN);
+                firstFrames[seg] = first;
+                times[seg] = o.SegmentTime(first);
+            });
+            return new AvefAudioSegments(output, firstFrames, times);
+        }
+        finally { ArrayPool<float>.Shared.Return(logMel); }
+    }
+
+    /// <summary>
+    /// log(melbank |rfft|^2 + 0.01) as [mels, frames] (frequency-major) in a pooled array the caller returns:
+    /// pre-emphasis writes straight into the padded buffer, and the mel bank and log run on each block of
+    /// spectra the STFT hands over, while it is in cache.
+    /// </summary>
+    private static float[] LogMelByBand(AudioBuffer audio, AvefAudioOptions o, out int frames)
+    {
+        var samples = Resampler.Resample(audio, o.SampleRate).Samples;
+        // A clip shorter than one segment is zero-padded (after pre-emphasis) to one.
+        int length = Math.Max(samples.Length, o.FrameLength + (o.FramesPerSegment - 1) * o.FrameShift);
+        // Padding by the window's offset in the rfft frame makes frame f cover [160 f, 160 f + 400) (see AvefFrames).
+        int pad = (o.NFft - o.FrameLength) / 2, n = frames = AvefFrames.Count(length, o);
+        var padded = ArrayPool<float>.Shared.Rent(length + 2 * pad);
+        var logMel = ArrayPool<float>.Shared.Rent(o.Mels * n);
+        try
+        {
+            var body = padded.AsSpan(pad, length);
+            PreEmphasis.Apply(samples, o.PreEmphasis, body);
+            body[samples.Length..].Clear();
+            Stft.PadInPlace(padded.AsSpan(0, length + 2 * pad), pad, PadMode.Constant);
+            var fft = RealFft.Get(o.NFft);
+            var bank = MelFilterBank.Get(fft.Bins, o.FMin, o.FMax, o.Mels, o.SampleRate, o.MelNorm, o.MelScale);
+            Stft.ComputeBlocks(padded, length + 2 * pad, fft, o.FrameShift, Windows.Hamming(o.FrameLength, o.PeriodicWindow), 2f, n,
+                (first, count, block) =>
+                {
+                    // The block's mel energies [mels, BlockFrames], logged in one pass, then each band's frames copied out.
+                    var melBlock = ArrayPool<float>.Shared.Rent(o.Mels * Stft.BlockFrames);
+                    var mel = melBlock.AsSpan(0, o.Mels * Stft.BlockFrames);
+                    bank.ApplyByBand(block, Stft.BlockFrames, Stft.BlockFrames, mel, Stft.BlockFrames);
+                    TensorPrimitives.Add(mel, o.LogOffset, mel);
+                    TensorPrimitives.Log(mel, mel);
+                    for (int m = 0; m < o.Mels; m++) mel.Slice(m * Stft.BlockFrames, count).CopyTo(logMel.AsSpan(m * n + first, count));
+                    ArrayPool<float>.Shared.Return(melBlock);
+                });
+            return logMel;
+        }
+        catch { ArrayPool<float>.Shared.Return(logMel); throw; }
+        finally { ArrayPool<float>.Shared.Return(padded); }
     }
 }
-

@@ -34,39 +34,46 @@ public static class MrpnAudio
         var o = options ?? new MrpnAudioOptions();
         o.Validate();
         audio = Resampler.Resample(audio, o.SampleRate);
-        // §4.4 item 3: the whole clip is standardised; a time-augmentation slice is cut afterwards.
-        // (A slice is standardised with the whole clip's statistics, without a copy of the whole clip.)
-        float[] x;
+        // §4.4 item 3: the whole clip is standardised; a time-augmentation slice is cut afterwards
+        // (standardised with the whole clip's statistics, without a copy of the whole clip).
+        ReadOnlySpan<float> part = audio.Samples;
         int offset = 0;
         if (slice is TimeInterval s)
         {
             int length = audio.Samples.Length;
             offset = Math.Clamp((int)Math.Round(s.Start * o.SampleRate), 0, length);
             int end = Math.Clamp((int)Math.Round(s.End * o.SampleRate), offset, length);
-            x = Standardization.Apply(audio.Samples.AsSpan(offset, end - offset), Standardization.Statistics(audio.Samples));
+            part = part.Slice(offset, end - offset);
         }
-        else x = Standardization.Apply(audio.Samples);
-        return FromStandardised(x, o, offset);
+        return Segments(part, Standardization.Statistics(audio.Samples), o, offset);
     }
 
     /// <summary>
-    /// The segments of samples <paramref name="x"/> already standardised (at <paramref name="o"/>'s rate), the first
-    /// starting at sample <paramref name="firstSample"/> of its clip. Live input uses it with the statistics heard so far.
+    /// The segments of <paramref name="part"/> (samples at <paramref name="o"/>'s rate, the first being sample
+    /// <paramref name="firstSample"/> of its clip), standardised with <paramref name="statistics"/>: the whole clip's
+    /// for a file, those heard so far for a live stream.
     /// </summary>
-    public static MrpnAudioSegments FromStandardised(float[] x, MrpnAudioOptions o, long firstSample)
+    public static MrpnAudioSegments Segments(ReadOnlySpan<float> part, (double Mean, double Std) statistics, MrpnAudioOptions o, long firstSample)
     {
-        if (x.Length < o.SegmentSamples) Array.Resize(ref x, o.SegmentSamples);
+        // A part shorter than a segment is zero-padded after standardisation.
+        int samples = Math.Max(part.Length, o.SegmentSamples), pad = o.NFft / 2;
 
-        int count = 1 + (x.Length - o.SegmentSamples) / o.SegmentHopSamples;
+        int count = 1 + (samples - o.SegmentSamples) / o.SegmentHopSamples;
         int frames = o.Frames, framesPerHop = o.SegmentHopSamples / o.HopLength;
         // Only the frames some segment uses; the clip's STFT frame f is centred on sample 64 f.
         int clipFrames = (count - 1) * framesPerHop + frames;
-        // Pooled: the clip-wide intermediate is as large as a quarter of the output and would otherwise be
-        // a fresh large-object allocation (page faults, gen-2 collections) for every clip.
+        // Pooled: the padded signal and the clip-wide intermediate (a quarter of the output) would otherwise be
+        // fresh large-object allocations (page faults, gen-2 collections) for every clip.
+        var padded = System.Buffers.ArrayPool<float>.Shared.Rent(samples + 2 * pad);
         var logT = System.Buffers.ArrayPool<float>.Shared.Rent(o.Bins * clipFrames);
         try
         {
-            LogMagnitudeByBin(x, o, clipFrames, logT);
+            // Standardised straight into the middle of the padded buffer, then reflected at both ends.
+            var body = padded.AsSpan(pad, samples);
+            Standardization.Apply(part, statistics, body);
+            body[part.Length..].Clear();
+            Stft.PadInPlace(padded.AsSpan(0, samples + 2 * pad), pad, PadMode.Reflect);
+            LogMagnitudeByBin(padded, samples + 2 * pad, o, clipFrames, logT);
             // Each segment is an image [bins (height, low frequencies first), frames (width)]: every row is one
             // contiguous copy out of the clip's [bins, frames] log-magnitude.
             var output = new Tensor(GC.AllocateUninitializedArray<float>(count * o.Bins * frames), count, 1, o.Bins, frames);
@@ -81,23 +88,26 @@ public static class MrpnAudio
             });
             return new MrpnAudioSegments(output, times);
         }
-        finally { System.Buffers.ArrayPool<float>.Shared.Return(logT); }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(padded);
+            System.Buffers.ArrayPool<float>.Shared.Return(logT);
+        }
     }
 
     /// <summary>
-    /// log(|STFT| + eps) of the clip into <paramref name="logT"/> as [bins, frames] (frequency-major, the segments' layout). The log and
-    /// the transpose run on each block of frames as the STFT produces it, while it is in cache.
+    /// log(|STFT| + eps) of the padded clip into <paramref name="logT"/> as [bins, frames] (frequency-major, the
+    /// segments' layout): the STFT hands over frequency-major blocks, whose log is taken while they are in cache.
     /// </summary>
-    private static void LogMagnitudeByBin(float[] x, MrpnAudioOptions o, int frames, float[] logT)
+    private static void LogMagnitudeByBin(float[] padded, int length, MrpnAudioOptions o, int frames, float[] logT)
     {
-        var fft = RealFft.Get(o.NFft);
-        var padded = Stft.Pad(x, o.NFft / 2, PadMode.Reflect);
-        int bins = fft.Bins, keep = o.Bins;
-        Stft.ComputeBlocks(padded, fft, o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, block) =>
+        int keep = o.Bins;
+        Stft.ComputeBlocks(padded, length, RealFft.Get(o.NFft), o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, count, block) =>
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(block, o.LogEpsilon, block);
-            System.Numerics.Tensors.TensorPrimitives.Log(block, block);
-            BlockTranspose.Into(block, block.Length / bins, bins, keep, logT, frames, first);
+            var rows = block[..(keep * Stft.BlockFrames)];
+            System.Numerics.Tensors.TensorPrimitives.Add(rows, o.LogEpsilon, rows);
+            System.Numerics.Tensors.TensorPrimitives.Log(rows, rows);
+            for (int k = 0; k < keep; k++) rows.Slice(k * Stft.BlockFrames, count).CopyTo(logT.AsSpan(k * frames + first, count));
         });
     }
 }

@@ -37,12 +37,19 @@ public static class Standardization
     /// <summary>(x - mean) / std with statistics of a larger signal (a slice standardised as part of its whole clip).</summary>
     public static float[] Apply(ReadOnlySpan<float> signal, (double Mean, double Std) statistics)
     {
-        var (mean, std) = statistics;
         var y = new float[signal.Length];
-        if (!(std > 0)) return y;
+        Apply(signal, statistics, y);
+        return y;
+    }
+
+    /// <summary>The same into <paramref name="destination"/> (at least as long as the signal), so a caller can standardise into a pooled buffer.</summary>
+    public static void Apply(ReadOnlySpan<float> signal, (double Mean, double Std) statistics, Span<float> destination)
+    {
+        var (mean, std) = statistics;
+        var y = destination[..signal.Length];
+        if (!(std > 0)) { y.Clear(); return; }
         System.Numerics.Tensors.TensorPrimitives.Subtract(signal, (float)mean, y);
         System.Numerics.Tensors.TensorPrimitives.Multiply(y, (float)(1 / std), y);
-        return y;
     }
 
     /// <summary>

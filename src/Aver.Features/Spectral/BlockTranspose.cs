@@ -30,8 +30,8 @@ internal static class BlockTranspose
             for (int c = 0; c < cols; c++) dst[c * dstStride + dstOffset + r] = src[r * srcStride + c];
     }
 
-    // The classic unpack / shuffle / permute 8 x 8 float transpose.
-    private static void Tile(ref float src, int srcStride, ref float dst, int dstStride)
+    /// <summary>dst[i * dstStride + r] = src[r * srcStride + i] for r, i &lt; 8: the classic unpack / shuffle / permute 8 x 8 float transpose (AVX).</summary>
+    internal static void Tile(ref float src, int srcStride, ref float dst, int dstStride)
     {
         var a0 = Vector256.LoadUnsafe(ref src); var a1 = Vector256.LoadUnsafe(ref src, (nuint)srcStride);
         var a2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * srcStride)); var a3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * srcStride));

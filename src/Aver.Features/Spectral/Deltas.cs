@@ -37,4 +37,40 @@ public static class Deltas
             for (int j = 0; j < width; j++) dt[j] /= denom;
         }
     }
+
+    /// <summary>
+    /// The same with time along the rows: <paramref name="x"/> is [rows, frames] (each feature's frames
+    /// contiguous), rounded as <see cref="Compute(ReadOnlySpan{float}, Span{float}, int, int, int)"/> does.
+    /// Each difference runs over the whole image at once as if it were one long row; only the k frames
+    /// at each row's ends, where that would reach into the next row, are redone with the edge frames repeated.
+    /// </summary>
+    public static void ComputeAlongRows(ReadOnlySpan<float> x, Span<float> d, int rows, int frames, int n = 2)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "Deltas: N must be at least 1");
+        float denom = n * (n + 1) * (2 * n + 1) / 3f;
+        int total = rows * frames;
+        var diffArray = System.Buffers.ArrayPool<float>.Shared.Rent(total);
+        try
+        {
+            var diff = diffArray.AsSpan(0, total);
+            var dt = d[..total];
+            dt.Clear();
+            for (int k = 1; k <= n; k++)
+            {
+                // diff[i] = x[i + k] - x[i - k]
+                if (total > 2 * k) System.Numerics.Tensors.TensorPrimitives.Subtract(x[(2 * k)..total], x[..(total - 2 * k)], diff[k..(total - k)]);
+                int head = Math.Min(k, frames), tail = Math.Max(frames - k, head);
+                for (int r = 0; r < rows; r++)
+                {
+                    var xr = x.Slice(r * frames, frames);
+                    var diffRow = diff.Slice(r * frames, frames);
+                    for (int t = 0; t < head; t++) diffRow[t] = xr[Math.Min(t + k, frames - 1)] - xr[Math.Max(t - k, 0)];
+                    for (int t = tail; t < frames; t++) diffRow[t] = xr[Math.Min(t + k, frames - 1)] - xr[Math.Max(t - k, 0)];
+                }
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(diff, (float)k, dt, dt);
+            }
+            System.Numerics.Tensors.TensorPrimitives.Divide(dt, denom, dt);
+        }
+        finally { System.Buffers.ArrayPool<float>.Shared.Return(diffArray); }
+    }
 }

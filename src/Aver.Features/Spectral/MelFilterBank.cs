@@ -33,6 +33,12 @@ public sealed class MelFilterBank
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double, double, int, int, MelNorm, MelScale), MelFilterBank> Cache = new();
+
+    /// <summary>A cached bank for these parameters (see <see cref="Create"/>): building one costs more than a clip's mel products.</summary>
+    public static MelFilterBank Get(int nFreqs, double fMin, double fMax, int nMels, int sampleRate, MelNorm norm, MelScale scale) =>
+        Cache.GetOrAdd((nFreqs, fMin, fMax, nMels, sampleRate, norm, scale), static k => Create(k.Item1, k.Item2, k.Item3, k.Item4, k.Item5, k.Item6, k.Item7));
+
     /// <summary>Builds the bank; see the type's summary. Defaults are AVEF's (§2.1.1): 64 bands over 0-8 kHz at 16 kHz, 257 bins.</summary>
     public static MelFilterBank Create(int nFreqs = 257, double fMin = 0, double fMax = 8000, int nMels = 64, int sampleRate = 16000,
         MelNorm norm = MelNorm.None, MelScale scale = MelScale.Htk)
@@ -70,6 +76,47 @@ public sealed class MelFilterBank
         var output = new Tensor(frames, Mels);
         for (int f = 0; f < frames; f++) Apply(spectrogram.Data.AsSpan(f * Frequencies, Frequencies), output.Data.AsSpan(f * Mels, Mels));
         return output;
+    }
+
+    /// <summary>
+    /// Frequency-major frames: mels[m * melStride + j] = sum_k spectra[k * stride + j] weights[k, m] for
+    /// frames j &lt; <paramref name="frames"/>, each band over its non-zero bins in the order of
+    /// <see cref="Apply(ReadOnlySpan{float}, Span{float})"/> (the same bits), frames side by side in vector lanes.
+    /// </summary>
+    public unsafe void ApplyByBand(ReadOnlySpan<float> spectra, int stride, int frames, Span<float> mels, int melStride)
+    {
+        if (frames < 0 || spectra.Length < (Frequencies - 1) * stride + frames || mels.Length < (Mels - 1) * melStride + frames)
+            throw new ArgumentException($"MelFilterBank.ApplyByBand: {frames} frames do not fit spectra of {spectra.Length} (stride {stride}) or mels of {mels.Length} (stride {melStride})");
+        fixed (float* s = spectra, m = mels)
+            switch (LaneWidths.Current)
+            {
+                case LaneWidth.V512: ApplyByBand<Lanes512>(s, stride, frames, m, melStride); break;
+                case LaneWidth.V256: ApplyByBand<Lanes256>(s, stride, frames, m, melStride); break;
+                default: ApplyByBand<Lanes128>(s, stride, frames, m, melStride); break;
+            }
+    }
+
+    private unsafe void ApplyByBand<T>(float* spectra, int stride, int frames, float* mels, int melStride) where T : struct, ILaneVector<T>
+    {
+        int nm = Mels, lanes = T.Count, whole = frames - frames % lanes;
+        fixed (float* w = Weights.Data)
+            for (int m = 0; m < nm; m++)
+            {
+                int k0 = _first[m], k1 = _first[m] + _count[m];
+                float* dst = mels + m * melStride;
+                for (int j = 0; j < whole; j += lanes)
+                {
+                    T acc = T.Zero;
+                    for (int k = k0; k < k1; k++) acc = acc + T.Load(spectra + k * stride + j) * T.Broadcast(w[k * nm + m]);
+                    T.Store(acc, dst + j);
+                }
+                for (int j = whole; j < frames; j++)
+                {
+                    float acc = 0;
+                    for (int k = k0; k < k1; k++) acc += spectra[k * stride + j] * w[k * nm + m];
+                    dst[j] = acc;
+                }
+            }
     }
 
     /// <summary>One frame: <paramref name="spectrum"/> [n_freqs] -> <paramref name="mels"/> [n_mels].</summary>

@@ -19,7 +19,7 @@ namespace Aver.Features.Spectral;
 /// X[k] = E[k] + W^k O[k]. Only power-of-two lengths are supported: every front end in Aver uses
 /// one (512), and frames shorter than the FFT are zero-padded, as torch.stft does.
 /// </remarks>
-public sealed class RealFft
+public sealed partial class RealFft
 {
     private static readonly ConcurrentDictionary<int, RealFft> Cache = new();
 

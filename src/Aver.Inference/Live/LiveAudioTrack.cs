@@ -68,8 +68,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate)
     {
         long start = _nextSegment * _o.SegmentHopSamples;
         long stop = Math.Min(_first + _count, (end - 1) * _o.SegmentHopSamples + _o.SegmentSamples);
-        var x = Standardization.Apply(_samples.AsSpan((int)(start - _first), (int)(stop - start)), _stats.Value);
-        var segments = branch.Pooled(MrpnAudio.FromStandardised(x, _o, start));
+        var segments = branch.Pooled(MrpnAudio.Segments(_samples.AsSpan((int)(start - _first), (int)(stop - start)), _stats.Value, _o, start));
         var features = branch.StepFeatures(segments.Spectrograms);
         lock (gate)
         {

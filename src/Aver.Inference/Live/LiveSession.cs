@@ -85,7 +85,7 @@ public sealed class LiveSession
         {
             var audio = Model.Audio!;
             var o = audio.Features;
-            var segments = audio.Pooled(Features.Mrpn.MrpnAudio.FromStandardised(new float[o.SegmentSamples], o, 0));
+            var segments = audio.Pooled(Features.Mrpn.MrpnAudio.Segments(new float[o.SegmentSamples], (0, 1), o, 0));
             var features = audio.StepFeatures(segments.Spectrograms);
             audio.Aggregate(features.Data, segments.Count);
         }

@@ -287,7 +287,7 @@ internal static class ConvKernels
             finally { ArrayPool<float>.Shared.Return(col); }
             partials[c] = partial!;
         }
-        BlasParallel.For(chunks, Run);
+        Engine.For(chunks, Run);
         for (int c = 1; c < chunks; c++)
         {
             if (partials[c] is null) continue;

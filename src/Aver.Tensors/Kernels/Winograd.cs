@@ -114,7 +114,7 @@ internal static unsafe class Winograd
                         GradientTile(grad, pgy, t, pg + t * cout, tiles * cout);
                     }
             });
-            BlasParallel.For(Taps, tap => Blas.Sgemm(true, false, cout, cin, tiles, 1f, gm.AsSpan(tap * tiles * cout), cout,
+            Engine.For(Taps, tap => Blas.Sgemm(true, false, cout, cin, tiles, 1f, gm.AsSpan(tap * tiles * cout), cout,
                 v.AsSpan(tap * tiles * cin), cin, 0f, du.AsSpan(tap * cin * cout), cin));
             AccumulateKernelGradients(du, cout, cin, gw);
         }
@@ -188,7 +188,7 @@ internal static unsafe class Winograd
                         fixed (float* pv = v, pp = packed)
                             for (int t = part * count / parts; t < (part + 1) * count / parts; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, chunk * s.Cin);
                     });
-                    if (split) BlasParallel.For(Taps, Product);
+                    if (split) Engine.For(Taps, Product);
                     else for (int tap = 0; tap < Taps; tap++) Product(tap);
                     Engine.For(parts, part =>
                     {
@@ -199,7 +199,7 @@ internal static unsafe class Winograd
                 finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
             }
             if (plan.ByTap) Chunk(0, split: true);
-            else BlasParallel.For(plan.Chunks, c => Chunk(c, split: false));
+            else Engine.For(plan.Chunks, c => Chunk(c, split: false));
         }
         finally { ArrayPool<float>.Shared.Return(packed); }
     }

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Aver.Tensors.Kernels;
 
 namespace Aver.Tensors;
 
@@ -139,7 +138,7 @@ public static class LstmLayer
                 for (int r = 0; r < n * t; r++) bias.CopyTo(proj, r * d * g + k * g);
                 Blas.Sgemm(false, true, n * t, g, f, 1f, x.Data, f, w.WeightIh.Data, f, 1f, proj.AsSpan(k * g), d * g);
             }
-            BlasParallel.For(dims.D, k => ForwardDirection(k, proj));
+            Engine.For(dims.D, k => ForwardDirection(k, proj));
         }
 
         private void ForwardDirection(int k, float[] proj)
@@ -187,7 +186,7 @@ public static class LstmLayer
             var dProj = new float[n * t * d * g];
             float[]? dh0 = h0?.RequiresGrad == true ? h0.GradBuffer() : null;
             float[]? dc0 = c0?.RequiresGrad == true ? c0.GradBuffer() : null;
-            BlasParallel.For(dims.D, k => BackwardDirection(k, dOutput, dProj, dh0, dc0));
+            Engine.For(dims.D, k => BackwardDirection(k, dOutput, dProj, dh0, dc0));
 
             for (int k = 0; k < d; k++)
             {

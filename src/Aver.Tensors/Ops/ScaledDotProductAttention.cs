@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Aver.Tensors.Kernels;
 
 namespace Aver.Tensors;
 
@@ -48,7 +47,7 @@ public static class ScaledDotProductAttention
         }
         var mask = keyPaddingMask?.Data;
 
-        BlasParallel.For(n * heads, b =>
+        Engine.For(n * heads, b =>
         {
             int s = b / heads, h = b % heads, baseQ = s * t * e3 + h * d;
             var p = weights.AsSpan(b * tt, tt);
@@ -75,7 +74,7 @@ public static class ScaledDotProductAttention
         {
             var dCtx = o.Grad!;
             var dqkv = new float[qkv.Size];
-            BlasParallel.For(n * heads, b =>
+            Engine.For(n * heads, b =>
             {
                 int s = b / heads, h = b % heads, baseQ = s * t * e3 + h * d, baseO = s * t * e + h * d;
                 var p = weights.AsSpan(b * tt, tt);

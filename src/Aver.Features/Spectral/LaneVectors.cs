@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Aver.Tensors;
+
+namespace Aver.Features.Spectral;
+
+/// <summary>
+/// A vector of float lanes for kernels written once and run at every width: the frame-batched FFT
+/// keeps one frame per lane, so all its arithmetic is lane-wise and the same on every path.
+/// Implemented by <see cref="Lanes128"/> (the portable path), <see cref="Lanes256"/> (AVX2) and
+/// <see cref="Lanes512"/> (AVX-512); the JIT compiles a generic kernel once per struct.
+/// </summary>
+internal unsafe interface ILaneVector<T> where T : struct, ILaneVector<T>
+{
+    static abstract int Count { get; }
+    static abstract T Zero { get; }
+    static abstract T Load(float* source);
+    static abstract void Store(T value, float* destination);
+    static abstract T Broadcast(float value);
+    /// <summary>
+    /// Eight samples of Count frames <paramref name="stride"/> apart, one frame per lane:
+    /// dst[i * Count + l] = first[l * stride + i] for i &lt; 8 (a transpose; gathers measured slower).
+    /// </summary>
+    static abstract void Transpose8(float* first, int stride, float* dst);
+    static abstract T operator +(T a, T b);
+    static abstract T operator -(T a, T b);
+    static abstract T operator *(T a, T b);
+    /// <summary>a * b + c rounded once, on every path (FMA, or an exact emulation where the CPU lacks it).</summary>
+    static abstract T FusedMultiplyAdd(T a, T b, T c);
+    static abstract T Sqrt(T a);
+}
+
+/// <summary>Which lane width the <see cref="Engine.Isa"/> path runs, checked at each call so tests can force every path.</summary>
+internal enum LaneWidth { V128, V256, V512 }
+
+internal static class LaneWidths
+{
+    // AVX-512 is checked with Avx512F.IsSupported: .NET reports Vector512 unaccelerated on CPUs (Zen) where it prefers 256 bits.
+    public static LaneWidth Current => Engine.Isa switch
+    {
+        IsaPath.Avx512 when Avx512F.IsSupported => LaneWidth.V512,
+        >= IsaPath.Avx2 when Avx2.IsSupported => LaneWidth.V256,
+        _ => LaneWidth.V128,
+    };
+
+    public static int Count(LaneWidth width) => width switch { LaneWidth.V512 => 16, LaneWidth.V256 => 8, _ => 4 };
+}
+
+internal readonly unsafe struct Lanes128(Vector128<float> v) : ILaneVector<Lanes128>
+{
+    private readonly Vector128<float> _v = v;
+    public static int Count => 4;
+    public static Lanes128 Zero => new(Vector128<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Load(float* source) => new(Vector128.Load(source));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes128 value, float* destination) => value._v.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Broadcast(float value) => new(Vector128.Create(value));
+    public static void Transpose8(float* first, int stride, float* dst)
+    {
+        for (int i = 0; i < 8; i++)
+            for (int l = 0; l < 4; l++) dst[i * 4 + l] = first[l * stride + i];
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator +(Lanes128 a, Lanes128 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator -(Lanes128 a, Lanes128 b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator *(Lanes128 a, Lanes128 b) => new(a._v * b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 FusedMultiplyAdd(Lanes128 a, Lanes128 b, Lanes128 c) => new(Vector128.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Sqrt(Lanes128 a) => new(Vector128.Sqrt(a._v));
+}
+
+internal readonly unsafe struct Lanes256(Vector256<float> v) : ILaneVector<Lanes256>
+{
+    private readonly Vector256<float> _v = v;
+    public static int Count => 8;
+    public static Lanes256 Zero => new(Vector256<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(float* source) => new(Vector256.Load(source));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes256 value, float* destination) => value._v.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Broadcast(float value) => new(Vector256.Create(value));
+    public static void Transpose8(float* first, int stride, float* dst) => BlockTranspose.Tile(ref *first, stride, ref *dst, 8);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator +(Lanes256 a, Lanes256 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator -(Lanes256 a, Lanes256 b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator *(Lanes256 a, Lanes256 b) => new(a._v * b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 FusedMultiplyAdd(Lanes256 a, Lanes256 b, Lanes256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Sqrt(Lanes256 a) => new(Vector256.Sqrt(a._v));
+}
+
+internal readonly unsafe struct Lanes512(Vector512<float> v) : ILaneVector<Lanes512>
+{
+    private readonly Vector512<float> _v = v;
+    public static int Count => 16;
+    public static Lanes512 Zero => new(Vector512<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Load(float* source) => new(Vector512.Load(source));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes512 value, float* destination) => value._v.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Broadcast(float value) => new(Vector512.Create(value));
+    public static void Transpose8(float* first, int stride, float* dst)
+    {
+        BlockTranspose.Tile(ref *first, stride, ref *dst, 16);
+        BlockTranspose.Tile(ref first[8 * stride], stride, ref dst[8], 16);
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator +(Lanes512 a, Lanes512 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator -(Lanes512 a, Lanes512 b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator *(Lanes512 a, Lanes512 b) => new(a._v * b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 FusedMultiplyAdd(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Sqrt(Lanes512 a) => new(Vector512.Sqrt(a._v));
+}
