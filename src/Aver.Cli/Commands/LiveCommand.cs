@@ -66,7 +66,6 @@ public sealed class LiveCommand : CliCommand, IHasFlags
         if (ModelLoader.Load(modelPath) is not DecisionFusionModel model)
             throw new UsageException($"{modelPath}: aver live runs decision-fusion models (the default model's family); this one answers whole files only (aver predict)");
         var session = new LiveSession(model, options);
-        session.Prepare();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.Cancel);
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
@@ -78,7 +77,15 @@ public sealed class LiveCommand : CliCommand, IHasFlags
         Console.CancelKeyPress += onCtrlC;
         try
         {
-            using var decoder = LiveDecoder.Open(source, session.Decoding);
+            // The stream is opened (ffmpeg probes its first half-second) while the face detector loads and the networks warm up.
+            var opening = Task.Run(() => LiveDecoder.Open(source, session.Decoding));
+            try { session.Prepare(); }
+            catch
+            {
+                opening.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+                throw;
+            }
+            using var decoder = opening.GetAwaiter().GetResult();
             if (!json) ctx.Error.WriteLine($"{name}: {decoder.Layout}; model: {model.Description}");
             var summary = session.Run(decoder, w => Show(ctx, w, json), stop.Token);
             if (json) ctx.Out.WriteLine(LiveJson.Summary(summary).ToJsonString());
