@@ -14,15 +14,6 @@ public sealed class LiveSessionTests : IDisposable
     private DecisionFusionModel Model() =>
         (DecisionFusionModel)ModelLoader.Load(TinyBundle.Write(_tmp.File("m")), () => throw new InvalidOperationException("audio only"));
 
-    /// <summary>Speech-like bursts with a slowly changing pitch (stationary statistics after a second or two).</summary>
-    private static AudioBuffer Voice(double seconds)
-    {
-        int rate = 16000;
-        var x = new float[(int)(seconds * rate)];
-        for (int i = 0; i < x.Length; i++)
-            x[i] = ((i / 4000) % 3 == 0 ? 0.02f : 0.3f) * MathF.Sin(2 * MathF.PI * (150 + 100 * MathF.Sin(i / 50000f)) * i / rate);
-        return new AudioBuffer(x, rate);
-    }
 
     /// <summary>An audio-only stream handing out <paramref name="audio"/> in chunks of uneven sizes, as a decoder's pipe does.</summary>
     private sealed class ChunkedAudio(AudioBuffer audio, Func<int, bool>? pauseAfter = null) : ILiveStream
@@ -53,7 +44,7 @@ public sealed class LiveSessionTests : IDisposable
     public void A_stream_gets_the_windows_of_the_same_file_and_nearly_its_answers()
     {
         var model = Model();
-        var audio = Voice(12.3);
+        var audio = TestVoice.Of(12.3);
         var windows = new List<LiveWindow>();
         var summary = new LiveSession(model, new LiveOptions()).Run(new ChunkedAudio(audio), windows.Add);
 
@@ -81,7 +72,7 @@ public sealed class LiveSessionTests : IDisposable
     public void Ten_minutes_of_stream_hold_only_seconds_of_audio()
     {
         var windows = 0;
-        var summary = new LiveSession(Model(), new LiveOptions { WindowStep = 1 }).Run(new ChunkedAudio(Voice(600)), _ => windows++);
+        var summary = new LiveSession(Model(), new LiveOptions { WindowStep = 1 }).Run(new ChunkedAudio(TestVoice.Of(600)), _ => windows++);
         Assert.Equal(TimeWindows.Of(600, 1, 1).Length, windows);
         Assert.InRange(summary.PeakHeldSeconds, 1, 3);   // a window and the segment after it, however long the stream
         Assert.Equal(1 + (600 * 16000 - 16000) / 3200, summary.Prediction.Branches[0].Steps);
@@ -90,7 +81,7 @@ public sealed class LiveSessionTests : IDisposable
     [Fact]
     public void Silence_in_a_stream_is_no_answer_for_its_windows_only()
     {
-        var voice = Voice(6);
+        var voice = TestVoice.Of(6);
         var x = voice.Samples.ToArray();
         Array.Clear(x, 2 * 16000, 2 * 16000);   // seconds 2-4 are digital silence
         var windows = new List<LiveWindow>();
@@ -109,7 +100,7 @@ public sealed class LiveSessionTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var windows = new List<LiveWindow>();
         // The stream pauses after 4 s of audio until it is stopped; the session is cancelled once a window ending at 3 s is out.
-        var stream = new ChunkedAudio(Voice(30), at => at >= 4 * 16000);
+        var stream = new ChunkedAudio(TestVoice.Of(30), at => at >= 4 * 16000);
         var summary = new LiveSession(Model(), new LiveOptions()).Run(stream, w =>
         {
             windows.Add(w);

@@ -16,21 +16,12 @@ public sealed class LongRecordingTests : IDisposable
 
     private static AudioBranch Branch(string folder) => ((DecisionFusionModel)ModelLoader.Load(TinyBundle.Write(folder), NoTracker)).Audio!;
 
-    /// <summary>Speech-like bursts with a slowly changing pitch, so segments and windows differ.</summary>
-    private static AudioBuffer Voice(double seconds)
-    {
-        int rate = 16000;
-        var x = new float[(int)(seconds * rate)];
-        for (int i = 0; i < x.Length; i++)
-            x[i] = ((i / 4000) % 3 == 0 ? 0.02f : 0.3f) * MathF.Sin(2 * MathF.PI * (150 + 100 * MathF.Sin(i / 50000f)) * i / rate);
-        return new AudioBuffer(x, rate);
-    }
 
     [Fact]
     public void A_long_recording_gets_the_segments_of_the_whole_clip_slice_by_slice()
     {
         var branch = Branch(_tmp.File("m"));
-        var audio = Voice(150);   // longer than two slices: cut into minutes
+        var audio = TestVoice.Of(150);   // longer than two slices: cut into minutes
         var sliced = branch.Segments(audio);
         using var _ = GradMode.NoGrad();
         var whole = MrpnAudio.Compute(audio, branch.Features);
@@ -51,7 +42,7 @@ public sealed class LongRecordingTests : IDisposable
     public void A_step_finer_than_the_segments_costs_no_more_than_the_segments()
     {
         var branch = Branch(_tmp.File("m"));
-        var audio = Voice(20);
+        var audio = TestVoice.Of(20);
         var coarse = TimeWindows.Of(audio.Duration, 1, 0.2);
         var fine = TimeWindows.Of(audio.Duration, 1, 0.0001);
         Assert.True(fine.Length <= TimeWindows.MaxWindows);
