@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
 using Aver.Inference.Fusion;
@@ -51,7 +52,7 @@ public class DecisionFusionTests
         Assert.Equal([0, 0.5, 1, 1.5, 2, 2.2], w.Select(x => Math.Round(x.Start, 6)).ToArray());
         Assert.All(w, x => Assert.Equal(1, x.End - x.Start, 6));
         Assert.Equal(3.2, w[^1].End, 6);
-        Assert.Equal([new TimeWindow(0, 0.6)], TimeWindows.Of(0.6, 1, 0.5));
+        Assert.Equal([new TimeInterval(0, 0.6)], TimeWindows.Of(0.6, 1, 0.5));
         Assert.Empty(TimeWindows.Of(0, 1, 0.5));
         Assert.Equal(3, TimeWindows.Of(2, 1, 0.5).Length);
     }

@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Inference.Branches;
 using Aver.Inference.Fusion;
 using Aver.Inference.Live;
@@ -87,10 +88,10 @@ public sealed class LiveSessionTests : IDisposable
         var windows = new List<LiveWindow>();
         var summary = new LiveSession(Model(), new LiveOptions()).Run(new ChunkedAudio(new AudioBuffer(x, 16000)), windows.Add);
         var silent = windows.Where(w => w.Fused is null).Select(w => w.Window).ToArray();
-        Assert.Contains(new TimeWindow(2, 3), silent);
-        Assert.Contains(new TimeWindow(2.5, 3.5), silent);
-        Assert.DoesNotContain(new TimeWindow(0, 1), silent);
-        Assert.DoesNotContain(new TimeWindow(5, 6), silent);
+        Assert.Contains(new TimeInterval(2, 3), silent);
+        Assert.Contains(new TimeInterval(2.5, 3.5), silent);
+        Assert.DoesNotContain(new TimeInterval(0, 1), silent);
+        Assert.DoesNotContain(new TimeInterval(5, 6), silent);
         Assert.NotNull(summary.Prediction.Label);
     }
 

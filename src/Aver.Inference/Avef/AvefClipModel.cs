@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Features.Vad;
 using System.Diagnostics;
 using Aver.Data.Labels;
@@ -96,7 +97,7 @@ public sealed class AvefClipModel : IClipModel, IDisposable
     }
 
     /// <summary>Per window, the mean DBN softmax of the kept segments whose centre lies in it; windows with none are left out.</summary>
-    private List<SegmentPrediction> Timeline(AvefPrediction prediction, TimeWindow[] windows)
+    private List<SegmentPrediction> Timeline(AvefPrediction prediction, TimeInterval[] windows)
     {
         int c = Labels.Count;
         var timeline = new List<SegmentPrediction>(windows.Length);

@@ -99,7 +99,7 @@ public sealed class AudioBranch
     }
 
     /// <summary>The run [first, end) of segments (sorted by time) whose centre lies in <paramref name="window"/>.</summary>
-    private static (int First, int End) SegmentsCentredIn(TimeInterval[] times, TimeWindow window)
+    private static (int First, int End) SegmentsCentredIn(TimeInterval[] times, TimeInterval window)
     {
         int lo = 0, hi = times.Length;
         while (lo < hi) { int mid = (lo + hi) / 2; if ((times[mid].Start + times[mid].End) / 2 < window.Start) lo = mid + 1; else hi = mid; }
@@ -127,7 +127,7 @@ public sealed class AudioBranch
     }
 
     /// <summary>Runs the branch on <paramref name="audio"/> for the clip and for each of <paramref name="windows"/>.</summary>
-    public BranchOutput Run(AudioBuffer audio, IReadOnlyList<TimeWindow> windows)
+    public BranchOutput Run(AudioBuffer audio, IReadOnlyList<TimeInterval> windows)
     {
         if (SpeechPresence.Check(audio) is { HasSpeech: false } silent)
             return BranchOutput.Without(BranchName, BranchStatus.Silent, windows.Count, silent.Reason!);

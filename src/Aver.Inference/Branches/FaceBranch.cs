@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Models.Calibration;
@@ -86,11 +87,11 @@ public sealed class FaceBranch
     public VideoFrameOptions Decoding(double fps) => new() { Fps = fps, MaxSide = 320, SkipBFrames = true, SkipLoopFilter = true };
 
     /// <summary>Decodes <paramref name="path"/>'s video at <paramref name="fps"/>, tracks and classifies its face, for the clip and each window.</summary>
-    public BranchOutput Run(string path, double fps, IReadOnlyList<TimeWindow> windows) =>
+    public BranchOutput Run(string path, double fps, IReadOnlyList<TimeInterval> windows) =>
         Run(MediaDecoder.OpenVideo(path, Decoding(fps)), fps, windows);
 
     /// <summary>Tracks and classifies the face in the frames of <paramref name="reader"/> (opened with <see cref="Decoding"/>), for the clip and each window.</summary>
-    public BranchOutput Run(VideoReader reader, double fps, IReadOnlyList<TimeWindow> windows)
+    public BranchOutput Run(VideoReader reader, double fps, IReadOnlyList<TimeInterval> windows)
     {
         var crops = new List<Image>();
         var times = new List<double>();

@@ -1,3 +1,4 @@
+using Aver.Features;
 using System.Diagnostics;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
@@ -128,7 +129,7 @@ public sealed class DecisionFusionModel : IClipModel
     }
 
     /// <summary>Fuses branch outputs (in their own label spaces) into the clip prediction.</summary>
-    public ClipPrediction Fuse(string path, double duration, IReadOnlyList<BranchOutput> outputs, IReadOnlyList<TimeWindow> windows, double elapsed)
+    public ClipPrediction Fuse(string path, double duration, IReadOnlyList<BranchOutput> outputs, IReadOnlyList<TimeInterval> windows, double elapsed)
     {
         var used = outputs.Where(o => o.Status == BranchStatus.Used).ToList();
         double totalWeight = used.Sum(o => CalibrationOf(o.Name).Weight);
@@ -145,7 +146,7 @@ public sealed class DecisionFusionModel : IClipModel
     /// One timeline window from each branch's answer for it (in the branch's own label space; null where the branch
     /// has none): the weighted average in <see cref="Labels"/>, or null when no branch answered.
     /// </summary>
-    public SegmentPrediction? FuseWindow(TimeWindow window, IReadOnlyList<(string Branch, ClassProbabilities? Answer)> answers)
+    public SegmentPrediction? FuseWindow(TimeInterval window, IReadOnlyList<(string Branch, ClassProbabilities? Answer)> answers)
     {
         var parts = new List<(ClassProbabilities, double)>();
         var names = new List<string>();

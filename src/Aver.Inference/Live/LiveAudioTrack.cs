@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Data.Labels;
 using Aver.Features.Mrpn;
 using Aver.Features.Signal;
@@ -100,7 +101,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate)
     public void Release(double seconds) => _releaseBefore = Math.Max(_releaseBefore, seconds);
 
     /// <summary>Under the lock: the window's answer from the segments centred in it, or null (silent, or no segment centred in it).</summary>
-    public ClassProbabilities? Answer(TimeWindow window)
+    public ClassProbabilities? Answer(TimeInterval window)
     {
         long a = Math.Max(_first, (long)Math.Round(window.Start * Rate)), b = Math.Min(_first + _count, (long)Math.Round(window.End * Rate));
         if (b > a && SpeechPresence.Check(new AudioBuffer(_samples[(int)(a - _first)..(int)(b - _first)], (int)Rate)) is { HasSpeech: false } quiet)

@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
 using Aver.Inference.Fusion;
@@ -7,7 +8,7 @@ namespace Aver.Inference.Live;
 
 /// <summary>One timeline window answered live: the fused answer (null when no branch could answer), each branch's answer in the model's label space, and its latency.</summary>
 /// <param name="Latency">Seconds between the moment the window's end played (the stream's media clock, <see cref="LiveClock"/>) and the answer.</param>
-public sealed record LiveWindow(TimeWindow Window, SegmentPrediction? Fused, IReadOnlyList<(string Branch, ClassProbabilities? Answer)> Branches, double Latency);
+public sealed record LiveWindow(TimeInterval Window, SegmentPrediction? Fused, IReadOnlyList<(string Branch, ClassProbabilities? Answer)> Branches, double Latency);
 
 /// <summary>The end of a live session: the whole stream's answer, the windows given, their latencies, and why it ended early (null at a clean end).</summary>
 /// <param name="PeakHeldSeconds">The most media (seconds, audio or video) held at once waiting for its windows: bounded by the window and the branches' look-ahead, not by the stream's length.</param>
@@ -178,7 +179,7 @@ public sealed class LiveSession
             {
                 double duration = Math.Max(_audio?.Received ?? 0, _visual?.Received ?? 0);
                 if (duration <= 0) { _finished = true; return; }
-                if (_next == 0 && duration <= Options.WindowSeconds) { Answer(new TimeWindow(0, duration)); _finished = true; return; }
+                if (_next == 0 && duration <= Options.WindowSeconds) { Answer(new TimeInterval(0, duration)); _finished = true; return; }
                 if (!TimeWindows.Fits(window, duration))
                 {
                     if (TimeWindows.Tail(duration, Options.WindowSeconds, _lastEnd) is { } tail) Answer(tail);
@@ -196,7 +197,7 @@ public sealed class LiveSession
         }
     }
 
-    private void Answer(TimeWindow window)
+    private void Answer(TimeInterval window)
     {
         var answers = new List<(string, ClassProbabilities?)>();
         if (_audio is not null) answers.Add((AudioBranch.BranchName, _audio.Answer(window)));

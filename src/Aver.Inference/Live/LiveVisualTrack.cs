@@ -1,3 +1,4 @@
+using Aver.Features;
 using Aver.Data.Labels;
 using Aver.Inference.Branches;
 
@@ -46,7 +47,7 @@ internal sealed class LiveVisualTrack(FaceBranch branch, double fps)
     }
 
     /// <summary>The mean over the window's frames with a face, or null when it has none.</summary>
-    public ClassProbabilities? Answer(TimeWindow window)
+    public ClassProbabilities? Answer(TimeInterval window)
     {
         var mean = new float[_sum.Length];
         int n = 0;

@@ -96,7 +96,7 @@ public sealed class MrpnClipModel : IClipModel
             duration = Math.Max(duration, faces.Duration(fps));
         }
 
-        var windows = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep).Select(w => new TimeInterval(w.Start, w.End)).ToList();
+        var windows = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
         var prediction = Bundle.Predict(audio, faces, windows);
         var clip = new ClassProbabilities(Labels, prediction.Probabilities);
         int steps = Bundle.NeedsAudio ? prediction.Segments : prediction.Frames;
