@@ -11,4 +11,7 @@ public sealed record FaceInput(int Size, float PixelMean, float PixelStd, float 
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public FaceCropOptions CropOptions => new() { Style = FaceCropStyle.Mrpn, Size = Size, Color = ImageColor.Gray, Margin = Margin };
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public PixelStandardization Pixels => new(PixelMean, PixelStd);
 }

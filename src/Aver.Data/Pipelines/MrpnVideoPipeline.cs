@@ -98,13 +98,8 @@ public sealed class MrpnVideoPipeline
         if (pick.Length == 0 && slice is TimeInterval s) pick = FrameAlignment.FixedCount(clip.Times, s, 1);
         int step = clip.Channels * clip.Size * clip.Size;
         var x = new Tensor(GC.AllocateUninitializedArray<float>(pick.Length * step), pick.Length, clip.Channels, clip.Size, clip.Size);
-        float scale = 1f / (255f * Options.PixelStd), shift = -Options.PixelMean / Options.PixelStd;
-        for (int t = 0; t < pick.Length; t++)
-        {
-            var src = clip.Pixels.AsSpan(pick[t] * step, step);
-            var dst = x.Data.AsSpan(t * step, step);
-            for (int k = 0; k < step; k++) dst[k] = src[k] * scale + shift;
-        }
+        var pixels = new PixelStandardization(Options.PixelMean, Options.PixelStd);
+        for (int t = 0; t < pick.Length; t++) pixels.Apply(clip.Pixels.AsSpan(pick[t] * step, step), x.Data.AsSpan(t * step, step));
         return x;
     }
 

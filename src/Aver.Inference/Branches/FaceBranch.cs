@@ -41,13 +41,11 @@ public sealed class FaceBranch
     {
         int s = Input.Size, plane = s * s;
         var x = new Tensor(crops.Count, 1, s, s);
-        float scale = 1f / (255 * Input.PixelStd), offset = -Input.PixelMean / Input.PixelStd;
         for (int i = 0; i < crops.Count; i++)
         {
             var img = crops[i];
             if (img.Width != s || img.Height != s || img.Channels != 1) throw new ArgumentException($"face crop {i} is {img.Width}x{img.Height}x{img.Channels}, expected {s}x{s} grey");
-            var dst = x.Data.AsSpan(i * plane, plane);
-            for (int k = 0; k < plane; k++) dst[k] = img.Data[k] * scale + offset;
+            Input.Pixels.Apply(img.Data, x.Data.AsSpan(i * plane, plane));
         }
         return x;
     }

@@ -14,8 +14,6 @@ namespace Aver.Training.Pretraining;
 public static class FaceImageSet
 {
     /// <summary>Mean and standard deviation used to standardise pixels in [0, 1].</summary>
-    public sealed record Normalization(float Mean, float Std);
-
     /// <summary>Decodes <paramref name="items"/> (all the same size) into [N, 1, H, W] pixels in [0, 1].</summary>
     public static Tensor Decode(IReadOnlyList<CatalogItem> items, int parallelism = 2)
     {
@@ -32,20 +30,6 @@ public static class FaceImageSet
             for (int k = 0; k < dst.Length; k++) dst[k] = img.Data[k] * (1f / 255);
         }
         return x;
-    }
-
-    public static Normalization Measure(Tensor pixels)
-    {
-        double sum = 0, sq = 0;
-        foreach (float v in pixels.Data) { sum += v; sq += (double)v * v; }
-        double mean = sum / pixels.Size;
-        return new Normalization((float)mean, (float)Math.Sqrt(Math.Max(sq / pixels.Size - mean * mean, 1e-12)));
-    }
-
-    public static void Standardize(Tensor pixels, Normalization n)
-    {
-        System.Numerics.Tensors.TensorPrimitives.Subtract(pixels.Data, n.Mean, pixels.Data);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(pixels.Data, 1f / n.Std, pixels.Data);
     }
 
     /// <summary>An example set over standardised pixels, augmenting training batches with flips and shifts of up to <paramref name="maxShift"/> pixels.</summary>

@@ -35,9 +35,9 @@ public static class FerPretraining
         log.WriteLine($"decoding {train.Count} training and {test.Count} test images");
         var trainPixels = FaceImageSet.Decode(train);
         var testPixels = FaceImageSet.Decode(test);
-        var norm = FaceImageSet.Measure(trainPixels);
-        FaceImageSet.Standardize(trainPixels, norm);
-        FaceImageSet.Standardize(testPixels, norm);
+        var norm = PixelStandardization.Measure(trainPixels.Data);
+        norm.ApplyInPlace(trainPixels.Data);
+        norm.ApplyInPlace(testPixels.Data);
         var trainSet = FaceImageSet.Create(trainPixels, train, catalog.Labels, Augmentation(o));
         var testSet = FaceImageSet.Create(testPixels, test, catalog.Labels, null);
         var (fit, validation) = StratifiedHoldOut(train, o.ValidationFraction, rng.Fork("validation"));

@@ -119,7 +119,7 @@ public static class DefaultModelRecipe
     public static BranchValidation CalibrateVisual(ResNet18 network, FaceInput input, IReadOnlyList<CatalogItem> items)
     {
         var pixels = FaceImageSet.Decode(items);
-        FaceImageSet.Standardize(pixels, new FaceImageSet.Normalization(input.PixelMean, input.PixelStd));
+        input.Pixels.ApplyInPlace(pixels.Data);
         network.Eval();
         var logits = new List<float>();
         int n = items.Count, chunk = 256;
