@@ -167,7 +167,7 @@ public class DataCommandsTests : IDisposable
             Assert.Contains($"  {name} ", help);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void DatasetsOnTheSharedRavdess()
     {
         var (code, stdout, stderr) = Run("datasets", TestPaths.Data("ravdess"), "--json");

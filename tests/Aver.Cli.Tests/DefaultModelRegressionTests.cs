@@ -9,7 +9,7 @@ namespace Aver.Cli.Tests;
 /// </summary>
 public class DefaultModelRegressionTests
 {
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void The_default_model_answers_the_shared_clips_as_before_the_model_spec()
     {
         using var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Fixtures, "predict", "default-model-before-spec.json")));

@@ -25,7 +25,7 @@ public sealed class EvaluateCommandTests : IDisposable
         return path;
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void ATinyLateFusionRunTrainsAmVmAndTheFusionAndASecondRunReusesTheFaceCrops()
     {
         string cache = Path.Combine(_dir, "cache"), out1 = Path.Combine(_dir, "late");
@@ -51,7 +51,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("N0 (end-to-end) 04", stdout2);
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void AFoldsMrpnBundleIsAModelThatPredictAnswersWith()
     {
         string run = Path.Combine(_dir, "n2");

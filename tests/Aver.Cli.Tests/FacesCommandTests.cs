@@ -15,7 +15,7 @@ public class FacesCommandTests : IDisposable
 
     private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void WritesCropsSheetAndTrackAndPrintsJson()
     {
         var clip = Path.Combine(TestPaths.Data("crema-d"), "1001_DFA_ANG_XX.flv");
@@ -41,7 +41,7 @@ public class FacesCommandTests : IDisposable
         Assert.Equal(faces, Directory.GetFiles(Path.Combine(outDir, "crops"), "*.png").Length);
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void BenchReportsEachStagePerWallAndCpuSecond()
     {
         var clip = Path.Combine(TestPaths.Data("crema-d"), "1001_DFA_HAP_XX.flv");
@@ -66,7 +66,7 @@ public class FacesCommandTests : IDisposable
         Assert.Contains("--detect-every", err);
     }
 
-    [FacesFact]
+    [FactRequires(Need.BlazeFace)]
     public void ClipWithoutAFaceWritesNothingAndFails()
     {
         var clip = Path.Combine(_root, "bars.mp4");
@@ -82,7 +82,7 @@ public class FacesCommandTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_root, ".none.*"));
     }
 
-    [FacesFact]
+    [FactRequires(Need.BlazeFace)]
     public void MissingFileAndBadOptionsAreClearErrors()
     {
         var (code, _, err) = Run("faces", Path.Combine(_root, "absent.mp4"), "--out", Path.Combine(_root, "x"));

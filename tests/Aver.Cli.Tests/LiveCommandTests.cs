@@ -23,7 +23,7 @@ public sealed class LiveCommandTests : IDisposable
     private static List<JsonElement> Lines(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
-    [FacesFact]
+    [FactRequires(Need.BlazeFace)]
     public void A_stream_on_standard_input_is_answered_window_by_window_then_summarised()
     {
         var (code, output, err) = CliRun.Run(new MemoryStream(Stream()), default, "live", "-", "--json");
@@ -50,7 +50,7 @@ public sealed class LiveCommandTests : IDisposable
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("problem").ValueKind);
     }
 
-    [FacesFact]
+    [FactRequires(Need.BlazeFace)]
     public void A_stream_cut_off_mid_way_ends_with_the_reason_and_the_summary_so_far()
     {
         var bytes = Stream();
@@ -87,7 +87,7 @@ public sealed class LiveCommandTests : IDisposable
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    [FacesFact]
+    [FactRequires(Need.BlazeFace)]
     public void A_stream_that_stalls_ends_after_the_timeout_with_the_summary_so_far()
     {
         var bytes = Stream();
@@ -101,7 +101,7 @@ public sealed class LiveCommandTests : IDisposable
         Assert.True(summary.GetProperty("windows").GetInt32() >= 1);
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void A_real_clip_streamed_gets_the_answers_of_the_same_file()
     {
         var clip = TestPaths.Data("ravdess", "av", "01-01-06-01-01-01-05.mp4");

@@ -23,7 +23,7 @@ public sealed class PhotoPredictTests : IDisposable
         return path;
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void A_photo_in_every_common_format_is_answered_from_the_face_in_it()
     {
         string? label = null;
@@ -41,7 +41,7 @@ public sealed class PhotoPredictTests : IDisposable
         }
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void A_tight_face_crop_is_classified_whole_and_the_answer_says_so()
     {
         string fer = Directory.GetFiles(TestPaths.Data("fer2013", "test", "happy"), "*.jpg").Order(StringComparer.Ordinal).First();
@@ -54,7 +54,7 @@ public sealed class PhotoPredictTests : IDisposable
         Assert.Contains("classified whole", message);
     }
 
-    [FacesFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void A_photo_with_only_the_audio_branch_is_one_clear_error()
     {
         string photo = Frame("frame.png");

@@ -58,7 +58,7 @@ public class PredictCommandTests
 
 public class PredictNoFaceTests
 {
-    [FacesFact]
+    [FactRequires(Need.BlazeFace)]
     public void A_video_without_a_face_says_so_and_the_voice_still_answers()
     {
         var dir = Directory.CreateTempSubdirectory("aver-predict-").FullName;

@@ -2,20 +2,9 @@ using Aver.Media;
 
 namespace Aver.Cli.Tests;
 
-/// <summary>A test of `aver sample`: skipped, saying why, without BlazeFace or espeak-ng (both installed by ./setup.sh).</summary>
-internal sealed class SampleFactAttribute : FactAttribute
-{
-    public SampleFactAttribute()
-    {
-        if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-        else if (!(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "espeak-ng"))))
-            Skip = "espeak-ng absent: run ./setup.sh";
-    }
-}
-
 public class SampleCommandTests
 {
-    [SampleFact]
+    [FactRequires(Need.BlazeFace | Need.EspeakNg)]
     public void The_samples_are_made_and_predict_answers_each_with_the_branches_its_streams_allow()
     {
         var dir = Path.Combine(Path.GetTempPath(), "aver-sample-" + Guid.NewGuid().ToString("N"));

@@ -19,7 +19,7 @@ public class PipelineTests
         Assert.Throws<ShapeException>(() => SequenceBatch.Pad([a, Tensor.Zeros(2, 3)]));
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void RavdessClipGivesPooledSegmentsAndAugmentedSlicesAreReproducible()
     {
         var cat = DatasetReader.Open(TestPaths.Data("ravdess", "speech16k", "Actor_01"));
@@ -39,7 +39,7 @@ public class PipelineTests
 
 public class PipelineCacheTests
 {
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void WholeClipSegmentsAreComputedOnceWithinTheBudgetAndRecomputedBeyondIt()
     {
         var item = DatasetReader.Open(TestPaths.Data("ravdess", "speech16k", "Actor_01")).Items[0];

@@ -6,7 +6,7 @@ namespace Aver.Data.Tests;
 /// <summary>The catalogs on every folder of ../shared/data (see its README for the counts).</summary>
 public class RealDataTests
 {
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void RavdessSpeechHas960FilesOf16Actors()
     {
         var cat = DatasetReader.Open(TestPaths.Data("ravdess", "speech16k"));
@@ -23,7 +23,7 @@ public class RealDataTests
         Assert.All(s.Speakers, sp => Assert.Equal(60, sp.Value));
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void RavdessWholeFolderPairsTheAvClipsWithTheirAudioTwins()
     {
         var cat = RavdessCatalog.Read(TestPaths.Data("ravdess"));
@@ -46,7 +46,7 @@ public class RealDataTests
         Assert.All(plan.Folds, f => Assert.Equal(120, f.Test.Count(i => i.Modality == Modality.Audio)));
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void CremaDHasThreeFlashClipsAndThreeMp3s()
     {
         var cat = DatasetReader.Open(TestPaths.Data("crema-d"));
@@ -61,7 +61,7 @@ public class RealDataTests
         Assert.All(cat.Items, i => Assert.Null(i.PairedVideo)); // the mp3s are of actor 1002, the clips of 1001
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void Fer2013FoldersAreListedWithTheirUsage()
     {
         var root = TestPaths.Data("fer2013");
@@ -77,7 +77,7 @@ public class RealDataTests
         Assert.Equal(7_178, plan.Folds[0].Test.Count);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void TheSharedRootHoldsSeveralCorporaAndSaysSo()
     {
         var e = Assert.Throws<DatasetException>(() => DatasetReader.Detect(TestPaths.Data()));

@@ -8,16 +8,6 @@ using Aver.Tensors;
 
 namespace Aver.Data.Tests;
 
-/// <summary>A test that runs BlazeFace: skipped, saying why, without the model (./setup.sh) or, when asked, ../shared/data.</summary>
-internal sealed class FaceFactAttribute : FactAttribute
-{
-    public FaceFactAttribute(bool sharedData = false)
-    {
-        if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-        else if (sharedData && TestPaths.SharedData is null) Skip = "../shared/data is absent: real-data test skipped";
-    }
-}
-
 /// <summary>MRPN's face-frame pipeline: clip -> tracked face crops [T, C, S, S], time slices, the on-disk cache.</summary>
 public sealed class VideoPipelineTests : IDisposable
 {
@@ -39,7 +29,7 @@ public sealed class VideoPipelineTests : IDisposable
         return mp4;
     }
 
-    [FaceFact]
+    [FactRequires(Need.BlazeFace)]
     public void AGeneratedClipGivesOneCropPerFrameAtTheRequestedSizeAndColour()
     {
         var pipeline = new MrpnVideoPipeline(new MrpnVideoOptions { FaceSize = 32, Color = ImageColor.Gray, Fps = 5 });
@@ -64,7 +54,7 @@ public sealed class VideoPipelineTests : IDisposable
         Assert.Equal([clip.Count, 3, 24, 24], rgb.Frames(rgb.Faces(Path.Combine(_dir, "face.mp4"))).Shape.ToArray());
     }
 
-    [FaceFact]
+    [FactRequires(Need.BlazeFace)]
     public void AClipWithoutAFaceTakesCentralSquaresAndSaysSo()
     {
         string mp4 = Path.Combine(_dir, "noface.mp4");
@@ -77,7 +67,7 @@ public sealed class VideoPipelineTests : IDisposable
         Assert.Equal([clip.Count, 3, 16, 16], pipeline.Frames(clip).Shape.ToArray());
     }
 
-    [FaceFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void ARavdessClipGivesAlignedFaceFramesAndASecondRunLoadsThemFromTheCache()
     {
         var catalog = DatasetReader.Open(TestPaths.Data("ravdess"));

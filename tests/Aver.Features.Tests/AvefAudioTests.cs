@@ -63,7 +63,7 @@ public class AvefAudioTests
         Assert.Equal(0.655, o.SegmentTime(0).End, 9); // 25 + 63 x 10 ms
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void Compute_RavdessClipHasTheStatedShapes()
     {
         var audio = Wav.ReadMono(TestPaths.Data("ravdess", "speech16k", "Actor_05", "03-01-06-01-01-02-05.wav"));

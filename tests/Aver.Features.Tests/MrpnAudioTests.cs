@@ -80,7 +80,7 @@ public class MrpnAudioTests
         Assert.Equal(6, s.Count);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void Compute_RavdessClipHasTheStatedShapes()
     {
         var audio = Wav.ReadMono(TestPaths.Data("ravdess", "speech16k", "Actor_03", "03-01-04-02-02-01-03.wav"));

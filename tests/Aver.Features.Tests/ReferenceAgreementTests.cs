@@ -32,7 +32,7 @@ public class ReferenceAgreementTests
 
     private static float Floor(Tensor t) => 1e-6f * t.Data.Max(Math.Abs);
 
-    [RealDataTheory]
+    [TheoryRequires(Need.SharedData)]
     [MemberData(nameof(Files))]
     public void Stft_MrpnSettings_MatchTorchStft(string key, string relative)
     {
@@ -43,7 +43,7 @@ public class ReferenceAgreementTests
         Fixture.AssertClose(expected, actual, $"{key} |stft| (Hann 512, hop 64, center)", Rtol, Floor(expected));
     }
 
-    [RealDataTheory]
+    [TheoryRequires(Need.SharedData)]
     [MemberData(nameof(Files))]
     public void Stft_AvefSettings_MatchTorchStft(string key, string relative)
     {
@@ -54,7 +54,7 @@ public class ReferenceAgreementTests
         Fixture.AssertClose(expected, actual, $"{key} |stft|^2 (Hamming 400 in 512, hop 160)", Rtol, Floor(expected));
     }
 
-    [RealDataTheory]
+    [TheoryRequires(Need.SharedData)]
     [MemberData(nameof(Files))]
     public void LogMelAndDeltas_MatchTorchaudio(string key, string relative)
     {

@@ -16,7 +16,7 @@ public class SharedClipTests(Xunit.Abstractions.ITestOutputHelper output)
         "ravdess/av/01-01-04-01-01-01-05.mp4",
     };
 
-    [RealDataTheory]
+    [TheoryRequires(Need.SharedData)]
     [MemberData(nameof(Clips))]
     public void FrontEnds_GiveTheStatedShapes(string relative)
     {
@@ -41,7 +41,7 @@ public class SharedClipTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>Aver's windowed-sinc resampler against ffmpeg's default swr on the same decoded track.</summary>
-    [RealDataTheory]
+    [TheoryRequires(Need.SharedData)]
     [MemberData(nameof(Clips))]
     public void Resampler_IsCloseToFfmpeg(string relative)
     {

@@ -15,16 +15,7 @@ namespace Aver.Features.Tests;
 /// </summary>
 public class ThroughputTests(ITestOutputHelper output)
 {
-    private sealed class ThroughputFactAttribute : FactAttribute
-    {
-        public ThroughputFactAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("AVER_FEATURE_THROUGHPUT") != "1") Skip = "set AVER_FEATURE_THROUGHPUT=1 to measure";
-            else if (TestPaths.SharedData is null) Skip = "../shared/data is absent";
-        }
-    }
-
-    [ThroughputFact]
+    [FactRequires(Need.ThroughputRun | Need.SharedData)]
     public void Throughput()
     {
         var clips = Directory.GetFiles(TestPaths.Data("ravdess", "speech16k", "Actor_02"), "*.wav").OrderBy(f => f).Select(Wav.ReadMono).ToArray();

@@ -78,7 +78,7 @@ public class VadTests(Xunit.Abstractions.ITestOutputHelper output)
     /// RAVDESS clips begin and end with about 0.3 s of room silence: the first 0.2 s should be mostly
     /// non-speech, the middle mostly speech, and the last 0.2 s mostly non-speech, in most files.
     /// </summary>
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void Detect_MarksLeadingAndTrailingSilencesOfRavdess()
     {
         var root = TestPaths.Data("ravdess", "speech16k");

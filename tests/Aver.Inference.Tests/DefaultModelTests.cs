@@ -22,7 +22,7 @@ public class DefaultModelTests
         Assert.Equal(1.0, m.AudioCalibration.Weight + m.VisualCalibration.Weight, 6);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void A_ravdess_clip_with_face_and_voice_runs_both_branches()
     {
         if (BlazeFaceModelFile.Find() is null) return;   // setup.sh not run: the face half cannot run
@@ -34,7 +34,7 @@ public class DefaultModelTests
         Assert.Contains(p.Timeline, s => s.Sources.Count == 2);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void A_cremad_mp3_runs_the_audio_branch_only()
     {
         var p = Default().Predict(TestPaths.Data("crema-d", "1002_DFA_ANG_XX.mp3"), new PredictionOptions());

@@ -8,15 +8,6 @@ using Aver.Training.Experiments;
 
 namespace Aver.Inference.Tests;
 
-/// <summary>A test that runs BlazeFace: skipped, saying why, without the model (./setup.sh).</summary>
-internal sealed class BlazeFaceFactAttribute : FactAttribute
-{
-    public BlazeFaceFactAttribute()
-    {
-        if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-    }
-}
-
 public sealed class MrpnClipModelTests : IDisposable
 {
     private readonly TempFolder _tmp = new();
@@ -134,7 +125,7 @@ public sealed class MrpnClipModelTests : IDisposable
         Assert.Contains("audio and faces together", e2.Message);
     }
 
-    [BlazeFaceFact]
+    [FactRequires(Need.BlazeFace)]
     public void AVideoWithoutAFaceGivesNoLabelFromAModelThatNeedsFaces()
     {
         var clip = Blue(silentFilm: false);

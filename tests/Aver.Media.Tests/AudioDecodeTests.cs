@@ -4,7 +4,7 @@ namespace Aver.Media.Tests;
 
 public class AudioDecodeTests
 {
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void DecodesEverySharedFileToMono16k()
     {
         foreach (var clip in SharedClips.All)
@@ -19,7 +19,7 @@ public class AudioDecodeTests
         }
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void NativeRateIsKeptWhenNoRateIsAsked()
     {
         var a = MediaDecoder.ReadAudio(SharedClips.CremaMp3[0]);
@@ -34,7 +34,7 @@ public class AudioDecodeTests
     /// correlate above 0.99 at their best alignment within ±0.125 s. (The mp4's audio is 533 samples,
     /// one video frame, later than the WAV's, the same for every pair.)
     /// </summary>
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void RavdessAvAudioMatchesItsAudioOnlyTwin()
     {
         int pairs = 0;

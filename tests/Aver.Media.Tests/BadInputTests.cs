@@ -76,7 +76,7 @@ public class BadInputTests
         AllRefuse(cut, "truncated");
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void TruncatedRavdessClip()
     {
         using var dir = new TempDir();

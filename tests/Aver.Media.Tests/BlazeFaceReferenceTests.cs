@@ -21,7 +21,7 @@ public class BlazeFaceReferenceTests
 
     internal sealed record SafeTensorsFixture(IReadOnlyDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void RawOutputsMatchOnnxRuntime()
     {
         foreach (int n in new[] { 0, 1, 2 })
@@ -38,7 +38,7 @@ public class BlazeFaceReferenceTests
         }
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void BatchOfThreeEqualsOneAtATime()
     {
         var frames = new[] { 0, 1, 2 }.Select(n => LoadFrame(n).Input).ToArray();
@@ -56,7 +56,7 @@ public class BlazeFaceReferenceTests
         }
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void DecodesOneUprightFacePerFrame()
     {
         foreach (int n in new[] { 0, 1, 2 })

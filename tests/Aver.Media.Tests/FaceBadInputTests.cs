@@ -3,7 +3,7 @@ namespace Aver.Media.Tests;
 /// <summary>The face pipeline on inputs without a face, on 4K frames, and on files that are not video.</summary>
 public class FaceBadInputTests
 {
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void ClipWithoutAFaceIsReportedAsSuch()
     {
         using var dir = new TempDir();
@@ -16,7 +16,7 @@ public class FaceBadInputTests
         Assert.All(track.Frames, f => Assert.Null(f.Face));
     }
 
-    [FaceRealDataFact]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void FourKFramesGoThroughDetectionAndCropping()
     {
         using var dir = new TempDir();
@@ -35,7 +35,7 @@ public class FaceBadInputTests
         Assert.All(crops, c => Assert.Equal((96, 96), (c.Width, c.Height)));
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void MissingAndNonMediaFilesNameTheFile()
     {
         using var dir = new TempDir();

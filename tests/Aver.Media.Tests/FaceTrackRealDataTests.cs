@@ -19,7 +19,7 @@ public class FaceTrackRealDataTests
 
     private static string Resolve(string name) => SharedClips.AllVideos.Single(c => Path.GetFileName(c) == name);
 
-    [FaceRealDataTheory]
+    [TheoryRequires(Need.BlazeFace | Need.SharedData)]
     [MemberData(nameof(Clips))]
     public void FindsTheFaceInAtLeast95PercentOfFrames(string clip)
     {
@@ -42,7 +42,7 @@ public class FaceTrackRealDataTests
         }
     }
 
-    [FaceRealDataFact]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void SparseDetectionKeepsTheFaceAndFollowsEveryFrameDetection()
     {
         // A RAVDESS clip (the speaker moves) at 15 fps: detecting every 4th frame must still give a face in
@@ -59,7 +59,7 @@ public class FaceTrackRealDataTests
         Assert.True(iou / every.Frames.Count > 0.85, $"mean IoU with every-frame detection {iou / every.Frames.Count:F3}");
     }
 
-    [FaceRealDataFact]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void CropsAreCentredOnTheFace()
     {
         var path = SharedClips.RavdessAv[0];

@@ -18,7 +18,7 @@ public class FaceTrackerTests
         return pattern.Select((c, i) => new VideoFrame(i, i / 10.0, c == 'F' ? face : blank)).ToList();
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void GapsAreCarriedFromTheNearestDetection()
     {
         // 12 blanks, then faces with a one-frame and a long gap.
@@ -44,7 +44,7 @@ public class FaceTrackerTests
         Assert.Equal(frames.Count - 4, track.FramesWithFace);
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void SparseDetectionInterpolatesBetweenProbedFrames()
     {
         var frames = Frames(new string('F', 11));
@@ -56,7 +56,7 @@ public class FaceTrackerTests
         Assert.Equal(0, states[1].DetectionsInFrame);
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void ProbesThatDisagreeAreFilledByDetectingTheFramesBetween()
     {
         // Every 4th frame probed: 0 and 4 (face) agree, so 1-3 are interpolated; 4 (face) and 8 (blank) disagree,
@@ -69,7 +69,7 @@ public class FaceTrackerTests
         Assert.All(states.Skip(6), s => Assert.Equal(states[5].Face!.Box.X, s.Face!.Box.X, 2));
     }
 
-    [FaceModelFact]
+    [FactRequires(Need.BlazeFace)]
     public void StoppingEarlyEndsTheReader()
     {
         var frames = Frames(new string('F', 40));

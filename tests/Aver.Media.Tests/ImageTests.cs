@@ -125,7 +125,7 @@ public class ImageTests
         Assert.Equal(paths[2], e.FilePath);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void Fer2013ImagesDecodeAs48x48Gray()
     {
         var dir = TestPaths.Data("fer2013", "test", "happy");

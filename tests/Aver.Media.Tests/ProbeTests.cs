@@ -2,7 +2,7 @@ namespace Aver.Media.Tests;
 
 public class ProbeTests
 {
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void ProbesEveryRavdessClip()
     {
         var clips = SharedClips.RavdessAv;
@@ -22,7 +22,7 @@ public class ProbeTests
         }
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void ProbesEveryCremaClip()
     {
         foreach (var clip in SharedClips.CremaFlv)

@@ -2,7 +2,7 @@ namespace Aver.Media.Tests;
 
 public class VideoFrameTests
 {
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void DecodesEveryVideoClipFrameByFrame()
     {
         foreach (var clip in SharedClips.AllVideos)
@@ -27,7 +27,7 @@ public class VideoFrameTests
         }
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void FullSizeRavdessFrameLooksLikeAPicture()
     {
         var clip = SharedClips.RavdessAv[0];
@@ -40,7 +40,7 @@ public class VideoFrameTests
         Assert.True(f.Image.Data.Max() - f.Image.Data.Min() > 150);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void SkippingBFramesKeepsTheFrameGrid()
     {
         var clip = SharedClips.RavdessAv[0];

@@ -137,7 +137,7 @@ public class WavTests
         Assert.Contains("truncated", e.Message);
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void ReadsSharedRavdessSpeech()
     {
         var files = Directory.GetFiles(TestPaths.Data("ravdess", "speech16k", "Actor_01"), "*.wav");

@@ -44,16 +44,6 @@ public sealed class AverApi : WebApplicationFactory<AverApi>   // the entry poin
     }
 }
 
-/// <summary>A test that needs the default model's face detector (BlazeFace, from ./setup.sh): skipped, saying why, without it, or without ../shared/data when asked.</summary>
-internal sealed class ModelFactAttribute : FactAttribute
-{
-    public ModelFactAttribute(bool sharedData = false)
-    {
-        if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-        else if (sharedData && TestPaths.SharedData is null) Skip = "../shared/data is absent (a fresh clone without the shared data): real-data test skipped";
-    }
-}
-
 /// <summary>All server tests share one model and run one class at a time (two cores: parallel classes would only time each other out).</summary>
 [CollectionDefinition(Name)]
 public sealed class ServerCollection : ICollectionFixture<AverApi>

@@ -5,19 +5,6 @@ using Microsoft.Playwright;
 
 namespace Aver.Server.Tests;
 
-/// <summary>A test in Debian's Chromium (apt, via setup.sh) driven by Playwright, which downloads nothing: skipped, saying why, without Chromium, BlazeFace or ../shared/data.</summary>
-internal sealed class BrowserFactAttribute : FactAttribute
-{
-    public const string Chromium = "/usr/bin/chromium";
-
-    public BrowserFactAttribute()
-    {
-        if (!File.Exists(Chromium)) Skip = $"{Chromium} is absent (apt-get install chromium, or ./setup.sh): browser test skipped";
-        else if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-        else if (TestPaths.SharedData is null) Skip = "../shared/data is absent (a fresh clone without the shared data): real-data test skipped";
-    }
-}
-
 /// <summary>The page at / in a real browser against a real (Kestrel, loopback) server.</summary>
 [Collection(ServerCollection.Name)]
 public class BrowserTests
@@ -38,14 +25,14 @@ public class BrowserTests
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright, bool fakeMedia = false, (string Video, string Audio)? fakeFiles = null) =>
         playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = BrowserFactAttribute.Chromium, Headless = true,
+            ExecutablePath = Requirements.Chromium, Headless = true,
             // Root in a container: no sandbox, small /dev/shm.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     .. fakeMedia ? new[] { "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream" } : [],
                     .. fakeFiles is { } f ? new[] { $"--use-file-for-fake-video-capture={f.Video}", $"--use-file-for-fake-audio-capture={f.Audio}" } : []],
         });
 
-    [BrowserFact]
+    [FactRequires(Need.Chromium | Need.BlazeFace | Need.SharedData)]
     public async Task Live_streams_the_camera_and_microphone_and_draws_each_window_as_it_is_answered()
     {
         var (app, url, temp) = await StartServerAsync();
@@ -83,7 +70,7 @@ public class BrowserTests
         }
     }
 
-    [BrowserFact]
+    [FactRequires(Need.Chromium | Need.BlazeFace | Need.SharedData)]
     public async Task The_page_uploads_a_clip_and_shows_its_label_probabilities_and_timeline()
     {
         var (app, url, temp) = await StartServerAsync();
@@ -136,7 +123,7 @@ public class BrowserTests
         }
     }
 
-    [BrowserFact]
+    [FactRequires(Need.Chromium | Need.BlazeFace | Need.SharedData)]
     public async Task A_recording_from_the_camera_and_microphone_is_sent_and_answered()
     {
         var (app, url, temp) = await StartServerAsync();

@@ -7,7 +7,7 @@ namespace Aver.Server.Tests;
 [Collection(ServerCollection.Name)]
 public class ConcurrencyTests(AverApi api)
 {
-    [ModelFact]
+    [FactRequires(Need.BlazeFace)]
     public async Task Sixteen_concurrent_requests_are_each_answered_200_or_503()
     {
         var tone = Clips.Tone();

@@ -36,7 +36,7 @@ public class LiveApiTests(AverApi api)
         return messages;
     }
 
-    [ModelFact]
+    [FactRequires(Need.BlazeFace)]
     public async Task A_stream_is_answered_window_by_window_then_summarised()
     {
         var mkv = Path.Combine(api.TempRoot, "live.mkv");

@@ -23,7 +23,7 @@ public class PredictApiTests(AverApi api)
         return clip;
     }
 
-    [ModelFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public async Task A_real_clip_is_answered_with_predicts_json()
     {
         var answer = await Upload.Multipart(api.CreateClient(), File.ReadAllBytes(Clips.SharedVideo), "interview.mp4");
@@ -38,7 +38,7 @@ public class PredictApiTests(AverApi api)
         Assert.Equal(0, api.UploadsOnDisk);
     }
 
-    [ModelFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public async Task Audio_only_is_answered_by_the_audio_branch_and_the_query_options_apply()
     {
         var wav = File.ReadAllBytes(Clips.SharedSpeech);
@@ -54,7 +54,7 @@ public class PredictApiTests(AverApi api)
         Assert.Single(brief.Clip.GetProperty("branches").EnumerateArray());
     }
 
-    [ModelFact(sharedData: true)]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public async Task A_photo_is_answered_as_predict_answers_it()
     {
         // A photo is answered as `aver predict photo.jpg` answers it: by the visual branch alone.
@@ -67,7 +67,7 @@ public class PredictApiTests(AverApi api)
         Assert.Equal(0, api.UploadsOnDisk);
     }
 
-    [ModelFact]
+    [FactRequires(Need.BlazeFace)]
     public async Task The_model_health_and_openapi_documents_describe_the_server()
     {
         var client = api.CreateClient();

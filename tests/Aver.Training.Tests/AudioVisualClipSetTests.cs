@@ -7,19 +7,9 @@ using Aver.Training.Data;
 
 namespace Aver.Training.Tests;
 
-/// <summary>A real-data test that runs BlazeFace: skipped, saying why, without the model (./setup.sh) or ../shared/data.</summary>
-internal sealed class RealFacesFactAttribute : FactAttribute
-{
-    public RealFacesFactAttribute()
-    {
-        if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-        else if (TestPaths.SharedData is null) Skip = "../shared/data is absent: real-data test skipped";
-    }
-}
-
 public sealed class AudioVisualClipSetTests
 {
-    [RealFacesFact]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void OneTimeSliceCutsTheFacesAndTheSpectrogramsOfAClipAlike()
     {
         var catalog = DatasetReader.Open(TestPaths.Data("ravdess"));

@@ -80,7 +80,7 @@ public sealed class LateFusionTests : IDisposable
         Assert.Throws<Aver.Tensors.Nn.StateDictException>(() => MrpnModels.LoadExtractor(wide, path));
     }
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void VideoAndFusionExperimentsTakeEachSpeechTakeWithAVideoOnce()
     {
         var catalog = DatasetReader.Open(TestPaths.Data("ravdess"));

@@ -11,7 +11,7 @@ public class MrpnExperimentTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("aver-am-").FullName;
     public void Dispose() => Directory.Delete(_dir, true);
 
-    [RealDataFact]
+    [FactRequires(Need.SharedData)]
     public void AudioOnlyNetworkTrainsAndEvaluatesOneActorPairFold()
     {
         // Six actors give fold A1,2 a test pair, a validation pair (A3,4) and a training pair (A5,6);

@@ -21,7 +21,7 @@ internal static class TestPaths
         }
     }
 
-    /// <summary>The shared data folder; only call from a <see cref="RealDataFactAttribute"/> test.</summary>
+    /// <summary>The shared data folder; only call from a test that requires <see cref="Need.SharedData"/>.</summary>
     public static string Data(params string[] parts) =>
         Path.Combine([SharedData ?? throw new InvalidOperationException("../shared/data is absent"), .. parts]);
 
@@ -33,20 +33,3 @@ internal static class TestPaths
     }
 }
 
-/// <summary>A test on ../shared/data: skipped, with a message, where that folder is absent.</summary>
-internal sealed class RealDataFactAttribute : FactAttribute
-{
-    public RealDataFactAttribute()
-    {
-        if (TestPaths.SharedData is null) Skip = "../shared/data is absent (a fresh clone without the shared data): real-data test skipped";
-    }
-}
-
-/// <summary>A theory on ../shared/data: skipped, with a message, where that folder is absent.</summary>
-internal sealed class RealDataTheoryAttribute : TheoryAttribute
-{
-    public RealDataTheoryAttribute()
-    {
-        if (TestPaths.SharedData is null) Skip = "../shared/data is absent (a fresh clone without the shared data): real-data test skipped";
-    }
-}

@@ -15,16 +15,6 @@ using System.Text.Json.Nodes;
 
 namespace Aver.Inference.Tests.Mrpn;
 
-/// <summary>A real-data test that runs BlazeFace: skipped, saying why, without the model (./setup.sh) or ../shared/data.</summary>
-internal sealed class BlazeFaceDataFactAttribute : FactAttribute
-{
-    public BlazeFaceDataFactAttribute()
-    {
-        if (BlazeFaceModelFile.Find() is null) Skip = $"BlazeFace model absent ({BlazeFaceModelFile.RelativePath}): run ./setup.sh";
-        else if (TestPaths.SharedData is null) Skip = "../shared/data is absent: real-data test skipped";
-    }
-}
-
 /// <summary>
 /// MRPN model files: a network saved with its spec by training and reloaded by prediction answers as the in-memory one
 /// fed by the training pipelines; files of the earlier flat-key layout still load; bad files are named.
@@ -102,7 +92,7 @@ public sealed class MrpnBundleTests : IDisposable
         Assert.NotEqual(p.Windows[0].Probabilities, p.Windows[1].Probabilities);
     }
 
-    [BlazeFaceDataFact]
+    [FactRequires(Need.BlazeFace | Need.SharedData)]
     public void AReloadedN2AnswersAsTheInMemoryNetworkOnARealAudioVideoClip()
     {
         var s = new MrpnExperimentSettings
