@@ -1,13 +1,13 @@
 using Aver.Training.Config;
 
-namespace Aver.Cli.Commands;
+namespace Aver.Training.Experiments;
 
 /// <summary>
 /// Checked before `aver evaluate` writes anything: its --out folder is new, empty, or a run of the same
 /// resolved config (which it resumes). A run of another config, or a folder of other files, is refused in one
 /// line, and nothing in it is touched.
 /// </summary>
-internal static class RunFolderGuard
+public static class RunFolderGuard
 {
     public static void ThrowIfOtherRun(string outDir, ExperimentConfig config, string configPath)
     {
