@@ -11,7 +11,8 @@ namespace Aver.Training.Experiments;
 /// <param name="Out">The run folder; null: runs/NAME.</param>
 /// <param name="Folds">Run only these folds (by name); null: the config's, else all.</param>
 /// <param name="Epochs">Override of training.epochs (a short run).</param>
-public sealed record ExperimentRunOptions(string? Out = null, string? Cache = null, IReadOnlyList<string>? Folds = null, int? Epochs = null);
+/// <param name="FoldLimit">Run only the plan's first this many folds (of those selected): a smoke run.</param>
+public sealed record ExperimentRunOptions(string? Out = null, string? Cache = null, IReadOnlyList<string>? Folds = null, int? Epochs = null, int? FoldLimit = null);
 
 /// <summary>A finished run: its folder (report.md, tables, fold models) and the rows it measured.</summary>
 public sealed record ExperimentRun(string Folder, ExperimentResult Result);
@@ -36,6 +37,8 @@ public static class ExperimentRunner
         var catalog = experiment.Select(DatasetReader.Open(config.Dataset!.Path!, config.Dataset.Kind));
         int? k = config.Protocol!.Params.TryGetValue("k", out var kText) ? int.Parse(kText, System.Globalization.CultureInfo.InvariantCulture) : null;
         var plan = ProtocolRegistry.Create(config.Protocol.Name!, k).Make(catalog, config.Protocol.Seed ?? config.Seed);
+        if (options.FoldLimit is int limit)
+            folds = plan.Folds.Select(f => f.Name).Where(n => folds is null || folds.Contains(n)).Take(limit).ToList();
         RunFolderGuard.ThrowIfOtherRun(outDir, config, configPath);   // before anything in it is rewritten
         Directory.CreateDirectory(outDir);
         ExperimentConfigLoader.WriteResolved(config, outDir);
