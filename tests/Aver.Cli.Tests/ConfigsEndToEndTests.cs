@@ -54,5 +54,16 @@ public sealed class ConfigsEndToEndTests(TinyExperimentData data) : IClassFixtur
         });
         Assert.True(File.Exists(Path.Combine(outDir, "report.md")));
         Assert.True(File.Exists(Path.Combine(outDir, "config.yaml")));
+        // Each fold's model file says where it comes from.
+        var models = Directory.GetFiles(Path.Combine(outDir, "folds"), "*.safetensors", SearchOption.AllDirectories)
+            .Select(f => Aver.Tensors.IO.SafeTensors.Load(f).Metadata)
+            .Where(m => m.ContainsKey(Aver.Models.Spec.ModelSpec.MetadataKey)).ToList();
+        Assert.NotEmpty(models);
+        Assert.All(models, m =>
+        {
+            var provenance = System.Text.Json.Nodes.JsonNode.Parse(m[Aver.Models.Spec.ModelSpec.MetadataKey])!["provenance"]!;
+            Assert.StartsWith($"aver evaluate {config}", provenance["command"]!.GetValue<string>());
+            Assert.Contains(data.Ravdess, provenance["data"]!.GetValue<string>());
+        });
     }
 }

@@ -63,7 +63,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
                 return new LogMelCnnTask(Architecture.Build(labels.Count, new RandomStream(seed)), frontEnd, specAugment, mixupAlpha);
             }, context,
             (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
-                ToSpec(((LogMelCnnTask)task).FrontEnd, labels, new Dictionary<string, string> { ["row"] = row, ["fold"] = fold, ["experiment"] = name })));
+                ToSpec(((LogMelCnnTask)task).FrontEnd, labels, new Dictionary<string, string> { ["row"] = row, ["fold"] = fold, ["experiment"] = name }, context.Provenance)));
         var o = Features;
         var notes = new List<string>
         {
@@ -80,7 +80,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
     }
 
     /// <summary>The model spec of a trained network with its fold's front end.</summary>
-    public ModelSpec ToSpec(LogMelFrontEnd frontEnd, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null) =>
+    public ModelSpec ToSpec(LogMelFrontEnd frontEnd, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null, Provenance? provenance = null) =>
         new(AudioCnnArchitecture.Family, ModelSpec.ToJson(Architecture), new LabelSpec(labels.Name, labels.Names.ToArray()),
-            new Dictionary<string, System.Text.Json.Nodes.JsonObject> { [LogMelFrontEnd.Name] = frontEnd.ToSpec() }, Extra: extra);
+            new Dictionary<string, System.Text.Json.Nodes.JsonObject> { [LogMelFrontEnd.Name] = frontEnd.ToSpec() }, Provenance: provenance, Extra: extra);
 }

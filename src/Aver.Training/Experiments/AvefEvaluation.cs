@@ -56,7 +56,7 @@ public sealed class AvefEvaluation(ExperimentConfig config, string configPath) :
 
         var rows = AvefExperiment.Run(set, new FoldIndices(items, config.Name!), plan, settings, context.Training, context.RunFolder,
             context.ProgressFor, context.Folds, line => log.WriteLine(line),
-            frontEnds, context.Cancel);
+            frontEnds, context.Cancel, context.Provenance);
 
         var notes = new List<string>
         {

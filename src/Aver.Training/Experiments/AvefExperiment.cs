@@ -44,7 +44,7 @@ public static class AvefExperiment
 
     public static IReadOnlyList<ModelOutcome> Run(AvefSegmentSet set, FoldIndices clips, SplitPlan plan, AvefSettings settings, TrainerOptions training,
         string runFolder, Func<string, ITrainingProgress>? progressFor = null, IReadOnlyList<string>? folds = null, Action<string>? log = null,
-        AvefFrontEnds? frontEnds = null, CancellationToken cancel = default)
+        AvefFrontEnds? frontEnds = null, CancellationToken cancel = default, Provenance? provenance = null)
     {
         if (settings.AudioVisual != (set.Visual is not null))
             throw new ArgumentException($"AVEF: the settings are {(settings.AudioVisual ? "audio-visual" : "audio-only")} but the example set {(set.Visual is null ? "has no faces" : "has faces")}");
@@ -55,7 +55,7 @@ public static class AvefExperiment
         {
             cancel.ThrowIfCancellationRequested();
             results.Add(RunFold(set, clips.Of(fold, SplitPart.Train), clips.Of(fold, SplitPart.Validation), clips.Of(fold, SplitPart.Test),
-                fold.Name, settings, training, runFolder, progressFor?.Invoke(fold.Name), log, frontEnds, cancel));
+                fold.Name, settings, training, runFolder, progressFor?.Invoke(fold.Name), log, frontEnds, cancel, provenance));
         }
         return Rows(settings.AudioVisual).Select(r => new ModelOutcome(r, results.Select(f => f.Rows[r]).ToList())).ToList();
     }
@@ -63,7 +63,7 @@ public static class AvefExperiment
     /// <summary>One fold: the stages on the given clip indices of <paramref name="set"/>.</summary>
     public static AvefFoldResult RunFold(AvefSegmentSet set, int[] trainClips, int[] validationClips, int[] testClips, string foldName,
         AvefSettings settings, TrainerOptions training, string runFolder, ITrainingProgress? progress = null, Action<string>? log = null,
-        AvefFrontEnds? frontEnds = null, CancellationToken cancel = default)
+        AvefFrontEnds? frontEnds = null, CancellationToken cancel = default, Provenance? provenance = null)
     {
         if (trainClips.Length == 0 || testClips.Length == 0) throw new ArgumentException($"AVEF fold {foldName}: the training and test sides need clips");
         ulong seed = CrossValidation<AvefSegments>.FoldSeed(training.Seed, foldName);
@@ -105,7 +105,7 @@ public static class AvefExperiment
         var truth = testClips.Select(set.ClipLabel).ToArray();
         var svmPredictions = svm?.Predict(test.Fused) ?? Enumerable.Repeat(fitClips.Select(set.ClipLabel).First(), testClips.Length).ToArray();
 
-        SaveModel(Path.Combine(folder, BundleFileName), model, svm, set.Labels, frontEnds ?? new AvefFrontEnds(), foldName);
+        SaveModel(Path.Combine(folder, BundleFileName), model, svm, set.Labels, frontEnds ?? new AvefFrontEnds(), foldName, provenance);
 
         var rows = new Dictionary<string, FoldOutcome>
         {
@@ -130,13 +130,13 @@ public static class AvefExperiment
     /// Writes a fold's model file: the segment model with its spec (architecture, labels, front ends; the fold in the
     /// extra) and the clip SVM as the spec's "svm" component (none when the training clips held one class: the DBN softmax then answers).
     /// </summary>
-    private static void SaveModel(string path, IAvefSegmentModel model, SvmClassifier? svm, LabelSpace labels, AvefFrontEnds frontEnds, string fold)
+    private static void SaveModel(string path, IAvefSegmentModel model, SvmClassifier? svm, LabelSpace labels, AvefFrontEnds frontEnds, string fold, Provenance? provenance)
     {
         var architecture = model.Visual is null
             ? new AvefArchitecture(model.Audio.Config, null, model.Dbn.Config.HiddenSizes)
             : new AvefArchitecture(model.Audio.Config, model.Visual.Config, model.Dbn.Config.HiddenSizes);
         var spec = new ModelSpec(AvefArchitecture.Family, ModelSpec.ToJson(architecture), new LabelSpec(labels.Name, labels.Names.ToArray()),
-            frontEnds.ToSpec(architecture.AudioVisual), Extra: new Dictionary<string, string> { ["fold"] = fold },
+            frontEnds.ToSpec(architecture.AudioVisual), Provenance: provenance, Extra: new Dictionary<string, string> { ["fold"] = fold },
             Components: svm is null ? null : new Dictionary<string, string> { ["svm"] = svm.ToText() });
         ModelFile.Save(path, model.Module, spec);
     }

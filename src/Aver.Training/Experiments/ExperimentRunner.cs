@@ -1,6 +1,8 @@
 using Aver.Data.Catalogs;
 using Aver.Data.Protocols;
 using Aver.Features.Cache;
+using Aver.Models.Spec;
+using Aver.Tensors;
 using Aver.Training.Config;
 using Aver.Training.Reports;
 using Aver.Training.Training;
@@ -46,11 +48,14 @@ public static class ExperimentRunner
 
         log.WriteLine($"{config.Name}: {plan.Folds.Count} folds of {plan.Protocol}; {catalog.Items.Count} clips; writing {outDir}");
         var cache = new FeatureCache(options.Cache ?? Path.Combine("runs", "feature-cache"));
-        var result = experiment.Run(plan, new ExperimentContext(outDir, training, cache, progressFor, folds, log));
+        string command = $"aver evaluate {configPath}{(options.Folds is null ? "" : $" --folds \"{string.Join(';', options.Folds)}\"")}{(options.Epochs is null ? "" : $" --epochs {options.Epochs}")}";
+        var provenance = new Provenance(Data: $"{config.Dataset.Kind} at {catalog.Root} ({catalog.Items.Count} clips), protocol {plan.Protocol}",
+            Command: command, Commit: BuildInfo.Commit, Created: DateTimeOffset.UtcNow);
+        var result = experiment.Run(plan, new ExperimentContext(outDir, training, cache, progressFor, folds, log, Provenance: provenance));
         var notes = new List<string>
         {
             $"Protocol {plan.Protocol}, seed {plan.Seed}{(plan.SpeakerDependent ? " (SPEAKER-DEPENDENT split)" : ", speaker-independent")}.",
-            $"Command: aver evaluate {configPath}{(options.Folds is null ? "" : $" --folds \"{string.Join(';', options.Folds)}\"")}{(options.Epochs is null ? "" : $" --epochs {options.Epochs}")}",
+            $"Command: {command}",
         };
         notes.AddRange(result.Notes);
         notes.AddRange(plan.Notes);

@@ -10,8 +10,10 @@ namespace Aver.Training.Experiments;
 /// <param name="RunFolder">The report folder; per-fold checkpoints go under its folds/ (a killed run resumes).</param>
 /// <param name="Cache">Feature cache shared between runs (face crops), or null.</param>
 /// <param name="Folds">Run only these folds of the plan (by name); all when null or empty.</param>
+/// <param name="Provenance">Where the fold models come from (data, command, commit), written into each fold's model spec.</param>
 public sealed record ExperimentContext(string RunFolder, TrainerOptions Training, FeatureCache? Cache = null,
-    Func<string, ITrainingProgress>? ProgressFor = null, IReadOnlyList<string>? Folds = null, TextWriter? Log = null, CancellationToken Cancel = default);
+    Func<string, ITrainingProgress>? ProgressFor = null, IReadOnlyList<string>? Folds = null, TextWriter? Log = null, CancellationToken Cancel = default,
+    Aver.Models.Spec.Provenance? Provenance = null);
 
 /// <summary>The rows an experiment produced (one per model or setting, as in the papers' tables) and notes for its report.</summary>
 public sealed record ExperimentResult(IReadOnlyList<ModelOutcome> Rows, IReadOnlyList<string> Notes);

@@ -56,11 +56,11 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
         if (s.Kind == MrpnModelKind.Audio || (s.Kind == MrpnModelKind.Fusion && s.Strategy == FusionStrategy.LateFusion && s.AudioNetwork is null))
             rows.Add(FoldRunner.Run($"AM ({t})", plan, items, new AudioClipSet(items, labels, audio),
                 (_, seed) => new UnimodalTask(MrpnModels.Unimodal(s.Audio, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed))), context,
-                SaveBundle<StepSequence>(s with { Kind = MrpnModelKind.Audio }, labels, $"AM ({t})")));
+                SaveBundle<StepSequence>(s with { Kind = MrpnModelKind.Audio }, labels, $"AM ({t})", context.Provenance)));
         if (s.Kind == MrpnModelKind.Video || (s.Kind == MrpnModelKind.Fusion && s.Strategy == FusionStrategy.LateFusion && s.VisualNetwork is null))
             rows.Add(FoldRunner.Run($"VM ({t})", plan, items, new VideoClipSet(items, labels, video, s.MinSliceSeconds),
                 (_, seed) => new UnimodalTask(MrpnModels.Unimodal(s.Visual, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed))), context,
-                SaveBundle<StepSequence>(s with { Kind = MrpnModelKind.Video }, labels, $"VM ({t})")));
+                SaveBundle<StepSequence>(s with { Kind = MrpnModelKind.Video }, labels, $"VM ({t})", context.Provenance)));
         if (s.Kind == MrpnModelKind.Fusion)
         {
             string name = FusionRowName(s.Variant, s.Strategy);
@@ -72,7 +72,7 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
                         UnimodalWeights(s.VisualNetwork, context.RunFolder, $"VM ({t})", fold.Name))
                     : MrpnModels.Fusion(s.Visual, s.Audio, s.Variant, s.ScoringHidden, labels.Count, s.Dropout, new RandomStream(seed));
                 return new MrpnTask(network);
-            }, context, SaveBundle<AudioVisualBatch>(s, labels, name)));
+            }, context, SaveBundle<AudioVisualBatch>(s, labels, name, context.Provenance)));
             if (s.Strategy == FusionStrategy.LateFusion)
                 notes.Add($"Late fusion: per fold the AM and VM branches ({Source(s.AudioNetwork, "AM")}, {Source(s.VisualNetwork, "VM")}) are frozen and only the fusion network {s.Variant} is trained.");
         }
@@ -94,9 +94,10 @@ public sealed class MrpnExperiment(MrpnExperimentSettings settings) : IExperimen
     }
 
     /// <summary>Writes a fold's best network as a model file (spec family "mrpn") into its folder (the fold and row go into the spec's extra).</summary>
-    private static Action<string, string, ITrainingTask<TInput>> SaveBundle<TInput>(MrpnExperimentSettings settings, Aver.Data.Labels.LabelSpace labels, string row) =>
+    private static Action<string, string, ITrainingTask<TInput>> SaveBundle<TInput>(MrpnExperimentSettings settings, Aver.Data.Labels.LabelSpace labels, string row,
+        Aver.Models.Spec.Provenance? provenance) =>
         (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
-            settings.ToSpec(labels, extra: new Dictionary<string, string> { ["row"] = row, ["fold"] = fold }));
+            settings.ToSpec(labels, provenance, new Dictionary<string, string> { ["row"] = row, ["fold"] = fold }));
 
     /// <summary>The row name of a fusion network in the layout of MRPN Table 2.</summary>
     public static string FusionRowName(FusionVariant variant, FusionStrategy strategy) =>
