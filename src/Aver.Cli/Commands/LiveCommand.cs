@@ -45,16 +45,8 @@ public sealed class LiveCommand : CliCommand, IHasFlags
     public override int Run(CliArgs args, CliContext ctx)
     {
         bool json = args.Flag("json"), realtime = args.Flag("realtime");
-        var options = new LiveOptions
-        {
-            WindowSeconds = args.Double("window", 1),
-            WindowStep = args.Double("step", 0.5),
-            VisualFps = args.Double("fps", 4),
-            Only = args.Branches(),
-            StallSeconds = args.Double("stall", 10),
-        };
-        try { options.Validate(); }
-        catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message.Split(Environment.NewLine)[0]); }
+        var options = LiveOptions.From(PredictCommand.Options(args), args.Double("stall", 10));
+        PredictCommand.Valid(options.Validate);
         string modelPath = args.Option("model") ?? ModelLoader.FindDefault();
         string? format = args.Option("format");
         args.EnsureAllUsed();

@@ -45,15 +45,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
     public override int Run(CliArgs args, CliContext ctx)
     {
         bool json = args.Flag("json"), noTimeline = args.Flag("no-timeline");
-        var options = new PredictionOptions
-        {
-            VisualFps = args.Double("fps", 4),
-            WindowSeconds = args.Double("window", 1),
-            WindowStep = args.Double("step", 0.5),
-            Only = args.Branches(),
-        };
-        try { options.Validate(); }
-        catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message.Split(Environment.NewLine)[0]); }
+        var options = Options(args);
         string modelPath = args.Option("model") ?? ModelLoader.FindDefault();
         args.EnsureAllUsed();
         if (args.Positionals.Count == 0) throw new UsageException("give at least one clip or folder");
@@ -114,6 +106,27 @@ public sealed class PredictCommand : CliCommand, IHasFlags
             ctx.Out.WriteLine($"{files.Count} files{(found.Count > 0 ? $" ({where}, searched recursively)" : "")}, {failed} failed: {media:F1} s of media in {wall:F1} s ({media / Math.Max(wall, 1e-9):F1}x real time)" +
                               (cpu is double c ? $", {c:F1} CPU-s with the ffmpeg decoders ({media / Math.Max(c, 1e-9):F1}x real time per CPU-second)" : ""));
         return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>--fps, --window, --step and --only as prediction options (shared with `aver live`); a bad value is a usage error.</summary>
+    internal static PredictionOptions Options(CliArgs args)
+    {
+        var options = new PredictionOptions
+        {
+            VisualFps = args.Double("fps", 4),
+            WindowSeconds = args.Double("window", 1),
+            WindowStep = args.Double("step", 0.5),
+            Only = args.Branches(),
+        };
+        Valid(options.Validate);
+        return options;
+    }
+
+    /// <summary>Runs a settings check, turning its out-of-range error into a usage error (its first line).</summary>
+    internal static void Valid(Action validate)
+    {
+        try { validate(); }
+        catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message.Split(Environment.NewLine)[0]); }
     }
 
     /// <summary>

@@ -14,6 +14,12 @@ public sealed record LiveOptions
     /// <summary>A stream that delivers nothing for this long has stalled: the session ends with the summary so far.</summary>
     public double StallSeconds { get; init; } = 10;
 
+    /// <summary>Live options with batch prediction's window, step, frame rate and branches.</summary>
+    public static LiveOptions From(PredictionOptions p, double stallSeconds = 10) => new()
+    {
+        WindowSeconds = p.WindowSeconds, WindowStep = p.WindowStep, VisualFps = p.VisualFps, Only = p.Only, StallSeconds = stallSeconds,
+    };
+
     /// <summary>The same settings as batch prediction's, so a live timeline and a file's timeline line up.</summary>
     public PredictionOptions Prediction => new() { WindowSeconds = WindowSeconds, WindowStep = WindowStep, VisualFps = VisualFps, Only = Only };
 
