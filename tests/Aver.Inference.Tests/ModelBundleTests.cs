@@ -81,6 +81,27 @@ public class ModelBundleTests
     }
 
     [Fact]
+    public void The_face_front_end_reads_an_optional_vertical_shift_and_writes_none_when_it_is_zero()
+    {
+        using var tmp = new TempFolder();
+        var path = TinyBundle.Write(tmp.Path);
+        var written = JsonNode.Parse(SafeTensors.Load(path).Metadata[Aver.Models.Spec.ModelSpec.MetadataKey])!["front_ends"]!["face"]!.AsObject();
+        Assert.False(written.ContainsKey("vertical_shift"));   // models made before the member existed keep their spec bytes
+        var plain = Assert.IsType<DecisionFusionModel>(ModelLoader.Load(path, NoTracker)).Visual!;
+        Assert.Equal(0f, plain.Input.CropOptions.VerticalShift);
+        Assert.Equal(0.2f, plain.Input.Margin);
+
+        TinyBundle.RewriteSpec(path, spec => spec["front_ends"]!["face"]!["vertical_shift"] = -0.075);
+        var shifted = Assert.IsType<DecisionFusionModel>(ModelLoader.Load(path, NoTracker)).Visual!;
+        Assert.Equal(-0.075f, shifted.Input.VerticalShift);
+        Assert.Equal(-0.075f, shifted.Input.CropOptions.VerticalShift);
+        Assert.Equal(-0.075f, System.Text.Json.JsonSerializer.SerializeToNode(shifted.Input, MetadataJson.Options)!["vertical_shift"]!.GetValue<float>());
+
+        TinyBundle.RewriteSpec(path, spec => spec["front_ends"]!["face"]!["vertical_shift"] = 0.9);
+        Assert.Contains("vertical_shift", Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker)).Message);
+    }
+
+    [Fact]
     public void Files_that_are_not_bundles_say_what_they_are()
     {
         using var tmp = new TempFolder();

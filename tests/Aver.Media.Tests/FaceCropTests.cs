@@ -29,6 +29,24 @@ public class FaceCropTests
     }
 
     [Fact]
+    public void VerticalShiftMovesTheCentreAlongTheFacesVerticalAxis()
+    {
+        var face = Face(new FaceBox(80, 30, 40, 32), new(90, 40), new(110, 40), new(100, 55));
+        // Side 50 around (100, 46); a shift of -0.1 side moves the centre 5 px up, the side stays.
+        var up = FaceCropper.Crop(Ramp(), face, new FaceCropOptions { Size = 50, Margin = 0.25f, VerticalShift = -0.1f });
+        Assert.Equal(100, up[25, 25, 0]);
+        Assert.Equal(41, up[25, 25, 1]);
+        Assert.Equal(16, up[0, 0, 1]);
+        // Eyes on a 45-degree line with alignment: "down" in the crop is down-left in the frame, (-sin, cos) x 0.25 x 40 px.
+        var tilted = Face(new FaceBox(80, 30, 40, 40), new(90, 40), new(110, 60), new(90, 70));
+        var aligned = new FaceCropOptions { Size = 40, Margin = 0, Align = true };
+        var plain = FaceCropper.Crop(Ramp(), tilted, aligned);
+        var shifted = FaceCropper.Crop(Ramp(), tilted, aligned with { VerticalShift = 0.25f });
+        Assert.InRange(shifted[20, 20, 0] - plain[20, 20, 0], -8, -6);   // -10 / sqrt 2 = -7.1 px in x
+        Assert.InRange(shifted[20, 20, 1] - plain[20, 20, 1], 6, 8);     // +7.1 px in y
+    }
+
+    [Fact]
     public void OutsideTheFrameIsFilled()
     {
         var face = Face(new FaceBox(-20, -20, 40, 40), new(-10, -5), new(10, -5), new(0, 10));

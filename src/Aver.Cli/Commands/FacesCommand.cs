@@ -33,6 +33,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
           --style S         mrpn: square around the detector box plus a margin (default);
                             avef: square from the eyes, nose and mouth key points
           --margin F        mrpn: fraction added to the box's longer side (default 0.25)
+          --shift F         move the crop centre down by F times the crop side (negative: up; default 0)
           --align           rotate each crop so the eyes are level
           --color C         rgb (default) or gray
           --fps F           decode at F frames per second (default: the clip's rate)
@@ -76,6 +77,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
                 var s => throw new UsageException($"--style takes mrpn or avef, got '{s}'"),
             },
             Margin = (float)args.Double("margin", 0.25),
+            VerticalShift = (float)args.Double("shift", 0),
             Align = args.Flag("align"),
             Color = args.Option("color", "rgb") switch
             {

@@ -62,8 +62,8 @@ public static class DecisionFusionBundle
             if (v.Network.InChannels != 1) throw new InvalidDataException($"{source}: the visual branch takes {v.Network.InChannels} channels; this version's takes grey faces (1)");
             if (!spec.FrontEnds.TryGetValue(FaceName, out var faceJson)) throw new InvalidDataException($"{source}: its visual branch has no face front end");
             var face = Read<FaceInput>(faceJson, source, $"front_ends.{FaceName}");
-            if (face.Size < 8 || !(face.PixelStd > 0) || !float.IsFinite(face.PixelMean) || !(face.Margin >= 0))
-                throw new InvalidDataException($"{source}: front_ends.face needs a size of at least 8, a positive pixel_std and a non-negative margin");
+            if (face.Size < 8 || !(face.PixelStd > 0) || !float.IsFinite(face.PixelMean) || !(face.Margin >= 0) || !(Math.Abs(face.VerticalShift) <= 0.5f))
+                throw new InvalidDataException($"{source}: front_ends.face needs a size of at least 8, a positive pixel_std, a non-negative margin and a vertical_shift within ±0.5");
             visualCalibration = Calibration(spec, VisualName, source);
             visual = new FaceBranch(networks.Visual!, Space(v.Labels, source), face, (float)visualCalibration.Temperature, tracker);
         }

@@ -27,6 +27,11 @@ public sealed record FaceCropOptions
     public bool Align { get; init; }
     /// <summary>MRPN style: fraction added to the box's longer side.</summary>
     public float Margin { get; init; } = 0.25f;
+    /// <summary>
+    /// Moves the crop centre along the face's vertical axis (the rotated one with <see cref="Align"/>) by this fraction
+    /// of the crop side, positive towards the chin; 0 keeps the region's own centre.
+    /// </summary>
+    public float VerticalShift { get; init; }
     /// <summary>AVEF style: crop side as a multiple of the eye-midpoint-to-mouth distance.</summary>
     public float KeyPointExtent { get; init; } = 3.2f;
     /// <summary>Value of pixels outside the frame.</summary>

@@ -15,6 +15,12 @@ public static class FaceCropper
         if (options.Size <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.Size, "crop size must be positive");
         var (center, side) = Region(face, options);
         float angle = options.Align ? face.EyeAngle : 0f;
+        if (options.VerticalShift != 0f)
+        {
+            // Down the crop's own vertical axis: (0, shift side) rotated by the crop's angle.
+            float d = options.VerticalShift * side;
+            center = new FacePoint(center.X - MathF.Sin(angle) * d, center.Y + MathF.Cos(angle) * d);
+        }
         var crop = Warp(frame.To(ImageColor.Rgb), center, side, angle, options.Size, options.Fill);
         return crop.To(options.Color);
     }
