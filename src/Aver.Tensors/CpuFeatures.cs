@@ -25,6 +25,12 @@ public static class CpuFeatures
     /// <summary>The CPU's model name from /proc/cpuinfo, or the architecture where it cannot be read.</summary>
     public static string ModelName { get; } = ReadModelName() ?? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
 
+    /// <summary>
+    /// Whether the CPU has AVX512_BF16 (bfloat16 dot products), from /proc/cpuinfo's flags (.NET has no intrinsics class
+    /// for it). Aver computes in fp32 everywhere today; `aver info` reports it so a bf16 path can be judged per machine.
+    /// </summary>
+    public static bool HasAvx512Bf16 { get; } = ReadFlags().Contains("avx512_bf16");
+
     /// <summary>Bytes of the L2 cache of CPU 0 from Linux's sysfs, or null where sysfs does not say (some VMs).</summary>
     public static int? L2BytesFromSysfs { get; } = ReadL2();
 
@@ -63,6 +69,19 @@ public static class CpuFeatures
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return null;
+    }
+
+    private static HashSet<string> ReadFlags()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("flags", StringComparison.Ordinal) && line.IndexOf(':') is int at and > 0)
+                    return [.. line[(at + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return [];
     }
 
     private static int? ReadL2()

@@ -33,6 +33,7 @@ public sealed class InfoCommand : CliCommand
             ["l2_cache"] = $"{Engine.L2CacheBytes >> 10} KiB" + (CpuFeatures.L2BytesFromSysfs is null ? " (default: sysfs has no cache size)" : " (sysfs)"),
             // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs the AVX2 path; AVER_WINOGRAD=0 turns it off
             ["winograd"] = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
+            ["bf16"] = CpuFeatures.HasAvx512Bf16 ? "off (the cpu has AVX512_BF16; every kernel computes in fp32)" : "unavailable (no AVX512_BF16)",
             ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
             ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         };
