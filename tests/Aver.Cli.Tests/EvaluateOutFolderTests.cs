@@ -61,6 +61,20 @@ public sealed class EvaluateOutFolderTests : IDisposable
     }
 
     [Fact]
+    public void ARunWrittenBeforeAKeyWasAddedIsStillTheSameConfig()
+    {
+        // A resolved config from before training.schedule existed (the line left out) is the same run, not another.
+        var config = Config("same", 5, Corpus());
+        var run = Path.Combine(_dir, "old-run");
+        Aver.Training.Config.ExperimentConfigLoader.WriteResolved(Aver.Training.Config.ExperimentConfigLoader.Load(config), run);
+        var resolved = Path.Combine(run, "config.yaml");
+        File.WriteAllLines(resolved, File.ReadAllLines(resolved).Where(l => !l.TrimStart().StartsWith("schedule:")));
+        Aver.Training.Experiments.RunFolderGuard.ThrowIfOtherRun(run, Aver.Training.Config.ExperimentConfigLoader.Load(config), config);
+        File.AppendAllText(resolved, "seed: 6\n");
+        Assert.Throws<IOException>(() => Aver.Training.Experiments.RunFolderGuard.ThrowIfOtherRun(run, Aver.Training.Config.ExperimentConfigLoader.Load(config), config));
+    }
+
+    [Fact]
     public void AFolderOfOtherFilesIsNotTakenForARun()
     {
         var other = Path.Combine(_dir, "documents");

@@ -84,6 +84,17 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
+    public void TheScheduleAndOptimizerAreCheckedAndReachTheTrainer()
+    {
+        var cosine = ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, schedule: cosine, warmup_epochs: 2, optimizer: sgd")));
+        var t = ExperimentConfigLoader.TrainerOptions(cosine);
+        Assert.Equal((ScheduleKind.Cosine, 2, OptimizerKind.SgdNesterov), (t.Schedule, t.WarmupEpochs, t.Optimizer));
+        Assert.Equal(ScheduleKind.Plateau, ExperimentConfigLoader.TrainerOptions(ExperimentConfigLoader.Load(Write(Valid))).Schedule);
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, schedule: step, warmup_epochs: 5"))));
+        Assert.Equal(["training.schedule", "training.warmup_epochs"], e.Errors.Select(x => x.Key).ToList());
+    }
+
+    [Fact]
     public void MissingSectionsAndMismatchedStrategyAreErrors()
     {
         var path = Write("""

@@ -96,6 +96,12 @@ public sealed class TrainingConfig
     /// <summary>loss, accuracy, or accuracy-then-loss (ties broken by the lower loss): which validation number picks the kept weights.</summary>
     public string BestBy { get; set; } = "loss";
     public double? ClipGradNorm { get; set; }
+    /// <summary>adamw (MRPN §5.2) or sgd (Nesterov momentum 0.9, L2 weight decay).</summary>
+    public string Optimizer { get; set; } = "adamw";
+    /// <summary>plateau (ReduceLROnPlateau on the validation loss, MRPN §5.2) or cosine (linear warm-up, then cosine to 0 at the last epoch).</summary>
+    public string Schedule { get; set; } = "plateau";
+    /// <summary>With schedule cosine: epochs of linear warm-up.</summary>
+    public int WarmupEpochs { get; set; }
     /// <summary>Random slicing in time (MRPN §4.4 items 2 and 4): T versus NT in Table 1.</summary>
     public bool TimeAugmentation { get; set; } = true;
     public int? Threads { get; set; }

@@ -116,6 +116,9 @@ public static partial class ExperimentConfigLoader
             PlateauFactor = t.PlateauFactor, MaxReductions = t.MaxReductions,
             BestBy = t.BestBy switch { "accuracy" => BestBy.ValidationAccuracy, "accuracy-then-loss" => BestBy.ValidationAccuracyThenLoss, _ => BestBy.ValidationLoss },
             ClipGradNorm = t.ClipGradNorm, Threads = t.Threads, Seed = config.Seed, Augment = t.TimeAugmentation,
+            Optimizer = t.Optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) ? OptimizerKind.SgdNesterov : OptimizerKind.AdamW,
+            Schedule = t.Schedule.Equals("cosine", StringComparison.OrdinalIgnoreCase) ? ScheduleKind.Cosine : ScheduleKind.Plateau,
+            WarmupEpochs = t.WarmupEpochs,
         };
     }
 }

@@ -72,6 +72,12 @@ public static class ExperimentConfigValidator
         if (!(t.PlateauFactor > 0 && t.PlateauFactor < 1)) Fail("training.plateau_factor", $"must be in (0, 1), got {t.PlateauFactor}");
         if (t.MaxReductions < 0) Fail("training.max_reductions", $"must not be negative, got {t.MaxReductions}");
         OneOf("training.best_by", t.BestBy, ["loss", "accuracy", "accuracy-then-loss"]);
+        OneOf("training.optimizer", t.Optimizer, ["adamw", "sgd"]);
+        OneOf("training.schedule", t.Schedule, ["plateau", "cosine"]);
+        bool cosine = string.Equals(t.Schedule, "cosine", StringComparison.OrdinalIgnoreCase);
+        if (t.WarmupEpochs < 0 || (cosine && t.WarmupEpochs >= t.Epochs))
+            Fail("training.warmup_epochs", $"must be non-negative and fewer than training.epochs, got {t.WarmupEpochs}");
+        if (t.WarmupEpochs > 0 && !cosine) Fail("training.warmup_epochs", "applies to schedule: cosine only");
         if (t.ClipGradNorm is double clip) Positive("training.clip_grad_norm", clip);
         if (t.Threads is int threads && threads < 1) Fail("training.threads", $"must be at least 1, got {threads}");
 

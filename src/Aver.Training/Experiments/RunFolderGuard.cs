@@ -16,7 +16,9 @@ public static class RunFolderGuard
         var resolved = Path.Combine(outDir, ExperimentConfigLoader.ResolvedFileName);
         if (!File.Exists(resolved))
             throw new IOException($"{outDir} holds files but no {ExperimentConfigLoader.ResolvedFileName}, so it is not a run folder; give another --out");
-        var have = Lines(File.ReadAllText(resolved));
+        // The folder's config re-read with today's defaults: a key added to the config format since it was written
+        // (at its default) is no difference, so a run from before such a change still resumes.
+        var have = Lines(ExperimentConfigLoader.ToYaml(ExperimentConfigLoader.Parse(File.ReadAllText(resolved), resolved)));
         var want = Lines(ExperimentConfigLoader.ToYaml(config));
         for (int i = 0; i < Math.Max(have.Length, want.Length); i++)
         {
