@@ -221,6 +221,30 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_visual_branch_started_from_a_small_stem_fer_file_takes_its_stem()
+    {
+        // aver pretrain --stem small writes a resnet18 spec whose stem is small: the branch must be built alike to load it.
+        string fer = Path.Combine(_dir, "fer-small.safetensors");
+        var architecture = new Models.ResNet.ResNetArchitecture(1, 4, Models.ResNet.ResNetStem.Small);
+        Models.Spec.ModelFile.Save(fer, architecture.Build(7, new Aver.Tensors.RandomStream(1)), new Models.Spec.ModelSpec(
+            Models.ResNet.ResNetArchitecture.Family, Models.Spec.ModelSpec.ToJson(architecture), new Models.Spec.LabelSpec("fer7", Aver.Data.Labels.LabelSpaces.Fer7.Names.ToArray()),
+            new Dictionary<string, System.Text.Json.Nodes.JsonObject>()));
+        var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }",
+                "model: { type: mrpn, variant: N1, extractor_width: 8, visual_width: 4, video_input: [1, 48, 48], audio_input: [1, 32, 31], visual_init: fer-small.safetensors }")
+            .Replace("strategy: late-fusion", "strategy: end-to-end")
+            + "\nfeatures: { video: { face_size: 48, color: gray, fps: 5 } }\n";
+        var s = Experiments.MrpnExperimentSettings.FromConfig(ExperimentConfigLoader.Load(Write(yaml)));
+        Assert.Equal(Models.ResNet.ResNetStem.Small, s.Visual.Stem);
+        Assert.Equal(Models.ResNet.ResNetStem.ImageNet, s.Audio.Stem);
+        var network = Experiments.MrpnModels.Fusion(s.Visual, s.Audio, s.Variant, 8, 8, 0, new Aver.Tensors.RandomStream(2));   // loads the file
+        Assert.Equal(Models.ResNet.ResNetStem.Small, network.Visual.Extractor.Config.Stem);
+        // The fold model's spec says so, and prediction rebuilds the same network from it.
+        var spec = s.ToSpec(Aver.Data.Labels.LabelSpaces.Ravdess8);
+        Assert.Equal("small", spec.Architecture["visual"]!["stem"]!.GetValue<string>());
+        Assert.Null(s.ToSpec(Aver.Data.Labels.LabelSpaces.Ravdess8).Architecture["audio"]!["stem"]);
+    }
+
+    [Fact]
     public void AudioFeaturesDecideTheSegmentShapeTheModelMustDeclare()
     {
         var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }", "model: { type: unimodal, modality: audio, audio_input: [1, 64, 125] }")

@@ -9,11 +9,14 @@ namespace Aver.Models.Mrpn;
 /// <param name="Channels">Input channels of a step: 1 for spectrograms and grey faces, 3 for RGB faces.</param>
 /// <param name="Aggregator">A_m: LSTM, BiLSTM or Transformer (§4.2).</param>
 /// <param name="Hidden">Aggregator size (LSTM hidden units or Transformer d_model).</param>
-public sealed record BranchArchitecture(int Width = 16, int Channels = 1, AggregatorKind Aggregator = AggregatorKind.Lstm, int Hidden = 128)
+/// <param name="Stem">F_m's stem: ImageNet's (the paper's), or the small-image stem of a FER2013 extractor trained with it
+/// (left out of the spec when ImageNet's, so files written before it existed keep their bytes).</param>
+public sealed record BranchArchitecture(int Width = 16, int Channels = 1, AggregatorKind Aggregator = AggregatorKind.Lstm, int Hidden = 128,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ResNetStem Stem = ResNetStem.ImageNet)
 {
     /// <summary>F_m and A_m, freshly initialised.</summary>
     public ModalityBranch Build(RandomStream rng) =>
-        new(new ResNetConfig(InChannels: Channels, Width: Width), Aggregator, Hidden, rng.Fork("branch"));
+        new(new ResNetConfig(InChannels: Channels, Width: Width, Stem: Stem), Aggregator, Hidden, rng.Fork("branch"));
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Aver.Models.ResNet;
 using System.Globalization;
 using Aver.Data.Pipelines;
 using Aver.Features.Augmentation;
@@ -95,8 +96,11 @@ public sealed record MrpnExperimentSettings
             Kind = kind,
             Variant = m.Variant is null ? FusionVariant.N2 : Enum.Parse<FusionVariant>(m.Variant, ignoreCase: true),
             Strategy = config.Strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase) ? FusionStrategy.LateFusion : FusionStrategy.EndToEnd,
-            Audio = new BranchSettings(m.ExtractorWidth, 1, aggregator, m.AggregatorHidden, m.AudioInit),
-            Visual = new BranchSettings(m.VisualWidth ?? m.ExtractorWidth, video.Channels, aggregator, m.AggregatorHidden, m.VisualInit),
+            // An extractor started from a saved ResNet-18 takes that network's stem (a FER2013 file may use the small one).
+            Audio = new BranchSettings(m.ExtractorWidth, 1, aggregator, m.AggregatorHidden, m.AudioInit,
+                m.AudioInit is string ai ? BranchSettings.StemOf(ai) : ResNetStem.ImageNet),
+            Visual = new BranchSettings(m.VisualWidth ?? m.ExtractorWidth, video.Channels, aggregator, m.AggregatorHidden, m.VisualInit,
+                kind != MrpnModelKind.Audio && m.VisualInit is string vi ? BranchSettings.StemOf(vi) : ResNetStem.ImageNet),
             AudioFeatures = AudioOptions(config.Features.Audio),
             AudioPool = ExperimentConfigValidator.AudioPool(m.AudioInput, config.Features.Audio) ?? throw new ArgumentException($"model.audio_input: [{string.Join(", ", m.AudioInput)}] is not a pooled [1, 256, 250]"),
             Video = video,

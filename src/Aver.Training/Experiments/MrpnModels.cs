@@ -1,3 +1,4 @@
+using Aver.Models.Spec;
 using Aver.Models.Mrpn;
 using Aver.Models.ResNet;
 using Aver.Tensors;
@@ -11,10 +12,23 @@ namespace Aver.Training.Experiments;
 /// <param name="Channels">Input channels of a step: 1 for spectrograms and grey faces, 3 for RGB faces.</param>
 /// <param name="Hidden">Aggregator size (LSTM hidden units or Transformer d_model).</param>
 /// <param name="ExtractorInit">A saved ResNet-18 to start F_m from (its fc is dropped), or null.</param>
-public sealed record BranchSettings(int Width = 16, int Channels = 1, AggregatorKind Aggregator = AggregatorKind.Lstm, int Hidden = 128, string? ExtractorInit = null)
+public sealed record BranchSettings(int Width = 16, int Channels = 1, AggregatorKind Aggregator = AggregatorKind.Lstm, int Hidden = 128, string? ExtractorInit = null,
+    ResNetStem Stem = ResNetStem.ImageNet)
 {
     /// <summary>The branch's network as data (the extractor's start is a training matter, not part of the model).</summary>
-    public BranchArchitecture Architecture => new(Width, Channels, Aggregator, Hidden);
+    public BranchArchitecture Architecture => new(Width, Channels, Aggregator, Hidden, Stem);
+
+    /// <summary>
+    /// The stem of the ResNet-18 saved at <paramref name="path"/> (its model spec's architecture), so an extractor started
+    /// from it is built alike; ImageNet's for a file without a spec.
+    /// </summary>
+    public static ResNetStem StemOf(string path)
+    {
+        var meta = SafeTensors.Load(path).Metadata;
+        if (!ModelSpec.IsIn(meta)) return ResNetStem.ImageNet;
+        var spec = ModelSpec.FromMetadata(meta, path);
+        return spec.Family == ResNetArchitecture.Family ? spec.ArchitectureAs<ResNetArchitecture>(path).Stem : ResNetStem.ImageNet;
+    }
 }
 
 /// <summary>
