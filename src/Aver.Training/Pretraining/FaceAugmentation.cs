@@ -18,6 +18,14 @@ namespace Aver.Training.Pretraining;
 public sealed record FaceAugmentation(SpatialAugmentationOptions Spatial, double ErasingProbability = 0,
     double ErasingAreaMin = 0.02, double ErasingAreaMax = 0.4, double ErasingAspect = 0.3)
 {
+    /// <summary>
+    /// `aver pretrain --augment flip-shift` (the first default model's recipe): a flip with probability 1/2 and a shift of up
+    /// to 4 px of a 48-px face either way, nothing else. Since 2026-12-05 the shift is drawn continuously (bilinear, edge
+    /// pixels repeated) by the same code as the recipe's, where it was whole pixels with zero fill.
+    /// </summary>
+    public static FaceAugmentation FlipShift { get; } =
+        new(new SpatialAugmentationOptions { MaxScale = 0, MaxShift = 4.0 / 48, MaxRotationDegrees = 0, MaxBrightness = 0, MaxContrast = 0 });
+
     /// <summary>The recipe's default strength: zoom ±10 %, shift ±8 %, flip 1/2, rotation ±10°, erasing 1/2.</summary>
     public static FaceAugmentation Recipe { get; } = new(new SpatialAugmentationOptions { MaxBrightness = 0, MaxContrast = 0 }, 0.5);
 

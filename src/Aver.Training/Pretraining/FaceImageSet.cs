@@ -32,38 +32,7 @@ public static class FaceImageSet
         return x;
     }
 
-    /// <summary>An example set over standardised pixels, augmenting training batches with flips and shifts of up to <paramref name="maxShift"/> pixels.</summary>
-    public static TensorExampleSet Create(Tensor pixels, IReadOnlyList<CatalogItem> items, LabelSpace space, int maxShift = 4) =>
-        Create(pixels, items, space, (batch, rng) => FlipAndShift(batch, rng, maxShift));
-
     /// <summary>An example set over standardised pixels with <paramref name="augment"/> on training batches (null: none).</summary>
     public static TensorExampleSet Create(Tensor pixels, IReadOnlyList<CatalogItem> items, LabelSpace space, Func<Tensor, RandomStream, Tensor>? augment) =>
         new(pixels, items.Select(i => i.Label.Index).ToArray(), space, augment);
-
-    /// <summary>Per image: a horizontal flip with probability 1/2 and a shift by up to ±maxShift pixels (zero fill).</summary>
-    public static Tensor FlipAndShift(Tensor batch, RandomStream rng, int maxShift)
-    {
-        int n = batch.Dim(0), c = batch.Dim(1), h = batch.Dim(2), w = batch.Dim(3);
-        var output = new Tensor(n, c, h, w);
-        for (int i = 0; i < n; i++)
-        {
-            bool flip = rng.NextInt(2) == 1;
-            int dy = rng.NextInt(-maxShift, maxShift + 1), dx = rng.NextInt(-maxShift, maxShift + 1);
-            for (int ch = 0; ch < c; ch++)
-            {
-                int plane = (i * c + ch) * h * w;
-                for (int y = 0; y < h; y++)
-                {
-                    int sy = y + dy;
-                    if (sy < 0 || sy >= h) continue;
-                    for (int x = 0; x < w; x++)
-                    {
-                        int sx = (flip ? w - 1 - x : x) + dx;
-                        if (sx >= 0 && sx < w) output.Data[plane + y * w + x] = batch.Data[plane + sy * w + sx];
-                    }
-                }
-            }
-        }
-        return output;
-    }
 }

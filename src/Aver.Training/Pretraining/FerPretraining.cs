@@ -93,7 +93,7 @@ public static class FerPretraining
     {
         FaceAugmentationKind.None => null,
         FaceAugmentationKind.Recipe => (FaceAugmentation.Recipe with { ErasingProbability = o.ErasingProbability }).Apply,
-        _ => (batch, rng) => FaceImageSet.FlipAndShift(batch, rng, 4),
+        _ => FaceAugmentation.FlipShift.Apply,
     };
 
     /// <summary>Values as invariant strings (floats round-trip, fractions with four decimals); null values left out.</summary>
