@@ -79,11 +79,13 @@ public sealed class LiveCommand : CliCommand, IHasFlags
             }
             using var decoder = opening.GetAwaiter().GetResult();
             if (!json) ctx.Error.WriteLine($"{name}: {decoder.Layout}; model: {model.Description}");
-            var summary = session.Run(decoder, w => Show(ctx, w, json), stop.Token);
+            // One line redrawn in place only where standard output itself is a terminal; a pipe gets a line per window.
+            bool redraw = !json && ctx.Interactive && ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected;
+            var summary = session.Run(decoder, w => Show(ctx, w, json, redraw), stop.Token);
             if (json) ctx.Out.WriteLine(LiveJson.Summary(summary).ToJsonString());
             else
             {
-                if (ctx.Interactive) ctx.Out.WriteLine();
+                if (redraw) ctx.Out.WriteLine();
                 ctx.Out.Write(summary.Prediction.Probabilities is null ? $"{name}: no branch could answer ({summary.Prediction.Problem})\n" : PredictCommand.Format(summary.Prediction, noTimeline: true));
                 if (summary.LatencyQuantile(0.5) is double p50)
                     ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -95,7 +97,7 @@ public sealed class LiveCommand : CliCommand, IHasFlags
         finally { Console.CancelKeyPress -= onCtrlC; }
     }
 
-    private static void Show(CliContext ctx, LiveWindow w, bool json)
+    private static void Show(CliContext ctx, LiveWindow w, bool json, bool redraw)
     {
         if (json) { ctx.Out.WriteLine(LiveJson.Window(w).ToJsonString()); ctx.Out.Flush(); return; }
         var c = CultureInfo.InvariantCulture;
@@ -103,7 +105,7 @@ public sealed class LiveCommand : CliCommand, IHasFlags
             ? string.Create(c, $"{f.Probabilities.Top.Name,-9} {100 * f.Probabilities.TopProbability,3:0}%  [{string.Join("+", f.Sources)}]")
             : "(no answer: " + string.Join(", ", w.Branches.Select(b => b.Branch)) + " silent or faceless)";
         string line = string.Create(c, $"{w.Window.Start,7:F2}-{w.Window.End,7:F2} s  {answer}  latency {w.Latency:F2} s");
-        if (ctx.Interactive) ctx.Out.Write("\r" + line.PadRight(79));
+        if (redraw) ctx.Out.Write("\r" + line.PadRight(79));
         else ctx.Out.WriteLine(line);
         ctx.Out.Flush();
     }
