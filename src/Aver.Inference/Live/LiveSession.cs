@@ -104,8 +104,8 @@ public sealed class LiveSession
         if (decoder.HasVideo && WantVisual) _visual = new LiveVisualTrack(Model.Visual!, Options.VisualFps);
         using var stop = cancel.Register(decoder.Stop);
         var threads = new List<Task>();
-        if (_audio is not null) threads.Add(Task.Factory.StartNew(() => HearAudio(decoder), TaskCreationOptions.LongRunning));
-        if (_visual is not null) threads.Add(Task.Factory.StartNew(() => WatchVideo(decoder), TaskCreationOptions.LongRunning));
+        if (_audio is not null) threads.Add(Task.Factory.StartNew(() => StopOnFailure(decoder, HearAudio), TaskCreationOptions.LongRunning));
+        if (_visual is not null) threads.Add(Task.Factory.StartNew(() => StopOnFailure(decoder, WatchVideo), TaskCreationOptions.LongRunning));
         string? failure = null;
         try { Task.WaitAll(threads); }
         catch (AggregateException e) { failure = e.InnerExceptions[0].Message; decoder.Stop(); }
@@ -117,6 +117,17 @@ public sealed class LiveSession
             Emit();
             return new LiveSummary(Summary(decoder.Name), decoder.Layout, _latencies.Count, _latencies.ToArray(), problem, cancel.IsCancellationRequested,
                 Math.Max(_audio?.PeakHeldSeconds ?? 0, _visual?.PeakHeldSeconds ?? 0));
+        }
+    }
+
+    /// <summary>A branch that fails stops the stream, so the other branch's thread ends too instead of waiting on a live source.</summary>
+    private static void StopOnFailure(ILiveStream stream, Action<ILiveStream> branch)
+    {
+        try { branch(stream); }
+        catch
+        {
+            stream.Stop();
+            throw;
         }
     }
 
