@@ -142,6 +142,7 @@ public sealed class ConfigTests : IDisposable
     [InlineData("name: x\nprotocol: {name: loso, params: }\n")]
     [InlineData("name: x\nstrategy: ~\nmodel: {type: mrpn, variant: N1, audio_input: , aggregator: }\n")]
     [InlineData("name: x\nmodel: !<a b> {type: mrpn}\n")]                       // fuzz crash: ArgumentException from the YAML parser
+    [InlineData("...\nfeaname: Fuzz\nseed: 3\ndata 3\ndata\u007f\0t:")]           // fuzz crash (10-minute round): InvalidOperationException "The scanner should contain no more tokens"
     [InlineData("!!!!!!!!!!!!!!!!!A[\n")]
     public void EmptyValuesAndBadTagsAreConfigErrorsNeverACrash(string yaml)
     {

@@ -51,9 +51,10 @@ public static partial class ExperimentConfigLoader
         {
             throw new ConfigException(source, [Describe(e)]);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet's parser raises ArgumentException for a malformed tag such as !<a b> (found by fuzzing).
+            // YamlDotNet's parser raises ArgumentException for a malformed tag such as !<a b>, and InvalidOperationException
+            // ("The scanner should contain no more tokens") for a document cut by a NUL after a stray key (both found by fuzzing).
             throw new ConfigException(source, [new ConfigError("(yaml)", YamlErrorText.Plain(e.Message))]);
         }
         NullMeansDefault.Apply(config);
