@@ -10,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:-600}"; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(wav safetensors onnx yaml csv mp4 image)
-out="$here/out"; bin="$out/bin"
+out="${FUZZ_OUT:-$here/out}"; bin="$out/bin"
 
 command -v afl-fuzz >/dev/null || { echo "run.sh: afl-fuzz not found: apt-get install afl++" >&2; exit 1; }
 if [ ! -x "$here/.tools/sharpfuzz" ]; then
