@@ -33,7 +33,8 @@ public static class ExperimentRunner
         var experiment = Family(config, configPath);
         string outDir = options.Out ?? Path.Combine("runs", config.Name!);
         var training = ExperimentConfigLoader.TrainerOptions(config);
-        if (options.Epochs is int e) training = training with { Epochs = e };
+        // A shorter run keeps its warm-up shorter than itself (a cosine schedule needs at least one epoch after it).
+        if (options.Epochs is int e) training = training with { Epochs = e, WarmupEpochs = Math.Min(training.WarmupEpochs, e - 1) };
         var folds = options.Folds ?? (config.Protocol!.Folds.Count > 0 ? config.Protocol.Folds : null);
 
         var catalog = experiment.Select(DatasetReader.Open(config.Dataset!.Path!, config.Dataset.Kind));
