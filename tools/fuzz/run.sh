@@ -5,7 +5,7 @@
 # Needs afl++ (apt-get install afl++); installs the sharpfuzz instrumenter (NuGet tool SharpFuzz.CommandLine)
 # under tools/fuzz/.tools. Runs one target at a time at low priority (nice 15, no core pinning: the machine is
 # shared) and prints, per target, the executions, distinct paths (AFL's corpus), crashes and hangs. Findings land
-# in tools/fuzz/out/findings/TARGET; reproduce one with: dotnet tools/fuzz/out/bin/Aver.Fuzz.dll TARGET FILE
+# in tools/fuzz/out/findings/TARGET; reproduce one uninstrumented with: dotnet run -c Release --project tools/fuzz/Aver.Fuzz -- TARGET FILE
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:-600}"; shift || true
