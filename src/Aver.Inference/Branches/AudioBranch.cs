@@ -98,14 +98,18 @@ public sealed class AudioBranch
         return parts.Count == 1 ? parts[0] : Tensor.Concat(parts, 0);
     }
 
-    /// <summary>The run [first, end) of segments (sorted by time) whose centre lies in <paramref name="window"/>.</summary>
-    private static (int First, int End) SegmentsCentredIn(TimeInterval[] times, TimeInterval window)
+    /// <summary>
+    /// The run [first, end) of segments whose centre lies in <paramref name="window"/>, from the segments' centres in
+    /// increasing order: a timeline window's segments, for a file (<see cref="Run"/>) and a live stream alike.
+    /// </summary>
+    public static (int First, int End) CentredIn(IReadOnlyList<double> centres, TimeInterval window) =>
+        (FirstAtOrAfter(centres, window.Start), FirstAtOrAfter(centres, window.End));
+
+    private static int FirstAtOrAfter(IReadOnlyList<double> sorted, double t)
     {
-        int lo = 0, hi = times.Length;
-        while (lo < hi) { int mid = (lo + hi) / 2; if ((times[mid].Start + times[mid].End) / 2 < window.Start) lo = mid + 1; else hi = mid; }
-        int end = lo;
-        while (end < times.Length && window.Contains((times[end].Start + times[end].End) / 2)) end++;
-        return (lo, end);
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi) { int mid = (lo + hi) / 2; if (sorted[mid] < t) lo = mid + 1; else hi = mid; }
+        return lo;
     }
 
     /// <summary>Temperature-scaled probabilities of row <paramref name="row"/> of <paramref name="logits"/>.</summary>
@@ -141,9 +145,11 @@ public sealed class AudioBranch
         // Windows holding the same segments (a step finer than the segments' hop) share one answer.
         var ranges = new Dictionary<(int First, int End), int>();
         var windowRange = new int[windows.Count];
+        var centres = new double[seg.Count];
+        for (int i = 0; i < centres.Length; i++) centres[i] = (seg.Times[i].Start + seg.Times[i].End) / 2;
         for (int w = 0; w < windows.Count; w++)
         {
-            var (first, end) = SegmentsCentredIn(seg.Times, windows[w]);
+            var (first, end) = CentredIn(centres, windows[w]);
             windowRange[w] = end > first ? (ranges.TryGetValue((first, end), out int k) ? k : ranges[(first, end)] = ranges.Count) : -1;
         }
         var answers = new ClassProbabilities[ranges.Count];

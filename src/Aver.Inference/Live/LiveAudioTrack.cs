@@ -109,18 +109,10 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate)
             _silence = quiet.Reason;
             return null;
         }
-        int first = LowerBound(window.Start), end = LowerBound(window.End);
+        var (first, end) = AudioBranch.CentredIn(_centres, window);
         if (end <= first) return null;
         _heardSpeech = true;
         return branch.Aggregate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_features).Slice(first * _dim, (end - first) * _dim), end - first);
-    }
-
-    /// <summary>The first segment whose centre is at or after <paramref name="t"/>.</summary>
-    private int LowerBound(double t)
-    {
-        int lo = 0, hi = _centres.Count;
-        while (lo < hi) { int mid = (lo + hi) / 2; if (_centres[mid] < t) lo = mid + 1; else hi = mid; }
-        return lo;
     }
 
     /// <summary>Under the lock: the whole stream's answer (every segment heard, aggregated as a file's are).</summary>
