@@ -86,12 +86,10 @@ public sealed class DecisionFusionModel : IClipModel
         // The visual branch (ffmpeg decoding, face tracking, the FER network) runs beside the audio branch (its own
         // ffmpeg, spectrograms, the audio network): neither waits for the other's decoder. It needs the timeline, which
         // needs the duration; a container that does not state one is run after the audio has been decoded.
+        var windows = duration > 0 ? TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep) : null;
         Task<BranchOutput>? visualRun = null;
-        if (wantVisual && reader is not null && duration > 0)
-        {
-            var early = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
-            visualRun = Task.Run(() => Guard(FaceBranch.BranchName, early.Length, () => Visual!.Run(reader, options.VisualFps, early)));
-        }
+        if (wantVisual && reader is not null && windows is not null)
+            visualRun = Task.Run(() => Guard(FaceBranch.BranchName, windows.Length, () => Visual!.Run(reader, options.VisualFps, windows)));
 
         AudioBuffer? audio = null;
         BranchOutput? audioProblem = null;
@@ -101,7 +99,7 @@ public sealed class DecisionFusionModel : IClipModel
             catch (MediaException e) when (!ClipStreams.IsAudioFile(path)) { audioProblem = BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Failed, 0, e.Message); }
             if (audio is not null && duration <= 0) duration = audio.Duration;
         }
-        var windows = TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
+        windows ??= TimeWindows.Of(duration, options.WindowSeconds, options.WindowStep);
 
         var outputs = new List<BranchOutput>();
         if (wantAudio)
