@@ -88,7 +88,9 @@ public sealed record MrpnExperimentSettings
         var v = config.Features.Video;
         var color = v.Color.Equals("gray", StringComparison.OrdinalIgnoreCase) ? ImageColor.Gray : ImageColor.Rgb;
         var video = new MrpnVideoOptions { FaceSize = v.FaceSize, Color = color, Fps = v.Fps };
-        if (kind != MrpnModelKind.Audio && m.VisualInit is string init) video = WithPixelStatistics(video, init);
+        // The visual init file is read once: its pixel statistics and its stem both shape the branch.
+        var visualInit = kind != MrpnModelKind.Audio && m.VisualInit is string init ? SafeTensors.Load(init).Metadata : null;
+        if (visualInit is not null) video = WithPixelStatistics(video, visualInit);
         // The brightness range is in pixel units (0.1 = a tenth of black-to-white); frames are augmented after standardisation.
         if (v.SpatialAugmentation) video = video with { Spatial = new SpatialAugmentationOptions { MaxBrightness = 0.1 / video.PixelStd } };
         return new MrpnExperimentSettings
@@ -98,9 +100,9 @@ public sealed record MrpnExperimentSettings
             Strategy = config.Strategy.Equals("late-fusion", StringComparison.OrdinalIgnoreCase) ? FusionStrategy.LateFusion : FusionStrategy.EndToEnd,
             // An extractor started from a saved ResNet-18 takes that network's stem (a FER2013 file may use the small one).
             Audio = new BranchSettings(m.ExtractorWidth, 1, aggregator, m.AggregatorHidden, m.AudioInit,
-                m.AudioInit is string ai ? BranchSettings.StemOf(ai) : ResNetStem.ImageNet),
+                m.AudioInit is string ai ? BranchSettings.StemOf(SafeTensors.Load(ai).Metadata, ai) : ResNetStem.ImageNet),
             Visual = new BranchSettings(m.VisualWidth ?? m.ExtractorWidth, video.Channels, aggregator, m.AggregatorHidden, m.VisualInit,
-                kind != MrpnModelKind.Audio && m.VisualInit is string vi ? BranchSettings.StemOf(vi) : ResNetStem.ImageNet),
+                visualInit is not null ? BranchSettings.StemOf(visualInit, m.VisualInit!) : ResNetStem.ImageNet),
             AudioFeatures = AudioOptions(config.Features.Audio),
             AudioPool = ExperimentConfigValidator.AudioPool(m.AudioInput, config.Features.Audio) ?? throw new ArgumentException($"model.audio_input: [{string.Join(", ", m.AudioInput)}] is not a pooled [1, 256, 250]"),
             Video = video,
@@ -123,9 +125,8 @@ public sealed record MrpnExperimentSettings
         Bins = a.Window / 2,
     };
 
-    private static MrpnVideoOptions WithPixelStatistics(MrpnVideoOptions video, string path)
+    private static MrpnVideoOptions WithPixelStatistics(MrpnVideoOptions video, IReadOnlyDictionary<string, string> meta)
     {
-        var meta = SafeTensors.Load(path).Metadata;
         if (meta.TryGetValue("pixel_mean", out var mean) && meta.TryGetValue("pixel_std", out var std)
             && float.TryParse(mean, NumberStyles.Float, CultureInfo.InvariantCulture, out float mu)
             && float.TryParse(std, NumberStyles.Float, CultureInfo.InvariantCulture, out float sigma) && sigma > 0)

@@ -19,12 +19,11 @@ public sealed record BranchSettings(int Width = 16, int Channels = 1, Aggregator
     public BranchArchitecture Architecture => new(Width, Channels, Aggregator, Hidden, Stem);
 
     /// <summary>
-    /// The stem of the ResNet-18 saved at <paramref name="path"/> (its model spec's architecture), so an extractor started
-    /// from it is built alike; ImageNet's for a file without a spec.
+    /// The stem of a saved ResNet-18 from its file's metadata (its model spec's architecture; <paramref name="path"/> names
+    /// it in errors), so an extractor started from it is built alike; ImageNet's for a file without a spec.
     /// </summary>
-    public static ResNetStem StemOf(string path)
+    public static ResNetStem StemOf(IReadOnlyDictionary<string, string> meta, string path)
     {
-        var meta = SafeTensors.Load(path).Metadata;
         if (!ModelSpec.IsIn(meta)) return ResNetStem.ImageNet;
         var spec = ModelSpec.FromMetadata(meta, path);
         return spec.Family == ResNetArchitecture.Family ? spec.ArchitectureAs<ResNetArchitecture>(path).Stem : ResNetStem.ImageNet;
