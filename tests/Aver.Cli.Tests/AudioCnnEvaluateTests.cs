@@ -31,7 +31,7 @@ public sealed class AudioCnnEvaluateTests : IDisposable
         return root;
     }
 
-    private string Config(string widths = "[4, 4, 4, 8]")
+    private string Config(string widths = "[4, 4, 4, 8]", string extra = "")
     {
         string path = Path.Combine(_dir, "cnn.yaml");
         File.WriteAllText(path, $$"""
@@ -40,7 +40,7 @@ public sealed class AudioCnnEvaluateTests : IDisposable
             dataset: { kind: ravdess, path: {{Corpus()}} }
             labels: ravdess8
             protocol: { name: ravdess-pairs }
-            model: { type: audio-cnn, dropout: 0.1, audio_cnn: { widths: {{widths}} } }
+            model: { type: audio-cnn, dropout: 0.1, audio_cnn: { widths: {{widths}}{{extra}} } }
             training: { epochs: 1, batch_size: 4, learning_rate: 1.0e-3, best_by: accuracy, patience: 0, plateau_patience: 2 }
             features: { log_mel: { mels: 16, clip_seconds: 1.0, crop_seconds: 0.8, eval_hop_seconds: 0.1 } }
             """);
@@ -77,12 +77,14 @@ public sealed class AudioCnnEvaluateTests : IDisposable
 
     private static string Line(string text, string key) => text.Split('\n').First(l => l.Contains(key));
 
-    [Fact]
-    public void ABadAudioCnnConfigExitsWithOneLineNamingTheKey()
+    [Theory]
+    [InlineData("[4, 0]", "", "model.audio_cnn.widths")]
+    [InlineData("[4, 4]", ", speed_perturbation: [0.9, 3.0]", "model.audio_cnn.speed_perturbation")]
+    public void ABadAudioCnnConfigExitsWithOneLineNamingTheKey(string widths, string extra, string key)
     {
-        var (code, _, stderr) = CliRun.Run("evaluate", Config("[4, 0]"), "--out", Path.Combine(_dir, "bad"));
+        var (code, _, stderr) = CliRun.Run("evaluate", Config(widths, extra), "--out", Path.Combine(_dir, "bad"));
         Assert.Equal(1, code);
-        Assert.Contains("model.audio_cnn.widths", stderr);
+        Assert.Contains(key, stderr);
         Assert.Contains("cnn.yaml", stderr);
     }
 }

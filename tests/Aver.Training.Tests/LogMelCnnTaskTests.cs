@@ -48,3 +48,41 @@ public sealed class LogMelCnnTaskTests
         Assert.Equal(before, crops.Data);   // standardising, masking and mixing work on a copy of the batch
     }
 }
+
+/// <summary>Speed perturbation in the clip set: training clips are played at drawn speeds, evaluation clips never.</summary>
+public sealed class LogMelClipSetSpeedTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("aver-speed-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void TrainingCropsComeFromSpedUpOrSlowedClipsAndEvaluationCropsAreUnchanged()
+    {
+        var labels = Aver.Data.Labels.LabelSpaces.Ravdess8;
+        var items = new List<Aver.Data.Catalogs.CatalogItem>();
+        for (int k = 0; k < 6; k++)
+        {
+            var x = new float[8000];
+            new RandomStream((ulong)k).FillNormal(x, 0, 0.1f);
+            for (int i = 0; i < x.Length; i++) x[i] += (float)(0.4 * Math.Sin(2 * Math.PI * (200 + 50 * k) * i / 16000));
+            string path = Path.Combine(_dir, $"{k}.wav");
+            Aver.Media.Wav.Write(path, new Aver.Media.AudioBuffer(x, 16000));
+            items.Add(new(path, Aver.Data.Catalogs.Modality.Audio, labels[k % 2], "01", null, $"r{k}", new Dictionary<string, string>()));
+        }
+        var options = new LogMelOptions { Mels = 16, ClipSeconds = 0.45, CropSeconds = 0.4 };
+        var plain = new LogMelClipSet(items, labels, new LogMelPipeline(options));
+        var sped = new LogMelClipSet(items, labels, new LogMelPipeline(options), new SpeedPerturbation([0.9, 1.1]));
+        sped.Prepare();
+        int[] all = [0, 1, 2, 3, 4, 5];
+        float[] Crops(LogMelClipSet set, RandomStream? augment) => set.Batches(all, 6, augment: augment).Single().Input.Crops.Data;
+
+        Assert.Equal(Crops(plain, null), Crops(sped, null));
+        var a = Crops(sped, new RandomStream(3));
+        Assert.Equal(a, Crops(sped, new RandomStream(3)));                       // the same streams draw the same speeds
+        var p = Crops(plain, new RandomStream(3));
+        int clip = a.Length / 6, changed = 0;
+        for (int i = 0; i < 6; i++) if (!a.AsSpan(i * clip, clip).SequenceEqual(p.AsSpan(i * clip, clip))) changed++;
+        Assert.InRange(changed, 1, 5);    // 6 clips at 1 speed in 3: some kept their own speed, some did not (seed 3)
+    }
+}

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Aver.Data.Catalogs;
+using Aver.Features.Augmentation;
 using Aver.Features.LogMel;
 using Aver.Media;
 using Aver.Tensors;
@@ -22,6 +23,14 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     /// <summary>The clip's image [mels, ClipFrames], decoded and computed once.</summary>
     public Tensor Image(CatalogItem item) =>
         _images.GetOrAdd(item.Path, p => LogMelSpectrogram.Compute(MediaDecoder.ReadAudio(p, Options.SampleRate), Options));
+
+    /// <summary>
+    /// The image of the clip played at <paramref name="speed"/> times its speed (<see cref="SpeedPerturbation"/>;
+    /// training only), computed once per clip and speed.
+    /// </summary>
+    public Tensor Image(CatalogItem item, double speed) => speed == 1 ? Image(item) :
+        _images.GetOrAdd(item.Path + "\0speed=" + speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture), _ =>
+            LogMelSpectrogram.Compute(SpeedPerturbation.Apply(MediaDecoder.ReadAudio(item.Path, Options.SampleRate), speed), Options));
 
     /// <summary>The image [mels, ClipFrames] of decoded audio (prediction).</summary>
     public Tensor Image(AudioBuffer audio) => LogMelSpectrogram.Compute(audio, Options);

@@ -35,6 +35,13 @@ public sealed record LogMelOptions
     public double CropSeconds { get; init; } = 3.0;
     /// <summary>Hop between the evaluation crops (whose logits are averaged).</summary>
     public double EvalHopSeconds { get; init; } = 0.25;
+    /// <summary>
+    /// Subtract each band's mean over the clip's own frames (cepstral mean normalisation in the log-mel domain): a
+    /// fixed channel or vocal-tract colouring is a constant offset per band there, so this takes it out before the
+    /// fold's band statistics apply. Off in the peer and in every model made before it existed (then left out of the spec).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UtteranceNorm { get; init; }
 
     /// <summary>Samples of a fixed-length clip (56000 by default).</summary>
     [JsonIgnore] public int ClipSamples => (int)Math.Round(ClipSeconds * SampleRate);

@@ -34,7 +34,26 @@ public static class LogMelSpectrogram
         int frames = mel.Dim(0), mels = mel.Dim(1);
         var image = new Tensor(mels, frames);
         BlockTranspose.Into(mel.Data, frames, mels, mels, image.Data, frames, 0);
+        if (options.UtteranceNorm) SubtractBandMeans(image.Data, mels, frames, SpokenFrames(audio.Samples.Length, options, frames));
         return image;
+    }
+
+    /// <summary>
+    /// Frames of the image that hold the clip's own samples: all of them when the clip was cut to length, only the
+    /// first ones when zeros were appended (a band's mean over padding is log(epsilon), not the speaker's).
+    /// </summary>
+    private static int SpokenFrames(int samples, LogMelOptions options, int frames) =>
+        samples >= options.ClipSamples ? frames : Math.Clamp(samples / options.HopLength + 1, 1, frames);
+
+    /// <summary>Each row of <paramref name="image"/> [mels, frames] minus its mean over its first <paramref name="spoken"/> frames.</summary>
+    private static void SubtractBandMeans(Span<float> image, int mels, int frames, int spoken)
+    {
+        for (int m = 0; m < mels; m++)
+        {
+            var row = image.Slice(m * frames, frames);
+            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(row[..spoken]) / spoken;
+            System.Numerics.Tensors.TensorPrimitives.Subtract(row, mean, row);
+        }
     }
 
     /// <summary>

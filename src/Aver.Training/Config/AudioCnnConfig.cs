@@ -19,6 +19,8 @@ public sealed class AudioCnnModelConfig
     public int SpecAugmentMaxBands { get; set; } = 8;
     /// <summary>Widest SpecAugment time mask in frames (the tuned peer: 25).</summary>
     public int SpecAugmentMaxFrames { get; set; } = 25;
+    /// <summary>Speeds besides 1.0 a training clip may be played at (<c>SpeedPerturbation</c>; e.g. [0.9, 1.1]); empty for none.</summary>
+    public List<double> SpeedPerturbation { get; set; } = [];
 }
 
 /// <summary>
@@ -40,13 +42,15 @@ public sealed class LogMelFeaturesConfig
     public double ClipSeconds { get; set; } = 3.5;
     public double CropSeconds { get; set; } = 3.0;
     public double EvalHopSeconds { get; set; } = 0.25;
+    /// <summary>Subtract each band's mean over the clip's own frames (<see cref="LogMelOptions.UtteranceNorm"/>); training and prediction alike.</summary>
+    public bool UtteranceNorm { get; set; }
 
     /// <summary>The front end's options.</summary>
     public LogMelOptions ToOptions() => new()
     {
         SampleRate = SampleRate, StandardizeWaveform = StandardizeWaveform, NFft = NFft, WinLength = WinLength, HopLength = Hop,
         Mels = Mels, FMin = FMin, FMax = FMax, LogOffset = (float)LogOffset, ClipSeconds = ClipSeconds, CropSeconds = CropSeconds,
-        EvalHopSeconds = EvalHopSeconds,
+        EvalHopSeconds = EvalHopSeconds, UtteranceNorm = UtteranceNorm,
     };
 }
 
@@ -66,6 +70,8 @@ public static class AudioCnnConfigValidator
         if (cnn.SpecAugmentMasks < 0) fail("model.audio_cnn.spec_augment_masks", $"must not be negative (0 turns SpecAugment off), got {cnn.SpecAugmentMasks}");
         if (cnn.SpecAugmentMaxBands < 0) fail("model.audio_cnn.spec_augment_max_bands", $"must not be negative, got {cnn.SpecAugmentMaxBands}");
         if (cnn.SpecAugmentMaxFrames < 0) fail("model.audio_cnn.spec_augment_max_frames", $"must not be negative, got {cnn.SpecAugmentMaxFrames}");
+        try { new Aver.Features.Augmentation.SpeedPerturbation(cnn.SpeedPerturbation).Validate(); }
+        catch (ArgumentException e) { fail("model.audio_cnn.speed_perturbation", e.Message.Replace("speed perturbation: ", "")); }
         if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");
         try { (c.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions().Validate(); }
         catch (ArgumentException e) { fail("features.log_mel", e.Message.Replace("LogMelOptions: ", "")); }

@@ -1,6 +1,7 @@
 using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
+using Aver.Features.Augmentation;
 using Aver.Tensors;
 
 namespace Aver.Training.Data;
@@ -16,11 +17,16 @@ public sealed record LogMelBatch(Tensor Crops, RandomStream[]? Augment);
 /// clip when augmenting (training), else the K evaluation crops whose logits the network averages. The crops are
 /// not band-standardised; the task does that with its fold's statistics, then applies the augmentation that works
 /// on standardised features from each clip's stream (forked from the clip's stream after its crop was drawn).
+/// With <see cref="Speed"/>, a training clip is first played at a drawn speed (from its stream's "speed" fork, so
+/// the crop draws are those of a run without it).
 /// </summary>
-public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline)
+public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline, SpeedPerturbation? speed = null)
     : ClipSet<(Tensor Crops, RandomStream? Augment), LogMelBatch>(items, labels)
 {
     public LogMelPipeline Pipeline { get; } = pipeline;
+
+    /// <summary>Speed perturbation of training clips, or null.</summary>
+    public SpeedPerturbation? Speed { get; } = speed;
 
     /// <summary>Computes every clip's image once, in parallel, reporting <c>(done, total)</c> now and then.</summary>
     public void Prepare(Action<int, int>? progress = null)
@@ -29,13 +35,17 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
         Engine.For(Count, i =>
         {
             Pipeline.Image(Items[i]);
+            foreach (double f in Speed?.Factors ?? []) Pipeline.Image(Items[i], f);
             int d = Interlocked.Increment(ref done);
             if (d % 200 == 0 || d == Count) progress?.Invoke(d, Count);
         });
     }
 
-    protected override (Tensor Crops, RandomStream? Augment) Clip(CatalogItem item, RandomStream? augment) =>
-        (Pipeline.Crops(Pipeline.Image(item), augment), augment?.Fork("standardised"));
+    protected override (Tensor Crops, RandomStream? Augment) Clip(CatalogItem item, RandomStream? augment)
+    {
+        double speed = augment is not null && Speed is not null ? Speed.Draw(augment.Fork("speed")) : 1;
+        return (Pipeline.Crops(Pipeline.Image(item, speed), augment), augment?.Fork("standardised"));
+    }
 
     protected override LogMelBatch Collate((Tensor Crops, RandomStream? Augment)[] clips)
     {

@@ -23,8 +23,9 @@ namespace Aver.Training.Experiments;
 /// </summary>
 /// <param name="specAugment">Masks on standardised training crops, or null.</param>
 /// <param name="mixupAlpha">mixup's α on training batches; 0 for none.</param>
+/// <param name="speed">Speed perturbation of training clips, or null.</param>
 public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMelOptions features, string name,
-    SpecAugment? specAugment = null, double mixupAlpha = 0) : IExperiment
+    SpecAugment? specAugment = null, double mixupAlpha = 0, SpeedPerturbation? speed = null) : IExperiment
 {
     /// <summary>The fold's model file in its folder (named after the family, so a fold folder resolves to it).</summary>
     public const string BundleFileName = AudioCnnArchitecture.Family + ".safetensors";
@@ -39,7 +40,8 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
         return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout),
             (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn",
-            cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha);
+            cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
+            cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null);
     }
 
     /// <summary>Audio-only speech clips.</summary>
@@ -50,7 +52,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         var items = plan.Catalog.Items;
         var labels = plan.Catalog.Labels;
         if (items.Count == 0) throw new ArgumentException($"{plan.Catalog.Root}: no audio-only speech clips for audio-cnn");
-        var set = new LogMelClipSet(items, labels, new LogMelPipeline(Features));
+        var set = new LogMelClipSet(items, labels, new LogMelPipeline(Features), speed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         set.Prepare((done, total) => context.Log?.WriteLine($"log-mel: {done}/{total} clips"));
         context.Log?.WriteLine($"log-mel images of {items.Count} clips in {clock.Elapsed.TotalSeconds:F0} s");
@@ -68,11 +70,12 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         var notes = new List<string>
         {
             $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, global average pooling, dropout {Architecture.Dropout}, linear.",
-            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
+            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
-        if (specAugment is not null || mixupAlpha > 0)
-            notes.Add("Training augmentation on standardised crops: " + string.Join("; ", new[]
+        if (specAugment is not null || mixupAlpha > 0 || speed is not null)
+            notes.Add("Training augmentation: " + string.Join("; ", new[]
             {
+                speed is null ? null : $"speed perturbation (each clip played at 1.0 or {string.Join(" or ", speed.Factors)} times its speed, equally likely)",
                 specAugment is null ? null : $"SpecAugment {specAugment.Masks} x (frequency mask <= {specAugment.MaxBands} bands, time mask <= {specAugment.MaxFrames} frames)",
                 mixupAlpha > 0 ? $"mixup alpha {mixupAlpha}" : null,
             }.OfType<string>()) + ".");
