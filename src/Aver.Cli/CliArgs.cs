@@ -62,12 +62,12 @@ public sealed class CliArgs
         return v;
     }
 
-    public double Double(string name, double fallback)
+    public double Double(string name, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
         var s = Option(name);
         if (s is null) return fallback;
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            throw new UsageException($"--{name} takes a number, got '{s}'");
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) || v < min || v > max)
+            throw new UsageException($"--{name} takes a number{(double.IsFinite(min) ? $" from {min.ToString(CultureInfo.InvariantCulture)}" : "")}{(double.IsFinite(max) ? $" to {max.ToString(CultureInfo.InvariantCulture)}" : "")}, got '{s}'");
         return v;
     }
 

@@ -8,7 +8,7 @@ public sealed class BuildModelCommand : CliCommand
     public override string Name => "build-model";
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
-        aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL] [--work DIR]
+        aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL] [--work DIR] [--face-shift 0]
                          [--audio-epochs 22] [--audio-width 8] [--audio-pool 4] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
@@ -19,6 +19,7 @@ public sealed class BuildModelCommand : CliCommand
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
+        --face-shift moves the face crop down by that fraction of its side (negative: up; see `aver faces --shift`).
         Run folders live in --work (default runs/default-model); a stopped run resumes where it was.
 
         Example:
@@ -35,6 +36,7 @@ public sealed class BuildModelCommand : CliCommand
             VisualCheckpoint: args.Option("visual"))
         {
             AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
+            FaceShift = (float)args.Double("face-shift", 0, min: -0.5, max: 0.5),
             Audio = new DefaultModelOptions("", "", "", "").Audio with
             {
                 Width = args.Int("audio-width", 8, min: 1, max: 256),

@@ -77,7 +77,7 @@ public sealed class FacesCommand : CliCommand, IHasFlags
                 var s => throw new UsageException($"--style takes mrpn or avef, got '{s}'"),
             },
             Margin = (float)args.Double("margin", 0.25),
-            VerticalShift = (float)args.Double("shift", 0),
+            VerticalShift = (float)args.Double("shift", 0, min: -0.5, max: 0.5),
             Align = args.Flag("align"),
             Color = args.Option("color", "rgb") switch
             {

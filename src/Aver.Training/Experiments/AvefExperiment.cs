@@ -27,7 +27,9 @@ public sealed record AvefFoldResult(string Fold, IReadOnlyDictionary<string, Fol
 /// tested on the test clips (§2.2.4). Every stage is checkpointed under
 /// <c>folds/avef/&lt;fold&gt;/&lt;stage&gt;/</c>, so a killed run resumes; the fold's model is saved as an
 /// model file (spec family "avef") (<c>avef.safetensors</c>: network, SVM, labels, front end) that <c>aver predict</c> reads. Rows are at clip level: a network's or the DBN's clip
-/// prediction is the arg-max of its softmax averaged over the clip's segments.
+/// prediction is the arg-max of its softmax averaged over the clip's segments. Folds are chosen by
+/// <see cref="FoldRunner.Select"/> and seeded by <see cref="CrossValidation{TInput}.FoldSeed"/> as every experiment's;
+/// a fold is not one <see cref="CrossValidation{TInput}"/> task because it is four trainings and an SVM giving four rows.
 /// </summary>
 public static class AvefExperiment
 {
@@ -48,10 +50,8 @@ public static class AvefExperiment
     {
         if (settings.AudioVisual != (set.Visual is not null))
             throw new ArgumentException($"AVEF: the settings are {(settings.AudioVisual ? "audio-visual" : "audio-only")} but the example set {(set.Visual is null ? "has no faces" : "has faces")}");
-        var chosen = plan.Folds.Where(f => folds is not { Count: > 0 } || folds.Contains(f.Name)).ToList();
-        if (chosen.Count == 0) throw new ArgumentException($"AVEF: no fold matches ({string.Join(", ", folds ?? [])}); the plan has {string.Join(", ", plan.Folds.Select(f => f.Name))}");
         var results = new List<AvefFoldResult>();
-        foreach (var fold in chosen)
+        foreach (var fold in FoldRunner.Select(plan, folds))
         {
             cancel.ThrowIfCancellationRequested();
             results.Add(RunFold(set, clips.Of(fold, SplitPart.Train), clips.Of(fold, SplitPart.Validation), clips.Of(fold, SplitPart.Test),

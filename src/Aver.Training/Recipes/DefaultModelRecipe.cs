@@ -63,7 +63,8 @@ public static class DefaultModelRecipe
         }
         if (ferMeta.GetValueOrDefault("labels") != string.Join(",", Labels.Names))
             throw new InvalidDataException($"{ferOptions.Output}: predicts [{ferMeta.GetValueOrDefault("labels")}], not {Labels}");
-        var faceInput = new FaceInput(48, float.Parse(ferMeta["pixel_mean"], CultureInfo.InvariantCulture), float.Parse(ferMeta["pixel_std"], CultureInfo.InvariantCulture));
+        var faceInput = new FaceInput(48, float.Parse(ferMeta["pixel_mean"], CultureInfo.InvariantCulture), float.Parse(ferMeta["pixel_std"], CultureInfo.InvariantCulture),
+            VerticalShift: o.FaceShift);
         log.WriteLine("visual branch: calibrating on the FER2013 training images pre-training held out");
         var visual = CalibrateVisual(visualNet, faceInput, FerPretraining.ValidationItems(ferOptions));
         log.WriteLine($"  {visual.Examples} images: accuracy {visual.Accuracy:P1}, NLL {visual.NllRaw:F3} -> {visual.NllCalibrated:F3} at T = {visual.Temperature:F3}");
