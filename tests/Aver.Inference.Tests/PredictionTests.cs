@@ -70,11 +70,11 @@ public class PredictionTests
         var model = (DecisionFusionModel)ModelLoader.Load(TinyBundle.Write(tmp.Path), NoTracker);
         var s = LabelSpaces.Fer7;
         float[] a = [1, 0, 0, 0, 0, 0, 0], v = [0, 0, 0, 1, 0, 0, 0];
-        var windows = Branches.TimeWindows.Of(2, 1, 1);
+        var windows = Aver.Inference.Branches.TimeWindows.Of(2, 1, 1);
         var outputs = new[]
         {
-            new Branches.BranchOutput("audio", BranchStatus.Used, new ClassProbabilities(s, a), [new ClassProbabilities(s, a), null], 6, 2, null),
-            new Branches.BranchOutput("visual", BranchStatus.Used, new ClassProbabilities(s, v), [new ClassProbabilities(s, v), new ClassProbabilities(s, v)], 8, 2, null),
+            new Aver.Inference.Branches.BranchOutput("audio", BranchStatus.Used, new ClassProbabilities(s, a), [new ClassProbabilities(s, a), null], 6, 2, null),
+            new Aver.Inference.Branches.BranchOutput("visual", BranchStatus.Used, new ClassProbabilities(s, v), [new ClassProbabilities(s, v), new ClassProbabilities(s, v)], 8, 2, null),
         };
         var p = model.Fuse("x", 2, outputs, windows, 0);
         Assert.Equal(0.4f, p.Probabilities!.Values[0], 5);

@@ -1,7 +1,7 @@
 # Regenerate: /usr/bin/python3 tools/reference/conv_pool.py  (writes tests/fixtures/tensors/conv_pool_{conv,pool}.safetensors)
 """PyTorch reference values for convolution and pooling: forward output and the gradients of
 input, weight and bias for a fixed upstream gradient. Case names and arguments mirror
-tests/Aver.Tensors.Tests/ConvReferenceTests.cs and PoolReferenceTests.cs."""
+tests/Aver.Tensors.Tests/Nn/ConvReferenceTests.cs and PoolReferenceTests.cs."""
 import os
 
 import torch

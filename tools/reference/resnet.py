@@ -20,7 +20,7 @@ OUT = os.path.join(HERE, "..", "..", "tests", "fixtures", "models")
 
 def wave(n, phase, scale):
     """scale * u_i with u_i uniform in [-1, 1) from an integer hash of (i, phase): reproducible
-    bit for bit in C# (tests/Aver.Models.Tests/ResNet18Tests.cs) and uncorrelated, so the
+    bit for bit in C# (tests/Aver.Models.Tests/ResNet/ResNet18Tests.cs) and uncorrelated, so the
     network stays well conditioned (a smooth pattern makes train-mode batch norm ill-conditioned)."""
     M = (1 << 32) - 1
     h = (torch.arange(n, dtype=torch.int64) * 2654435761 + int(phase) * 40503 + 12345) & M

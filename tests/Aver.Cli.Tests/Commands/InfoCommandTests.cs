@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Aver.Tensors;
+
+namespace Aver.Cli.Tests.Commands;
+
+public class InfoCommandTests
+{
+    [Fact]
+    public void ReportsTheEngineConfigurationAsJson()
+    {
+        var (code, output, _) = CliRun.Run("info", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal(Engine.Threads, root.GetProperty("threads").GetInt32());
+        Assert.Equal(Blas.UsesOpenBlas ? "openblas" : "managed", root.GetProperty("blas").GetString());
+        Assert.Equal(CpuFeatures.ModelName, root.GetProperty("cpu").GetString());
+        Assert.StartsWith(Engine.Isa.ToString().ToLowerInvariant(), root.GetProperty("isa").GetString());
+        Assert.StartsWith($"{Engine.L2CacheBytes >> 10} KiB", root.GetProperty("l2_cache").GetString());
+        string expected = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)";
+        Assert.Equal(expected, root.GetProperty("winograd").GetString());
+        bool bf16 = File.Exists("/proc/cpuinfo") && File.ReadLines("/proc/cpuinfo").Any(l => l.StartsWith("flags") && l.Split(' ').Contains("avx512_bf16"));
+        Assert.StartsWith(bf16 ? "off (the cpu has AVX512_BF16" : "unavailable", root.GetProperty("bf16").GetString());
+    }
+
+    [Theory]
+    [InlineData("bogus", "expected scalar, avx2 or avx512")]
+    [InlineData("3", "expected scalar, avx2 or avx512")]
+    public void ABadIsaOverrideIsOneLineAndExitCode2(string value, string message)
+    {
+        // AVER_ISA is read once per process, so this runs the built command in a process of its own.
+        var dll = Path.Combine(AppContext.BaseDirectory, "aver.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "info"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["AVER_ISA"] = value;
+        using var p = System.Diagnostics.Process.Start(start)!;
+        string err = p.StandardError.ReadToEnd(), output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(2, p.ExitCode);
+        Assert.Equal($"aver: AVER_ISA={value}: {message}", err.TrimEnd());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void RefusesUnknownOptions()
+    {
+        var (code, _, err) = CliRun.Run("info", "--bogus");
+        Assert.NotEqual(0, code);
+        Assert.Contains("bogus", err);
+    }
+}

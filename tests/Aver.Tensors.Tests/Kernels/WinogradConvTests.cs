@@ -1,0 +1,107 @@
+namespace Aver.Tensors.Tests.Kernels;
+
+using static TestData;
+
+/// <summary>
+/// 3x3 stride-1 convolutions go through Winograd's F(4x4, 3x3) when their channel counts are
+/// multiples of 8: output and input gradient checked against the direct convolution in double,
+/// across paddings, sizes that leave partial edge tiles, and batches split into several chunks.
+/// </summary>
+public class WinogradConvTests
+{
+    [Theory]
+    [InlineData(2, 8, 8, 8, 8, 1)]      // two whole tiles per row
+    [InlineData(3, 16, 7, 7, 8, 1)]     // ResNet's 7x7 stage: partial edge tiles
+    [InlineData(2, 8, 4, 4, 16, 1)]     // ResNet's 4x4 stage: one tile per image
+    [InlineData(1, 8, 13, 11, 8, 0)]    // "valid" padding, odd sizes
+    [InlineData(2, 8, 9, 10, 8, 2)]     // padding 2 (the input gradient then has padding 0)
+    [InlineData(5, 16, 28, 28, 24, 1)]  // 245 tiles: one chunk, its 36 products split between threads
+    [InlineData(8, 64, 30, 30, 64, 1)]  // 512 tiles: several chunks, in parallel
+    [InlineData(1, 64, 6, 6, 8, 1)]     // many input channels, few output channels
+    public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int pad)
+    {
+        var x = Rand(11, n, c, h, wd); var w = Rand(12, o, c, 3, 3); var b = Rand(13, o);
+        var y = x.Conv2d(w, b, 1, pad);
+        var gy = Rand(14, y.Shape.ToArray());
+        y.Backward(gy);
+        var (ey, egx, egw) = ConvTilingTests.Direct(x, w, b, gy, 1, pad);
+        float tol = 2e-5f * c * 9;  // rounding grows with the length of each sum
+        Fixture.AssertClose(ey, y.Data, "output", 1e-4f, tol);
+        Fixture.AssertClose(egx, x.Grad!, "input gradient", 1e-4f, tol);
+        Fixture.AssertClose(egw, w.Grad!, "weight gradient", 1e-4f, 1e-3f);
+    }
+
+    [Fact]
+    public void TakesADifferentPathThanIm2ColAndAgreesWithIt()
+    {
+        if (CpuFeatures.Supported < IsaPath.Avx2) return;   // no Winograd path on this CPU (ConvPathCoverageTests cover the scalar one)
+        // Winograd runs on the AVX2 and AVX-512 paths: the CPU's own, even where AVER_ISA forces the scalar path for the run.
+        var isa = Engine.Isa;
+        Engine.Isa = CpuFeatures.Supported;
+        try
+        {
+            var x = Rand(21, 2, 16, 14, 14); var w = Rand(22, 32, 16, 3, 3);
+            var fast = x.Conv2d(w, null, 1, 1);
+            fast.Backward(Rand(23, 2, 32, 14, 14));
+            var fastGrad = x.Grad!.ToArray();
+            x.ZeroGrad();
+            Engine.Winograd = false;
+            var plain = x.Conv2d(w, null, 1, 1);
+            plain.Backward(Rand(23, 2, 32, 14, 14));
+            Fixture.AssertClose(plain.Data, fast.Data, "output", 1e-4f, 1e-4f);
+            Fixture.AssertClose(x.Grad!, fastGrad, "input gradient", 1e-4f, 1e-4f);
+            // Same values up to rounding, but not the same arithmetic: the Winograd path really ran.
+            Assert.False(plain.Data.AsSpan().SequenceEqual(fast.Data));
+        }
+        finally { Engine.Winograd = true; Engine.Isa = isa; }
+    }
+
+    [Fact]
+    public void ChannelCountsOffTheVectorWidthUseIm2Col()
+    {
+        var x = Rand(31, 2, 6, 9, 9); var w = Rand(32, 5, 6, 3, 3);
+        var y = x.Conv2d(w, null, 1, 1);
+        Engine.Winograd = false;
+        try { Assert.True(x.Conv2d(w, null, 1, 1).Data.AsSpan().SequenceEqual(y.Data)); }
+        finally { Engine.Winograd = true; }
+    }
+
+    [Fact]
+    public void InferenceKeepsTransformedKernelsOnlyWhileTheWeightsStayTheSame()
+    {
+        var x = Rand(41, 2, 16, 12, 12); var w = Rand(42, 16, 16, 3, 3);
+        float[] Infer() { using var _ = GradMode.NoGrad(); return x.Conv2d(w, null, 1, 1).Data; }
+        float[] Reference() => x.Conv2d(w, null, 1, 1).Data;  // with gradients: transformed afresh
+        var first = Infer();
+        Assert.True(Infer().AsSpan().SequenceEqual(first));
+        Assert.True(Reference().AsSpan().SequenceEqual(first));
+        w.Data[5] += 0.5f;   // an in-place update, as an optimiser step makes
+        var changed = Infer();
+        Assert.False(changed.AsSpan().SequenceEqual(first));
+        Assert.True(Reference().AsSpan().SequenceEqual(changed));
+    }
+
+    [Theory]
+    [InlineData(8, 64, 30, 30, 64)]   // chunked over the tiles
+    [InlineData(4, 32, 7, 7, 64)]     // few tiles: the 36 products split between threads
+    public void OneThreadAndTwoAgree(int n, int c, int h, int wd, int o)
+    {
+        (float[] y, float[] gx, float[] gw) Run(int threads)
+        {
+            int before = Engine.Threads;
+            Engine.Threads = threads;
+            try
+            {
+                var x = Rand(51, n, c, h, wd); var w = Rand(52, o, c, 3, 3);
+                var y = x.Conv2d(w, null, 1, 1);
+                y.Backward(Rand(53, y.Shape.ToArray()));
+                return (y.Data, x.Grad!, w.Grad!);
+            }
+            finally { Engine.Threads = before; }
+        }
+        var one = Run(1); var two = Run(2);
+        Fixture.AssertClose(one.y, two.y, "output", 1e-5f, 1e-5f);
+        Fixture.AssertClose(one.gx, two.gx, "input gradient", 1e-5f, 1e-5f);
+        Fixture.AssertClose(one.gw, two.gw, "weight gradient", 1e-5f, 1e-4f);
+    }
+}

@@ -1,0 +1,84 @@
+using Aver.Data.Pipelines;
+using Aver.Media;
+using Aver.Models.ResNet;
+using Aver.Models.Spec;
+using Aver.Tensors;
+using Aver.Tensors.IO;
+using Aver.Training.Pretraining;
+using Aver.Training.Training;
+
+namespace Aver.Training.Tests.Pretraining;
+
+/// <summary>`aver pretrain` end to end on a generated FER2013 folder: the recipe, a paused session, the model file.</summary>
+public sealed class FerPretrainingTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "aver-fer-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>48x48 grey PNGs: per class a bright bar at its own row, over noise; 5 training and 2 test images per class.</summary>
+    private string GeneratedFer()
+    {
+        string root = Path.Combine(_dir, "fer2013");
+        var rng = new RandomStream(1);
+        string[] classes = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+        foreach (var (split, count) in new[] { ("train", 5), ("test", 2) })
+            for (int c = 0; c < classes.Length; c++)
+            {
+                string folder = Path.Combine(root, split, classes[c]);
+                Directory.CreateDirectory(folder);
+                for (int i = 0; i < count; i++)
+                {
+                    var pixels = new byte[48 * 48];
+                    for (int k = 0; k < pixels.Length; k++) pixels[k] = (byte)(60 + rng.NextInt(60));
+                    for (int y = 4 + 6 * c; y < 8 + 6 * c; y++) for (int x = 8; x < 40; x++) pixels[y * 48 + x] = 230;
+                    Png.Write(Path.Combine(folder, $"{i}.png"), new Image(48, 48, 1, pixels));
+                }
+            }
+        return root;
+    }
+
+    private PretrainOptions Recipe(string data, string name) => new(data, Path.Combine(_dir, name), Width: 2, Epochs: 2, BatchSize: 8,
+        LearningRate: 0.05, ValidationFraction: 0.2, Seed: 5, Threads: 1)
+    {
+        Stem = ResNetStem.Small, Augmentation = FaceAugmentationKind.Recipe, LabelSmoothing = 0.1f, MixupAlpha = 0.2,
+        Optimizer = OptimizerKind.SgdNesterov, Schedule = ScheduleKind.Cosine, WarmupEpochs = 1, EarlyStoppingPatience = null, TenCrop = true,
+    };
+
+    [Fact]
+    public void ARunSplitOverTwoSessionsWritesTheSameModelFileWithItsSpec()
+    {
+        string data = GeneratedFer();
+        var whole = FerPretraining.Run(Recipe(data, "whole.safetensors"));
+        Assert.Null(whole.Paused);
+        Assert.NotNull(whole.TenCropAccuracy);
+
+        var first = FerPretraining.Run(Recipe(data, "split.safetensors") with { SessionEpochs = 1 });
+        Assert.Equal(1, first.Paused);
+        Assert.False(File.Exists(first.ModelPath));
+        var second = FerPretraining.Run(Recipe(data, "split.safetensors") with { SessionEpochs = 1 });
+        Assert.Null(second.Paused);
+        Assert.Equal(whole.TestAccuracy, second.TestAccuracy);
+        Assert.Equal(whole.TenCropAccuracy, second.TenCropAccuracy);
+
+        var a = SafeTensors.Load(whole.ModelPath);
+        var b = SafeTensors.Load(second.ModelPath);
+        foreach (var (name, t) in a.Tensors) Assert.Equal(t.Data, b.Tensors[name].Data);
+
+        var (spec, network) = ModelFile.Load(b, second.ModelPath);
+        Assert.Equal(ResNetArchitecture.Family, spec.Family);
+        Assert.Equal(new ResNetArchitecture(1, 2, ResNetStem.Small), spec.ArchitectureAs<ResNetArchitecture>(second.ModelPath));
+        Assert.Equal("fer7", spec.Labels.Space);
+        Assert.IsType<ResNet18>(network);
+        var face = System.Text.Json.JsonSerializer.Deserialize<FaceInput>(spec.FrontEnds["face"], MetadataJson.Options)!;
+        Assert.Equal(48, face.Size);
+        // The flat keys older readers use (MrpnExperimentSettings, DefaultModelRecipe) are still there and agree.
+        Assert.Equal(face.PixelMean, float.Parse(b.Metadata["pixel_mean"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("2", b.Metadata["width"]);
+        Assert.Equal("angry,disgust,fear,happy,sad,surprise,neutral", b.Metadata["labels"]);
+        Assert.True(b.Metadata.ContainsKey("test_accuracy"));
+    }
+}

@@ -1,0 +1,18 @@
+using Aver.Training.Recipes;
+using Aver.Training.Training;
+
+namespace Aver.Training.Tests.Recipes;
+
+public class ModelCardTests
+{
+    [Fact]
+    public void TheCardNamesTheVersionAndCommitThatMadeTheModel()
+    {
+        var options = new DefaultModelOptions("fer", "ravdess", "out", "work");
+        var validation = new BranchValidation("data", 10, 0.5, 1.5, 1.4, 1.1, 7);
+        var history = new[] { new EpochMetrics(1, 1.0, 0.4, 1.2, 0.45, 1e-3, 60) };
+        var result = new DefaultModelResult("out/model.safetensors", validation, validation, 0.5, 0.5, 0.53, new TrainingResult(history, 1, false), 1_900_000, TimeSpan.FromMinutes(3));
+        var card = ModelCard.Write(options, result, 100, 20, "01-14", "15-16");
+        Assert.Matches(@"Made by Aver \d+\.\d+\.\d+\S*, commit ([0-9a-f]{7,12}|unknown), with:", card);
+    }
+}
