@@ -64,7 +64,7 @@ public sealed class LiveEndpoint(IClipModel model, ServerOptions options)
                 answers.Writer.TryComplete();
                 media.Reader.Complete();
             }
-        });
+        }, CancellationToken.None);   // the session ends by stop.Token; the task must run to close the channels
         try
         {
             await foreach (var text in answers.Reader.ReadAllAsync(aborted))

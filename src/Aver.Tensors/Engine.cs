@@ -66,5 +66,5 @@ public static class Engine
     }
 
     private static IsaPath Checked(IsaPath path) => path <= CpuFeatures.Supported ? path
-        : throw new ArgumentOutOfRangeException(nameof(Isa), path, $"this CPU supports {CpuFeatures.Supported} at most");
+        : throw new ArgumentOutOfRangeException(nameof(path), path, $"this CPU supports {CpuFeatures.Supported} at most");
 }

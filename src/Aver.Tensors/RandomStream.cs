@@ -2,7 +2,7 @@ namespace Aver.Tensors;
 
 /// <summary>
 /// A deterministic random stream (xoshiro256**, seeded through SplitMix64). Every random choice
-/// in Aver flows from one user seed: <see cref="Fork"/> derives independent named streams
+/// in Aver flows from one user seed: <see cref="Fork(string)"/> derives independent named streams
 /// (initialisation, shuffling, augmentation, dropout), so that drawing more from one does not
 /// shift the others.
 /// </summary>

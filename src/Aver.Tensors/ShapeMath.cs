@@ -45,7 +45,7 @@ public static class ShapeMath
         int off = 0;
         for (int i = 0; i < shape.Length; i++)
         {
-            if ((uint)index[i] >= (uint)shape[i]) throw new IndexOutOfRangeException($"index {index[i]} out of range for dimension {i} of shape {Format(shape)}");
+            if ((uint)index[i] >= (uint)shape[i]) throw new ArgumentOutOfRangeException(nameof(index), $"index {index[i]} out of range for dimension {i} of shape {Format(shape)}");
             off = off * shape[i] + index[i];
         }
         return off;

@@ -23,7 +23,7 @@ internal static class Synthetic
         return new Catalog("ravdess", "/r", LabelSpaces.Ravdess8, items, []);
     }
 
-    /// <summary>Items for the given speakers, <paramref name="perSpeaker"/> each, labels cycling through basic6.</summary>
+    /// <summary>Items for the given speakers, PerSpeaker each, labels cycling through basic6.</summary>
     public static Catalog Speakers(IEnumerable<(string Speaker, Sex? Sex, int PerSpeaker)> speakers)
     {
         var items = new List<CatalogItem>();

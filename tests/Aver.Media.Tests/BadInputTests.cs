@@ -16,7 +16,7 @@ public class BadInputTests
     {
         AssertFails(() => MediaProbe.Probe(file), file, problem);
         AssertFails(() => MediaDecoder.ReadAudio(file, 16000), file, problem);
-        AssertFails(() => MediaDecoder.OpenVideo(file).First(), file, problem);
+        AssertFails(() => _ = MediaDecoder.OpenVideo(file).First(), file, problem);
     }
 
     [Fact]

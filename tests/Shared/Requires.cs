@@ -39,13 +39,13 @@ internal static class Requirements
     }
 }
 
-/// <summary>A fact that runs only where <paramref name="needs"/> are met: <c>[FactRequires(Need.BlazeFace | Need.SharedData)]</c>.</summary>
+/// <summary>A fact that runs only where its needs are met: <c>[FactRequires(Need.BlazeFace | Need.SharedData)]</c>.</summary>
 internal sealed class FactRequiresAttribute : FactAttribute
 {
     public FactRequiresAttribute(Need needs) => Skip = Requirements.Missing(needs);
 }
 
-/// <summary>A theory that runs only where <paramref name="needs"/> are met.</summary>
+/// <summary>A theory that runs only where its needs are met.</summary>
 internal sealed class TheoryRequiresAttribute : TheoryAttribute
 {
     public TheoryRequiresAttribute(Need needs) => Skip = Requirements.Missing(needs);

@@ -1,5 +1,7 @@
 using Aver.Tensors;
 
+namespace Aver.Testing;
+
 /// <summary>
 /// Generated AVEF audio segments [S, 3, 64, 64] that two labels tell apart: noise in [-0.5, 0.5) plus a raised
 /// band of rows (4-19 for label 1, 40-55 otherwise), so a tiny audio-net learns them in one epoch.

@@ -21,7 +21,7 @@ internal static class TestPaths
         }
     }
 
-    /// <summary>The shared data folder; only call from a test that requires <see cref="Need.SharedData"/>.</summary>
+    /// <summary>The shared data folder; only call from a test that requires <c>Need.SharedData</c>.</summary>
     public static string Data(params string[] parts) =>
         Path.Combine([SharedData ?? throw new InvalidOperationException("../shared/data is absent"), .. parts]);
 

@@ -6,7 +6,7 @@ namespace Aver.Cli.Samples;
 /// <summary>
 /// A flat-shaded front-facing cartoon face drawn from ellipses, so the repository can make a face video of its own
 /// (no photograph of a person is shipped). BlazeFace finds it: `aver sample` checks that and says so when it does not.
-/// <paramref name="smile"/> in [0, 1] opens the mouth into a smile; 0 draws a closed, straight mouth.
+/// A smile in [0, 1] opens the mouth into a smile; 0 draws a closed, straight mouth.
 /// </summary>
 internal static class CartoonFace
 {

@@ -125,9 +125,9 @@ public sealed class ConfusionMatrix
     public string ToCsv()
     {
         var sb = new System.Text.StringBuilder();
-        sb.AppendLine(Aver.Data.Io.Csv.Line(new[] { "true\\predicted" }.Concat(Labels.Names)));
+        sb.AppendLine(Aver.Data.Io.Csv.Line(Labels.Names.Prepend("true\\predicted")));
         for (int t = 0; t < Classes; t++)
-            sb.AppendLine(Aver.Data.Io.Csv.Line(new[] { Labels.Names[t] }.Concat(Enumerable.Range(0, Classes).Select(p => this[t, p].ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+            sb.AppendLine(Aver.Data.Io.Csv.Line(Enumerable.Range(0, Classes).Select(p => this[t, p].ToString(System.Globalization.CultureInfo.InvariantCulture)).Prepend(Labels.Names[t])));
         return sb.ToString();
     }
 }

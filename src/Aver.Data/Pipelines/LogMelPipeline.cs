@@ -36,7 +36,7 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     public Tensor Image(AudioBuffer audio) => LogMelSpectrogram.Compute(audio, Options);
 
     /// <summary>
-    /// Crops of <paramref name="image"/> starting at <paramref name="offsets"/>, as [offsets, 1, mels, CropFrames]:
+    /// Crops of <paramref name="image"/>, as [crops, 1, mels, CropFrames]:
     /// with <paramref name="augment"/> one crop at a uniformly random start (training), else the evaluation crops.
     /// </summary>
     public Tensor Crops(Tensor image, RandomStream? augment = null) =>

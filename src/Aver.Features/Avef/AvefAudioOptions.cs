@@ -20,7 +20,7 @@ public sealed record AvefAudioOptions
     /// <summary>Periodic Hamming (torch.hamming_window's default) unless false.</summary>
     public bool PeriodicWindow { get; init; } = true;
     public int Mels { get; init; } = 64;
-    public double FMin { get; init; } = 0;
+    public double FMin { get; init; }
     public double FMax { get; init; } = 8000;
     public MelScale MelScale { get; init; } = MelScale.Htk;
     public MelNorm MelNorm { get; init; } = MelNorm.None;

@@ -23,7 +23,7 @@ public sealed record LogMelOptions
     /// <summary>Samples between frames (10 ms).</summary>
     public int HopLength { get; init; } = 160;
     public int Mels { get; init; } = 64;
-    public double FMin { get; init; } = 0;
+    public double FMin { get; init; }
     public double FMax { get; init; } = 8000;
     public MelScale MelScale { get; init; } = MelScale.Htk;
     public MelNorm MelNorm { get; init; } = MelNorm.None;

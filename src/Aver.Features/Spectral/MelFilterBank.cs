@@ -7,7 +7,7 @@ namespace Aver.Features.Spectral;
 /// torchaudio.functional.melscale_fbanks(n_freqs, f_min, f_max, n_mels, sample_rate, norm, mel_scale):
 /// n_mels + 2 points equally spaced in mels between f_min and f_max, filter m rising from point m
 /// to m + 1 and falling to m + 2, evaluated at the bin frequencies linspace(0, sample_rate // 2, n_freqs).
-/// <see cref="Apply"/> skips the zeros of each filter.
+/// <see cref="Apply(Aver.Tensors.Tensor)"/> skips the zeros of each filter.
 /// </summary>
 public sealed class MelFilterBank
 {

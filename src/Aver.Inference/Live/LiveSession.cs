@@ -107,7 +107,7 @@ public sealed class LiveSession
         if (_audio is not null) threads.Add(Task.Factory.StartNew(() => StopOnFailure(decoder, HearAudio), TaskCreationOptions.LongRunning));
         if (_visual is not null) threads.Add(Task.Factory.StartNew(() => StopOnFailure(decoder, WatchVideo), TaskCreationOptions.LongRunning));
         string? failure = null;
-        try { Task.WaitAll(threads); }
+        try { Task.WaitAll(threads, CancellationToken.None); }   // each thread ends on its own when the decoder stops
         catch (AggregateException e) { failure = e.InnerExceptions[0].Message; decoder.Stop(); }
         string? problem = failure ?? decoder.Problem();
         lock (_gate)

@@ -6,7 +6,7 @@ namespace Aver.Inference.Live;
 
 /// <summary>
 /// The visual branch over a stream: each tracked frame's probabilities (when it has a face) as it comes; a window's
-/// answer is the mean over its frames, the stream's the mean over all, as a file's are (<see cref="FaceBranch.Run"/>).
+/// answer is the mean over its frames, the stream's the mean over all, as a file's are (<see cref="FaceBranch.Run(string, double, IReadOnlyList{Aver.Features.TimeInterval})"/>).
 /// Memory: the frames of the windows not yet answered and one running sum. Every member runs under the session's lock.
 /// </summary>
 internal sealed class LiveVisualTrack(FaceBranch branch, double fps)

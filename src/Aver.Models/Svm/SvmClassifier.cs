@@ -231,7 +231,7 @@ public sealed unsafe class SvmClassifier : IDisposable
         }
     }
 
-    private int CheckRows(Tensor features, string what)
+    private static int CheckRows(Tensor features, string what)
     {
         if (features.Rank != 2) throw new ShapeException($"SvmClassifier.{what}: expects features [N, D], got {ShapeMath.Format(features.Shape)}");
         CheckFinite(features.Data, $"SvmClassifier.{what}");

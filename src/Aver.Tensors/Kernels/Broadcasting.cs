@@ -30,7 +30,7 @@ public static class Broadcasting
             if (xFull && yFull) TOp.Invoke(x.Slice(xo, row), y.Slice(yo, row), dr);
             else if (xFull) TOp.Invoke(x.Slice(xo, row), y[yo], dr);
             else if (yFull) TOp.Invoke(x[xo], y.Slice(yo, row), dr);
-            else { dr.Fill(0); TOp.Invoke(x[xo], y.Slice(yo, 1), dr.Slice(0, 1)); dr.Fill(dr[0]); }
+            else { dr.Clear(); TOp.Invoke(x[xo], y.Slice(yo, 1), dr.Slice(0, 1)); dr.Fill(dr[0]); }
             // advance the odometer over the leading dimensions
             for (int a = rank - 2; a >= 0; a--)
             {

@@ -41,7 +41,7 @@ public sealed class ELU(float alpha = 1f) : Module
 
 /// <summary>
 /// nn.PReLU: a learnt negative slope <c>weight</c> [num_parameters], initialised to
-/// <paramref name="init"/> (0.25); one slope shared, or one per channel (axis 1) of [N, C, *].
+/// <c>init</c> (0.25); one slope shared, or one per channel (axis 1) of [N, C, *].
 /// </summary>
 public sealed class PReLU : Module
 {

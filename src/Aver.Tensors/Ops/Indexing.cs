@@ -4,7 +4,7 @@ namespace Aver.Tensors;
 
 /// <summary>
 /// Selecting parts of a tensor: <see cref="Narrow"/>/<see cref="Slice"/> (a contiguous range),
-/// <see cref="IndexSelect"/> (whole slices by index) and <see cref="Gather(int, Tensor)"/>
+/// <see cref="IndexSelect(int, ReadOnlySpan{int})"/> (whole slices by index) and <see cref="Gather(int, Tensor)"/>
 /// (one element per index, torch.gather). Backward scatters (adds) the gradient back.
 /// </summary>
 /// <remarks>
@@ -60,7 +60,7 @@ public sealed partial class Tensor
         int n = _shape[ax];
         var idx = indices.ToArray();
         foreach (int i in idx)
-            if ((uint)i >= (uint)n) throw new IndexOutOfRangeException($"IndexSelect: index {i} is out of range for dimension {axis} (size {n}) of {ShapeMath.Format(_shape)}");
+            if ((uint)i >= (uint)n) throw new ArgumentOutOfRangeException(nameof(indices), $"IndexSelect: index {i} is out of range for dimension {axis} (size {n}) of {ShapeMath.Format(_shape)}");
         int outer = ShapeMath.Product(_shape, 0, ax), inner = ShapeMath.Product(_shape, ax + 1, Rank);
         var shape = (int[])_shape.Clone();
         shape[ax] = idx.Length;
@@ -106,7 +106,7 @@ public sealed partial class Tensor
             throw new ShapeException($"Gather: index of shape {ShapeMath.Format(indexShape)} does not fit {ShapeMath.Format(_shape)} along axis {axis}");
         int n = _shape[ax];
         foreach (int i in index)
-            if ((uint)i >= (uint)n) throw new IndexOutOfRangeException($"Gather: index {i} is out of range for dimension {axis} (size {n}) of {ShapeMath.Format(_shape)}");
+            if ((uint)i >= (uint)n) throw new ArgumentOutOfRangeException(nameof(index), $"Gather: index {i} is out of range for dimension {axis} (size {n}) of {ShapeMath.Format(_shape)}");
         var srcOffsets = GatherOffsets(_shape, ax, index, indexShape);
         var data = GC.AllocateUninitializedArray<float>(index.Length);
         for (int i = 0; i < data.Length; i++) data[i] = Data[srcOffsets[i]];

@@ -15,7 +15,7 @@ public sealed partial class Tensor
             throw new ShapeException($"MatMul: needs rank >= 2, got {ShapeMath.Format(_shape)} and {ShapeMath.Format(other._shape)}");
         int m = _shape[^2], k = _shape[^1], k2 = other._shape[^2], n = other._shape[^1];
         bool shared = other.Rank == 2;
-        if (k != k2 || (!shared && !_shape[..^2].AsSpan().SequenceEqual(other._shape[..^2])))
+        if (k != k2 || (!shared && !_shape.AsSpan(0, _shape.Length - 2).SequenceEqual(other._shape.AsSpan(0, other._shape.Length - 2))))
             throw new ShapeException($"MatMul: shapes {ShapeMath.Format(_shape)} and {ShapeMath.Format(other._shape)} do not multiply");
         int batch = ShapeMath.Product(_shape, 0, Rank - 2);
         var shape = (int[])_shape.Clone();

@@ -13,7 +13,8 @@ namespace Aver.Training.Pretraining;
 /// </summary>
 /// <param name="Spatial">Zoom, shift, flip and rotation ranges (brightness and contrast are ignored).</param>
 /// <param name="ErasingProbability">Probability that a sample gets one erased rectangle (Zhong et al.: 0.5).</param>
-/// <param name="ErasingArea">Range of the rectangle's area as a fraction of the image (Zhong et al.: 0.02 to 0.4).</param>
+/// <param name="ErasingAreaMin">Smallest area of the rectangle as a fraction of the image (Zhong et al.: 0.02).</param>
+/// <param name="ErasingAreaMax">Largest area of the rectangle as a fraction of the image (Zhong et al.: 0.4).</param>
 /// <param name="ErasingAspect">Lower bound r of the aspect ratio, drawn log-uniformly from [r, 1/r] (Zhong et al.: 0.3).</param>
 public sealed record FaceAugmentation(SpatialAugmentationOptions Spatial, double ErasingProbability = 0,
     double ErasingAreaMin = 0.02, double ErasingAreaMax = 0.4, double ErasingAspect = 0.3)
@@ -33,7 +34,7 @@ public sealed record FaceAugmentation(SpatialAugmentationOptions Spatial, double
     public Tensor Apply(Tensor batch, RandomStream rng)
     {
         if (batch.Rank != 4) throw new ShapeException($"FaceAugmentation: batch {ShapeMath.Format(batch.Shape)} must be [N, C, H, W]");
-        if (!(ErasingProbability is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(ErasingProbability), ErasingProbability, "FaceAugmentation: erasing probability must be in [0, 1]");
+        if (!(ErasingProbability is >= 0 and <= 1)) throw new ArgumentException($"FaceAugmentation: erasing probability must be in [0, 1], got {ErasingProbability}");
         int n = batch.Dim(0), c = batch.Dim(1), h = batch.Dim(2), w = batch.Dim(3), size = c * h * w;
         var spatial = Spatial with { MaxBrightness = 0, MaxContrast = 0 };
         var output = new Tensor(n, c, h, w);

@@ -45,7 +45,7 @@ public static class FerPretraining
         var architecture = new ResNetArchitecture(1, o.Width, o.Stem);
         var model = architecture.Build(catalog.Labels.Count, rng.Fork("init"));
         ITrainingTask<Tensor> task = o.MixupAlpha > 0 ? new MixupClassifierTask(model, o.MixupAlpha, o.LabelSmoothing) : new ClassifierTask(model, labelSmoothing: o.LabelSmoothing);
-        var budget = new SessionBudget(progress, o.SessionEpochs);
+        using var budget = new SessionBudget(progress, o.SessionEpochs);
         var trainer = new Trainer<Tensor>(task, new TrainerOptions
         {
             Epochs = o.Epochs, BatchSize = o.BatchSize, EvalBatchSize = 256, LearningRate = o.LearningRate,

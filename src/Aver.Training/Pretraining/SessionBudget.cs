@@ -7,7 +7,7 @@ namespace Aver.Training.Pretraining;
 /// checkpoint: a long run can be split over several sessions (the same command resumes it), while the
 /// schedule still spans the whole epoch limit.
 /// </summary>
-internal sealed class SessionBudget(ITrainingProgress? inner, int? epochs) : ITrainingProgress
+internal sealed class SessionBudget(ITrainingProgress? inner, int? epochs) : ITrainingProgress, IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private int _done;
@@ -21,6 +21,8 @@ internal sealed class SessionBudget(ITrainingProgress? inner, int? epochs) : ITr
     public void Batch(int epoch, int batch, int batches, double runningLoss) => inner?.Batch(epoch, batch, batches, runningLoss);
     public void Warning(string message) => inner?.Warning(message);
     public void Finished(TrainingResult result) => inner?.Finished(result);
+
+    public void Dispose() => _cancel.Dispose();
 
     public void Epoch(EpochReport report)
     {

@@ -7,7 +7,6 @@ namespace Aver.Training.Recipes;
 /// <param name="OutDir">The bundle folder to write (model.safetensors, MODEL_CARD.md, labels.txt).</param>
 /// <param name="WorkDir">Run folders (FER pre-training and audio checkpoints; both resumable).</param>
 /// <param name="VisualCheckpoint">An existing <c>aver pretrain</c> output to use instead of pre-training (it must come from <see cref="FerDir"/> with <see cref="FerSeed"/>, so its hold-out is known).</param>
-/// <param name="ValidationSpeakers">RAVDESS actors held out for early stopping, calibration and the reported audio accuracy.</param>
 public sealed record DefaultModelOptions(string FerDir, string RavdessDir, string OutDir, string WorkDir, string? VisualCheckpoint = null)
 {
     public int FerWidth { get; init; } = 16;
@@ -20,6 +19,7 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
     public double AudioLearningRate { get; init; } = 1e-3;
     public int AudioBatch { get; init; } = 8;
     public ulong AudioSeed { get; init; } = 7;
+    /// <summary>RAVDESS actors held out for early stopping, calibration and the reported audio accuracy.</summary>
     public IReadOnlyList<string> ValidationSpeakers { get; init; } = ["15", "16"];
     /// <summary>Only the first N training clips and N validation clips (smoke runs); null for all.</summary>
     public int? Limit { get; init; }

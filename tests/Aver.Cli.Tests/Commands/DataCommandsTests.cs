@@ -133,7 +133,7 @@ public class DataCommandsTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("already holds files", err);
         Assert.Equal(0, Run("splits", dir, "--protocol", "ravdess-pairs", "--out", o, "--force").Code);
-        Assert.Equal(["fold-01.csv", "fold-02.csv", "fold-03.csv", "summary.json"], Directory.GetFiles(o).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["fold-01.csv", "fold-02.csv", "fold-03.csv", "summary.json"], Directory.GetFiles(o).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
 
     [Fact]

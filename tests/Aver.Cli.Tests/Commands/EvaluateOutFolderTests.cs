@@ -83,6 +83,6 @@ public sealed class EvaluateOutFolderTests : IDisposable
         var (code, _, err) = CliRun.Run("evaluate", Config("first", 5, Corpus()), "--out", other);
         Assert.Equal(1, code);
         Assert.Contains($"{other} holds files but no config.yaml, so it is not a run folder", err);
-        Assert.Equal(["thesis.tex"], Directory.GetFileSystemEntries(other).Select(Path.GetFileName).ToArray());
+        Assert.Equal(["thesis.tex"], Directory.GetFileSystemEntries(other).Select(f => Path.GetFileName(f)!).ToArray());
     }
 }

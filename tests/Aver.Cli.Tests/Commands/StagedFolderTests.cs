@@ -16,7 +16,7 @@ public sealed class StagedFolderTests : IDisposable
         stage.Commit();
     }
 
-    private string[] Names() => Directory.GetFiles(Target).Select(Path.GetFileName).Order().ToArray()!;
+    private string[] Names() => Directory.GetFiles(Target).Select(f => Path.GetFileName(f)!).Order().ToArray()!;
 
     [Fact]
     public void ASecondRunIntoAFullFolderIsRefusedBeforeItStartsAndForceReplacesItWhole()
@@ -27,7 +27,7 @@ public sealed class StagedFolderTests : IDisposable
         Assert.Equal(["a.csv"], Names());
         Run("b.csv", force: true);
         Assert.Equal(["b.csv"], Names());   // replaced, not merged
-        Assert.Equal(["out"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).ToArray());
+        Assert.Equal(["out"], Directory.GetFileSystemEntries(_root).Select(f => Path.GetFileName(f)!).ToArray());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace Aver.Tensors.Tests.Kernels;
 /// <summary>
 /// Depthwise convolutions (groups = channels) take the direct depthwise kernel in <see cref="Tensor.Conv2d"/>
 /// itself (the ONNX importer's fast path before): outputs against a direct sum in double, gradients by
-/// finite differences in <see cref="ConvGradientTests"/>.
+/// finite differences in <see cref="Nn.ConvGradientTests"/>.
 /// </summary>
 public class DepthwiseConvTests
 {
