@@ -68,6 +68,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
             WarmupEpochs = args.Int("warmup", 0, min: 0),
             EarlyStoppingPatience = args.Option("patience") == "none" ? null : args.Int("patience", 6, min: 1),
             TenCrop = args.Flag("ten-crop"),
+            Command = "./aver pretrain " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
             SessionEpochs = args.Option("session-epochs") is null ? null : args.Int("session-epochs", 0, min: 1),
         };
         if (o.MixupAlpha < 0) throw new UsageException($"--mixup {o.MixupAlpha}: α must be non-negative");

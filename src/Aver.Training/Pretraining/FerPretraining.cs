@@ -68,7 +68,7 @@ public static class FerPretraining
         var spec = new ModelSpec(ResNetArchitecture.Family, ModelSpec.ToJson(architecture),
             new LabelSpec(catalog.Labels.Name, catalog.Labels.Names.ToArray()),
             new Dictionary<string, JsonObject> { ["face"] = JsonSerializer.SerializeToNode(face, MetadataJson.Options)!.AsObject() },
-            Provenance: new Provenance(Data: $"FER2013 train ({fit.Length} images, {validation.Length} held out for validation)", Created: DateTimeOffset.UtcNow),
+            Provenance: new Provenance(Data: $"FER2013 train ({fit.Length} images, {validation.Length} held out for validation)", Command: o.Command, Created: DateTimeOffset.UtcNow),
             Extra: Invariant(new()
             {
                 ["test_accuracy"] = eval.Accuracy, ["test_uar"] = eval.Confusion.UnweightedAverageRecall,

@@ -44,6 +44,8 @@ public sealed record PretrainOptions(string DataDir, string Output, int Width = 
     public bool TenCrop { get; init; }
     /// <summary>Train at most this many epochs in this session, then stop after the checkpoint; the same command continues.</summary>
     public int? SessionEpochs { get; init; }
+    /// <summary>The command line that made the model, recorded in its spec's provenance.</summary>
+    public string? Command { get; init; }
 
     /// <summary>The weight decay the run uses.</summary>
     public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == OptimizerKind.SgdNesterov ? 5e-4 : 0.01);

@@ -25,7 +25,18 @@ public sealed record BranchValidation(string Data, int Examples, double Accuracy
 
 /// <summary>What <see cref="DefaultModelRecipe.Run"/> made and measured.</summary>
 public sealed record DefaultModelResult(string ModelPath, BranchValidation Audio, BranchValidation Visual, double AudioWeight, double VisualWeight,
-    double VisualTestAccuracy, TrainingResult AudioTraining, long Bytes, TimeSpan Elapsed);
+    double VisualTestAccuracy, TrainingResult AudioTraining, long Bytes, TimeSpan Elapsed, VisualSource? VisualFrom = null);
+
+/// <summary>
+/// The FER2013 network the visual branch came from, as its file says: its architecture, the command that trained it
+/// (when the file records one), its best epoch and its ten-crop test accuracy (when measured).
+/// </summary>
+public sealed record VisualSource(ResNetConfig Config, string? Command, int? BestEpoch, double? TenCropTestAccuracy)
+{
+    /// <summary>"ResNet-18, width 16, small stem (3x3 stride 1, no max pool)".</summary>
+    public string Network => $"ResNet-18, width {Config.Width}, " +
+        (Config.Stem == ResNetStem.Small ? "small stem (3x3 stride 1, no max pool)" : "ImageNet stem (7x7 stride 2, max pool)");
+}
 
 /// <summary>
 /// Makes the default model: the visual branch is the FER2013 ResNet-18 of <c>aver pretrain</c> (MRPN §5.2), the audio
@@ -110,7 +121,10 @@ public static class DefaultModelRecipe
             new AudioBranchParts(network, o.Audio, Labels, new BranchCalibration(audio.Temperature, wa), pipeline.Options),
             new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
             new Provenance(Data: $"{o.FerDir}; {o.RavdessDir}", Command: o.Command), extra);
-        var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, training, new FileInfo(modelPath).Length, clock.Elapsed);
+        var source = new VisualSource(visualNet.Config, ModelSpec.IsIn(ferMeta) ? ModelSpec.FromMetadata(ferMeta, ferOptions.Output).Provenance?.Command : null,
+            int.TryParse(ferMeta.GetValueOrDefault("best_epoch"), CultureInfo.InvariantCulture, out int best) ? best : null,
+            double.TryParse(ferMeta.GetValueOrDefault("test_accuracy_ten_crop"), CultureInfo.InvariantCulture, out double tenCrop) ? tenCrop : null);
+        var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, training, new FileInfo(modelPath).Length, clock.Elapsed, source);
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "labels.txt"), string.Join("\n", Labels.Names) + "\n");
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "MODEL_CARD.md"), ModelCard.Write(o, result, train.Length, validation.Length, Speakers(items, train), Speakers(items, validation)));
         return result;

@@ -24,7 +24,9 @@ public static class ModelCard
         sb.AppendLine();
         sb.AppendLine("| branch | network | trained on | validation (calibration, weight) | validation accuracy | weight | temperature |");
         sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
-        sb.AppendLine(c, $"| visual | ResNet-18, width {o.FerWidth}, 1 x 48 x 48 grey faces (MRPN §5.2 FER2013 pre-training) | FER2013 train (90%) | FER2013 train images held out by `aver pretrain` ({r.Visual.Examples}) | {r.Visual.Accuracy:P1} (FER2013 test: {r.VisualTestAccuracy:P1}) | {r.VisualWeight:F3} | {r.Visual.Temperature:F3} |");
+        string visualNetwork = r.VisualFrom?.Network ?? $"ResNet-18, width {o.FerWidth}";
+        string faceShift = o.FaceShift == 0 ? "" : $"; crop centre moved {(o.FaceShift < 0 ? "up" : "down")} {Math.Abs(o.FaceShift):0.###} of its side";
+        sb.AppendLine(c, $"| visual | {visualNetwork}, 1 x 48 x 48 grey faces (MRPN §5.2 FER2013 pre-training{faceShift}) | FER2013 train (90%) | FER2013 train images held out by `aver pretrain` ({r.Visual.Examples}) | {r.Visual.Accuracy:P1} (FER2013 test: {r.VisualTestAccuracy:P1}) | {r.VisualWeight:F3} | {r.Visual.Temperature:F3} |");
         sb.AppendLine(c, $"| audio | MRPN AM: ResNet-18 width {o.Audio.Width} over 1-s spectrogram segments pooled by {o.Audio.Pool}, LSTM {o.Audio.Hidden}, scoring {o.Audio.ScoringHidden} | RAVDESS speech, actors {trainActors} ({trainClips} clips) | RAVDESS actors {validationActors} ({validationClips} clips, speaker-independent) | {r.Audio.Accuracy:P1} | {r.AudioWeight:F3} | {r.Audio.Temperature:F3} |");
         sb.AppendLine();
         sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training: {r.AudioTraining.History.Count} epochs, best epoch {r.AudioTraining.BestEpoch} by validation loss");
@@ -58,9 +60,23 @@ public static class ModelCard
         sb.AppendLine("```");
         sb.AppendLine();
         sb.AppendLine(c, $"The audio training's epochs took {r.AudioTraining.History.Sum(e => e.Seconds) / 60:F1} min on the project's shared 2-core machine (the last run of the command, resuming finished training, {r.Elapsed.TotalMinutes:F1} min).");
-        sb.AppendLine("The command pre-trains the visual branch with `aver pretrain`'s");
-        sb.AppendLine(c, $"code ({o.FerEpochs} epochs, seed {o.FerSeed}; about 30 min on 2 cores) unless `--visual` names an existing `aver pretrain` output made with the same");
-        sb.AppendLine("data and seed; both trainings resume from their run folders.");
+        if (o.VisualCheckpoint is null)
+        {
+            sb.AppendLine("The command pre-trains the visual branch with `aver pretrain`'s");
+            sb.AppendLine(c, $"code ({o.FerEpochs} epochs, seed {o.FerSeed}; about 30 min on 2 cores) unless `--visual` names an existing `aver pretrain` output made with the same");
+            sb.AppendLine("data and seed; both trainings resume from their run folders.");
+        }
+        else
+        {
+            var v = r.VisualFrom;
+            sb.AppendLine(c, $"The visual branch is the `aver pretrain` output `--visual` names{(v?.BestEpoch is int e ? $" (its best epoch: {e}" + (v.TenCropTestAccuracy is double t ? $"; FER2013 test with ten-crop averaging: {t:P1}" : "") + ")" : "")}, made by:");
+            sb.AppendLine();
+            sb.AppendLine("```sh");
+            sb.AppendLine(v?.Command ?? "# not recorded in that file; see the results/ report of the run that made it");
+            sb.AppendLine("```");
+            sb.AppendLine();
+            sb.AppendLine("The audio training resumes from its run folder.");
+        }
         sb.AppendLine();
         sb.AppendLine("## Licences and intended use");
         sb.AppendLine();
