@@ -97,7 +97,7 @@ public static class Program
 
         var w = Console.Out;
         w.WriteLine($"FER2013 {split}: {items.Count} images (seed {seed}, stratified by class); each blurred (Gaussian σ ∈ {{{string.Join(", ", blurs)}}} px at 48 px), " +
-                    $"rendered at face side s ∈ {{{string.Join(", ", sizes)}}} px (area-averaged down, bilinear up) and placed at a seeded position in a square canvas {fillLow:0.##}-{fillHigh:0.##} times its side (seeded; at most {maxCanvas} px, the side `predict` decodes video at; {background} background): {frames.Count} frames.");
+                    $"rendered at face side s ∈ {{{string.Join(", ", sizes)}}} px (area-averaged down, bilinear up) and placed at a seeded position in a square canvas whose side it fills a seeded {fillLow:0.##}-{fillHigh:0.##} of (canvas at most {maxCanvas} px, the side `predict` decodes video at; {background} background): {frames.Count} frames.");
         w.WriteLine($"BlazeFace (default options) found a face in {detected.Count} ({Percent(detected.Count, frames.Count)}); each face is cropped with the default model's front end " +
                     $"(margin {crop.Margin:0.##}, shift {crop.VerticalShift:0.###}, {crop.Size} px grey) and classified by its visual branch (temperature {branch.Temperature:0.###}).");
         w.WriteLine($"Sharpness = variance of the 4-neighbour Laplacian of the 48 px grey crop / variance of the crop; shown relative to the reference {sharpRef:0.000} " +
