@@ -383,23 +383,8 @@ public static class Program
         return new Image(side, side, 1, canvas).ToRgb();
     }
 
-    /// <summary>Variance of the 4-neighbour Laplacian over the crop's interior divided by the crop's variance (contrast-free).</summary>
-    internal static double Sharpness(Image grey)
-    {
-        int wd = grey.Width, ht = grey.Height;
-        double ls = 0, ls2 = 0, ps = 0, ps2 = 0;
-        int n = 0;
-        for (int y = 1; y < ht - 1; y++)
-            for (int x = 1; x < wd - 1; x++)
-            {
-                int i = y * wd + x;
-                double lap = grey.Data[i - 1] + grey.Data[i + 1] + grey.Data[i - wd] + grey.Data[i + wd] - 4.0 * grey.Data[i];
-                ls += lap; ls2 += lap * lap; n++;
-            }
-        foreach (var p in grey.Data) { ps += p; ps2 += (double)p * p; }
-        double lapVar = ls2 / n - (ls / n) * (ls / n), m = grey.Data.Length, pixVar = ps2 / m - (ps / m) * (ps / m);
-        return pixVar < 1 ? 0 : lapVar / pixVar;
-    }
+    /// <summary>The crop's sharpness as the product measures it (<see cref="Inference.Branches.FaceQuality.Sharpness"/>: Laplacian variance / pixel variance).</summary>
+    private static double Sharpness(Image grey) => Inference.Branches.FaceQuality.Sharpness(grey);
 
     private static int ArgMax(ReadOnlySpan<float> p) => TensorPrimitives.IndexOfMax(p);
 
