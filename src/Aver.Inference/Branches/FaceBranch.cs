@@ -11,7 +11,8 @@ namespace Aver.Inference.Branches;
 /// <summary>
 /// The visual branch: frames sampled at a few per second, the face tracked by BlazeFace, each face cropped
 /// grey at FER2013's size and classified by a ResNet-18 trained on FER2013 (MRPN §5.2's visual pre-training).
-/// The clip's probabilities are the mean over frames with a face; each timeline window's the mean over its frames.
+/// The clip's probabilities are the mean over frames with a face, each weighted by its crop's sharpness
+/// (<see cref="FaceQuality"/>: blurred frames count less); each timeline window's the same mean over its frames.
 /// </summary>
 public sealed class FaceBranch
 {
@@ -93,13 +94,16 @@ public sealed class FaceBranch
     {
         var crops = new List<Image>();
         var times = new List<double>();
+        var weights = new List<float>();
         int frames = 0;
         foreach (var f in _tracker.Value.Stream(reader))
         {
             frames++;
             if (f.Track.Face is not { } face) continue;
-            crops.Add(FaceCropper.Crop(f.Frame.Image, face, Input.CropOptions));
+            var crop = FaceCropper.Crop(f.Frame.Image, face, Input.CropOptions);
+            crops.Add(crop);
             times.Add(f.Track.Time);
+            weights.Add(FaceQuality.Weight(crop));
         }
         double duration = frames / fps;
         if (frames == 0) return BranchOutput.Without(BranchName, BranchStatus.Failed, windows.Count, "the video stream has no frames");
@@ -108,12 +112,12 @@ public sealed class FaceBranch
 
         int c = Labels.Count;
         var probabilities = Classify(crops);
-        var clip = Mean(probabilities, c, _ => true);
+        var clip = Mean(probabilities, weights, c, _ => true);
         var result = new ClassProbabilities?[windows.Count];
         for (int w = 0; w < windows.Count; w++)
         {
             var window = windows[w];
-            result[w] = Mean(probabilities, c, i => window.Contains(times[i]));
+            result[w] = Mean(probabilities, weights, c, i => window.Contains(times[i]));
         }
         return new BranchOutput(BranchName, BranchStatus.Used, clip, result, crops.Count, duration, null);
     }
@@ -152,19 +156,12 @@ public sealed class FaceBranch
         return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, p), [], 1, 0, message);
     }
 
-    /// <summary>Mean of the rows of <paramref name="rows"/> [N, c] that <paramref name="keep"/> selects; null when none does.</summary>
-    private ClassProbabilities? Mean(float[] rows, int c, Func<int, bool> keep)
+    /// <summary>Quality-weighted mean (<see cref="FrameMean"/>) of the rows of <paramref name="rows"/> [N, c] that <paramref name="keep"/> selects; null when none does.</summary>
+    private ClassProbabilities? Mean(float[] rows, List<float> weights, int c, Func<int, bool> keep)
     {
-        var mean = new float[c];
-        int n = 0;
+        var mean = new FrameMean(c);
         for (int i = 0; i < rows.Length / c; i++)
-        {
-            if (!keep(i)) continue;
-            n++;
-            for (int k = 0; k < c; k++) mean[k] += rows[i * c + k];
-        }
-        if (n == 0) return null;
-        for (int k = 0; k < c; k++) mean[k] /= n;
-        return new ClassProbabilities(Labels, mean);
+            if (keep(i)) mean.Add(rows.AsSpan(i * c, c), weights[i]);
+        return mean.Mean() is { } p ? new ClassProbabilities(Labels, p) : null;
     }
 }

@@ -153,11 +153,16 @@ public sealed class LiveSession
         foreach (var tracked in tracker.Stream(Arrivals(decoder.Frames())))
         {
             float[]? p = null;
+            float weight = 0;
             if (tracked.Track.Face is { } face)
-                p = visual.Classify([FaceCropper.Crop(tracked.Frame.Image, face, visual.Input.CropOptions)]);
+            {
+                var crop = FaceCropper.Crop(tracked.Frame.Image, face, visual.Input.CropOptions);
+                p = visual.Classify([crop]);
+                weight = FaceQuality.Weight(crop);
+            }
             lock (_gate)
             {
-                _visual!.Add(tracked.Track.Time, p);
+                _visual!.Add(tracked.Track.Time, p, weight);
                 Emit();
             }
         }
