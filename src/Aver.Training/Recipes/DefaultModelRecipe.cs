@@ -121,9 +121,12 @@ public static class DefaultModelRecipe
             new AudioBranchParts(network, o.Audio, Labels, new BranchCalibration(audio.Temperature, wa), pipeline.Options),
             new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
             new Provenance(Data: $"{o.FerDir}; {o.RavdessDir}", Command: o.Command), extra);
-        var source = new VisualSource(visualNet.Config, ModelSpec.IsIn(ferMeta) ? ModelSpec.FromMetadata(ferMeta, ferOptions.Output).Provenance?.Command : null,
-            int.TryParse(ferMeta.GetValueOrDefault("best_epoch"), CultureInfo.InvariantCulture, out int best) ? best : null,
-            double.TryParse(ferMeta.GetValueOrDefault("test_accuracy_ten_crop"), CultureInfo.InvariantCulture, out double tenCrop) ? tenCrop : null);
+        // A file with a spec keeps these in its extra; older files have none of them.
+        var ferSpec = ModelSpec.IsIn(ferMeta) ? ModelSpec.FromMetadata(ferMeta, ferOptions.Output) : null;
+        string? Extra(string key) => ferSpec?.Extra?.GetValueOrDefault(key);
+        var source = new VisualSource(visualNet.Config, ferSpec?.Provenance?.Command,
+            int.TryParse(Extra("best_epoch"), CultureInfo.InvariantCulture, out int best) ? best : null,
+            double.TryParse(Extra("test_accuracy_ten_crop"), CultureInfo.InvariantCulture, out double tenCrop) ? tenCrop : null);
         var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, training, new FileInfo(modelPath).Length, clock.Elapsed, source);
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "labels.txt"), string.Join("\n", Labels.Names) + "\n");
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "MODEL_CARD.md"), ModelCard.Write(o, result, train.Length, validation.Length, Speakers(items, train), Speakers(items, validation)));
