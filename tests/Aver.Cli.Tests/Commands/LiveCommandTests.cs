@@ -114,14 +114,20 @@ public sealed class LiveCommandTests : IDisposable
         Assert.Equal(file.GetProperty("label").GetString(), live[^1].GetProperty("summary").GetProperty("label").GetString());
         var timeline = file.GetProperty("timeline").EnumerateArray().ToList();
         Assert.Equal(timeline.Count, live.Count - 1);
-        int same = 0;
+        // The stream standardises its audio with what it has heard so far and tracks the face with less look-ahead, so
+        // its probabilities stay near the file's but may swap two close classes: each class within 0.15, and the same
+        // label wherever the file's answer leads its runner-up by 0.15 or more.
         for (int w = 0; w < timeline.Count; w++)
         {
             Assert.Equal(timeline[w].GetProperty("start").GetDouble(), live[w].GetProperty("start").GetDouble(), 0.1);
-            if (timeline[w].GetProperty("label").GetString() == live[w].GetProperty("label").GetString()) same++;
+            var p = timeline[w].GetProperty("probabilities").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetDouble());
+            var q = live[w].GetProperty("probabilities");
+            foreach (var (name, value) in p)
+                Assert.True(Math.Abs(value - q.GetProperty(name).GetDouble()) <= 0.15, $"window {w}: {name} {q.GetProperty(name)} live, {value} in the file");
+            var ranked = p.Values.OrderDescending().ToArray();
+            if (ranked[0] - ranked[1] >= 0.15)
+                Assert.Equal(timeline[w].GetProperty("label").GetString(), live[w].GetProperty("label").GetString());
         }
-        // The stream standardises its audio with what it has heard so far and tracks the face with less look-ahead.
-        Assert.True(same >= timeline.Count - 1, $"{same} of {timeline.Count} windows agree");
     }
 
     [Fact]
