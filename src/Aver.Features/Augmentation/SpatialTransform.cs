@@ -19,6 +19,26 @@ public readonly record struct SpatialTransform(double Scale, double ShiftX, doub
     /// <summary>The transform that changes nothing.</summary>
     public static SpatialTransform Identity => new(1, 0, 0, false, 0, 0, 1);
 
+    /// <summary>The zoom of ten-crop views: 48/44, the crop size of the FER literature's ten-crop on 48 px faces.</summary>
+    public const double TenCropZoom = 48.0 / 44.0;
+
+    /// <summary>
+    /// Ten-crop test-time views (Krizhevsky et al. 2012, §4.1: "the four corner patches and the center patch as well as
+    /// their horizontal reflections"): centre, top-left, top-right, bottom-left, bottom-right, then the same mirrored. A
+    /// crop is a zoomed view at the input's own size (zoom <paramref name="zoom"/>, centred or pushed into a corner), so
+    /// the views stay inside the training augmentation's range.
+    /// </summary>
+    public static SpatialTransform[] TenCrop(int height, int width, double zoom = TenCropZoom)
+    {
+        // With zoom s, shifting by (s − 1)·c_x (c_x = (W − 1)/2) puts the source's edge on the output's edge.
+        double sx = (zoom - 1) * (width - 1) / 2 / width, sy = (zoom - 1) * (height - 1) / 2 / height;
+        (double X, double Y)[] offsets = [(0, 0), (sx, sy), (-sx, sy), (sx, -sy), (-sx, -sy)];
+        var views = new SpatialTransform[10];
+        for (int k = 0; k < 10; k++)
+            views[k] = new SpatialTransform(zoom, offsets[k % 5].X, offsets[k % 5].Y, k >= 5, 0, 0, 1);
+        return views;
+    }
+
     /// <summary>Draws one transform from <paramref name="options"/>' ranges; always six numbers from <paramref name="rng"/>, so streams stay in step.</summary>
     public static SpatialTransform Sample(SpatialAugmentationOptions options, RandomStream rng)
     {

@@ -1,4 +1,5 @@
 using Aver.Features;
+using Aver.Features.Augmentation;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Models.Calibration;
@@ -150,10 +151,30 @@ public sealed class FaceBranch
             crop = photo.Crop((photo.Width - side) / 2, (photo.Height - side) / 2, side, side).ToGray().Resize(Input.Size, Input.Size);
             message = "the face fills the photo (or none was detected): the photo was classified whole, as a tight face crop";
         }
+        return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, TenCrop(crop)), [], 1, 0, message + "; ten-crop averaged");
+    }
+
+    /// <summary>
+    /// The temperature-scaled probabilities of one face averaged over its ten-crop views
+    /// (<see cref="SpatialTransform.TenCrop"/>): on FER2013's test photos the default model's network gains 1.8 points
+    /// with them (68.4 % against 66.6 %, results/2026-12-05/fer-recipe). Photos only: a video's many frames already
+    /// average over small shifts, and ten views per frame would cost ten times the branch's network time.
+    /// </summary>
+    public float[] TenCrop(Image crop)
+    {
         int c = Labels.Count;
+        var faces = Pixels([crop]);
+        var views = SpatialTransform.TenCrop(faces.Dim(2), faces.Dim(3));
+        var logits = Logits(SpatialAugmentation.Apply(Tensor.Concat(Enumerable.Repeat(faces, views.Length).ToList(), 0), views));
+        var mean = new float[c];
         var p = new float[c];
-        TemperatureScaling.Softmax(Logits(Pixels([crop])), Temperature, p);
-        return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, p), [], 1, 0, message);
+        for (int v = 0; v < views.Length; v++)
+        {
+            TemperatureScaling.Softmax(logits.AsSpan(v * c, c), Temperature, p);
+            System.Numerics.Tensors.TensorPrimitives.Add(mean, p, mean);
+        }
+        System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 1f / views.Length, mean);
+        return mean;
     }
 
     /// <summary>Quality-weighted mean (<see cref="FrameMean"/>) of the rows of <paramref name="rows"/> [N, c] that <paramref name="keep"/> selects; null when none does.</summary>

@@ -6,28 +6,11 @@ using Aver.Tensors.Nn;
 namespace Aver.Training.Pretraining;
 
 /// <summary>
-/// Ten-crop test-time averaging (Krizhevsky et al. 2012, §4.1: "the four corner patches and the center patch
-/// as well as their horizontal reflections", softmax averaged; the FER ResNets/VGGs report it too). Here a
-/// crop is a zoomed view at the network's input size: a zoom of <see cref="Zoom"/> (1.1 ≈ a 44 px crop of a
-/// 48 px face) centred or pushed into a corner, bilinearly resampled by <see cref="SpatialTransform"/>, so the
-/// views stay inside the training augmentation's range (zoom ±10 %, shift ±8 %).
+/// Ten-crop test-time averaging of a network's softmax over <see cref="SpatialTransform.TenCrop"/>'s views (the FER
+/// ResNets/VGGs report it; prediction on photos uses the same views), for the test pass of <c>aver pretrain</c>.
 /// </summary>
 public static class TenCrop
 {
-    /// <summary>The default zoom: 48/44, the crop size of the FER literature's ten-crop on 48 px faces.</summary>
-    public const double Zoom = 48.0 / 44.0;
-
-    /// <summary>The ten views: centre, top-left, top-right, bottom-left, bottom-right, then the same mirrored.</summary>
-    public static SpatialTransform[] Views(int height, int width, double zoom = Zoom)
-    {
-        // With zoom s, shifting by (s − 1)·c_x (c_x = (W − 1)/2) puts the source's edge on the output's edge.
-        double sx = (zoom - 1) * (width - 1) / 2 / width, sy = (zoom - 1) * (height - 1) / 2 / height;
-        (double X, double Y)[] offsets = [(0, 0), (sx, sy), (-sx, sy), (sx, -sy), (-sx, -sy)];
-        var views = new SpatialTransform[10];
-        for (int k = 0; k < 10; k++)
-            views[k] = new SpatialTransform(zoom, offsets[k % 5].X, offsets[k % 5].Y, k >= 5, 0, 0, 1);
-        return views;
-    }
 
     /// <summary>
     /// Class probabilities [N, classes] of <paramref name="model"/> on <paramref name="images"/> [N, C, H, W]:
@@ -59,7 +42,7 @@ public static class TenCrop
     public static ConfusionMatrix Evaluate(Module model, Tensor images, int[] targets, Aver.Data.Labels.LabelSpace labels, int batchSize = 128)
     {
         int n = images.Dim(0);
-        var views = Views(images.Dim(2), images.Dim(3));
+        var views = SpatialTransform.TenCrop(images.Dim(2), images.Dim(3));
         var predictions = new int[n];
         for (int start = 0; start < n; start += batchSize)
         {

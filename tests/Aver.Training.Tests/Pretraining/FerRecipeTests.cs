@@ -67,7 +67,7 @@ public sealed class FerRecipeTests : IDisposable
     {
         var model = new Aver.Models.ResNet.ResNetArchitecture(1, 2, Aver.Models.ResNet.ResNetStem.Small).Build(7, new RandomStream(3));
         var x = Faces(3, 4);
-        var views = TenCrop.Views(48, 48);
+        var views = Aver.Features.Augmentation.SpatialTransform.TenCrop(48, 48);
         var averaged = TenCrop.Probabilities(model, x, views);
 
         model.Eval();
