@@ -29,8 +29,21 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     /// training only), computed once per clip and speed.
     /// </summary>
     public Tensor Image(CatalogItem item, double speed) => speed == 1 ? Image(item) :
-        _images.GetOrAdd(item.Path + "\0speed=" + speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture), _ =>
+        _images.GetOrAdd(SpeedKey(item, speed), _ =>
             LogMelSpectrogram.Compute(SpeedPerturbation.Apply(MediaDecoder.ReadAudio(item.Path, Options.SampleRate), speed), Options));
+
+    /// <summary>Computes and keeps the clip's image at its own speed and at each of <paramref name="speeds"/>, decoding the file once.</summary>
+    public void Prepare(CatalogItem item, IReadOnlyList<double> speeds)
+    {
+        AudioBuffer? audio = null;
+        AudioBuffer Audio() => audio ??= MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
+        _images.GetOrAdd(item.Path, _ => LogMelSpectrogram.Compute(Audio(), Options));
+        foreach (double speed in speeds)
+            if (speed != 1) _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(SpeedPerturbation.Apply(Audio(), speed), Options));
+    }
+
+    private static string SpeedKey(CatalogItem item, double speed) =>
+        item.Path + "\0speed=" + speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The image [mels, ClipFrames] of decoded audio (prediction).</summary>
     public Tensor Image(AudioBuffer audio) => LogMelSpectrogram.Compute(audio, Options);

@@ -34,8 +34,7 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
         int done = 0;
         Engine.For(Count, i =>
         {
-            Pipeline.Image(Items[i]);
-            foreach (double f in Speed?.Factors ?? []) Pipeline.Image(Items[i], f);
+            Pipeline.Prepare(Items[i], Speed?.Factors ?? []);
             int d = Interlocked.Increment(ref done);
             if (d % 200 == 0 || d == Count) progress?.Invoke(d, Count);
         });

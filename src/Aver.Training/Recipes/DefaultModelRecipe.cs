@@ -66,7 +66,12 @@ public static class DefaultModelRecipe
         var ferMeta = ferFile.Metadata;
         // A file with a model spec rebuilds its own network (stem included); older files carry flat keys only.
         ResNet18 visualNet;
-        if (ModelSpec.IsIn(ferMeta)) visualNet = (ResNet18)ModelFile.Load(ferFile, ferOptions.Output).Network;
+        ModelSpec? ferSpec = null;
+        if (ModelSpec.IsIn(ferMeta))
+        {
+            var loaded = ModelFile.Load(ferFile, ferOptions.Output);
+            (ferSpec, visualNet) = (loaded.Spec, (ResNet18)loaded.Network);
+        }
         else
         {
             visualNet = new ResNet18(new ResNetConfig(1, int.Parse(ferMeta["width"], CultureInfo.InvariantCulture), Labels.Count));
@@ -122,7 +127,6 @@ public static class DefaultModelRecipe
             new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
             new Provenance(Data: $"{o.FerDir}; {o.RavdessDir}", Command: o.Command), extra);
         // A file with a spec keeps these in its extra; older files have none of them.
-        var ferSpec = ModelSpec.IsIn(ferMeta) ? ModelSpec.FromMetadata(ferMeta, ferOptions.Output) : null;
         string? Extra(string key) => ferSpec?.Extra?.GetValueOrDefault(key);
         var source = new VisualSource(visualNet.Config, ferSpec?.Provenance?.Command,
             int.TryParse(Extra("best_epoch"), CultureInfo.InvariantCulture, out int best) ? best : null,
