@@ -67,3 +67,34 @@ public sealed class ConfigsEndToEndTests(TinyExperimentData data) : IClassFixtur
         });
     }
 }
+
+/// <summary>The default model's recipe with a log-mel CNN audio branch, end to end on the tiny corpora, then used by predict.</summary>
+public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFixture<TinyExperimentData>
+{
+    [FactRequires(Need.BlazeFace)]
+    public void Build_model_with_an_audio_config_makes_a_model_whose_cnn_branch_answers()
+    {
+        // The tuned recipe, one epoch: its model, features and training sections are what the audio branch is made with.
+        var yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", "ravdess-audio-cnn-tuned.yaml"));
+        yaml = Regex.Replace(yaml, @"(?m)^(\s*epochs:\s*)\d+", "${1}1");
+        yaml = Regex.Replace(yaml, @"(?m)^(\s*warmup_epochs:\s*)\d+", "${1}0");
+        var config = Path.Combine(data.Root, "default-audio.yaml");
+        File.WriteAllText(config, yaml);
+        var outDir = Path.Combine(data.Root, "default-model");
+        var (code, stdout, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", outDir,
+            "--work", Path.Combine(data.Root, "default-work"), "--visual", data.FerModel, "--audio-config", config, "--validation-actors", "05,06");
+        Assert.True(code == 0, err);
+        Assert.Contains("audio validation accuracy", stdout);
+        var card = File.ReadAllText(Path.Combine(outDir, "MODEL_CARD.md"));
+        Assert.Contains("| audio | audio CNN: 4 blocks conv3x3-BN-ReLU-maxpool of 32-64-128-256 channels on 64-band log-mel crops of 3 s |", card);
+        Assert.Contains($"aver evaluate {config}", card);
+
+        var clip = Directory.GetFiles(Path.Combine(data.Ravdess, "av"), "*.mp4").Order().First();
+        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", outDir, "--json");
+        Assert.True(pcode == 0, perr);
+        var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Contains("audio: audio CNN 32-64-128-256 on 64-band log-mel crops", answer.GetProperty("model").GetString());
+        var audio = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "audio");
+        Assert.Equal("used", audio.GetProperty("status").GetString());
+    }
+}

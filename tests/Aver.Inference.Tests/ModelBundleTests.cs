@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Aver.Data.Labels;
+using Aver.Inference.Branches;
 using Aver.Inference.Fusion;
 using Aver.Media;
 using Aver.Tensors;
@@ -21,7 +22,7 @@ public class ModelBundleTests
         Assert.Equal(LabelSpaces.Fer7, model.Labels);
         Assert.Equal(1.5, model.AudioCalibration.Temperature, 6);
         Assert.Equal(0.6, model.VisualCalibration.Weight, 6);
-        Assert.Equal(8, model.Audio!.Pool);
+        Assert.Equal(8, Assert.IsType<AudioBranch>(model.Audio).Pool);
         Assert.Equal(48, model.Visual!.Input.Size);
 
         // Same weights: the reloaded visual network gives the saved one's scores.

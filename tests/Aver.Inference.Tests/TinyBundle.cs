@@ -28,6 +28,25 @@ internal static class TinyBundle
         return path;
     }
 
+    /// <summary>
+    /// A decision-fusion bundle whose audio branch is a tiny log-mel CNN (its band statistics those of
+    /// <see cref="TestVoice"/>), with no visual branch unless <paramref name="withVisual"/>.
+    /// </summary>
+    public static string WriteLogMel(string folder, double temperature = 1.3, bool withVisual = false)
+    {
+        Directory.CreateDirectory(folder);
+        var labels = LabelSpaces.Fer7;
+        var options = new Aver.Features.LogMel.LogMelOptions { Mels = 32 };
+        var frontEnd = LogMelFrontEnd.Fit(options, [new LogMelPipeline(options).Image(TestVoice.Of(4))]);
+        var network = new Aver.Models.AudioCnn.AudioCnnArchitecture([4, 8]).Build(labels.Count, new RandomStream(3));
+        var path = Path.Combine(folder, "model.safetensors");
+        DecisionFusionWriter.Save(path, labels, new LogMelBranchParts(network, labels, frontEnd, new BranchCalibration(temperature, 0.5)),
+            withVisual ? new VisualBranchParts(new ResNet18(new ResNetConfig(1, 2, labels.Count), new RandomStream(2)), labels, new FaceInput(48, 0.5f, 0.25f),
+                new BranchCalibration(0.8, 0.5)) : null,
+            dtype: SafeTensorsDType.F32);
+        return path;
+    }
+
     /// <summary>Rewrites <paramref name="path"/> with <paramref name="edit"/> applied to its model spec's JSON.</summary>
     public static void RewriteSpec(string path, Action<System.Text.Json.Nodes.JsonObject> edit) => Rewrite(path, (meta, _) =>
     {

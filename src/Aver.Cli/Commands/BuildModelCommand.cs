@@ -9,7 +9,7 @@ public sealed class BuildModelCommand : CliCommand
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
         aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL] [--work DIR] [--face-shift 0]
-                         [--audio-epochs 22] [--audio-width 8] [--audio-pool 4] [--limit N] [--threads N] [--json]
+                         [--audio-config CONFIG | --audio-epochs 22 --audio-width 8 --audio-pool 4] [--validation-actors 15,16] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
           visual branch  ResNet-18 (width 16) over 48x48 grey faces, pre-trained on FER2013 as `aver pretrain` does
@@ -17,17 +17,26 @@ public sealed class BuildModelCommand : CliCommand
                          FER2013 training images pre-training held out;
           audio branch   MRPN's AM (width 8, spectrograms pooled by 4, LSTM 64) trained on RAVDESS speech of actors
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
+                         with --audio-config, the log-mel CNN of that audio-cnn experiment config (its model,
+                         features and training sections) instead, on the same speakers;
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
+        --validation-actors names the RAVDESS actors held out for early stopping, calibration and the audio weight.
         --face-shift moves the face crop down by that fraction of its side (negative: up; see `aver faces --shift`).
         Run folders live in --work (default runs/default-model); a stopped run resumes where it was.
 
         Example:
-          aver build-model --fer ../shared/data/fer2013 --ravdess ../shared/data/ravdess --out models/default
+          aver build-model --fer ../shared/data/fer2013 --ravdess ../shared/data/ravdess --out models/default \
+            --visual runs/fer-w16-small-recipe/fer.safetensors --audio-config configs/ravdess-audio-cnn-tuned.yaml
         """;
+
+    /// <summary>Options that set MRPN's AM, which an audio-cnn config replaces.</summary>
+    private static readonly string[] AmOptions = ["audio-epochs", "audio-width", "audio-pool"];
 
     public override int Run(CliArgs args, CliContext ctx)
     {
+        if (args.Option("audio-config") is not null && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
+            throw new UsageException($"--{am} sets MRPN's AM; with --audio-config the config's recipe trains the audio branch");
         var o = new DefaultModelOptions(
             FerDir: args.Option("fer") ?? throw new UsageException("--fer FER_DIR is required"),
             RavdessDir: args.Option("ravdess") ?? throw new UsageException("--ravdess RAVDESS_DIR is required"),
@@ -35,6 +44,7 @@ public sealed class BuildModelCommand : CliCommand
             WorkDir: args.Option("work", "runs/default-model"),
             VisualCheckpoint: args.Option("visual"))
         {
+            AudioConfig = args.Option("audio-config"),
             AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
             FaceShift = (float)args.Double("face-shift", 0, min: -0.5, max: 0.5),
             Audio = new DefaultModelOptions("", "", "", "").Audio with
@@ -42,6 +52,8 @@ public sealed class BuildModelCommand : CliCommand
                 Width = args.Int("audio-width", 8, min: 1, max: 256),
                 Pool = args.Int("audio-pool", 4, min: 1, max: 16),
             },
+            ValidationSpeakers = args.Option("validation-actors") is { } actors
+                ? actors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : ["15", "16"],
             Limit = args.Option("limit") is null ? null : args.Int("limit", 0, min: 1),
             Command = "./aver build-model " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
         };

@@ -16,7 +16,7 @@ namespace Aver.Inference.Branches;
 /// sequence; each timeline window is the sequence of segments whose centre lies in it. Logits are divided by the
 /// calibrated <see cref="Temperature"/> before the softmax.
 /// </summary>
-public sealed class AudioBranch
+public sealed class AudioBranch : IAudioBranch
 {
     public const string BranchName = "audio";
 
@@ -35,6 +35,9 @@ public sealed class AudioBranch
     public int Pool { get; }
     public float Temperature { get; }
     public MrpnAudioOptions Features { get; }
+    public int SampleRate => Features.SampleRate;
+
+    public string Describe() => $"MRPN AM on 1-s spectrogram segments pooled by {Pool}";
 
     /// <summary>Recordings longer than this are cut into slices of this length for the front end (bounded memory).</summary>
     private const double SliceSeconds = 60;

@@ -6,6 +6,7 @@ using Aver.Data.Pipelines;
 using Aver.Features.Mrpn;
 using Aver.Inference.Branches;
 using Aver.Media;
+using Aver.Models.AudioCnn;
 using Aver.Models.Calibration;
 using Aver.Models.Fusion;
 using Aver.Models.Mrpn;
@@ -18,7 +19,7 @@ namespace Aver.Inference.Fusion;
 /// <summary>
 /// Reads a <see cref="DecisionFusionModel"/> from its model file: spec family "decision-fusion", whose architecture
 /// holds each branch's network and label space (<see cref="DecisionFusionArchitecture"/>), front ends "audio"
-/// (<see cref="MrpnFrontEnds"/>) and "face" (<see cref="FaceInput"/>), and calibration "audio"/"visual"
+/// (<see cref="MrpnFrontEnds"/> for an MRPN AM, <see cref="LogMelFrontEnd"/> for an audio CNN) and "face" (<see cref="FaceInput"/>), and calibration "audio"/"visual"
 /// (<see cref="BranchCalibration"/>: temperature and fusion weight). Files of the earlier flat-key layout
 /// (<c>format</c> = aver-decision-fusion, the default model before the spec) are read through <see cref="ToSpecFromV1"/>.
 /// </summary>
@@ -44,16 +45,22 @@ public static class DecisionFusionBundle
         var networks = (DecisionFusionNetworks)ModelRegistry.Load(spec, file.Tensors, source);
         var labels = Space(spec.Labels, source);
 
-        AudioBranch? audio = null;
+        IAudioBranch? audio = null;
         BranchCalibration? audioCalibration = null;
         if (architecture.Audio is { } a)
         {
-            // The audio front end is MRPN's; "face" here is the FER-style face input, not MRPN's face front end.
-            var frontEnd = spec.FrontEnds.TryGetValue(MrpnFrontEnds.AudioName, out var audioJson)
-                ? MrpnFrontEnds.FromSpec(new Dictionary<string, JsonObject> { [MrpnFrontEnds.AudioName] = audioJson }, source)
-                : throw new InvalidDataException($"{source}: its audio branch has no audio front end");
+            if (!spec.FrontEnds.TryGetValue(AudioName, out var audioJson)) throw new InvalidDataException($"{source}: its audio branch has no audio front end");
             audioCalibration = Calibration(spec, AudioName, source);
-            audio = new AudioBranch(networks.Audio!, Space(a.Labels, source), frontEnd.AudioPool, (float)audioCalibration.Temperature, frontEnd.Audio);
+            var one = new Dictionary<string, JsonObject> { [AudioName] = audioJson };
+            // The audio front end is the branch network's own: log-mel for an audio CNN, MRPN's spectrogram for an AM.
+            // ("face" here is the FER-style face input, not MRPN's face front end.)
+            if (networks.Audio is AudioCnnNetwork cnn)
+                audio = new LogMelAudioBranch(cnn, LogMelFrontEnd.FromSpec(one, source), Space(a.Labels, source), (float)audioCalibration.Temperature);
+            else
+            {
+                var frontEnd = MrpnFrontEnds.FromSpec(one, source);
+                audio = new AudioBranch((UnimodalNetwork)networks.Audio!, Space(a.Labels, source), frontEnd.AudioPool, (float)audioCalibration.Temperature, frontEnd.Audio);
+            }
         }
         FaceBranch? visual = null;
         BranchCalibration? visualCalibration = null;

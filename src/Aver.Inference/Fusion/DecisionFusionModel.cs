@@ -17,7 +17,7 @@ public sealed class DecisionFusionModel : IClipModel
 {
     private readonly LabelMap? _audioMap, _visualMap;
 
-    public DecisionFusionModel(LabelSpace labels, AudioBranch? audio, BranchCalibration? audioCalibration,
+    public DecisionFusionModel(LabelSpace labels, IAudioBranch? audio, BranchCalibration? audioCalibration,
         FaceBranch? visual, BranchCalibration? visualCalibration, string source)
     {
         if (audio is null && visual is null) throw new ArgumentException($"{source}: a decision-fusion model needs at least one branch");
@@ -32,7 +32,7 @@ public sealed class DecisionFusionModel : IClipModel
     }
 
     public LabelSpace Labels { get; }
-    public AudioBranch? Audio { get; }
+    public IAudioBranch? Audio { get; }
     public FaceBranch? Visual { get; }
     public BranchCalibration AudioCalibration { get; }
     public BranchCalibration VisualCalibration { get; }
@@ -43,7 +43,7 @@ public sealed class DecisionFusionModel : IClipModel
 
     private IEnumerable<string> Branches()
     {
-        if (Audio is not null) yield return $"audio w={AudioCalibration.Weight:0.###} T={AudioCalibration.Temperature:0.###}";
+        if (Audio is not null) yield return $"audio: {Audio.Describe()}, w={AudioCalibration.Weight:0.###} T={AudioCalibration.Temperature:0.###}";
         if (Visual is not null) yield return $"visual w={VisualCalibration.Weight:0.###} T={VisualCalibration.Temperature:0.###}";
     }
 
@@ -95,7 +95,7 @@ public sealed class DecisionFusionModel : IClipModel
         BranchOutput? audioProblem = null;
         if (wantAudio && hasAudio)
         {
-            try { audio = MediaDecoder.ReadAudio(path, Audio!.Features.SampleRate); }
+            try { audio = MediaDecoder.ReadAudio(path, Audio!.SampleRate); }
             catch (MediaException e) when (!ClipStreams.IsAudioFile(path)) { audioProblem = BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Failed, 0, e.Message); }
             if (audio is not null && duration <= 0) duration = audio.Duration;
         }

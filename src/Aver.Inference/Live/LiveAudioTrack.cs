@@ -20,7 +20,7 @@ namespace Aver.Inference.Live;
 /// <see cref="Add"/> and <see cref="End"/> run on the audio thread; everything else under the session's lock,
 /// which <see cref="Add"/> also takes to change what the other methods read.
 /// </remarks>
-internal sealed class LiveAudioTrack(AudioBranch branch, object gate)
+internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAudioTrack
 {
     private readonly MrpnAudioOptions _o = branch.Features;
     private readonly Standardization.Running _stats = new();
@@ -45,7 +45,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate)
     public double Received { get { lock (gate) return (_first + _count) / Rate; } }
 
     /// <summary>Every segment centred before this time has its features (infinite once the stream has ended).</summary>
-    public double CentresDoneThrough => _ended ? double.PositiveInfinity : _nextSegment * _o.SegmentHopSamples / Rate + SegmentSeconds / 2;
+    public double DoneThrough => _ended ? double.PositiveInfinity : _nextSegment * _o.SegmentHopSamples / Rate + SegmentSeconds / 2;
 
     /// <summary>Audio thread: a chunk of samples at the front end's rate has arrived.</summary>
     public void Add(float[] chunk)

@@ -36,7 +36,7 @@ public sealed class LiveSession
     private readonly object _gate = new();
     private readonly LiveClock _clock = new();
     private readonly List<double> _latencies = [];
-    private LiveAudioTrack? _audio;
+    private ILiveAudioTrack? _audio;
     private LiveVisualTrack? _visual;
     private Action<LiveWindow> _onWindow = _ => { };
     private int _next;                   // the next regular window
@@ -63,7 +63,7 @@ public sealed class LiveSession
     {
         Audio = WantAudio,
         Video = WantVisual,
-        SampleRate = Model.Audio?.Features.SampleRate ?? 16000,
+        SampleRate = Model.Audio?.SampleRate ?? 16000,
         Fps = Options.VisualFps,
         MaxSide = Model.Visual?.Decoding(Options.VisualFps).MaxSide ?? 320,
         StallSeconds = Options.StallSeconds,
@@ -84,11 +84,7 @@ public sealed class LiveSession
         }
         if (WantAudio)
         {
-            var audio = Model.Audio!;
-            var o = audio.Features;
-            var segments = audio.Pooled(Features.Mrpn.MrpnAudio.Segments(new float[o.SegmentSamples], (0, 1), o, 0));
-            var features = audio.StepFeatures(segments.Spectrograms);
-            audio.Aggregate(features.Data, segments.Count);
+            ILiveAudioTrack.Warm(Model.Audio!);
         }
     }
 
@@ -100,7 +96,7 @@ public sealed class LiveSession
     public LiveSummary Run(ILiveStream decoder, Action<LiveWindow> onWindow, CancellationToken cancel = default)
     {
         _onWindow = onWindow;
-        if (decoder.HasAudio && WantAudio) _audio = new LiveAudioTrack(Model.Audio!, _gate);
+        if (decoder.HasAudio && WantAudio) _audio = ILiveAudioTrack.For(Model.Audio!, _gate);
         if (decoder.HasVideo && WantVisual) _visual = new LiveVisualTrack(Model.Visual!, Options.VisualFps);
         using var stop = cancel.Register(decoder.Stop);
         var threads = new List<Task>();
@@ -188,7 +184,7 @@ public sealed class LiveSession
     {
         while (!_finished)
         {
-            bool ended = (_audio?.CentresDoneThrough ?? double.PositiveInfinity) == double.PositiveInfinity
+            bool ended = (_audio?.DoneThrough ?? double.PositiveInfinity) == double.PositiveInfinity
                          && (_visual?.DoneThrough ?? double.PositiveInfinity) == double.PositiveInfinity;
             var window = TimeWindows.Regular(_next, Options.WindowSeconds, Options.WindowStep);
             if (ended)
@@ -203,7 +199,7 @@ public sealed class LiveSession
                     return;
                 }
             }
-            else if ((_audio?.CentresDoneThrough ?? double.PositiveInfinity) < window.End || (_visual?.DoneThrough ?? double.PositiveInfinity) < window.End)
+            else if ((_audio?.DoneThrough ?? double.PositiveInfinity) < window.End || (_visual?.DoneThrough ?? double.PositiveInfinity) < window.End)
                 return;
             Answer(window);
             _next++;

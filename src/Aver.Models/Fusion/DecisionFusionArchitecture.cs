@@ -1,3 +1,4 @@
+using Aver.Models.AudioCnn;
 using Aver.Models.Mrpn;
 using Aver.Models.ResNet;
 using Aver.Models.Spec;
@@ -6,15 +7,31 @@ using Aver.Tensors.Nn;
 
 namespace Aver.Models.Fusion;
 
-/// <summary>The audio branch of a decision-fusion model: MRPN's AM over its own label space.</summary>
-public sealed record AudioBranchArchitecture(MrpnArchitecture Network, LabelSpec Labels);
+/// <summary>
+/// The audio branch of a decision-fusion model over its own label space: either MRPN's AM on spectrogram segments
+/// (<paramref name="Network"/>, with the spec's MRPN audio front end) or a compact CNN on log-mel crops
+/// (<paramref name="Cnn"/>, with the spec's log-mel front end); exactly one is given.
+/// </summary>
+public sealed record AudioBranchArchitecture(MrpnArchitecture? Network, LabelSpec Labels, AudioCnnArchitecture? Cnn = null)
+{
+    /// <summary>The branch's network, freshly initialised; a branch with both or neither network is refused naming <paramref name="source"/>.</summary>
+    public Module Build(RandomStream rng, string source)
+    {
+        Labels.Validate(source);
+        if ((Network is null) == (Cnn is null)) throw new InvalidDataException($"{source}: the audio branch of a decision-fusion model needs exactly one of an MRPN AM (network) and an audio CNN (cnn)");
+        if (Cnn is not null) return Cnn.Build(Labels.Names.Count, rng, source);
+        if (Network!.Network != "AM") throw new InvalidDataException($"{source}: the audio branch of a decision-fusion model is an MRPN AM, not {Network.Network}");
+        return Network.Build(Labels.Names.Count, rng, source);
+    }
+}
 
 /// <summary>The visual branch of a decision-fusion model: a ResNet-18 face classifier over its own label space.</summary>
 public sealed record VisualBranchArchitecture(ResNetArchitecture Network, LabelSpec Labels);
 
 /// <summary>
 /// Branches trained apart and fused at the decision level (the shipped default model: no paired
-/// audio-video corpus is at hand): an audio AM and a visual ResNet-18, each with its own label space.
+/// audio-video corpus is at hand): an audio network (MRPN's AM or a log-mel CNN) and a visual ResNet-18, each with its
+/// own label space.
 /// The family "decision-fusion" of <see cref="ModelRegistry"/>; the network is <see cref="DecisionFusionNetworks"/>.
 /// </summary>
 public sealed record DecisionFusionArchitecture(AudioBranchArchitecture? Audio, VisualBranchArchitecture? Visual)
@@ -25,23 +42,22 @@ public sealed record DecisionFusionArchitecture(AudioBranchArchitecture? Audio, 
     public DecisionFusionNetworks Build(RandomStream rng, string source = "decision-fusion architecture")
     {
         if (Audio is null && Visual is null) throw new InvalidDataException($"{source}: a decision-fusion model needs at least one branch");
-        Audio?.Labels.Validate(source);
         Visual?.Labels.Validate(source);
-        if (Audio is { Network.Network: not "AM" }) throw new InvalidDataException($"{source}: the audio branch of a decision-fusion model is an MRPN AM, not {Audio.Network.Network}");
-        return new DecisionFusionNetworks(
-            Audio is null ? null : (UnimodalNetwork)Audio.Network.Build(Audio.Labels.Names.Count, rng.Fork("audio"), source),
-            Visual?.Network.Build(Visual.Labels.Names.Count, rng.Fork("visual")));
+        return new DecisionFusionNetworks(Audio?.Build(rng.Fork("audio"), source), Visual?.Network.Build(Visual.Labels.Names.Count, rng.Fork("visual")));
     }
 }
 
 /// <summary>The branches' networks as one module: children "audio" and "visual" (the tensor names of the model file).</summary>
 public sealed class DecisionFusionNetworks : Module
 {
-    public UnimodalNetwork? Audio { get; }
+    /// <summary>The audio branch's network: a <see cref="UnimodalNetwork"/> (MRPN AM) or an <see cref="AudioCnnNetwork"/>.</summary>
+    public Module? Audio { get; }
     public ResNet18? Visual { get; }
 
-    public DecisionFusionNetworks(UnimodalNetwork? audio, ResNet18? visual)
+    public DecisionFusionNetworks(Module? audio, ResNet18? visual)
     {
+        if (audio is not null and not (UnimodalNetwork or AudioCnnNetwork))
+            throw new ArgumentException($"the audio branch of a decision-fusion model is an MRPN AM or an audio CNN, not a {audio.GetType().Name}", nameof(audio));
         if (audio is not null) Audio = RegisterModule("audio", audio);
         if (visual is not null) Visual = RegisterModule("visual", visual);
     }

@@ -52,18 +52,14 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         var items = plan.Catalog.Items;
         var labels = plan.Catalog.Labels;
         if (items.Count == 0) throw new ArgumentException($"{plan.Catalog.Root}: no audio-only speech clips for audio-cnn");
-        var set = new LogMelClipSet(items, labels, new LogMelPipeline(Features), speed);
+        var set = ClipSet(items, labels);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         set.Prepare((done, total) => context.Log?.WriteLine($"log-mel: {done}/{total} clips"));
         context.Log?.WriteLine($"log-mel images of {items.Count} clips in {clock.Elapsed.TotalSeconds:F0} s");
 
         string row = $"audio-cnn ({string.Join("-", Architecture.BlockWidths)})";
         var outcome = FoldRunner.Run(row, plan, items, set, (fold, seed) =>
-            {
-                // Band statistics of this fold's training clips only (the peer's tr_x.mean/std).
-                var frontEnd = LogMelFrontEnd.Fit(Features, fold.Train.Indices.Select(i => set.Pipeline.Image(items[i])));
-                return new LogMelCnnTask(Architecture.Build(labels.Count, new RandomStream(seed)), frontEnd, specAugment, mixupAlpha);
-            }, context,
+CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
             (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
                 ToSpec(((LogMelCnnTask)task).FrontEnd, labels, new Dictionary<string, string> { ["row"] = row, ["fold"] = fold, ["experiment"] = name }, context.Provenance)));
         var o = Features;
@@ -81,6 +77,22 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
             }.OfType<string>()) + ".");
         return new ExperimentResult([outcome], notes);
     }
+
+    /// <summary>
+    /// A fresh network for training on clips <paramref name="train"/> of <paramref name="set"/>: its front end takes the
+    /// band statistics of those clips only (the peer's tr_x.mean/std), its weights come from <paramref name="seed"/>.
+    /// </summary>
+    public LogMelCnnTask CreateTask(LogMelClipSet set, IReadOnlyList<int> train, int classes, ulong seed)
+    {
+        var frontEnd = LogMelFrontEnd.Fit(Features, train.Select(i => set.Pipeline.Image(set.Items[i])));
+        return new LogMelCnnTask(Architecture.Build(classes, new RandomStream(seed)), frontEnd, specAugment, mixupAlpha);
+    }
+
+    /// <summary>
+    /// The set of <paramref name="items"/> this recipe trains on (speed-perturbed images when it asks for them), each
+    /// clip's images computed once.
+    /// </summary>
+    public LogMelClipSet ClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels) => new(items, labels, new LogMelPipeline(Features), speed);
 
     /// <summary>The model spec of a trained network with its fold's front end.</summary>
     public ModelSpec ToSpec(LogMelFrontEnd frontEnd, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null, Provenance? provenance = null) =>

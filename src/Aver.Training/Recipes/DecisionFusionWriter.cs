@@ -3,25 +3,54 @@ using System.Text.Json.Nodes;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Features.Mrpn;
+using Aver.Models.AudioCnn;
 using Aver.Models.Calibration;
 using Aver.Models.Fusion;
 using Aver.Models.Mrpn;
 using Aver.Models.ResNet;
 using Aver.Models.Spec;
 using Aver.Tensors.IO;
+using Aver.Tensors.Nn;
 
 namespace Aver.Training.Recipes;
 
-/// <summary>A trained audio branch for a decision-fusion model: the AM, its label space, its front end, and its calibration.</summary>
+/// <summary>A trained audio branch for a decision-fusion model: its network, architecture, front end and calibration.</summary>
+public interface IAudioBranchParts
+{
+    Module Network { get; }
+    BranchCalibration Calibration { get; }
+
+    /// <summary>The branch's architecture and label space, as the spec keeps them.</summary>
+    AudioBranchArchitecture Architecture { get; }
+
+    /// <summary>The front end the network reads its audio through (the spec's front end "audio").</summary>
+    JsonObject FrontEnd { get; }
+}
+
+/// <summary>MRPN's AM as an audio branch: the network, its settings, label space, spectrogram options and calibration.</summary>
 public sealed record AudioBranchParts(UnimodalNetwork Network, AudioNetworkSettings Settings, LabelSpace Labels, BranchCalibration Calibration,
-    MrpnAudioOptions? Features = null);
+    MrpnAudioOptions? Features = null) : IAudioBranchParts
+{
+    Module IAudioBranchParts.Network => Network;
+    public AudioBranchArchitecture Architecture => new(Settings.Architecture, DecisionFusionWriter.Spec(Labels));
+    public JsonObject FrontEnd => new MrpnFrontEnds(Features ?? new MrpnAudioOptions(), Settings.Pool, null).ToSpec()[MrpnFrontEnds.AudioName];
+}
+
+/// <summary>A log-mel CNN as an audio branch: the network, its label space, its front end (band statistics included) and calibration.</summary>
+public sealed record LogMelBranchParts(AudioCnnNetwork Network, LabelSpace Labels, LogMelFrontEnd Features, BranchCalibration Calibration) : IAudioBranchParts
+{
+    Module IAudioBranchParts.Network => Network;
+    public AudioBranchArchitecture Architecture => new(null, DecisionFusionWriter.Spec(Labels), Network.Architecture);
+    public JsonObject FrontEnd => Features.ToSpec();
+}
 
 /// <summary>A trained visual branch for a decision-fusion model: the ResNet-18, its label space, its face input, and its calibration.</summary>
 public sealed record VisualBranchParts(ResNet18 Network, LabelSpace Labels, FaceInput Face, BranchCalibration Calibration);
 
 /// <summary>
 /// Writes a decision-fusion model file (spec family "decision-fusion", read back by Aver.Inference's
-/// DecisionFusionBundle): the branches' networks under "audio." and "visual.", their architectures and label
+/// DecisionFusionBundle): the branches' networks under "audio." and "visual." (the audio one MRPN's AM or a log-mel
+/// CNN), their architectures and label
 /// spaces, front ends "audio" and "face", calibration "audio" and "visual".
 /// </summary>
 public static class DecisionFusionWriter
@@ -30,7 +59,7 @@ public static class DecisionFusionWriter
     /// Writes the file atomically; weights as float16 unless <paramref name="dtype"/> says otherwise (a width-16 ResNet-18
     /// is 1.4 MB then). <paramref name="extra"/> keeps informative values (training data, accuracies, licence).
     /// </summary>
-    public static void Save(string path, LabelSpace labels, AudioBranchParts? audio, VisualBranchParts? visual,
+    public static void Save(string path, LabelSpace labels, IAudioBranchParts? audio, VisualBranchParts? visual,
         Provenance? provenance = null, IReadOnlyDictionary<string, string>? extra = null, SafeTensorsDType dtype = SafeTensorsDType.F16)
     {
         if (audio is null && visual is null) throw new ArgumentException("a decision-fusion model needs at least one branch");
@@ -40,8 +69,8 @@ public static class DecisionFusionWriter
         VisualBranchArchitecture? visualArchitecture = null;
         if (audio is not null)
         {
-            audioArchitecture = new AudioBranchArchitecture(audio.Settings.Architecture, Spec(audio.Labels));
-            foreach (var (k, v) in new MrpnFrontEnds(audio.Features ?? new MrpnAudioOptions(), audio.Settings.Pool, null).ToSpec()) frontEnds[k] = v;
+            audioArchitecture = audio.Architecture;
+            frontEnds["audio"] = audio.FrontEnd;
             calibration["audio"] = JsonSerializer.SerializeToNode(audio.Calibration, MetadataJson.Options);
         }
         if (visual is not null)
@@ -56,5 +85,5 @@ public static class DecisionFusionWriter
         ModelFile.Save(path, new DecisionFusionNetworks(audio?.Network, visual?.Network), spec, dtype);
     }
 
-    private static LabelSpec Spec(LabelSpace space) => new(space.Name, space.Names.ToArray());
+    internal static LabelSpec Spec(LabelSpace space) => new(space.Name, space.Names.ToArray());
 }

@@ -14,6 +14,11 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
     public ulong FerSeed { get; init; } = 1;
     /// <summary>The face crop's vertical shift (<see cref="Aver.Data.Pipelines.FaceInput.VerticalShift"/>; results/2026-12-05/face-crop: −0.075 frames BlazeFace's box as FER2013 frames faces).</summary>
     public float FaceShift { get; init; }
+    /// <summary>
+    /// An audio-cnn experiment config (e.g. configs/ravdess-audio-cnn-tuned.yaml) whose recipe trains the audio branch
+    /// as a log-mel CNN; null for MRPN's AM with <see cref="Audio"/>.
+    /// </summary>
+    public string? AudioConfig { get; init; }
     public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 4, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);
     public int AudioEpochs { get; init; } = 22;
     public double AudioLearningRate { get; init; } = 1e-3;

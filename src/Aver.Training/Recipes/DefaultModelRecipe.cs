@@ -4,12 +4,15 @@ using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Features.Mrpn;
+using Aver.Models.AudioCnn;
 using Aver.Models.Calibration;
 using Aver.Models.Spec;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 using Aver.Tensors.IO;
+using Aver.Training.Config;
 using Aver.Training.Data;
+using Aver.Training.Experiments;
 using Aver.Training.Pretraining;
 using Aver.Training.Tasks;
 using Aver.Training.Training;
@@ -25,7 +28,18 @@ public sealed record BranchValidation(string Data, int Examples, double Accuracy
 
 /// <summary>What <see cref="DefaultModelRecipe.Run"/> made and measured.</summary>
 public sealed record DefaultModelResult(string ModelPath, BranchValidation Audio, BranchValidation Visual, double AudioWeight, double VisualWeight,
-    double VisualTestAccuracy, TrainingResult AudioTraining, long Bytes, TimeSpan Elapsed, VisualSource? VisualFrom = null);
+    double VisualTestAccuracy, TrainingResult AudioTraining, long Bytes, TimeSpan Elapsed, VisualSource? VisualFrom = null)
+{
+    /// <summary>The audio branch's network, in words (for the card).</summary>
+    public string AudioNetwork { get; init; } = "";
+
+    /// <summary>How the audio branch was trained, in words: best epoch, optimiser, schedule, seed.</summary>
+    public string AudioRecipe { get; init; } = "";
+}
+
+/// <summary>A trained audio branch before its fusion weight is known: its validation, training history, parts given a calibration, and descriptions.</summary>
+internal sealed record AudioBranchTraining(BranchValidation Validation, TrainingResult Training, Func<BranchCalibration, IAudioBranchParts> Parts,
+    string Network, string Recipe);
 
 /// <summary>
 /// The FER2013 network the visual branch came from, as its file says: its architecture, the command that trained it
@@ -40,7 +54,8 @@ public sealed record VisualSource(ResNetConfig Config, string? Command, int? Bes
 
 /// <summary>
 /// Makes the default model: the visual branch is the FER2013 ResNet-18 of <c>aver pretrain</c> (MRPN §5.2), the audio
-/// branch MRPN's AM trained on RAVDESS speech of actors 01-14 with actors 15-16 as validation speakers (calm has no
+/// branch MRPN's AM (or, with <see cref="DefaultModelOptions.AudioConfig"/>, the log-mel CNN of an audio-cnn experiment
+/// config) trained on RAVDESS speech of actors 01-14 with actors 15-16 as validation speakers (calm has no
 /// FER counterpart and is left out), both predicting FER2013's seven classes. No paired audio-video corpus is at hand,
 /// so the branches are fused at the decision level: each branch's temperature is fitted on its own validation data,
 /// and its weight is its calibrated information gain over chance there (ln C − NLL), normalised to sum to 1.
@@ -52,6 +67,8 @@ public static class DefaultModelRecipe
     public static DefaultModelResult Run(DefaultModelOptions o, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
+        // A bad audio config is found before an hour of visual pre-training, not after it.
+        var audioConfig = o.AudioConfig is { } configPath ? AudioConfig(configPath) : null;
         Directory.CreateDirectory(o.WorkDir);
 
         // Visual branch: FER2013 pre-training (resumable), then temperature on its own hold-out.
@@ -92,18 +109,8 @@ public static class DefaultModelRecipe
         var validation = Pick(items, i => o.ValidationSpeakers.Contains(i.Speaker ?? ""), o.Limit);
         if (train.Length == 0 || validation.Length == 0)
             throw new InvalidDataException($"{o.RavdessDir}: needs RAVDESS audio-only speech of training and validation actors ({string.Join(", ", o.ValidationSpeakers)}); found {train.Length} and {validation.Length} clips");
-        log.WriteLine($"audio branch: MRPN AM on {train.Length} RAVDESS clips (actors {Speakers(items, train)}), validation {validation.Length} clips (actors {Speakers(items, validation)}); calm left out (no FER counterpart)");
-        var pipeline = new MrpnAudioPipeline(new MrpnAudioOptions(), o.Audio.Pool);
-        var set = new AudioClipSet(items, Labels, pipeline);
-        var network = o.Audio.Build(Labels.Count, new RandomStream(o.AudioSeed).Fork("init"));
-        var trainer = new Trainer<StepSequence>(new UnimodalTask(network), new TrainerOptions
-        {
-            Epochs = o.AudioEpochs, BatchSize = o.AudioBatch, EvalBatchSize = 16, LearningRate = o.AudioLearningRate,
-            PlateauPatience = 3, MaxReductions = 2, EarlyStoppingPatience = 6, BestBy = BestBy.ValidationLoss, Seed = o.AudioSeed, Augment = true,
-        }, new PlainTextProgress(log, "  audio "));
-        var training = trainer.Fit(new ExampleSubset<StepSequence>(set, train), new ExampleSubset<StepSequence>(set, validation),
-            Path.Combine(o.WorkDir, "audio-am"), resume: true);
-        var audio = CalibrateAudio(network, set, validation, o.Audio.Pool);
+        var audioBranch = audioConfig is not null ? TrainLogMelCnn(o, audioConfig, catalog, train, validation, log) : TrainAm(o, catalog, train, validation, log);
+        var audio = audioBranch.Validation;
         log.WriteLine($"  validation speakers: accuracy {audio.Accuracy:P1}, NLL {audio.NllRaw:F3} -> {audio.NllCalibrated:F3} at T = {audio.Temperature:F3}");
 
         // Weights from each branch's calibrated information gain on its validation data.
@@ -123,7 +130,7 @@ public static class DefaultModelRecipe
             ["licence"] = "trained on RAVDESS (CC BY-NC-SA 4.0) and FER2013 (research use): non-commercial use only",
         };
         DecisionFusionWriter.Save(modelPath, Labels,
-            new AudioBranchParts(network, o.Audio, Labels, new BranchCalibration(audio.Temperature, wa), pipeline.Options),
+            audioBranch.Parts(new BranchCalibration(audio.Temperature, wa)),
             new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
             new Provenance(Data: $"{o.FerDir}; {o.RavdessDir}", Command: o.Command), extra);
         // A file with a spec keeps these in its extra; older files have none of them.
@@ -131,10 +138,77 @@ public static class DefaultModelRecipe
         var source = new VisualSource(visualNet.Config, ferSpec?.Provenance?.Command,
             int.TryParse(Extra("best_epoch"), CultureInfo.InvariantCulture, out int best) ? best : null,
             double.TryParse(Extra("test_accuracy_ten_crop"), CultureInfo.InvariantCulture, out double tenCrop) ? tenCrop : null);
-        var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, training, new FileInfo(modelPath).Length, clock.Elapsed, source);
+        var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, audioBranch.Training, new FileInfo(modelPath).Length, clock.Elapsed, source)
+        {
+            AudioNetwork = audioBranch.Network, AudioRecipe = audioBranch.Recipe,
+        };
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "labels.txt"), string.Join("\n", Labels.Names) + "\n");
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "MODEL_CARD.md"), ModelCard.Write(o, result, train.Length, validation.Length, Speakers(items, train), Speakers(items, validation)));
         return result;
+    }
+
+    /// <summary>The audio-cnn experiment config at <paramref name="path"/>; another model type is an error naming the file.</summary>
+    private static ExperimentConfig AudioConfig(string path)
+    {
+        var config = ExperimentConfigLoader.Load(path);
+        return config.Model?.Type == AudioCnnArchitecture.Family ? config
+            : throw new ArgumentException($"{path}: the audio branch's config must be of model.type {AudioCnnArchitecture.Family}, not '{config.Model?.Type}'");
+    }
+
+    /// <summary>MRPN's AM (the default audio branch), trained with <paramref name="o"/>'s settings and early-stopped on the validation speakers.</summary>
+    private static AudioBranchTraining TrainAm(DefaultModelOptions o, Catalog catalog, int[] train, int[] validation, TextWriter log)
+    {
+        var items = catalog.Items;
+        log.WriteLine($"audio branch: MRPN AM on {train.Length} RAVDESS clips (actors {Speakers(items, train)}), validation {validation.Length} clips (actors {Speakers(items, validation)}); calm left out (no FER counterpart)");
+        var pipeline = new MrpnAudioPipeline(new MrpnAudioOptions(), o.Audio.Pool);
+        var set = new AudioClipSet(items, Labels, pipeline);
+        var network = o.Audio.Build(Labels.Count, new RandomStream(o.AudioSeed).Fork("init"));
+        var trainer = new Trainer<StepSequence>(new UnimodalTask(network), new TrainerOptions
+        {
+            Epochs = o.AudioEpochs, BatchSize = o.AudioBatch, EvalBatchSize = 16, LearningRate = o.AudioLearningRate,
+            PlateauPatience = 3, MaxReductions = 2, EarlyStoppingPatience = 6, BestBy = BestBy.ValidationLoss, Seed = o.AudioSeed, Augment = true,
+        }, new PlainTextProgress(log, "  audio "));
+        var training = trainer.Fit(new ExampleSubset<StepSequence>(set, train), new ExampleSubset<StepSequence>(set, validation),
+            Path.Combine(o.WorkDir, "audio-am"), resume: true);
+        var a = o.Audio;
+        return new AudioBranchTraining(CalibrateAudio(network, set, validation, a.Pool), training,
+            calibration => new AudioBranchParts(network, a, Labels, calibration, pipeline.Options),
+            $"MRPN AM: ResNet-18 width {a.Width} over 1-s spectrogram segments pooled by {a.Pool}, LSTM {a.Hidden}, scoring {a.ScoringHidden}",
+            $"best epoch {training.BestEpoch} by validation loss (AdamW lr {o.AudioLearningRate}, batch {o.AudioBatch}, time augmentation, seed {o.AudioSeed})");
+    }
+
+    /// <summary>
+    /// A log-mel CNN trained by the recipe of an audio-cnn experiment config (<paramref name="config"/>: its model,
+    /// features and training sections; its dataset and protocol are not used): band statistics of the training
+    /// speakers' clips, the best epoch chosen on the validation speakers, as a fold of that experiment is trained.
+    /// </summary>
+    private static AudioBranchTraining TrainLogMelCnn(DefaultModelOptions o, ExperimentConfig config, Catalog catalog, int[] train, int[] validation, TextWriter log)
+    {
+        string configPath = o.AudioConfig!;
+        var experiment = AudioCnnExperiment.FromConfig(config);
+        var options = ExperimentConfigLoader.TrainerOptions(config);
+        var items = catalog.Items;
+        log.WriteLine($"audio branch: audio CNN ({configPath}) on {train.Length} RAVDESS clips (actors {Speakers(items, train)}), validation {validation.Length} clips (actors {Speakers(items, validation)}); calm left out (no FER counterpart)");
+        var set = experiment.ClipSet(items, Labels);
+        set.Prepare();
+        var task = experiment.CreateTask(set, train, Labels.Count, options.Seed);
+        var training = new Trainer<LogMelBatch>(task, options, new PlainTextProgress(log, "  audio "))
+            .Fit(new ExampleSubset<LogMelBatch>(set, train), new ExampleSubset<LogMelBatch>(set, validation), Path.Combine(o.WorkDir, "audio-cnn"), resume: true);
+        task.Network.Eval();
+        var logits = new List<float>();
+        var targets = new List<int>();
+        using (GradMode.NoGrad())
+            foreach (var batch in set.Batches(validation, 16))
+            {
+                logits.AddRange(task.Network.ForwardCrops(task.FrontEnd.Normalized(batch.Input.Crops)).Data);
+                targets.AddRange(batch.Targets);
+            }
+        var t = config.Training;
+        var arch = experiment.Architecture;
+        return new AudioBranchTraining(Validate("RAVDESS validation speakers", logits.ToArray(), targets.ToArray(), Labels.Count), training,
+            calibration => new LogMelBranchParts(task.Network, Labels, task.FrontEnd, calibration),
+            $"audio CNN: {arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", arch.BlockWidths)} channels on {experiment.Features.Mels}-band log-mel crops of {experiment.Features.CropSeconds:0.##} s",
+            $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
     }
 
     /// <summary>Temperature and accuracy of the visual network on FER2013 images it was not trained on.</summary>

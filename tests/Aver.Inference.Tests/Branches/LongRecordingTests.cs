@@ -14,7 +14,7 @@ public sealed class LongRecordingTests : IDisposable
 
     private static FaceTracker NoTracker() => throw new InvalidOperationException("audio only");
 
-    private static AudioBranch Branch(string folder) => ((DecisionFusionModel)ModelLoader.Load(TinyBundle.Write(folder), NoTracker)).Audio!;
+    private static AudioBranch Branch(string folder) => (AudioBranch)((DecisionFusionModel)ModelLoader.Load(TinyBundle.Write(folder), NoTracker)).Audio!;
 
 
     [Fact]

@@ -1,0 +1,106 @@
+using Aver.Data.Pipelines;
+using Aver.Features;
+using Aver.Inference.Branches;
+using Aver.Inference.Fusion;
+using Aver.Inference.Live;
+using Aver.Inference.Tests.Live;
+using Aver.Media;
+using Aver.Models.Calibration;
+using Aver.Tensors;
+
+namespace Aver.Inference.Tests.Branches;
+
+/// <summary>A decision-fusion model whose audio branch is a log-mel CNN: its file, its clip answer, its timeline, and a live stream.</summary>
+public sealed class LogMelAudioBranchTests : IDisposable
+{
+    private readonly TempFolder _tmp = new();
+    public void Dispose() => _tmp.Dispose();
+
+    private DecisionFusionModel Model(double temperature = 1.3) =>
+        (DecisionFusionModel)ModelLoader.Load(TinyBundle.WriteLogMel(_tmp.File("m"), temperature), () => throw new InvalidOperationException("audio only"));
+
+    /// <summary>The clip's scores computed here from the network and front end directly: the centre's evaluation crops, band-standardised, mean logits.</summary>
+    private static float[] DirectLogits(LogMelAudioBranch branch, AudioBuffer audio)
+    {
+        var pipeline = new LogMelPipeline(branch.FrontEnd.Options);
+        var crops = pipeline.Crops(pipeline.Image(audio));                      // [K, 1, mels, frames]
+        using var _ = GradMode.NoGrad();
+        var scores = branch.Network.Forward(branch.FrontEnd.Normalized(crops));   // [K, classes]
+        int k = scores.Dim(0), c = scores.Dim(1);
+        var mean = new float[c];
+        for (int i = 0; i < k * c; i++) mean[i % c] += scores.Data[i] / k;
+        return mean;
+    }
+
+    [Fact]
+    public void The_file_rebuilds_the_cnn_branch_and_a_clip_gets_its_centre_crops_calibrated_answer()
+    {
+        var model = Model(temperature: 1.3);
+        var branch = Assert.IsType<LogMelAudioBranch>(model.Audio);
+        Assert.Null(model.Visual);
+        Assert.Equal(32, branch.FrontEnd.Options.Mels);
+        Assert.Contains("audio CNN 4-8", model.Description);
+        var audio = TestVoice.Of(4.2);
+        var output = branch.Run(audio, [new TimeInterval(0, 4.2)]);
+        Assert.Equal(BranchStatus.Used, output.Status);
+        var expected = new float[7];
+        TemperatureScaling.Softmax(DirectLogits(branch, audio), 1.3f, expected);
+        Fixture.AssertClose(expected, output.Clip!.Values, "clip probabilities", 1e-5f, 1e-5f);
+        Assert.Equal(output.Clip.Values, output.Windows[0]!.Values);   // the one window is the clip
+    }
+
+    [Fact]
+    public void A_long_recording_averages_the_tiles_that_hold_speech()
+    {
+        var branch = (LogMelAudioBranch)Model().Audio!;
+        var samples = new float[15 * 16000];
+        TestVoice.Of(7).Samples.CopyTo(samples, 0);                 // 7 s of voice, then 8 s of digital silence
+        var audio = new AudioBuffer(samples, 16000);
+        // Tiles of 3.5 s every 1.75 s: those starting at 0, 1.75, 3.5 and 5.25 s hold voice; 7 s on are silent.
+        var tiles = new[] { 0, 1.75, 3.5, 5.25 }.Select(s => audio.Slice(s, s + 3.5)).ToList();
+        var logits = branch.Logits(tiles);
+        var mean = new float[7];
+        for (int i = 0; i < logits.Length; i++) mean[i % 7] += logits[i] / tiles.Count;
+        var expected = new float[7];
+        TemperatureScaling.Softmax(mean, branch.Temperature, expected);
+        Fixture.AssertClose(expected, branch.Run(audio, []).Clip!.Values, "long clip", 1e-5f, 1e-5f);
+    }
+
+    [Fact]
+    public void Windows_on_the_same_hop_share_an_answer_and_silent_windows_have_none()
+    {
+        var branch = (LogMelAudioBranch)Model().Audio!;
+        var samples = new float[10 * 16000];
+        TestVoice.Of(6).Samples.CopyTo(samples, 0);                 // voice, then 4 s of digital silence
+        var audio = new AudioBuffer(samples, 16000);
+        var fine = TimeWindows.Of(audio.Duration, 2, 0.01);
+        var output = branch.Run(audio, fine);
+        var coarse = branch.Run(audio, TimeWindows.Of(audio.Duration, 2, 0.25));
+        for (int w = 0; w < fine.Length; w++)
+        {
+            double snapped = Math.Round(fine[w].Start / 0.25) * 0.25;
+            if (fine[w].End > 6.2 + 1e-9) { if (fine[w].Start >= 6) Assert.Null(output.Windows[w]); continue; }
+            // A window answers as the window on the 0.25-s hop nearest it.
+            int k = (int)Math.Round(snapped / 0.25);
+            Assert.Equal(coarse.Windows[k]!.Values, output.Windows[w]!.Values);
+        }
+    }
+
+    [Fact]
+    public void A_stream_gets_the_files_window_answers_in_bounded_memory()
+    {
+        var model = Model();
+        var audio = TestVoice.Of(30);
+        var windows = new List<LiveWindow>();
+        var summary = new LiveSession(model, new LiveOptions()).Run(new ChunkedAudio(audio), windows.Add);
+        var file = TimeWindows.Of(audio.Duration, 1, 0.5);
+        Assert.Equal(file, windows.Select(w => w.Window).ToArray());
+        var batch = model.Audio!.Run(audio, file);
+        for (int w = 0; w < file.Length; w++)
+            Fixture.AssertClose(batch.Windows[w]!.Values, windows[w].Branches.Single(b => b.Branch == AudioBranch.BranchName).Answer!.Values, $"window {w}", 1e-5f, 1e-5f);
+        Assert.InRange(summary.PeakHeldSeconds, 0.5, 3);
+        var clip = summary.Prediction.Branches.Single(b => b.Name == AudioBranch.BranchName);
+        Assert.Equal(BranchStatus.Used, clip.Status);
+        Assert.Equal(file.Length, clip.Steps);   // the stream's answer is the mean over its answered windows
+    }
+}
