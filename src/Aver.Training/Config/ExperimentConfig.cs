@@ -104,6 +104,8 @@ public sealed class TrainingConfig
     public int WarmupEpochs { get; set; }
     /// <summary>Random slicing in time (MRPN §4.4 items 2 and 4): T versus NT in Table 1.</summary>
     public bool TimeAugmentation { get; set; } = true;
+    /// <summary>Decay of an exponential moving average of the weights, validated and kept instead of the live weights; null for none.</summary>
+    public double? EmaDecay { get; set; }
     public int? Threads { get; set; }
 }
 

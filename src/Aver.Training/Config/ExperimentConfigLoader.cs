@@ -119,7 +119,7 @@ public static partial class ExperimentConfigLoader
             ClipGradNorm = t.ClipGradNorm, Threads = t.Threads, Seed = config.Seed, Augment = t.TimeAugmentation,
             Optimizer = t.Optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) ? OptimizerKind.SgdNesterov : OptimizerKind.AdamW,
             Schedule = t.Schedule.Equals("cosine", StringComparison.OrdinalIgnoreCase) ? ScheduleKind.Cosine : ScheduleKind.Plateau,
-            WarmupEpochs = t.WarmupEpochs,
+            WarmupEpochs = t.WarmupEpochs, EmaDecay = t.EmaDecay,
         };
     }
 }

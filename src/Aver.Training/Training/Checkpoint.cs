@@ -11,7 +11,8 @@ namespace Aver.Training.Training;
 /// Everything a run needs to continue bit for bit, in one safetensors file written atomically after
 /// every epoch: the model's state (<c>model.*</c>), the best weights so far (<c>best.*</c>), the
 /// optimiser's moments and step counts (<c>optimizer.*</c>), the plateau schedule (<c>schedule.*</c>),
-/// the early-stopping counters, the metrics history (JSON) and the seed. Random streams need no
+/// the early-stopping counters, the weight average when the run keeps one (<c>ema.*</c>), the metrics history (JSON)
+/// and the seed. Random streams need no
 /// saving: each epoch's streams derive from the seed and the epoch number (<see cref="RandomStreams"/>).
 /// </summary>
 public sealed class Checkpoint
@@ -38,6 +39,8 @@ public sealed class Checkpoint
     public required double BestMetric { get; init; }
     public required int BestEpoch { get; init; }
     public required int EpochsWithoutImprovement { get; init; }
+    /// <summary>The weight average (<see cref="WeightAverage"/>) of a run that keeps one (<c>ema.*</c>), else null.</summary>
+    public SavedState? Ema { get; init; }
 
     /// <summary>The path of the checkpoint in <paramref name="folder"/>.</summary>
     public static string PathIn(string folder) => System.IO.Path.Combine(folder, FileName);
@@ -61,7 +64,8 @@ public sealed class Checkpoint
             new SavedState(Prefixed("model.", Model), values),
             new SavedState(Prefixed("best.", Best), new Dictionary<string, string>()),
             Optimizer.WithPrefix("optimizer."),
-            Schedule.WithPrefix("schedule."));
+            Schedule.WithPrefix("schedule."),
+            Ema?.WithPrefix("ema.") ?? new SavedState([], new Dictionary<string, string>()));
         state.Save(path);
     }
 
@@ -93,6 +97,7 @@ public sealed class Checkpoint
                 BestMetric = state.GetDouble("early.best_metric", path),
                 BestEpoch = (int)state.GetLong("early.best_epoch", path),
                 EpochsWithoutImprovement = (int)state.GetLong("early.bad_epochs", path),
+                Ema = state.Under("ema.") is { } ema && (ema.Tensors.Count > 0 || ema.Values.Count > 0) ? ema : null,
             };
         }
         catch (Exception e) when (e is StateDictException or JsonException or FormatException)

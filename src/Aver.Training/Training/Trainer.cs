@@ -10,7 +10,8 @@ namespace Aver.Training.Training;
 /// <summary>
 /// Trains a task's model over epochs (MRPN §5.2): AdamW, ReduceLROnPlateau on the validation loss (or, as
 /// options, SGD with Nesterov momentum and warm-up + cosine),
-/// early stopping on the validation speakers keeping the best weights, optional gradient clipping.
+/// early stopping on the validation speakers keeping the best weights, optional gradient clipping, and optionally an
+/// exponential moving average of the weights (<see cref="WeightAverage"/>) that is validated and kept instead.
 /// After every epoch a <see cref="Checkpoint"/> is written atomically; <c>resume</c> continues from it
 /// and ends with the same weights, bit for bit, as a run that was never interrupted (all randomness is
 /// derived from the seed and the epoch, see <see cref="RandomStreams"/>) provided it runs with the same
@@ -54,6 +55,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         var streams = new RandomStreams(Options.Seed);
         var history = new List<EpochMetrics>();
         Dictionary<string, Tensor>? best = null;
+        var ema = Options.EmaDecay is double decay ? new WeightAverage(model, decay) : null;
         int first = 1;
         string? path = folder is null ? null : Checkpoint.PathIn(folder);
 
@@ -65,6 +67,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             if (cp.Threads != Engine.Threads)
                 _progress.Warning($"{path} was written with {cp.Threads} threads, this run has {Engine.Threads}: the result will not be bit-identical to an uninterrupted run");
             model.LoadStateDict(cp.Model, strict: true, source: path);
+            if (ema is not null) ema.Load(cp.Ema ?? throw new CheckpointException(path, "has no weight average; this run keeps one (ema_decay)"), path);
+            else if (cp.Ema is not null) throw new CheckpointException(path, "holds a weight average; this run keeps none (ema_decay)");
             optimizer.LoadStateDict(cp.Optimizer);
             schedule.LoadStateDict(cp.Schedule);
             var bestMetrics = cp.History.FirstOrDefault(h => h.Epoch == cp.BestEpoch);
@@ -84,17 +88,18 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         {
             var epochClock = Stopwatch.StartNew();
             double lr = optimizer.LearningRate;
-            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, cancel);
-            EvaluationResult? val = validation is null ? null
-                : Evaluation.Run(Task, validation.Set, validation.Indices, Options.EvalBatchSize ?? Options.BatchSize, cancel: cancel);
+            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, ema, cancel);
+            // With a weight average, the averaged weights are what is validated and kept.
+            EvaluationResult Validate() => Evaluation.Run(Task, validation!.Set, validation.Indices, Options.EvalBatchSize ?? Options.BatchSize, cancel: cancel);
+            EvaluationResult? val = validation is null ? null : ema is null ? Validate() : ema.WithAveraged(Validate);
             var metrics = new EpochMetrics(epoch, trainLoss, trainAccuracy, val?.Loss, val?.Accuracy, lr, epochClock.Elapsed.TotalSeconds);
             history.Add(metrics);
 
             bool isBest = early.Update(metrics);
-            if (isBest) best = Checkpoint.Snapshot(model);
+            if (isBest) best = ema?.State() ?? Checkpoint.Snapshot(model);
             bool reduced = StepSchedule(schedule, val?.Loss ?? trainLoss);
             stopped = early.ShouldStop && epoch < Options.Epochs;
-            if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early);
+            if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early, ema);
             if (folder is not null) HistoryFiles.Write(folder, history);
 
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (epoch - first + 1) * (Options.Epochs - epoch));
@@ -106,7 +111,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
     }
 
     private (double Loss, double Accuracy) TrainEpoch(ExampleSubset<TInput> train, int epoch, int batches, RandomStreams streams,
-        Optimizer optimizer, List<Tensor> parameters, CancellationToken cancel)
+        Optimizer optimizer, List<Tensor> parameters, WeightAverage? ema, CancellationToken cancel)
     {
         var model = Task.Model;
         model.Train();
@@ -128,6 +133,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             output.Loss.Backward();
             if (Options.ClipGradNorm is double clip) GradientClipping.ClipGradNorm(parameters, clip);
             optimizer.Step();
+            ema?.Update();
             lossSum += loss * batch.Count;
             seen += batch.Count;
             for (int i = 0; i < batch.Count; i++) if (predictions[i] == batch.Targets[i]) correct++;
@@ -145,7 +151,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
     }
 
     private void WriteCheckpoint(string path, int epoch, bool stoppedEarly, List<EpochMetrics> history, Module model,
-        Dictionary<string, Tensor> best, Optimizer optimizer, Tensors.Optim.Schedules.LRSchedule schedule, EarlyStopping early)
+        Dictionary<string, Tensor> best, Optimizer optimizer, Tensors.Optim.Schedules.LRSchedule schedule, EarlyStopping early, WeightAverage? ema)
     {
         new Checkpoint
         {
@@ -161,6 +167,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             BestMetric = early.BestMetric,
             BestEpoch = early.BestEpoch,
             EpochsWithoutImprovement = early.EpochsWithoutImprovement,
+            Ema = ema?.ToSavedState(),
         }.Save(path);
     }
 

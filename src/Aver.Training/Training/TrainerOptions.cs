@@ -68,6 +68,11 @@ public sealed record TrainerOptions
     public ulong Seed { get; init; }
     /// <summary>Whether the training batches are augmented (MRPN's T versus NT).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>
+    /// Decay of an exponential moving average of the weights (<see cref="WeightAverage"/>), which is then what is
+    /// validated, selected and kept; null trains without one.
+    /// </summary>
+    public double? EmaDecay { get; init; }
 
     /// <summary>Throws naming the first invalid option.</summary>
     public void Validate()
@@ -82,6 +87,7 @@ public sealed record TrainerOptions
         if (WarmupEpochs < 0 || (Schedule == ScheduleKind.Cosine && WarmupEpochs >= Epochs))
             throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "TrainerOptions: warm-up epochs must be non-negative and fewer than the epochs");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
+        if (EmaDecay is double d && !(d is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "TrainerOptions: the weight average's decay must be in (0, 1)");
     }
 
     /// <summary>The optimiser of the run over <paramref name="parameters"/>.</summary>

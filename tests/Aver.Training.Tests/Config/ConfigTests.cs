@@ -95,6 +95,16 @@ public sealed class ConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_weight_average_decay_reaches_the_trainer_and_a_bad_one_is_an_error()
+    {
+        Assert.Null(ExperimentConfigLoader.TrainerOptions(ExperimentConfigLoader.Load(Write(Valid))).EmaDecay);
+        var ema = ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, ema_decay: 0.99")));
+        Assert.Equal(0.99, ExperimentConfigLoader.TrainerOptions(ema).EmaDecay);
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, ema_decay: 1"))));
+        Assert.Equal("training.ema_decay", Assert.Single(e.Errors).Key);
+    }
+
+    [Fact]
     public void MissingSectionsAndMismatchedStrategyAreErrors()
     {
         var path = Write("""

@@ -1,0 +1,78 @@
+using Aver.Tensors;
+using Aver.Tensors.Nn;
+using Aver.Training.Data;
+using Aver.Training.Tasks;
+using Aver.Training.Training;
+
+namespace Aver.Training.Tests.Training;
+
+public sealed class WeightAverageTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "aver-ema-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    private static TrainerOptions Options(int epochs, double? ema = 0.9) => new()
+    {
+        Epochs = epochs, BatchSize = 32, LearningRate = 3e-3, Seed = 7, EarlyStoppingPatience = null, Threads = 1, EmaDecay = ema,
+    };
+
+    [Fact]
+    public void The_average_follows_d_a_plus_one_minus_d_w_with_the_decay_warmed_up()
+    {
+        var layer = new Linear(2, 1, rng: new RandomStream(1));
+        var w = layer.StateDict().First(kv => kv.Key == "weight").Value;
+        w.Data[0] = 1; w.Data[1] = 2;
+        var ema = new WeightAverage(layer, 0.5);
+        w.Data[0] = 3; w.Data[1] = 6;
+        ema.Update();                       // step 0: d = min(0.5, 1/10) = 0.1
+        var a = ema.State()["weight"].Data;
+        Assert.Equal(0.1f * 1 + 0.9f * 3, a[0], 5);
+        Assert.Equal(0.1f * 2 + 0.9f * 6, a[1], 5);
+        for (int i = 0; i < 60; i++) ema.Update();   // then d = 0.5: the average converges to fixed weights
+        Assert.Equal(3, ema.State()["weight"].Data[0], 4);
+        // The live weights are untouched by swapping the average in and out.
+        float during = ema.WithAveraged(() => w.Data[0]);
+        Assert.Equal(ema.State()["weight"].Data[0], during);
+        Assert.Equal(3, w.Data[0]);
+    }
+
+    [Fact]
+    public void A_run_with_an_average_validates_and_keeps_the_average_and_resumes_it_exactly()
+    {
+        var set = GeneratedTasks.BrightSquares(192, seed: 2, augment: true);
+        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 160).ToArray());
+        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(160, 32).ToArray());
+
+        var whole = new ClassifierTask(GeneratedTasks.SmallCnn(11));
+        var result = new Trainer<Tensor>(whole, Options(3)).Fit(train, val, Path.Combine(_dir, "whole"));
+        var cp = Checkpoint.Load(Checkpoint.PathIn(Path.Combine(_dir, "whole")));
+        Assert.NotNull(cp.Ema);
+
+        // The last epoch's validation loss is that of the averaged weights, not of the live ones.
+        var averaged = new ClassifierTask(GeneratedTasks.SmallCnn(5));
+        averaged.Model.LoadStateDict(cp.Ema!.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value), strict: true, source: "ema");
+        Assert.Equal(result.History[^1].ValidationLoss!.Value, Evaluation.Run(averaged, set, val.Indices, 32).Loss, 6);
+        var live = new ClassifierTask(GeneratedTasks.SmallCnn(5));
+        live.Model.LoadStateDict(cp.Model, strict: true, source: "live");
+        Assert.NotEqual(result.History[^1].ValidationLoss!.Value, Evaluation.Run(live, set, val.Indices, 32).Loss, 6);
+
+        // Two epochs, then a fresh process resumes the third: the same average and the same kept weights, bit for bit.
+        string folder = Path.Combine(_dir, "split");
+        new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(11)), Options(2)).Fit(train, val, folder);
+        var resumed = new ClassifierTask(GeneratedTasks.SmallCnn(999));
+        new Trainer<Tensor>(resumed, Options(3)).Fit(train, val, folder, resume: true);
+        var after = Checkpoint.Load(Checkpoint.PathIn(folder));
+        foreach (var (name, t) in cp.Ema.Tensors) Assert.Equal(t.Data, after.Ema!.Tensors.Single(kv => kv.Key == name).Value.Data);
+        foreach (var (name, t) in whole.Model.StateDict()) Assert.Equal(t.Data, resumed.Model.StateDict().Single(kv => kv.Key == name).Value.Data);
+
+        // A run without an average (or with another decay) does not continue this checkpoint.
+        var e = Assert.Throws<CheckpointException>(() => new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(1)), Options(4, ema: null)).Fit(train, val, folder, resume: true));
+        Assert.Contains("holds a weight average", e.Message);
+        e = Assert.Throws<CheckpointException>(() => new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(1)), Options(4, ema: 0.99)).Fit(train, val, folder, resume: true));
+        Assert.Contains("decay 0.9", e.Message);
+    }
+}
