@@ -7,11 +7,18 @@ namespace Aver.Training.Reports;
 /// <summary>What one model (or setting) gave on one fold: its test confusion, its training curves, and optionally features for a t-SNE plot.</summary>
 /// <param name="Features">[N, D] features of the fold's test examples (e.g. MRPN's g_va).</param>
 /// <param name="FeatureClasses">N true class indices of those examples.</param>
+/// <param name="BestEpoch">The epoch whose weights were kept and tested, when known.</param>
 public sealed record FoldOutcome(string Fold, ConfusionMatrix Confusion, IReadOnlyList<EpochMetrics>? History = null,
-    float[,]? Features = null, int[]? FeatureClasses = null)
+    float[,]? Features = null, int[]? FeatureClasses = null, int? BestEpoch = null)
 {
     public double Accuracy => Confusion.Accuracy;
     public double Uar => Confusion.UnweightedAverageRecall;
+
+    /// <summary>
+    /// The validation speakers' accuracy at the kept epoch (NaN when unknown): what a choice between recipes may look
+    /// at, since the test speakers' accuracy must not choose anything.
+    /// </summary>
+    public double ValidationAccuracy => History?.FirstOrDefault(e => e.Epoch == BestEpoch)?.ValidationAccuracy ?? double.NaN;
 }
 
 /// <summary>A row of the paper's tables: a model or setting (e.g. "AM (T)") and its folds.</summary>
@@ -19,6 +26,9 @@ public sealed record ModelOutcome(string Name, IReadOnlyList<FoldOutcome> Folds)
 {
     public Aggregate Accuracy => Aggregate.Of(Folds.Select(f => f.Accuracy));
     public Aggregate Uar => Aggregate.Of(Folds.Select(f => f.Uar));
+
+    /// <summary>Whether every fold knows its validation accuracy at the kept epoch.</summary>
+    public bool HasValidation => Folds.Count > 0 && Folds.All(f => double.IsFinite(f.ValidationAccuracy));
 }
 
 /// <summary>Everything a report folder shows: the rows, the label space, and free-text notes (protocol, seed, config).</summary>

@@ -48,6 +48,13 @@ public static class ReportWriter
         md.AppendLine($"Classes ({outcome.Labels.Name}): {string.Join(", ", outcome.Labels.Names)}.").AppendLine();
         md.AppendLine("## Accuracy (%) per fold").AppendLine().AppendLine(accuracy);
         md.AppendLine("## Unweighted average recall (%) per fold").AppendLine().AppendLine(uar);
+        var validated = outcome.Models.Where(m => m.HasValidation).ToList();
+        if (validated.Count > 0)
+        {
+            md.AppendLine("## Validation accuracy (%) per fold at the kept epoch").AppendLine();
+            md.AppendLine("The validation speakers' accuracy at the epoch each fold kept: the number to choose between rows by; the test folds above choose nothing.").AppendLine();
+            md.AppendLine(MarkdownTables.Table(validated, f => f.ValidationAccuracy));
+        }
         md.AppendLine("Per-fold numbers: [metrics.csv](metrics.csv); per-class precision, recall and F1: [per_class.csv](per_class.csv)" +
                       (epochs.Count > 0 ? $"; every epoch: [{HistoryFiles.CsvFile}]({HistoryFiles.CsvFile}), [{HistoryFiles.JsonLinesFile}]({HistoryFiles.JsonLinesFile})." : ".")).AppendLine();
 

@@ -47,7 +47,7 @@ public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string,
             });
             saved?.Invoke(fold.Name, folder, task);
             var test = Evaluation.Run(task, fold.Test.Set, fold.Test.Indices, options.EvalBatchSize ?? options.BatchSize, withFeatures, cancel);
-            outcomes.Add(new FoldOutcome(fold.Name, test.Confusion, result.History, test.Features, test.Features is null ? null : test.Targets));
+            outcomes.Add(new FoldOutcome(fold.Name, test.Confusion, result.History, test.Features, test.Features is null ? null : test.Targets, result.BestEpoch));
         }
         return new ModelOutcome(modelName, outcomes);
     }

@@ -103,6 +103,22 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void The_validation_accuracy_at_each_folds_kept_epoch_is_tabled_for_choosing_between_rows()
+    {
+        var m = ConfusionMatrix.From(Ravdess, [0, 1, 2, 3], [0, 1, 2, 0]);
+        EpochMetrics Epoch(int e, double acc) => new(e, 1, 0.5, 1, acc, 1e-3, 1);
+        var withValidation = new ModelOutcome("kept", [
+            new FoldOutcome("A1,2", m, [Epoch(1, 0.30), Epoch(2, 0.55), Epoch(3, 0.50)], BestEpoch: 2),
+            new FoldOutcome("A3,4", m, [Epoch(1, 0.40), Epoch(2, 0.45)], BestEpoch: 1)]);
+        var without = new ModelOutcome("svm", [new FoldOutcome("A1,2", m), new FoldOutcome("A3,4", m)]);
+        ReportWriter.Write(_dir, new ExperimentOutcome("rows", Ravdess, [withValidation, without]));
+        var report = File.ReadAllText(Path.Combine(_dir, "report.md"));
+        var section = report[report.IndexOf("## Validation accuracy (%) per fold at the kept epoch", StringComparison.Ordinal)..];
+        Assert.Contains("| kept | 55.0 | 40.0 | 47.5 ± 10.6 |", section);
+        Assert.DoesNotContain("| svm |", section.Split("\n## ")[0]);
+    }
+
+    [Fact]
     public void TableRowsCarryMeanAndStdOverFolds()
     {
         // Rows (truth): neutral [3 1 0], happy [0 2 2], sad [1 0 1]: accuracy 0.6.
