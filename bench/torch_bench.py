@@ -238,6 +238,23 @@ def main():
         def step():
             m(x).sum().backward()
         rate = timed(step, 32, a.seconds)
+    elif a.bench == "audio-cnn-train":
+        # The tuned audio peer's network (../shared/peers/ravdess-audio-cnn-tuned.py), channels-last as the peer runs it.
+        def block(i, o):
+            return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+        widths = [1, 32, 64, 128, 256]
+        m = nn.Sequential(*sum((block(widths[k], widths[k + 1]) for k in range(4)), []),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(256, 8)).train()
+        m = m.to(memory_format=torch.channels_last)
+        opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=1e-2)
+        x = torch.randn(32, 1, 64, 301).contiguous(memory_format=torch.channels_last)
+        y = torch.randint(0, 8, (32,))
+
+        def step():
+            opt.zero_grad()
+            nn.functional.cross_entropy(m(x), y).backward()
+            opt.step()
+        rate = timed(step, 32, a.seconds)
     else:
         raise SystemExit(f"unknown bench {a.bench}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -7,7 +7,7 @@ var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: dotnet bench/Aver.Bench/bin/Release/net10.0/Aver.Bench.dll BENCH [--threads N] [--seconds S]");
-    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | conv-shapes | resnet-ops");
+    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | conv-shapes | resnet-ops");
     return 2;
 }
 Engine.Threads = options.Threads;
@@ -27,6 +27,7 @@ Func<Action>? setup = options.Bench switch
     "resnet-infer" => ResNetInferBench.Setup,
     "bilstm" => BiLstmBench.Setup,
     "transformer" => TransformerBench.Setup,
+    "audio-cnn-train" => AudioCnnTrainBench.Setup,
     _ => null,
 };
 if (setup is null)

@@ -8,7 +8,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor FromOp(string op, float[] data, int[] shape, Tensor[] inputs, Action<Tensor> backward)
     {
-        if (OpProfiler.Enabled) OpProfiler.Forward(op);
+        if (OpProfiler.Enabled) OpProfiler.Forward(op = OpProfiler.Name(op, shape));
         var result = new Tensor(data, shape);
         if (!GradMode.IsEnabled) return result;
         foreach (var input in inputs)

@@ -5,14 +5,20 @@ namespace Aver.Tensors;
 
 /// <summary>
 /// Time per op type, on when the environment variable <c>AVER_PROFILE=1</c> is set (dev-time
-/// only; off, it costs one static bool test per op). An op's forward time is the time since the
+/// only; off, it costs one static bool test per op; <c>AVER_PROFILE=shapes</c> records each result shape apart). An op's forward time is the time since the
 /// previous profiled event on the same thread (ops run their kernels before building the result,
 /// so this is the kernel plus any module code before it); its backward time is its closure's run.
 /// </summary>
 public static class OpProfiler
 {
-    /// <summary>True when profiling was requested by <c>AVER_PROFILE=1</c> (or set by a tool).</summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("AVER_PROFILE") == "1";
+    /// <summary>True when profiling was requested by <c>AVER_PROFILE=1</c> or <c>AVER_PROFILE=shapes</c> (or set by a tool).</summary>
+    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("AVER_PROFILE") is "1" or "shapes";
+
+    /// <summary>With <c>AVER_PROFILE=shapes</c>, ops are told apart by their result's shape (which layer of a network is slow).</summary>
+    public static bool ByShape { get; set; } = Environment.GetEnvironmentVariable("AVER_PROFILE") == "shapes";
+
+    /// <summary>The name an op of result shape <paramref name="shape"/> is recorded under.</summary>
+    internal static string Name(string op, int[] shape) => ByShape ? op + " " + ShapeMath.Format(shape) : op;
 
     private static readonly Dictionary<string, (long Ticks, long Count)> _totals = new();
     [ThreadStatic] private static long _mark;
