@@ -12,6 +12,7 @@ ROWS = [
     ("resnet-infer", "ResNet-18 inference (eval, no grad, batch 32, 3x112x112)", "images/s"),
     ("bilstm", "2-layer BiLSTM, input 512, hidden 256, batch 32, T=50, forward+backward", "sequences/s"),
     ("transformer", "Transformer encoder layer, d_model 512, 8 heads, ff 2048, T=50, batch 32, train, forward+backward", "sequences/s"),
+    ("audio-cnn-train", "Log-mel CNN training step (the tuned audio recipe: 32-64-128-256, AdamW, batch 32, 1x64x301, 8 classes; PyTorch channels-last as the peer)", "crops/s"),
 ]
 
 
