@@ -8,9 +8,21 @@ namespace Aver.Models.AudioCnn;
 /// <param name="Widths">Output channels of each conv block (the peer's 32, 64, 128, 128).</param>
 /// <param name="Dropout">Dropout before the final linear layer.</param>
 /// <param name="InChannels">Input channels (1 for a log-mel image).</param>
-public sealed record AudioCnnArchitecture(IReadOnlyList<int>? Widths = null, float Dropout = 0.3f, int InChannels = 1)
+/// <param name="Pooling">
+/// How the last block's map becomes one vector: null or "mean" (the peer's global average over frequency and time) or
+/// "attention" (the mean over frequency, then a softmax attention over time frames whose scores come from a learned
+/// linear map of each frame: the frames that carry the emotion weigh more than pauses).
+/// </param>
+public sealed record AudioCnnArchitecture(IReadOnlyList<int>? Widths = null, float Dropout = 0.3f, int InChannels = 1, string? Pooling = null)
 {
     public const string Family = "audio-cnn";
+
+    /// <summary>The pooling names <see cref="Pooling"/> may take.</summary>
+    public static readonly IReadOnlyList<string> Poolings = ["mean", "attention"];
+
+    /// <summary>Whether the network pools over time with attention.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AttentionPooling => Pooling == "attention";
 
     /// <summary>The peer's widths.</summary>
     public static readonly IReadOnlyList<int> DefaultWidths = [32, 64, 128, 128];
@@ -25,6 +37,7 @@ public sealed record AudioCnnArchitecture(IReadOnlyList<int>? Widths = null, flo
         if (BlockWidths.Count < 1 || BlockWidths.Any(w => w < 1)) throw new InvalidDataException($"{source}: audio-cnn widths must be one or more positive channel counts, got [{string.Join(", ", BlockWidths)}]");
         if (!(Dropout >= 0 && Dropout < 1)) throw new InvalidDataException($"{source}: audio-cnn dropout must be in [0, 1), got {Dropout}");
         if (InChannels < 1) throw new InvalidDataException($"{source}: audio-cnn in_channels must be positive, got {InChannels}");
+        if (Pooling is not null && !Poolings.Contains(Pooling)) throw new InvalidDataException($"{source}: audio-cnn pooling must be one of {string.Join(", ", Poolings)}, got '{Pooling}'");
         return new AudioCnnNetwork(this, classes, rng);
     }
 }

@@ -14,6 +14,7 @@ public sealed class AudioCnnNetwork : Module
     private readonly Sequential _cnn;
     private readonly Dropout _dropout;
     private readonly Linear _fc;
+    private readonly Linear? _attention;
 
     public AudioCnnArchitecture Architecture { get; }
 
@@ -25,6 +26,8 @@ public sealed class AudioCnnNetwork : Module
         for (int i = 0, cin = architecture.InChannels; i < widths.Count; cin = widths[i], i++) _cnn.Add(new ConvBlock(cin, widths[i], rng));
         _dropout = RegisterModule("drop", new Dropout(architecture.Dropout));
         _fc = RegisterModule("fc", new Linear(widths[^1], classes, rng: rng));
+        // Made last: a mean-pooling network draws its initial weights exactly as before this option existed.
+        if (architecture.AttentionPooling) _attention = RegisterModule("attention", new Linear(widths[^1], 1, rng: rng));
     }
 
     /// <summary>Pooled features [N, last width] of log-mel images [N, InChannels, mels, frames].</summary>
@@ -32,7 +35,13 @@ public sealed class AudioCnnNetwork : Module
     {
         if (x.Rank != 4 || x.Dim(1) != Architecture.InChannels)
             throw new ShapeException($"AudioCnnNetwork: expects input [N, {Architecture.InChannels}, mels, frames], got {ShapeMath.Format(x.Shape)}");
-        return _cnn.Forward(x).Flatten(2).Mean(2);   // global average pooling over frequency and time
+        var h = _cnn.Forward(x);
+        if (_attention is null) return h.Flatten(2).Mean(2);   // global average pooling over frequency and time
+        // Attention over time: frames [N, T, C] (frequency averaged), a score per frame, softmax over T, weighted sum.
+        int n = h.Dim(0), c = h.Dim(1), t = h.Dim(3);
+        var frames = h.Mean(2).Transpose(1, 2);                               // [N, T, C]
+        var weights = _attention.Forward(frames.Reshape(n * t, c)).Reshape(n, t).Softmax(1);
+        return frames.Mul(weights.Reshape(n, t, 1)).Sum(1);                    // [N, C]
     }
 
     /// <summary>Class scores [N, classes].</summary>

@@ -19,6 +19,8 @@ public sealed class AudioCnnModelConfig
     public int SpecAugmentMaxBands { get; set; } = 8;
     /// <summary>Widest SpecAugment time mask in frames (the tuned peer: 25).</summary>
     public int SpecAugmentMaxFrames { get; set; } = 25;
+    /// <summary>mean (the peer's global average pooling) or attention (a softmax attention over time frames).</summary>
+    public string Pooling { get; set; } = "mean";
     /// <summary>Speeds besides 1.0 a training clip may be played at (<c>SpeedPerturbation</c>; e.g. [0.9, 1.1]); empty for none.</summary>
     public List<double> SpeedPerturbation { get; set; } = [];
 }
@@ -72,6 +74,8 @@ public static class AudioCnnConfigValidator
         if (cnn.SpecAugmentMaxFrames < 0) fail("model.audio_cnn.spec_augment_max_frames", $"must not be negative, got {cnn.SpecAugmentMaxFrames}");
         try { new Aver.Features.Augmentation.SpeedPerturbation(cnn.SpeedPerturbation).Validate(); }
         catch (ArgumentException e) { fail("model.audio_cnn.speed_perturbation", e.Message.Replace("speed perturbation: ", "")); }
+        if (!Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings.Contains(cnn.Pooling))
+            fail("model.audio_cnn.pooling", $"must be one of {string.Join(", ", Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings)}, got '{cnn.Pooling}'");
         if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");
         try { (c.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions().Validate(); }
         catch (ArgumentException e) { fail("features.log_mel", e.Message.Replace("LogMelOptions: ", "")); }

@@ -38,7 +38,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
     {
         var m = config.Model ?? throw new ArgumentException("model: is required");
         var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
-        return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout),
+        return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout, Pooling: cnn.Pooling == "mean" ? null : cnn.Pooling),
             (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn",
             cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
             cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null);
@@ -65,7 +65,8 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
         var o = Features;
         var notes = new List<string>
         {
-            $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, global average pooling, dropout {Architecture.Dropout}, linear.",
+            $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, " +
+            (Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
             $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
         if (specAugment is not null || mixupAlpha > 0 || speed is not null)

@@ -80,6 +80,7 @@ public sealed class AudioCnnEvaluateTests : IDisposable
     [Theory]
     [InlineData("[4, 0]", "", "model.audio_cnn.widths")]
     [InlineData("[4, 4]", ", speed_perturbation: [0.9, 3.0]", "model.audio_cnn.speed_perturbation")]
+    [InlineData("[4, 4]", ", pooling: max", "model.audio_cnn.pooling")]
     public void ABadAudioCnnConfigExitsWithOneLineNamingTheKey(string widths, string extra, string key)
     {
         var (code, _, stderr) = CliRun.Run("evaluate", Config(widths, extra), "--out", Path.Combine(_dir, "bad"));

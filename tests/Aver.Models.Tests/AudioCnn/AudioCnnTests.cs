@@ -33,6 +33,45 @@ public sealed class AudioCnnTests
     }
 
     [Fact]
+    public void Attention_pooling_with_uniform_scores_is_the_mean_pooling_and_learns_to_weigh_frames()
+    {
+        var mean = new AudioCnnArchitecture([4, 8]).Build(3, new RandomStream(1));
+        var attention = new AudioCnnArchitecture([4, 8], Pooling: "attention").Build(3, new RandomStream(1));
+        // The same convolutions and classifier (the attention layer is drawn last), plus the attention's score layer.
+        var extra = attention.StateDict().Select(kv => kv.Key).Except(mean.StateDict().Select(kv => kv.Key)).Order().ToList();
+        Assert.Equal(["attention.bias", "attention.weight"], extra);
+        foreach (var (name, t) in mean.StateDict()) Assert.Equal(t.Data, attention.StateDict().Single(kv => kv.Key == name).Value.Data);
+        mean.Eval();
+        attention.Eval();
+        var x = Tensor.Normal(new RandomStream(3), 0f, 1f, 2, 1, 32, 40);
+        var scores = attention.StateDict().Where(kv => kv.Key.StartsWith("attention.", StringComparison.Ordinal)).Select(kv => kv.Value).ToList();
+
+        // Zero scores: every frame weighs 1/T, so the pooled vector is the mean over frequency and time.
+        foreach (var t in scores) Array.Clear(t.Data);
+        using (GradMode.NoGrad())
+            Fixture.AssertClose(mean.Features(x).Data, attention.Features(x).Data, "uniform attention", 1e-5f, 1e-5f);
+
+        // Learned scores move the pooled vector, and the loss reaches the score layer.
+        var weight = scores.Single(t => t.Dim(0) == 1 && t.Rank == 2);
+        for (int i = 0; i < weight.Size; i++) weight.Data[i] = i % 2 == 0 ? 2f : -1f;
+        using (GradMode.NoGrad()) Assert.NotEqual(mean.Features(x).Data, attention.Features(x).Data);
+        attention.Train();
+        Losses.CrossEntropy(attention.Forward(x), [0, 2]).Backward();
+        Assert.Contains(weight.Grad!, g => g != 0);
+    }
+
+    [Fact]
+    public void The_pooling_is_in_the_spec_and_an_unknown_one_is_refused_naming_the_file()
+    {
+        var spec = ModelSpec.FromMetadata(Spec(new AudioCnnArchitecture([4, 8], Pooling: "attention")).ToMetadata(), "m");
+        var net = Assert.IsType<AudioCnnNetwork>(ModelRegistry.Build(spec, new RandomStream(1)));
+        Assert.True(net.Architecture.AttentionPooling);
+        Assert.DoesNotContain("pooling", ModelSpec.ToJson(new AudioCnnArchitecture()).ToJsonString());   // files without it keep their bytes
+        var e = Assert.Throws<InvalidDataException>(() => new AudioCnnArchitecture(Pooling: "max").Build(8, new RandomStream(1), "m.safetensors"));
+        Assert.Equal("m.safetensors: audio-cnn pooling must be one of mean, attention, got 'max'", e.Message);
+    }
+
+    [Fact]
     public void ClipScoresAreTheMeanLogitsOfTheirCrops()
     {
         var net = new AudioCnnArchitecture([4, 8], 0.3f).Build(3, new RandomStream(1));
