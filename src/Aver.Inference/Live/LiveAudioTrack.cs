@@ -24,9 +24,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
 {
     private readonly MrpnAudioOptions _o = branch.Features;
     private readonly Standardization.Running _stats = new();
-    private float[] _samples = new float[1 << 16];
-    private long _first;                 // stream index of _samples[0]
-    private int _count;                  // samples held
+    private readonly HeldSamples _held = new(branch.Features.SampleRate);
     private long _nextSegment;           // the first segment not yet through the extractor
     private double _releaseBefore;       // seconds: windows before this are answered (set under the lock)
     private readonly List<float> _features = [];
@@ -39,10 +37,10 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     private double SegmentSeconds => _o.SegmentSamples / Rate;
 
     /// <summary>The most audio (seconds) held at once: the unanswered windows' and the next segment's samples, never the stream.</summary>
-    public double PeakHeldSeconds { get; private set; }
+    public double PeakHeldSeconds => _held.PeakSeconds;
 
     /// <summary>Seconds of audio received.</summary>
-    public double Received { get { lock (gate) return (_first + _count) / Rate; } }
+    public double Received { get { lock (gate) return _held.End / Rate; } }
 
     /// <summary>Every segment centred before this time has its features (infinite once the stream has ended).</summary>
     public double DoneThrough => _ended ? double.PositiveInfinity : _nextSegment * _o.SegmentHopSamples / Rate + SegmentSeconds / 2;
@@ -52,7 +50,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     {
         lock (gate) Append(chunk);
         _stats.Add(chunk);
-        long received = _first + _count;
+        long received = _held.End;
         long ready = received >= _o.SegmentSamples ? (received - _o.SegmentSamples) / _o.SegmentHopSamples + 1 : 0;
         if (ready > _nextSegment) Extract(ready);
     }
@@ -60,7 +58,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     /// <summary>Audio thread: the stream has ended. A stream shorter than one segment is zero-padded to one, as a short file is.</summary>
     public void End()
     {
-        if (_nextSegment == 0 && _first + _count > 0) Extract(1);
+        if (_nextSegment == 0 && _held.End > 0) Extract(1);
         lock (gate) _ended = true;
     }
 
@@ -68,8 +66,8 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     private void Extract(long end)
     {
         long start = _nextSegment * _o.SegmentHopSamples;
-        long stop = Math.Min(_first + _count, (end - 1) * _o.SegmentHopSamples + _o.SegmentSamples);
-        var segments = branch.Pooled(MrpnAudio.Segments(_samples.AsSpan((int)(start - _first), (int)(stop - start)), _stats.Value, _o, start));
+        long stop = Math.Min(_held.End, (end - 1) * _o.SegmentHopSamples + _o.SegmentSamples);
+        var segments = branch.Pooled(MrpnAudio.Segments(_held.Span(start, stop), _stats.Value, _o, start));
         var features = branch.StepFeatures(segments.Spectrograms);
         lock (gate)
         {
@@ -81,21 +79,8 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     }
 
     /// <summary>Appends a chunk, first dropping samples no window and no segment needs any more.</summary>
-    private void Append(float[] chunk)
-    {
-        long keep = Math.Min((long)Math.Floor(_releaseBefore * Rate), _nextSegment * _o.SegmentHopSamples);
-        int drop = (int)Math.Clamp(keep - _first, 0, _count);
-        if (drop > 0)
-        {
-            _samples.AsSpan(drop, _count - drop).CopyTo(_samples);
-            _first += drop;
-            _count -= drop;
-        }
-        if (_count + chunk.Length > _samples.Length) Array.Resize(ref _samples, Math.Max(2 * _samples.Length, _count + chunk.Length));
-        chunk.CopyTo(_samples, _count);
-        _count += chunk.Length;
-        PeakHeldSeconds = Math.Max(PeakHeldSeconds, _count / Rate);
-    }
+    private void Append(float[] chunk) =>
+        _held.Append(chunk, Math.Min((long)Math.Floor(_releaseBefore * Rate), _nextSegment * _o.SegmentHopSamples));
 
     /// <summary>Under the lock: windows ending before <paramref name="seconds"/> are answered, their samples may go.</summary>
     public void Release(double seconds) => _releaseBefore = Math.Max(_releaseBefore, seconds);
@@ -103,8 +88,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     /// <summary>Under the lock: the window's answer from the segments centred in it, or null (silent, or no segment centred in it).</summary>
     public ClassProbabilities? Answer(TimeInterval window)
     {
-        long a = Math.Max(_first, (long)Math.Round(window.Start * Rate)), b = Math.Min(_first + _count, (long)Math.Round(window.End * Rate));
-        if (b > a && SpeechPresence.Check(new AudioBuffer(_samples[(int)(a - _first)..(int)(b - _first)], (int)Rate)) is { HasSpeech: false } quiet)
+        if (_held.Window(window) is { } heard && SpeechPresence.Check(heard) is { HasSpeech: false } quiet)
         {
             _silence = quiet.Reason;
             return null;
@@ -118,7 +102,7 @@ internal sealed class LiveAudioTrack(AudioBranch branch, object gate) : ILiveAud
     /// <summary>Under the lock: the whole stream's answer (every segment heard, aggregated as a file's are).</summary>
     public BranchOutput Summary()
     {
-        double duration = (_first + _count) / Rate;
+        double duration = _held.End / Rate;
         if (_centres.Count == 0 || !_heardSpeech)
             return BranchOutput.Without(AudioBranch.BranchName, BranchStatus.Silent, 0, _silence ?? "silent: no speech heard") with { Duration = duration };
         var clip = branch.Aggregate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_features), _centres.Count);

@@ -13,9 +13,7 @@ namespace Aver.Inference.Live;
 /// </summary>
 internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : ILiveAudioTrack
 {
-    private float[] _samples = new float[1 << 16];
-    private long _first;                 // stream index of _samples[0]
-    private int _count;                  // samples held
+    private readonly HeldSamples _held = new(branch.SampleRate);
     private double _releaseBefore;
     private readonly float[] _logitSum = new float[branch.Labels.Count];
     private int _answered;
@@ -24,28 +22,15 @@ internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : I
 
     private double Rate => branch.SampleRate;
 
-    public double PeakHeldSeconds { get; private set; }
+    public double PeakHeldSeconds => _held.PeakSeconds;
 
-    public double Received { get { lock (gate) return (_first + _count) / Rate; } }
+    public double Received { get { lock (gate) return _held.End / Rate; } }
 
-    public double DoneThrough => _ended ? double.PositiveInfinity : (_first + _count) / Rate;
+    public double DoneThrough => _ended ? double.PositiveInfinity : _held.End / Rate;
 
     public void Add(float[] chunk)
     {
-        lock (gate)
-        {
-            int drop = (int)Math.Clamp((long)Math.Floor(_releaseBefore * Rate) - _first, 0, _count);
-            if (drop > 0)
-            {
-                _samples.AsSpan(drop, _count - drop).CopyTo(_samples);
-                _first += drop;
-                _count -= drop;
-            }
-            if (_count + chunk.Length > _samples.Length) Array.Resize(ref _samples, Math.Max(2 * _samples.Length, _count + chunk.Length));
-            chunk.CopyTo(_samples, _count);
-            _count += chunk.Length;
-            PeakHeldSeconds = Math.Max(PeakHeldSeconds, _count / Rate);
-        }
+        lock (gate) _held.Append(chunk, (long)Math.Floor(_releaseBefore * Rate));
     }
 
     public void End()
@@ -57,9 +42,7 @@ internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : I
 
     public ClassProbabilities? Answer(TimeInterval window)
     {
-        long a = Math.Max(_first, (long)Math.Round(window.Start * Rate)), b = Math.Min(_first + _count, (long)Math.Round(window.End * Rate));
-        if (b <= a) return null;
-        var clip = new AudioBuffer(_samples[(int)(a - _first)..(int)(b - _first)], (int)Rate);
+        if (_held.Window(window) is not { } clip) return null;
         if (SpeechPresence.Check(clip) is { HasSpeech: false } quiet)
         {
             _silence = quiet.Reason;
@@ -73,7 +56,7 @@ internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : I
 
     public BranchOutput Summary()
     {
-        double duration = (_first + _count) / Rate;
+        double duration = _held.End / Rate;
         if (_answered == 0)
             return BranchOutput.Without(LogMelAudioBranch.BranchName, BranchStatus.Silent, 0, _silence ?? "silent: no speech heard") with { Duration = duration };
         var mean = new float[_logitSum.Length];
