@@ -17,6 +17,7 @@ namespace Aver.Data.Pipelines;
 public sealed class LogMelPipeline(LogMelOptions? options = null)
 {
     private readonly ConcurrentDictionary<string, Tensor> _images = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AudioBuffer> _audio = new(StringComparer.Ordinal);
 
     public LogMelOptions Options { get; } = options ?? new LogMelOptions();
 
@@ -32,15 +33,28 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
         _images.GetOrAdd(SpeedKey(item, speed), _ =>
             LogMelSpectrogram.Compute(SpeedPerturbation.Apply(MediaDecoder.ReadAudio(item.Path, Options.SampleRate), speed), Options));
 
-    /// <summary>Computes and keeps the clip's image at its own speed and at each of <paramref name="speeds"/>, decoding the file once.</summary>
-    public void Prepare(CatalogItem item, IReadOnlyList<double> speeds)
+    /// <summary>
+    /// Computes and keeps the clip's image at its own speed and at each of <paramref name="speeds"/>, decoding the file
+    /// once; with <paramref name="keepAudio"/> the decoded (and sped) audio is kept too, for augmentations that change
+    /// the waveform on every draw (<see cref="Audio"/>).
+    /// </summary>
+    public void Prepare(CatalogItem item, IReadOnlyList<double> speeds, bool keepAudio = false)
     {
-        AudioBuffer? audio = null;
-        AudioBuffer Audio() => audio ??= MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
-        _images.GetOrAdd(item.Path, _ => LogMelSpectrogram.Compute(Audio(), Options));
+        AudioBuffer? decoded = null;
+        AudioBuffer Decoded() => decoded ??= keepAudio ? Audio(item) : MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
+        _images.GetOrAdd(item.Path, _ => LogMelSpectrogram.Compute(Decoded(), Options));
         foreach (double speed in speeds)
-            if (speed != 1) _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(SpeedPerturbation.Apply(Audio(), speed), Options));
+        {
+            if (speed == 1) continue;
+            if (keepAudio) _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(Audio(item, speed), Options));
+            else _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(SpeedPerturbation.Apply(Decoded(), speed), Options));
+        }
     }
+
+    /// <summary>The clip's decoded audio at <paramref name="speed"/> times its speed, decoded (and sped) once and kept.</summary>
+    public AudioBuffer Audio(CatalogItem item, double speed = 1) => speed == 1
+        ? _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate))
+        : _audio.GetOrAdd(SpeedKey(item, speed), _ => SpeedPerturbation.Apply(Audio(item), speed));
 
     private static string SpeedKey(CatalogItem item, double speed) =>
         item.Path + "\0speed=" + speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

@@ -19,10 +19,18 @@ public sealed class AudioCnnModelConfig
     public int SpecAugmentMaxBands { get; set; } = 8;
     /// <summary>Widest SpecAugment time mask in frames (the tuned peer: 25).</summary>
     public int SpecAugmentMaxFrames { get; set; } = 25;
+    /// <summary>A noise floor under training clips: white noise at an SNR drawn from [min, max] dB below the clip's RMS (<c>NoiseFloor</c>, e.g. [10, 50]); empty for none.</summary>
+    public List<double> NoiseSnrDb { get; set; } = [];
+    /// <summary>The share of training draws that get a noise floor.</summary>
+    public double NoiseProbability { get; set; } = 0.5;
     /// <summary>mean (the peer's global average pooling) or attention (a softmax attention over time frames).</summary>
     public string Pooling { get; set; } = "mean";
     /// <summary>Speeds besides 1.0 a training clip may be played at (<c>SpeedPerturbation</c>; e.g. [0.9, 1.1]); empty for none.</summary>
     public List<double> SpeedPerturbation { get; set; } = [];
+
+    /// <summary>The noise floor these settings describe, or null when <see cref="NoiseSnrDb"/> is empty.</summary>
+    public Aver.Features.Augmentation.NoiseFloor? NoiseFloor() =>
+        NoiseSnrDb.Count == 2 ? new(NoiseSnrDb[0], NoiseSnrDb[1], NoiseProbability) : null;
 }
 
 /// <summary>
@@ -74,6 +82,10 @@ public static class AudioCnnConfigValidator
         if (cnn.SpecAugmentMaxFrames < 0) fail("model.audio_cnn.spec_augment_max_frames", $"must not be negative, got {cnn.SpecAugmentMaxFrames}");
         try { new Aver.Features.Augmentation.SpeedPerturbation(cnn.SpeedPerturbation).Validate(); }
         catch (ArgumentException e) { fail("model.audio_cnn.speed_perturbation", e.Message.Replace("speed perturbation: ", "")); }
+        if (cnn.NoiseSnrDb.Count is not (0 or 2)) fail("model.audio_cnn.noise_snr_db", $"must be [min, max] in dB (or empty for none), got {cnn.NoiseSnrDb.Count} values");
+        else if (cnn.NoiseFloor() is { } noise)
+            try { noise.Validate(); }
+            catch (ArgumentException e) { fail(e.Message.Contains("probability") ? "model.audio_cnn.noise_probability" : "model.audio_cnn.noise_snr_db", e.Message.Replace("noise floor: ", "")); }
         if (!Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings.Contains(cnn.Pooling))
             fail("model.audio_cnn.pooling", $"must be one of {string.Join(", ", Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings)}, got '{cnn.Pooling}'");
         if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");

@@ -18,9 +18,11 @@ public sealed record LogMelBatch(Tensor Crops, RandomStream[]? Augment);
 /// not band-standardised; the task does that with its fold's statistics, then applies the augmentation that works
 /// on standardised features from each clip's stream (forked from the clip's stream after its crop was drawn).
 /// With <see cref="Speed"/>, a training clip is first played at a drawn speed (from its stream's "speed" fork, so
-/// the crop draws are those of a run without it).
+/// the crop draws are those of a run without it). With <see cref="Noise"/>, a training clip's waveform gets a drawn
+/// noise floor (from its stream's "noise" fork) and its image is computed afresh from the kept audio.
 /// </summary>
-public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline, SpeedPerturbation? speed = null)
+public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline, SpeedPerturbation? speed = null,
+    NoiseFloor? noise = null)
     : ClipSet<(Tensor Crops, RandomStream? Augment), LogMelBatch>(items, labels)
 {
     public LogMelPipeline Pipeline { get; } = pipeline;
@@ -28,13 +30,16 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
     /// <summary>Speed perturbation of training clips, or null.</summary>
     public SpeedPerturbation? Speed { get; } = speed;
 
+    /// <summary>A noise floor under training clips (the image then computed afresh for each draw), or null.</summary>
+    public NoiseFloor? Noise { get; } = noise;
+
     /// <summary>Computes every clip's image once, in parallel, reporting <c>(done, total)</c> now and then.</summary>
     public void Prepare(Action<int, int>? progress = null)
     {
         int done = 0;
         Engine.For(Count, i =>
         {
-            Pipeline.Prepare(Items[i], Speed?.Factors ?? []);
+            Pipeline.Prepare(Items[i], Speed?.Factors ?? [], keepAudio: Noise is not null);
             int d = Interlocked.Increment(ref done);
             if (d % 200 == 0 || d == Count) progress?.Invoke(d, Count);
         });
@@ -43,7 +48,10 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
     protected override (Tensor Crops, RandomStream? Augment) Clip(CatalogItem item, RandomStream? augment)
     {
         double speed = augment is not null && Speed is not null ? Speed.Draw(augment.Fork("speed")) : 1;
-        return (Pipeline.Crops(Pipeline.Image(item, speed), augment), augment?.Fork("standardised"));
+        var image = augment is not null && Noise is not null
+            ? Pipeline.Image(Noise.Apply(Pipeline.Audio(item, speed), augment.Fork("noise")))
+            : Pipeline.Image(item, speed);
+        return (Pipeline.Crops(image, augment), augment?.Fork("standardised"));
     }
 
     protected override LogMelBatch Collate((Tensor Crops, RandomStream? Augment)[] clips)

@@ -24,8 +24,9 @@ namespace Aver.Training.Experiments;
 /// <param name="specAugment">Masks on standardised training crops, or null.</param>
 /// <param name="mixupAlpha">mixup's α on training batches; 0 for none.</param>
 /// <param name="speed">Speed perturbation of training clips, or null.</param>
+/// <param name="noise">A noise floor under training clips, or null.</param>
 public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMelOptions features, string name,
-    SpecAugment? specAugment = null, double mixupAlpha = 0, SpeedPerturbation? speed = null) : IExperiment
+    SpecAugment? specAugment = null, double mixupAlpha = 0, SpeedPerturbation? speed = null, NoiseFloor? noise = null) : IExperiment
 {
     /// <summary>The fold's model file in its folder (named after the family, so a fold folder resolves to it).</summary>
     public const string BundleFileName = AudioCnnArchitecture.Family + ".safetensors";
@@ -41,7 +42,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout, Pooling: cnn.Pooling == "mean" ? null : cnn.Pooling),
             (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn",
             cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
-            cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null);
+            cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null, cnn.NoiseFloor());
     }
 
     /// <summary>Audio-only speech clips.</summary>
@@ -69,10 +70,11 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
             (Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
             $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
-        if (specAugment is not null || mixupAlpha > 0 || speed is not null)
+        if (specAugment is not null || mixupAlpha > 0 || speed is not null || noise is not null)
             notes.Add("Training augmentation: " + string.Join("; ", new[]
             {
                 speed is null ? null : $"speed perturbation (each clip played at 1.0 or {string.Join(" or ", speed.Factors)} times its speed, equally likely)",
+                noise is null ? null : $"a white noise floor {noise.MinSnrDb}-{noise.MaxSnrDb} dB under the clip's RMS on {noise.Probability:P0} of training draws",
                 specAugment is null ? null : $"SpecAugment {specAugment.Masks} x (frequency mask <= {specAugment.MaxBands} bands, time mask <= {specAugment.MaxFrames} frames)",
                 mixupAlpha > 0 ? $"mixup alpha {mixupAlpha}" : null,
             }.OfType<string>()) + ".");
@@ -93,7 +95,7 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
     /// The set of <paramref name="items"/> this recipe trains on (speed-perturbed images when it asks for them), each
     /// clip's images computed once.
     /// </summary>
-    public LogMelClipSet ClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels) => new(items, labels, new LogMelPipeline(Features), speed);
+    public LogMelClipSet ClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels) => new(items, labels, new LogMelPipeline(Features), speed, noise);
 
     /// <summary>The model spec of a trained network with its fold's front end.</summary>
     public ModelSpec ToSpec(LogMelFrontEnd frontEnd, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null, Provenance? provenance = null) =>

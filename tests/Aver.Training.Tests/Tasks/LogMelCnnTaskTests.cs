@@ -85,4 +85,34 @@ public sealed class LogMelClipSetSpeedTests : IDisposable
         for (int i = 0; i < 6; i++) if (!a.AsSpan(i * clip, clip).SequenceEqual(p.AsSpan(i * clip, clip))) changed++;
         Assert.InRange(changed, 1, 5);    // 6 clips at 1 speed in 3: some kept their own speed, some did not (seed 3)
     }
+
+    [Fact]
+    public void A_noise_floor_changes_some_training_crops_afresh_each_draw_and_never_an_evaluation_crop()
+    {
+        var labels = Aver.Data.Labels.LabelSpaces.Ravdess8;
+        var items = new List<Aver.Data.Catalogs.CatalogItem>();
+        for (int k = 0; k < 8; k++)
+        {
+            var x = new float[8000];
+            for (int i = 2000; i < 6000; i++) x[i] = (float)(0.4 * Math.Sin(2 * Math.PI * (200 + 50 * k) * i / 16000));   // silence around a tone
+            string path = Path.Combine(_dir, $"n{k}.wav");
+            Aver.Media.Wav.Write(path, new Aver.Media.AudioBuffer(x, 16000));
+            items.Add(new(path, Aver.Data.Catalogs.Modality.Audio, labels[k % 2], "01", null, $"n{k}", new Dictionary<string, string>()));
+        }
+        var options = new LogMelOptions { Mels = 16, ClipSeconds = 0.45, CropSeconds = 0.4 };
+        var plain = new LogMelClipSet(items, labels, new LogMelPipeline(options));
+        var noisy = new LogMelClipSet(items, labels, new LogMelPipeline(options), noise: new NoiseFloor(20, 40, 0.5));
+        noisy.Prepare();
+        int[] all = [0, 1, 2, 3, 4, 5, 6, 7];
+        float[] Crops(LogMelClipSet set, RandomStream? augment) => set.Batches(all, 8, augment: augment).Single().Input.Crops.Data;
+
+        Assert.Equal(Crops(plain, null), Crops(noisy, null));
+        var a = Crops(noisy, new RandomStream(5));
+        Assert.Equal(a, Crops(noisy, new RandomStream(5)));                      // the same streams draw the same floors
+        var p = Crops(plain, new RandomStream(5));
+        int clip = a.Length / 8, changed = 0;
+        for (int i = 0; i < 8; i++) if (!a.AsSpan(i * clip, clip).SequenceEqual(p.AsSpan(i * clip, clip))) changed++;
+        Assert.InRange(changed, 1, 7);    // about half the draws get a floor (seed 5: some, not all)
+        Assert.NotEqual(a, Crops(noisy, new RandomStream(6)));                   // another draw, other floors
+    }
 }
