@@ -193,7 +193,7 @@ public static class DefaultModelRecipe
         set.Prepare();
         var task = experiment.CreateTask(set, train, Labels.Count, options.Seed);
         var training = new Trainer<LogMelBatch>(task, options, new PlainTextProgress(log, "  audio "))
-            .Fit(new ExampleSubset<LogMelBatch>(set, train), new ExampleSubset<LogMelBatch>(set, validation), Path.Combine(o.WorkDir, "audio-cnn"), resume: true);
+            .Fit(new ExampleSubset<LogMelBatch>(set, train), new ExampleSubset<LogMelBatch>(set, validation), Path.Combine(o.WorkDir, "audio-cnn-" + (config.Name ?? Path.GetFileNameWithoutExtension(configPath))), resume: true);
         task.Network.Eval();
         var logits = new List<float>();
         var targets = new List<int>();
