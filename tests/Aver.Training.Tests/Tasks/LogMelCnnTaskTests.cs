@@ -56,63 +56,73 @@ public sealed class LogMelClipSetSpeedTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void TrainingCropsComeFromSpedUpOrSlowedClipsAndEvaluationCropsAreUnchanged()
+    /// <summary><paramref name="count"/> clips of 0.5 s at 16 kHz written as WAV files, labelled alternately.</summary>
+    private List<Aver.Data.Catalogs.CatalogItem> Clips(string prefix, int count, Func<int, float[]> samples)
     {
         var labels = Aver.Data.Labels.LabelSpaces.Ravdess8;
         var items = new List<Aver.Data.Catalogs.CatalogItem>();
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < count; k++)
+        {
+            string path = Path.Combine(_dir, $"{prefix}{k}.wav");
+            Aver.Media.Wav.Write(path, new Aver.Media.AudioBuffer(samples(k), 16000));
+            items.Add(new(path, Aver.Data.Catalogs.Modality.Audio, labels[k % 2], "01", null, $"{prefix}{k}", new Dictionary<string, string>()));
+        }
+        return items;
+    }
+
+    private static readonly LogMelOptions Small = new() { Mels = 16, ClipSeconds = 0.45, CropSeconds = 0.4 };
+
+    /// <summary>All clips of <paramref name="set"/> as one batch's crops: training crops with <paramref name="augment"/>, else evaluation crops.</summary>
+    private static float[] Crops(LogMelClipSet set, RandomStream? augment) =>
+        set.Batches(Enumerable.Range(0, set.Count).ToArray(), set.Count, augment: augment).Single().Input.Crops.Data;
+
+    /// <summary>How many of the <paramref name="clips"/> clips' crops differ between <paramref name="a"/> and <paramref name="b"/>.</summary>
+    private static int Changed(float[] a, float[] b, int clips)
+    {
+        int clip = a.Length / clips, changed = 0;
+        for (int i = 0; i < clips; i++) if (!a.AsSpan(i * clip, clip).SequenceEqual(b.AsSpan(i * clip, clip))) changed++;
+        return changed;
+    }
+
+    [Fact]
+    public void TrainingCropsComeFromSpedUpOrSlowedClipsAndEvaluationCropsAreUnchanged()
+    {
+        var items = Clips("s", 6, k =>
         {
             var x = new float[8000];
             new RandomStream((ulong)k).FillNormal(x, 0, 0.1f);
             for (int i = 0; i < x.Length; i++) x[i] += (float)(0.4 * Math.Sin(2 * Math.PI * (200 + 50 * k) * i / 16000));
-            string path = Path.Combine(_dir, $"{k}.wav");
-            Aver.Media.Wav.Write(path, new Aver.Media.AudioBuffer(x, 16000));
-            items.Add(new(path, Aver.Data.Catalogs.Modality.Audio, labels[k % 2], "01", null, $"r{k}", new Dictionary<string, string>()));
-        }
-        var options = new LogMelOptions { Mels = 16, ClipSeconds = 0.45, CropSeconds = 0.4 };
-        var plain = new LogMelClipSet(items, labels, new LogMelPipeline(options));
-        var sped = new LogMelClipSet(items, labels, new LogMelPipeline(options), new SpeedPerturbation([0.9, 1.1]));
+            return x;
+        });
+        var labels = Aver.Data.Labels.LabelSpaces.Ravdess8;
+        var plain = new LogMelClipSet(items, labels, new LogMelPipeline(Small));
+        var sped = new LogMelClipSet(items, labels, new LogMelPipeline(Small), new SpeedPerturbation([0.9, 1.1]));
         sped.Prepare();
-        int[] all = [0, 1, 2, 3, 4, 5];
-        float[] Crops(LogMelClipSet set, RandomStream? augment) => set.Batches(all, 6, augment: augment).Single().Input.Crops.Data;
 
         Assert.Equal(Crops(plain, null), Crops(sped, null));
         var a = Crops(sped, new RandomStream(3));
         Assert.Equal(a, Crops(sped, new RandomStream(3)));                       // the same streams draw the same speeds
-        var p = Crops(plain, new RandomStream(3));
-        int clip = a.Length / 6, changed = 0;
-        for (int i = 0; i < 6; i++) if (!a.AsSpan(i * clip, clip).SequenceEqual(p.AsSpan(i * clip, clip))) changed++;
-        Assert.InRange(changed, 1, 5);    // 6 clips at 1 speed in 3: some kept their own speed, some did not (seed 3)
+        Assert.InRange(Changed(a, Crops(plain, new RandomStream(3)), 6), 1, 5);   // 6 clips at 1 speed in 3: some kept their own speed, some did not (seed 3)
     }
 
     [Fact]
     public void A_noise_floor_changes_some_training_crops_afresh_each_draw_and_never_an_evaluation_crop()
     {
-        var labels = Aver.Data.Labels.LabelSpaces.Ravdess8;
-        var items = new List<Aver.Data.Catalogs.CatalogItem>();
-        for (int k = 0; k < 8; k++)
+        var items = Clips("n", 8, k =>
         {
             var x = new float[8000];
             for (int i = 2000; i < 6000; i++) x[i] = (float)(0.4 * Math.Sin(2 * Math.PI * (200 + 50 * k) * i / 16000));   // silence around a tone
-            string path = Path.Combine(_dir, $"n{k}.wav");
-            Aver.Media.Wav.Write(path, new Aver.Media.AudioBuffer(x, 16000));
-            items.Add(new(path, Aver.Data.Catalogs.Modality.Audio, labels[k % 2], "01", null, $"n{k}", new Dictionary<string, string>()));
-        }
-        var options = new LogMelOptions { Mels = 16, ClipSeconds = 0.45, CropSeconds = 0.4 };
-        var plain = new LogMelClipSet(items, labels, new LogMelPipeline(options));
-        var noisy = new LogMelClipSet(items, labels, new LogMelPipeline(options), noise: new NoiseFloor(20, 40, 0.5));
+            return x;
+        });
+        var labels = Aver.Data.Labels.LabelSpaces.Ravdess8;
+        var plain = new LogMelClipSet(items, labels, new LogMelPipeline(Small));
+        var noisy = new LogMelClipSet(items, labels, new LogMelPipeline(Small), noise: new NoiseFloor(20, 40, 0.5));
         noisy.Prepare();
-        int[] all = [0, 1, 2, 3, 4, 5, 6, 7];
-        float[] Crops(LogMelClipSet set, RandomStream? augment) => set.Batches(all, 8, augment: augment).Single().Input.Crops.Data;
 
         Assert.Equal(Crops(plain, null), Crops(noisy, null));
         var a = Crops(noisy, new RandomStream(5));
         Assert.Equal(a, Crops(noisy, new RandomStream(5)));                      // the same streams draw the same floors
-        var p = Crops(plain, new RandomStream(5));
-        int clip = a.Length / 8, changed = 0;
-        for (int i = 0; i < 8; i++) if (!a.AsSpan(i * clip, clip).SequenceEqual(p.AsSpan(i * clip, clip))) changed++;
-        Assert.InRange(changed, 1, 7);    // about half the draws get a floor (seed 5: some, not all)
+        Assert.InRange(Changed(a, Crops(plain, new RandomStream(5)), 8), 1, 7);  // about half the draws get a floor (seed 5: some, not all)
         Assert.NotEqual(a, Crops(noisy, new RandomStream(6)));                   // another draw, other floors
     }
 }
