@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aver.Inference;
+using Aver.Models.AudioCnn;
 using Aver.Models.Fusion;
 using Aver.Models.Spec;
 
@@ -24,10 +25,13 @@ public static class ModelSummary
         JsonObject? spec = meta.TryGetValue(ModelSpec.MetadataKey, out var text) ? JsonNode.Parse(text) as JsonObject : null;
         string? family = spec?["family"]?.GetValue<string>() ?? meta.GetValueOrDefault("format");
         var branches = new JsonArray();
-        if (spec?["architecture"] is JsonObject architecture && family == DecisionFusionArchitecture.Family)
-            foreach (var (name, part) in architecture)
-                if (part?["network"] is JsonObject network)
-                    branches.Add(new JsonObject { ["name"] = name, ["architecture"] = network.ContainsKey("scoring_hidden") ? "mrpn-am" : "resnet18" });
+        if (spec is not null && family == DecisionFusionArchitecture.Family)
+        {
+            var architecture = ModelSpec.FromMetadata(meta, modelPath).ArchitectureAs<DecisionFusionArchitecture>(modelPath);
+            if (architecture.Audio is { } audio)
+                branches.Add(new JsonObject { ["name"] = "audio", ["architecture"] = audio.Cnn is not null ? AudioCnnArchitecture.Family : "mrpn-am" });
+            if (architecture.Visual is not null) branches.Add(new JsonObject { ["name"] = "visual", ["architecture"] = "resnet18" });
+        }
         if (branches.Count == 0 && family is not null) branches.Add(new JsonObject { ["name"] = family, ["architecture"] = family });
         return new JsonObject
         {

@@ -74,6 +74,7 @@ public class PredictApiTests(AverApi api)
         var model = JsonDocument.Parse(await client.GetStringAsync("/v1/model")).RootElement;
         Assert.Equal(AverApi.Model.Value.Labels.Names, model.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!));
         Assert.Equal(["audio", "visual"], model.GetProperty("branches").EnumerateArray().Select(b => b.GetProperty("name").GetString()!).Order());
+        Assert.Equal(["audio-cnn", "resnet18"], model.GetProperty("branches").EnumerateArray().Select(b => b.GetProperty("architecture").GetString()!).Order());
         Assert.Equal("decision-fusion", model.GetProperty("format").GetString());
         Assert.False(string.IsNullOrEmpty(model.GetProperty("formatVersion").GetString()));
         Assert.Contains("fusion", model.GetProperty("card").GetProperty("title").GetString());
