@@ -45,6 +45,8 @@ public sealed class LogMelAudioBranch : IAudioBranch
 
     public string Describe() => $"audio CNN {Widths} on {Input}";
 
+    public void Warm() => Logits([new AudioBuffer(new float[SampleRate], SampleRate)]);
+
     /// <summary>"32-64-128-256": the network's block widths.</summary>
     public string Widths => string.Join("-", Network.Architecture.BlockWidths);
 
@@ -78,27 +80,58 @@ public sealed class LogMelAudioBranch : IAudioBranch
     }
 
     /// <summary>
-    /// The recording's raw scores [classes]: its centre (up to two clip lengths), or the mean over its tiles that hold
-    /// speech (all tiles when none is judged to).
+    /// The raw scores [classes] of each span of <paramref name="audio"/> run as a clip, or null for a span without speech
+    /// when <paramref name="speechOnly"/>. Spans are sliced a batch at a time, so a long recording's tiles or timeline
+    /// never hold more than a batch of samples.
+    /// </summary>
+    private float[]?[] SpanLogits(AudioBuffer audio, IReadOnlyList<TimeInterval> spans, bool speechOnly)
+    {
+        var result = new float[]?[spans.Count];
+        var pending = new List<int>(Batch);
+        var clips = new List<AudioBuffer>(Batch);
+        void Run()
+        {
+            var logits = Logits(clips);
+            int c = Labels.Count;
+            for (int i = 0; i < pending.Count; i++) result[pending[i]] = logits.AsSpan(i * c, c).ToArray();
+            pending.Clear();
+            clips.Clear();
+        }
+        for (int k = 0; k < spans.Count; k++)
+        {
+            var slice = audio.Slice(spans[k].Start, spans[k].End);
+            if (speechOnly && !SpeechPresence.Check(slice).HasSpeech) continue;
+            pending.Add(k);
+            clips.Add(slice);
+            if (pending.Count == Batch) Run();
+        }
+        if (pending.Count > 0) Run();
+        return result;
+    }
+
+    /// <summary>
+    /// The recording's raw scores [classes]: its centre (up to two clip lengths), or the mean over its tiles of a clip
+    /// length every half clip that hold speech (all tiles when none is judged to).
     /// </summary>
     public float[] ClipLogits(AudioBuffer audio)
     {
         double clip = FrontEnd.Options.ClipSeconds;
         if (audio.Duration <= 2 * clip) return Logits([audio]);
-        var tiles = new List<AudioBuffer>();
+        var tiles = new List<TimeInterval>();
         double start = 0;
-        for (; start + clip <= audio.Duration + 1e-9; start += clip / 2) tiles.Add(audio.Slice(start, start + clip));
-        if (start - clip / 2 + clip < audio.Duration - 1e-3) tiles.Add(audio.Slice(audio.Duration - clip, audio.Duration));   // the tail
-        var speech = tiles.FindAll(t => SpeechPresence.Check(t).HasSpeech);
-        if (speech.Count > 0) tiles = speech;
-        int c = Labels.Count;
-        var mean = new float[c];
-        // Tiles a batch at a time: an hour is ~2,000 tiles, never all their images at once.
-        for (int first = 0; first < tiles.Count; first += Batch)
+        for (; start + clip <= audio.Duration + 1e-9; start += clip / 2) tiles.Add(new TimeInterval(start, start + clip));
+        if (start - clip / 2 + clip < audio.Duration - 1e-3) tiles.Add(new TimeInterval(audio.Duration - clip, audio.Duration));   // the tail
+        var scored = SpanLogits(audio, tiles, speechOnly: true);
+        if (Array.TrueForAll(scored, l => l is null)) scored = SpanLogits(audio, tiles, speechOnly: false);
+        var mean = new float[Labels.Count];
+        int n = 0;
+        foreach (var l in scored)
         {
-            var part = Logits(tiles.GetRange(first, Math.Min(Batch, tiles.Count - first)));
-            for (int i = 0; i < part.Length; i++) mean[i % c] += part[i] / tiles.Count;
+            if (l is null) continue;
+            System.Numerics.Tensors.TensorPrimitives.Add(mean, l, mean);
+            n++;
         }
+        System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 1f / n, mean);
         return mean;
     }
 
@@ -109,8 +142,7 @@ public sealed class LogMelAudioBranch : IAudioBranch
         var clip = Probabilities(ClipLogits(audio), 0);
 
         // Windows snapped to the evaluation hop (a window answers as the snapped window, whatever order they come in):
-        // one network run per distinct (start, end), batched; a window's
-        // samples are sliced only when its batch runs, so a long timeline never holds them all.
+        // one network run per distinct (start, end).
         double q = FrontEnd.Options.EvalHopSeconds;
         var distinct = new Dictionary<(long, long), int>();
         var spans = new List<TimeInterval>();
@@ -125,24 +157,8 @@ public sealed class LogMelAudioBranch : IAudioBranch
             }
             index[w] = k;
         }
-        var answers = new ClassProbabilities?[spans.Count];
-        var pending = new List<int>(Batch);
-        var clips = new List<AudioBuffer>(Batch);
-        for (int k = 0; k <= spans.Count; k++)
-        {
-            if (k < spans.Count && audio.Slice(spans[k].Start, spans[k].End) is var slice && SpeechPresence.Check(slice).HasSpeech)
-            {
-                pending.Add(k);
-                clips.Add(slice);
-            }
-            if (pending.Count == Batch || (k == spans.Count && pending.Count > 0))
-            {
-                var logits = Logits(clips);
-                for (int i = 0; i < pending.Count; i++) answers[pending[i]] = Probabilities(logits, i);
-                pending.Clear();
-                clips.Clear();
-            }
-        }
+        var scored = SpanLogits(audio, spans, speechOnly: true);
+        var answers = Array.ConvertAll(scored, l => l is null ? null : Probabilities(l, 0));
         var result = new ClassProbabilities?[windows.Count];
         for (int w = 0; w < windows.Count; w++) result[w] = answers[index[w]];
         int crops = FrontEnd.Options.EvalOffsets().Length;
