@@ -39,6 +39,12 @@ public sealed class AudioBranch : IAudioBranch
 
     public string Describe() => $"MRPN AM on 1-s spectrogram segments pooled by {Pool}";
 
+    public void Warm()
+    {
+        var segments = Pooled(MrpnAudio.Segments(new float[Features.SegmentSamples], (0, 1), Features, 0));
+        Aggregate(StepFeatures(segments.Spectrograms).Data, segments.Count);
+    }
+
     /// <summary>Recordings longer than this are cut into slices of this length for the front end (bounded memory).</summary>
     private const double SliceSeconds = 60;
 

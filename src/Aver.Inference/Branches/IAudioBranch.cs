@@ -23,6 +23,9 @@ public interface IAudioBranch
     /// <summary>"MRPN AM ..." or "audio CNN ...": what the branch is, for the model's description.</summary>
     string Describe();
 
+    /// <summary>Runs the network once on silence, so the first real answer (of a live stream) does not wait for warm-up.</summary>
+    void Warm();
+
     /// <summary>The branch on <paramref name="audio"/>: the clip's answer and each of <paramref name="windows"/>' (null where it has none).</summary>
     BranchOutput Run(AudioBuffer audio, IReadOnlyList<TimeInterval> windows);
 }

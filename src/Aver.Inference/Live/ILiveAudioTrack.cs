@@ -31,27 +31,11 @@ internal interface ILiveAudioTrack
     /// <summary>The whole stream's answer.</summary>
     BranchOutput Summary();
 
-    /// <summary>The branch's answer for <paramref name="branch"/>: the track that runs it on a stream.</summary>
+    /// <summary>The track that runs <paramref name="branch"/> on a stream.</summary>
     static ILiveAudioTrack For(IAudioBranch branch, object gate) => branch switch
     {
         AudioBranch am => new LiveAudioTrack(am, gate),
         LogMelAudioBranch cnn => new LiveLogMelTrack(cnn, gate),
         _ => throw new NotSupportedException($"live streams do not run a {branch.GetType().Name}"),
     };
-
-    /// <summary>Runs <paramref name="branch"/> once on a second of silence, so its first real answer does not wait for warm-up.</summary>
-    static void Warm(IAudioBranch branch)
-    {
-        switch (branch)
-        {
-            case AudioBranch am:
-                var o = am.Features;
-                var segments = am.Pooled(Features.Mrpn.MrpnAudio.Segments(new float[o.SegmentSamples], (0, 1), o, 0));
-                am.Aggregate(am.StepFeatures(segments.Spectrograms).Data, segments.Count);
-                break;
-            case LogMelAudioBranch cnn:
-                cnn.Logits([new Media.AudioBuffer(new float[cnn.SampleRate], cnn.SampleRate)]);
-                break;
-        }
-    }
 }

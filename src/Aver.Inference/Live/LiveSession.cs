@@ -84,7 +84,7 @@ public sealed class LiveSession
         }
         if (WantAudio)
         {
-            ILiveAudioTrack.Warm(Model.Audio!);
+            Model.Audio!.Warm();
         }
     }
 
