@@ -41,14 +41,11 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     public void Prepare(CatalogItem item, IReadOnlyList<double> speeds, bool keepAudio = false)
     {
         AudioBuffer? decoded = null;
-        AudioBuffer Decoded() => decoded ??= keepAudio ? Audio(item) : MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
-        _images.GetOrAdd(item.Path, _ => LogMelSpectrogram.Compute(Decoded(), Options));
+        AudioBuffer At(double speed) => keepAudio ? Audio(item, speed)
+            : SpeedPerturbation.Apply(decoded ??= MediaDecoder.ReadAudio(item.Path, Options.SampleRate), speed);
+        _images.GetOrAdd(item.Path, _ => LogMelSpectrogram.Compute(At(1), Options));
         foreach (double speed in speeds)
-        {
-            if (speed == 1) continue;
-            if (keepAudio) _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(Audio(item, speed), Options));
-            else _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(SpeedPerturbation.Apply(Decoded(), speed), Options));
-        }
+            if (speed != 1) _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(At(speed), Options));
     }
 
     /// <summary>The clip's decoded audio at <paramref name="speed"/> times its speed, decoded (and sped) once and kept.</summary>
