@@ -33,37 +33,6 @@ public sealed class AudioCnnModelConfig
         NoiseSnrDb.Count == 2 ? new(NoiseSnrDb[0], NoiseSnrDb[1], NoiseProbability) : null;
 }
 
-/// <summary>
-/// <c>features.log_mel</c>: the log-mel front end of <c>model.type: audio-cnn</c> (<see cref="LogMelOptions"/>;
-/// the defaults are the peer's: n_fft 512, window 400, hop 160, 64 mels over 0-8000 Hz, log(x + 1e-6),
-/// 3.5-s clips, 3.0-s crops, evaluation crops every 0.25 s).
-/// </summary>
-public sealed class LogMelFeaturesConfig
-{
-    public int SampleRate { get; set; } = 16000;
-    public bool StandardizeWaveform { get; set; } = true;
-    public int NFft { get; set; } = 512;
-    public int WinLength { get; set; } = 400;
-    public int Hop { get; set; } = 160;
-    public int Mels { get; set; } = 64;
-    public double FMin { get; set; }
-    public double FMax { get; set; } = 8000;
-    public double LogOffset { get; set; } = 1e-6;
-    public double ClipSeconds { get; set; } = 3.5;
-    public double CropSeconds { get; set; } = 3.0;
-    public double EvalHopSeconds { get; set; } = 0.25;
-    /// <summary>Subtract each band's mean over the clip's own frames (<see cref="LogMelOptions.UtteranceNorm"/>); training and prediction alike.</summary>
-    public bool UtteranceNorm { get; set; }
-
-    /// <summary>The front end's options.</summary>
-    public LogMelOptions ToOptions() => new()
-    {
-        SampleRate = SampleRate, StandardizeWaveform = StandardizeWaveform, NFft = NFft, WinLength = WinLength, HopLength = Hop,
-        Mels = Mels, FMin = FMin, FMax = FMax, LogOffset = (float)LogOffset, ClipSeconds = ClipSeconds, CropSeconds = CropSeconds,
-        EvalHopSeconds = EvalHopSeconds, UtteranceNorm = UtteranceNorm,
-    };
-}
-
 /// <summary>The checks of <c>model.type: audio-cnn</c>, its <c>model.audio_cnn</c> and <c>features.log_mel</c>; each problem names its key.</summary>
 public static class AudioCnnConfigValidator
 {
@@ -89,7 +58,7 @@ public static class AudioCnnConfigValidator
         if (!Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings.Contains(cnn.Pooling))
             fail("model.audio_cnn.pooling", $"must be one of {string.Join(", ", Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings)}, got '{cnn.Pooling}'");
         if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");
-        try { (c.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions().Validate(); }
+        try { (c.Features.LogMel ?? new LogMelOptions()).Validate(); }
         catch (ArgumentException e) { fail("features.log_mel", e.Message.Replace("LogMelOptions: ", "")); }
     }
 }

@@ -1,3 +1,7 @@
+using Aver.Features.LogMel;
+using Aver.Features.Mrpn;
+using Aver.Training.Training;
+
 namespace Aver.Training.Config;
 
 /// <summary>
@@ -18,7 +22,8 @@ public sealed class ExperimentConfig
     public ModelConfig? Model { get; set; }
     /// <summary>late-fusion (train unimodal nets, freeze, train the fusion) or end-to-end.</summary>
     public string Strategy { get; set; } = "end-to-end";
-    public TrainingConfig Training { get; set; } = new();
+    /// <summary>The trainer's options, bound directly (keys in snake_case; <c>patience</c> (0 never stops early) and <c>time_augmentation</c> name two of them; the seed is the experiment's).</summary>
+    public TrainerOptions Training { get; set; } = new();
     public FeaturesConfig Features { get; set; } = new();
 }
 
@@ -82,50 +87,13 @@ public sealed class ModelConfig
     public AudioCnnModelConfig? AudioCnn { get; set; }
 }
 
-public sealed class TrainingConfig
-{
-    public int Epochs { get; set; } = 100;
-    public int BatchSize { get; set; } = 8;
-    public double LearningRate { get; set; } = 5e-5;
-    public double WeightDecay { get; set; } = 0.01;
-    /// <summary>Early-stopping patience in epochs on the validation speakers; 0 disables.</summary>
-    public int Patience { get; set; } = 25;
-    public int PlateauPatience { get; set; } = 10;
-    public double PlateauFactor { get; set; } = 0.5;
-    public int MaxReductions { get; set; } = 2;
-    /// <summary>loss, accuracy, or accuracy-then-loss (ties broken by the lower loss): which validation number picks the kept weights.</summary>
-    public string BestBy { get; set; } = "loss";
-    public double? ClipGradNorm { get; set; }
-    /// <summary>adamw (MRPN §5.2) or sgd (Nesterov momentum 0.9, L2 weight decay).</summary>
-    public string Optimizer { get; set; } = "adamw";
-    /// <summary>plateau (ReduceLROnPlateau on the validation loss, MRPN §5.2) or cosine (linear warm-up, then cosine to 0 at the last epoch).</summary>
-    public string Schedule { get; set; } = "plateau";
-    /// <summary>With schedule cosine: epochs of linear warm-up.</summary>
-    public int WarmupEpochs { get; set; }
-    /// <summary>Random slicing in time (MRPN §4.4 items 2 and 4): T versus NT in Table 1.</summary>
-    public bool TimeAugmentation { get; set; } = true;
-    /// <summary>Decay of an exponential moving average of the weights, validated and kept instead of the live weights; null for none.</summary>
-    public double? EmaDecay { get; set; }
-    public int? Threads { get; set; }
-}
-
 public sealed class FeaturesConfig
 {
-    public AudioFeaturesConfig Audio { get; set; } = new();
+    /// <summary>MRPN's audio front end (§4.4 items 3-4), bound directly: sample_rate, segment_samples, segment_hop_samples, n_fft, hop_length, bins, log_epsilon.</summary>
+    public MrpnAudioOptions Audio { get; set; } = new();
     public VideoFeaturesConfig Video { get; set; } = new();
-    /// <summary>The log-mel front end of model.type audio-cnn (<see cref="LogMelFeaturesConfig"/>).</summary>
-    public LogMelFeaturesConfig? LogMel { get; set; }
-}
-
-/// <summary>MRPN §4.4 item 3: 16 kHz, standardised, one-second segments, Hann 512 / hop 64 spectrograms; segments every 0.2 s (item 4).</summary>
-public sealed class AudioFeaturesConfig
-{
-    public int SampleRate { get; set; } = 16000;
-    public int Window { get; set; } = 512;
-    public int Hop { get; set; } = 64;
-    public double SegmentSeconds { get; set; } = 1.0;
-    public double SegmentHopSeconds { get; set; } = 0.2;
-    public bool Standardize { get; set; } = true;
+    /// <summary>The log-mel front end of model.type audio-cnn, bound directly (<see cref="LogMelOptions"/>; the peer's when absent).</summary>
+    public LogMelOptions? LogMel { get; set; }
 }
 
 /// <summary>Face crops: size, colour, frame rate, and the minimum slice length of time augmentation (MRPN §4.4 item 2: one second).</summary>

@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 using Aver.Tensors.IO;
 using Aver.Training.Training;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using Aver.Features.LogMel;
+using Aver.Features.Mrpn;
 
 namespace Aver.Training.Config;
 
@@ -20,9 +20,9 @@ public static partial class ExperimentConfigLoader
     private static readonly Dictionary<string, string> Sections = new()
     {
         [nameof(ExperimentConfig)] = "", [nameof(DatasetConfig)] = "dataset.", [nameof(ProtocolConfig)] = "protocol.",
-        [nameof(ModelConfig)] = "model.", [nameof(TrainingConfig)] = "training.", [nameof(FeaturesConfig)] = "features.",
-        [nameof(AudioFeaturesConfig)] = "features.audio.", [nameof(VideoFeaturesConfig)] = "features.video.",
-        [nameof(AvefModelConfig)] = "model.avef.", [nameof(AudioCnnModelConfig)] = "model.audio_cnn.", [nameof(LogMelFeaturesConfig)] = "features.log_mel.",
+        [nameof(ModelConfig)] = "model.", [nameof(Training.TrainerOptions)] = "training.", [nameof(FeaturesConfig)] = "features.",
+        [nameof(MrpnAudioOptions)] = "features.audio.", [nameof(VideoFeaturesConfig)] = "features.video.",
+        [nameof(AvefModelConfig)] = "model.avef.", [nameof(AudioCnnModelConfig)] = "model.audio_cnn.", [nameof(LogMelOptions)] = "features.log_mel.",
     };
 
     /// <summary>Reads, validates and resolves the config at <paramref name="path"/>.</summary>
@@ -40,11 +40,11 @@ public static partial class ExperimentConfigLoader
     /// <summary>Parses YAML text without validating; <paramref name="source"/> names it in errors.</summary>
     public static ExperimentConfig Parse(string yaml, string source)
     {
-        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        yaml = LegacyConfigKeys.Upgrade(yaml, source) ?? yaml;
         ExperimentConfig config;
         try
         {
-            config = deserializer.Deserialize<ExperimentConfig?>(yaml)
+            config = ConfigYaml.Deserializer().Deserialize<ExperimentConfig?>(yaml)
                      ?? throw new ConfigException(source, [new ConfigError("(file)", "is empty")]);
         }
         catch (YamlException e)
@@ -64,6 +64,8 @@ public static partial class ExperimentConfigLoader
     private static ConfigError Describe(YamlException e)
     {
         int line = (int)e.Start.Line;
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is ConfigValueException value) return new ConfigError(value.Key, value.Problem, (int)value.Start.Line);
         string message = e.InnerException?.Message ?? e.Message;
         var unknown = UnknownProperty().Match(e.Message);
         if (unknown.Success)
@@ -95,8 +97,7 @@ public static partial class ExperimentConfigLoader
     }
 
     /// <summary>The config as YAML, every default written out.</summary>
-    public static string ToYaml(ExperimentConfig config) =>
-        new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Serialize(config);
+    public static string ToYaml(ExperimentConfig config) => ConfigYaml.Serializer().Serialize(config);
 
     /// <summary>Writes the resolved config into <paramref name="runFolder"/> (atomically); returns its path.</summary>
     public static string WriteResolved(ExperimentConfig config, string runFolder)
@@ -106,20 +107,10 @@ public static partial class ExperimentConfigLoader
         return path;
     }
 
-    /// <summary>The trainer options the config's training section describes.</summary>
-    public static TrainerOptions TrainerOptions(ExperimentConfig config)
+    /// <summary>The trainer options of the config's training section, with the experiment's seed; <c>patience: 0</c> never stops early.</summary>
+    public static TrainerOptions TrainerOptions(ExperimentConfig config) => config.Training with
     {
-        var t = config.Training;
-        return new TrainerOptions
-        {
-            Epochs = t.Epochs, BatchSize = t.BatchSize, LearningRate = t.LearningRate, WeightDecay = t.WeightDecay,
-            EarlyStoppingPatience = t.Patience == 0 ? null : t.Patience, PlateauPatience = t.PlateauPatience,
-            PlateauFactor = t.PlateauFactor, MaxReductions = t.MaxReductions,
-            BestBy = t.BestBy switch { "accuracy" => BestBy.ValidationAccuracy, "accuracy-then-loss" => BestBy.ValidationAccuracyThenLoss, _ => BestBy.ValidationLoss },
-            ClipGradNorm = t.ClipGradNorm, Threads = t.Threads, Seed = config.Seed, Augment = t.TimeAugmentation,
-            Optimizer = t.Optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) ? OptimizerKind.SgdNesterov : OptimizerKind.AdamW,
-            Schedule = t.Schedule.Equals("cosine", StringComparison.OrdinalIgnoreCase) ? ScheduleKind.Cosine : ScheduleKind.Plateau,
-            WarmupEpochs = t.WarmupEpochs, EmaDecay = t.EmaDecay,
-        };
-    }
+        Seed = config.Seed,
+        EarlyStoppingPatience = config.Training.EarlyStoppingPatience is 0 ? null : config.Training.EarlyStoppingPatience,
+    };
 }

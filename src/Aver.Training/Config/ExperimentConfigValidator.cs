@@ -1,6 +1,8 @@
 using Aver.Data.Catalogs;
 using Aver.Data.Labels;
 using Aver.Data.Protocols;
+using Aver.Features.Mrpn;
+using Aver.Training.Training;
 
 namespace Aver.Training.Config;
 
@@ -65,16 +67,15 @@ public static class ExperimentConfigValidator
         var t = c.Training;
         if (t.Epochs < 1) Fail("training.epochs", $"must be at least 1, got {t.Epochs}");
         if (t.BatchSize < 1) Fail("training.batch_size", $"must be at least 1, got {t.BatchSize}");
+        if (t.EvalBatchSize < 1) Fail("training.eval_batch_size", $"must be at least 1, got {t.EvalBatchSize}");
         Positive("training.learning_rate", t.LearningRate);
         if (t.WeightDecay < 0) Fail("training.weight_decay", $"must not be negative, got {t.WeightDecay}");
-        if (t.Patience < 0) Fail("training.patience", $"must not be negative (0 disables early stopping), got {t.Patience}");
+        if (!(t.Momentum is > 0 and < 1)) Fail("training.momentum", $"must be in (0, 1), got {t.Momentum}");
+        if (t.EarlyStoppingPatience < 0) Fail("training.patience", $"must not be negative (0 disables early stopping), got {t.EarlyStoppingPatience}");
         if (t.PlateauPatience < 0) Fail("training.plateau_patience", $"must not be negative, got {t.PlateauPatience}");
         if (!(t.PlateauFactor > 0 && t.PlateauFactor < 1)) Fail("training.plateau_factor", $"must be in (0, 1), got {t.PlateauFactor}");
         if (t.MaxReductions < 0) Fail("training.max_reductions", $"must not be negative, got {t.MaxReductions}");
-        OneOf("training.best_by", t.BestBy, ["loss", "accuracy", "accuracy-then-loss"]);
-        OneOf("training.optimizer", t.Optimizer, ["adamw", "sgd"]);
-        OneOf("training.schedule", t.Schedule, ["plateau", "cosine"]);
-        bool cosine = string.Equals(t.Schedule, "cosine", StringComparison.OrdinalIgnoreCase);
+        bool cosine = t.Schedule == ScheduleKind.Cosine;
         if (t.WarmupEpochs < 0 || (cosine && t.WarmupEpochs >= t.Epochs))
             Fail("training.warmup_epochs", $"must be non-negative and fewer than training.epochs, got {t.WarmupEpochs}");
         if (t.WarmupEpochs > 0 && !cosine) Fail("training.warmup_epochs", "applies to schedule: cosine only");
@@ -84,22 +85,16 @@ public static class ExperimentConfigValidator
 
         var a = c.Features.Audio;
         Positive("features.audio.sample_rate", a.SampleRate);
-        Positive("features.audio.window", a.Window);
-        Positive("features.audio.hop", a.Hop);
-        Positive("features.audio.segment_seconds", a.SegmentSeconds);
-        Positive("features.audio.segment_hop_seconds", a.SegmentHopSeconds);
-        if (a.Hop > 0 && a.SampleRate > 0)
-        {
-            // One STFT of the clip serves every segment only when segments and their hop are whole STFT hops (MrpnAudio).
-            foreach (var (key, seconds) in new[] { ("features.audio.segment_seconds", a.SegmentSeconds), ("features.audio.segment_hop_seconds", a.SegmentHopSeconds) })
-            {
-                double samples = seconds * a.SampleRate;
-                if (seconds > 0 && (Math.Abs(samples - Math.Round(samples)) > 1e-6 || (long)Math.Round(samples) % a.Hop != 0))
-                    Fail(key, $"{seconds} s at {a.SampleRate} Hz must be a whole number of hops of {a.Hop} samples");
-            }
-        }
-        if (a.Window > 0 && (a.Window & (a.Window - 1)) != 0) Fail("features.audio.window", $"must be a power of two (an FFT size), got {a.Window}");
-        if (!a.Standardize) Fail("features.audio.standardize", "false is not supported: MRPN §4.4 standardises every clip");
+        Positive("features.audio.segment_samples", a.SegmentSamples);
+        Positive("features.audio.segment_hop_samples", a.SegmentHopSamples);
+        Positive("features.audio.hop_length", a.HopLength);
+        Positive("features.audio.log_epsilon", a.LogEpsilon);
+        // One STFT of the clip serves every segment only when segments and their hop are whole STFT hops (MrpnAudio).
+        if (a.HopLength > 0)
+            foreach (var (key, samples) in new[] { ("features.audio.segment_samples", a.SegmentSamples), ("features.audio.segment_hop_samples", a.SegmentHopSamples) })
+                if (samples > 0 && samples % a.HopLength != 0) Fail(key, $"{samples} must be a whole number of hops of {a.HopLength} samples");
+        if (a.NFft < 2 || (a.NFft & (a.NFft - 1)) != 0) Fail("features.audio.n_fft", $"must be a power of two (an FFT size), got {a.NFft}");
+        else if (a.Bins < 1 || a.Bins > a.NFft / 2 + 1) Fail("features.audio.bins", $"must be in [1, n_fft / 2 + 1 = {a.NFft / 2 + 1}], got {a.Bins}");
         var v = c.Features.Video;
         Positive("features.video.face_size", v.FaceSize);
         Positive("features.video.fps", v.Fps);
@@ -149,20 +144,19 @@ public static class ExperimentConfigValidator
     /// The spectrogram pooling factor p of model.audio_input [1, bins/p, frames/p], or null when it is not of
     /// that form; bins and frames are those of features.audio (MRPN §4.4: 256 x 250).
     /// </summary>
-    public static int? AudioPool(IReadOnlyList<int> input, AudioFeaturesConfig? audio = null)
+    public static int? AudioPool(IReadOnlyList<int> input, MrpnAudioOptions? audio = null)
     {
-        var (bins, frames) = SegmentShape(audio ?? new AudioFeaturesConfig());
+        var (bins, frames) = SegmentShape(audio ?? new MrpnAudioOptions());
         for (int p = 1; p <= 16; p++)
             if (input.Count == 3 && input[0] == 1 && input[1] == bins / p && input[2] == frames / p) return p;
         return null;
     }
 
-    /// <summary>Height and width of one spectrogram segment: window / 2 bins (the Nyquist bin dropped) by segment / hop frames.</summary>
-    public static (int Bins, int Frames) SegmentShape(AudioFeaturesConfig a) =>
-        (a.Window / 2, a.Hop > 0 ? (int)Math.Round(a.SegmentSeconds * a.SampleRate) / a.Hop : 0);
+    /// <summary>Height and width of one spectrogram segment: its bins by segment / hop frames.</summary>
+    public static (int Bins, int Frames) SegmentShape(MrpnAudioOptions a) => (a.Bins, a.HopLength > 0 ? a.Frames : 0);
 
     // The inputs the model declares must be what the features produce (MRPN §4.4): pooled 256 x 250 spectrograms, face crops.
-    private static void ValidateInputs(ModelConfig m, VideoFeaturesConfig v, AudioFeaturesConfig a, Action<string, string> fail)
+    private static void ValidateInputs(ModelConfig m, VideoFeaturesConfig v, MrpnAudioOptions a, Action<string, string> fail)
     {
         string type = m.Type?.ToLowerInvariant() ?? "";
         if (type is not ("mrpn" or "unimodal")) return;

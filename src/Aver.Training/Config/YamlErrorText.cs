@@ -32,7 +32,7 @@ internal static partial class YamlErrorText
             "Single" or "Double" or "Decimal" => "a number",
             "Boolean" => "true or false",
             "String" => "a single value",
-            var t when t.EndsWith("Config", StringComparison.Ordinal) => "a section (key: value lines)",
+            var t when t.EndsWith("Config", StringComparison.Ordinal) || t.EndsWith("Options", StringComparison.Ordinal) => "a section (key: value lines)",
             _ => "another kind of value",
         };
     }

@@ -40,7 +40,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         var m = config.Model ?? throw new ArgumentException("model: is required");
         var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
         return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout, Pooling: cnn.Pooling == "mean" ? null : cnn.Pooling),
-            (config.Features.LogMel ?? new LogMelFeaturesConfig()).ToOptions(), config.Name ?? "audio-cnn",
+            config.Features.LogMel ?? new LogMelOptions(), config.Name ?? "audio-cnn",
             cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
             cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null, cnn.NoiseFloor());
     }

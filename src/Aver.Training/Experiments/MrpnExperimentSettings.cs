@@ -103,7 +103,7 @@ public sealed record MrpnExperimentSettings
                 m.AudioInit is string ai ? BranchSettings.StemOf(SafeTensors.Load(ai).Metadata, ai) : ResNetStem.ImageNet),
             Visual = new BranchSettings(m.VisualWidth ?? m.ExtractorWidth, video.Channels, aggregator, m.AggregatorHidden, m.VisualInit,
                 visualInit is not null ? BranchSettings.StemOf(visualInit, m.VisualInit!) : ResNetStem.ImageNet),
-            AudioFeatures = AudioOptions(config.Features.Audio),
+            AudioFeatures = config.Features.Audio,
             AudioPool = ExperimentConfigValidator.AudioPool(m.AudioInput, config.Features.Audio) ?? throw new ArgumentException($"model.audio_input: [{string.Join(", ", m.AudioInput)}] is not a pooled [1, 256, 250]"),
             Video = video,
             ScoringHidden = m.ScoringHidden,
@@ -113,17 +113,6 @@ public sealed record MrpnExperimentSettings
             VisualNetwork = m.VisualNetwork,
         };
     }
-
-    /// <summary>features.audio as the front end's options: window = n_fft, window / 2 bins (the Nyquist bin dropped).</summary>
-    public static MrpnAudioOptions AudioOptions(AudioFeaturesConfig a) => new()
-    {
-        SampleRate = a.SampleRate,
-        SegmentSamples = (int)Math.Round(a.SegmentSeconds * a.SampleRate),
-        SegmentHopSamples = (int)Math.Round(a.SegmentHopSeconds * a.SampleRate),
-        NFft = a.Window,
-        HopLength = a.Hop,
-        Bins = a.Window / 2,
-    };
 
     private static MrpnVideoOptions WithPixelStatistics(MrpnVideoOptions video, IReadOnlyDictionary<string, string> meta)
     {

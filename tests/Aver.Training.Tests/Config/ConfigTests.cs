@@ -38,7 +38,7 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(Path.Combine(_dir, "data", "ravdess"), c.Dataset!.Path);
         Assert.Equal(3UL, c.Protocol!.Seed);
         Assert.Equal(128, c.Model.ScoringHidden);
-        Assert.Equal(512, c.Features.Audio.Window); // MRPN §4.4 default
+        Assert.Equal(512, c.Features.Audio.NFft); // MRPN §4.4 default
 
         var options = ExperimentConfigLoader.TrainerOptions(c);
         Assert.Equal(5, options.Epochs);
@@ -58,7 +58,55 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(Path.Combine(run, "config.yaml"), resolved);
         var again = ExperimentConfigLoader.Load(resolved);
         Assert.Equal(ExperimentConfigLoader.ToYaml(c), ExperimentConfigLoader.ToYaml(again));
-        Assert.Contains("segment_hop_seconds: 0.2", File.ReadAllText(resolved));
+        string text = File.ReadAllText(resolved);
+        Assert.Contains("segment_hop_samples: 3200", text);
+        Assert.Contains("best_by: accuracy", text);          // enums by their config names
+        Assert.Contains("time_augmentation: false", text);   // the record's Augment under its config name
+        Assert.DoesNotContain("frames:", text);             // computed properties are not keys
+        Assert.DoesNotContain("seed: 0", text);             // the trainer's seed is the experiment's, not a training key
+    }
+
+    [Fact]
+    public void SectionsBindToTheOptionRecordsTheyDescribe()
+    {
+        var c = ExperimentConfigLoader.Load(Write(Valid.Replace("strategy: late-fusion", "strategy: end-to-end")
+            .Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }", "model: { type: audio-cnn }")
+            .Replace("best_by: accuracy }", "best_by: accuracy, patience: 0, momentum: 0.8 }")
+            + "\nfeatures: { log_mel: { mels: 40, hop_length: 320, mel_scale: slaney, log_offset: 1.0e-3 } }\n"));
+        Assert.Equal(new Aver.Features.LogMel.LogMelOptions { Mels = 40, HopLength = 320, MelScale = Aver.Features.Spectral.MelScale.Slaney, LogOffset = 1e-3f }, c.Features.LogMel);
+        var t = ExperimentConfigLoader.TrainerOptions(c);
+        Assert.Null(t.EarlyStoppingPatience);   // patience 0: never stops early
+        Assert.Equal(0.8, t.Momentum);
+        var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid + "\nfeatures: { audio: { frames: 100 } }\n")));
+        Assert.Equal("features.audio.frames", e.Errors.Single().Key);   // a computed property is not a key
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("best_by: accuracy", "best_by: fastest"))));
+        Assert.Equal(("training.best_by", 8), (e.Errors.Single().Key, e.Errors.Single().Line));
+        Assert.Contains("'fastest' is not one of loss, accuracy, accuracy-then-loss", e.Message);
+    }
+
+    [Fact]
+    public void ConfigsWithTheOlderKeysLoadToTheSameOptionsAndRunFoldersStillMatch()
+    {
+        string now = Valid + "\nfeatures: { audio: { segment_samples: 8000, segment_hop_samples: 1600, n_fft: 512, hop_length: 32, bins: 256 } }\n";
+        string old = Valid + "\nfeatures: { audio: { window: 512, hop: 32, segment_seconds: 0.5, segment_hop_seconds: 0.1, standardize: true } }\n";
+        var a = ExperimentConfigLoader.Load(Write(now, "now.yaml"));
+        var b = ExperimentConfigLoader.Load(Write(old, "old.yaml"));
+        Assert.Equal(a.Features.Audio, b.Features.Audio);
+        Assert.Equal(ExperimentConfigLoader.ToYaml(a), ExperimentConfigLoader.ToYaml(b));
+        // A run folder whose resolved copy has the older keys is the same run.
+        string run = Path.Combine(_dir, "old-run");
+        Directory.CreateDirectory(run);
+        string resolvedBefore = ExperimentConfigLoader.ToYaml(a).Replace("segment_samples: 8000", "segment_seconds: 0.5")
+            .Replace("segment_hop_samples: 1600", "segment_hop_seconds: 0.1").Replace("n_fft: 512", "window: 512").Replace("hop_length: 32", "hop: 32")
+            .Replace("    bins: 256\n", "");
+        Assert.DoesNotContain("bins:", resolvedBefore);
+        File.WriteAllText(Path.Combine(run, ExperimentConfigLoader.ResolvedFileName), resolvedBefore);
+        Aver.Training.Experiments.RunFolderGuard.ThrowIfOtherRun(run, a, "now.yaml");
+
+        var bad = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(old.Replace("standardize: true", "standardize: false").Replace("segment_seconds: 0.5", "segment_seconds: 0.50001"))));
+        Assert.Equal(["features.audio.standardize", "features.audio.segment_seconds"], bad.Errors.Select(x => x.Key).ToList());
+        var both = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(old.Replace("hop: 32", "hop: 32, hop_length: 32"))));
+        Assert.Contains("older name of hop_length", both.Message);
     }
 
     [Fact]
@@ -91,7 +139,9 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal((ScheduleKind.Cosine, 2, OptimizerKind.SgdNesterov), (t.Schedule, t.WarmupEpochs, t.Optimizer));
         Assert.Equal(ScheduleKind.Plateau, ExperimentConfigLoader.TrainerOptions(ExperimentConfigLoader.Load(Write(Valid))).Schedule);
         var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, schedule: step, warmup_epochs: 5"))));
-        Assert.Equal(["training.schedule", "training.warmup_epochs"], e.Errors.Select(x => x.Key).ToList());
+        Assert.Equal(["training.schedule"], e.Errors.Select(x => x.Key).ToList());   // a value that does not convert stops the reading
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, warmup_epochs: 2"))));
+        Assert.Equal(["training.warmup_epochs"], e.Errors.Select(x => x.Key).ToList());
     }
 
     [Fact]
@@ -260,16 +310,16 @@ public sealed class ConfigTests : IDisposable
     {
         var yaml = Valid.Replace("model: { type: mrpn, variant: N1, extractor_width: 8 }", "model: { type: unimodal, modality: audio, audio_input: [1, 64, 125] }")
             .Replace("strategy: late-fusion", "strategy: end-to-end")
-            + "\nfeatures: { audio: { window: 256, hop: 64, segment_seconds: 1.0 } }\n";
+            + "\nfeatures: { audio: { n_fft: 256, bins: 128, hop_length: 64, segment_samples: 16000 } }\n";
         var c = ExperimentConfigLoader.Load(Write(yaml));
         var s = Aver.Training.Experiments.MrpnExperimentSettings.FromConfig(c);
         Assert.Equal(2, s.AudioPool);    // 128 x 250 segments pooled by 2
         Assert.Equal(128, s.AudioFeatures.Bins);
         Assert.Equal(256, s.AudioFeatures.NFft);
 
-        var bad = yaml.Replace("audio_input: [1, 64, 125]", "audio_input: [1, 128, 125]").Replace("segment_seconds: 1.0", "segment_seconds: 1.001, standardize: false");
+        var bad = yaml.Replace("audio_input: [1, 64, 125]", "audio_input: [1, 128, 125]").Replace("segment_samples: 16000", "segment_samples: 16000, segment_hop_samples: 3210");
         var keys = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(bad))).Errors.Select(x => x.Key).ToList();
-        Assert.Equal(["model.audio_input", "features.audio.segment_seconds", "features.audio.standardize"], keys);
+        Assert.Equal(["model.audio_input", "features.audio.segment_hop_samples"], keys);
     }
 }
 
