@@ -18,9 +18,11 @@ public sealed class PredictCommand : CliCommand, IHasFlags
                      [--no-timeline] [--threads N] [--json]
 
         For each clip (a folder stands for the audio and video files in it and its subfolders), runs the branches of the model the
-        clip has streams for (audio: MRPN spectrogram network; visual: BlazeFace-tracked face, FER2013 ResNet-18),
-        fuses their calibrated probabilities, and prints the clip's label, its class probabilities, each
-        branch's own answer, and a timeline of windows (start, end, label, probabilities). A branch that cannot
+        clip has streams for (audio: the default model's log-mel CNN, or MRPN's spectrogram network; visual:
+        BlazeFace-tracked face, FER2013 ResNet-18), fuses their calibrated probabilities, and prints the clip's
+        label, its class probabilities, each branch's own answer, and a timeline of windows (start, end, label,
+        probabilities). The CNN answers a window from the clip length of audio centred on it (the context it was
+        trained on), so its timeline resolves emotion to about 3.5 s; MRPN's AM reads 1-s segments. A branch that cannot
         answer says why (no face found, silence only, no such stream); a file that cannot be read is reported on
         standard error and the other files still run. Exit code 1 when any file failed.
 

@@ -14,9 +14,9 @@ namespace Aver.Inference.Branches;
 /// included, is <see cref="FrontEnd"/>). A recording of up to two clip lengths is answered as a fold's test clip is
 /// scored: the mean logits of the evaluation crops of its centre <see cref="Aver.Features.LogMel.LogMelOptions.ClipSeconds"/>.
 /// A longer one is cut into tiles of a clip length every half clip, and the logits of the tiles that hold speech are
-/// averaged. Each timeline window is its slice run as a clip; windows are placed on the front end's evaluation hop,
-/// so windows that differ by less share one answer and the timeline's cost does not grow with a finer step.
-/// A window with no speech in it (<see cref="SpeechPresence"/>) has no audio answer.
+/// averaged. Each timeline window is answered by the clip length of audio centred on it (the network's context);
+/// contexts are placed on the front end's evaluation hop, so windows that differ by less share one answer and the
+/// timeline's cost does not grow with a finer step. A window with no speech in it (<see cref="SpeechPresence"/>) has no audio answer.
 /// </summary>
 public sealed class LogMelAudioBranch : IAudioBranch
 {
@@ -113,16 +113,22 @@ public sealed class LogMelAudioBranch : IAudioBranch
     /// The recording's raw scores [classes]: its centre (up to two clip lengths), or the mean over its tiles of a clip
     /// length every half clip that hold speech (all tiles when none is judged to).
     /// </summary>
-    public float[] ClipLogits(AudioBuffer audio)
+    public float[] ClipLogits(AudioBuffer audio) => ClipLogits(audio, out _);
+
+    /// <inheritdoc cref="ClipLogits(AudioBuffer)"/>
+    /// <param name="audio">The recording.</param>
+    /// <param name="tiles">How many clip-length tiles were averaged (1 for a recording of up to two clip lengths).</param>
+    public float[] ClipLogits(AudioBuffer audio, out int tiles)
     {
         double clip = FrontEnd.Options.ClipSeconds;
+        tiles = 1;
         if (audio.Duration <= 2 * clip) return Logits([audio]);
-        var tiles = new List<TimeInterval>();
+        var spans = new List<TimeInterval>();
         double start = 0;
-        for (; start + clip <= audio.Duration + 1e-9; start += clip / 2) tiles.Add(new TimeInterval(start, start + clip));
-        if (start - clip / 2 + clip < audio.Duration - 1e-3) tiles.Add(new TimeInterval(audio.Duration - clip, audio.Duration));   // the tail
-        var scored = SpanLogits(audio, tiles, speechOnly: true);
-        if (Array.TrueForAll(scored, l => l is null)) scored = SpanLogits(audio, tiles, speechOnly: false);
+        for (; start + clip <= audio.Duration + 1e-9; start += clip / 2) spans.Add(new TimeInterval(start, start + clip));
+        if (start - clip / 2 + clip < audio.Duration - 1e-3) spans.Add(new TimeInterval(audio.Duration - clip, audio.Duration));   // the tail
+        var scored = SpanLogits(audio, spans, speechOnly: true);
+        if (Array.TrueForAll(scored, l => l is null)) scored = SpanLogits(audio, spans, speechOnly: false);
         var mean = new float[Labels.Count];
         int n = 0;
         foreach (var l in scored)
@@ -132,6 +138,7 @@ public sealed class LogMelAudioBranch : IAudioBranch
             n++;
         }
         System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 1f / n, mean);
+        tiles = n;
         return mean;
     }
 
@@ -139,29 +146,73 @@ public sealed class LogMelAudioBranch : IAudioBranch
     {
         if (SpeechPresence.Check(audio) is { HasSpeech: false } silent)
             return BranchOutput.Without(BranchName, BranchStatus.Silent, windows.Count, silent.Reason!);
-        var clip = Probabilities(ClipLogits(audio), 0);
+        var clip = Probabilities(ClipLogits(audio, out int tiles), 0);
 
-        // Windows snapped to the evaluation hop (a window answers as the snapped window, whatever order they come in):
-        // one network run per distinct (start, end).
-        double q = FrontEnd.Options.EvalHopSeconds;
-        var distinct = new Dictionary<(long, long), int>();
-        var spans = new List<TimeInterval>();
+        var (contexts, index) = WindowContexts(audio, windows);
+        var scored = SpanLogits(audio, contexts, speechOnly: false);
+        var answers = Array.ConvertAll(scored, l => l is null ? null : Probabilities(l, 0));
+        var result = new ClassProbabilities?[windows.Count];
+        for (int w = 0; w < windows.Count; w++) result[w] = index[w] < 0 ? null : answers[index[w]];
+        int crops = FrontEnd.Options.EvalOffsets().Length;
+        string seen = tiles == 1 ? $"{crops} log-mel crops" : $"{tiles} clips of {FrontEnd.Options.ClipSeconds:0.##} s with speech, {crops} log-mel crops each";
+        return new BranchOutput(BranchName, BranchStatus.Used, clip, result, tiles * crops, audio.Duration, seen);
+    }
+
+    /// <summary>The stretches of audio that answer the windows, and each window's index into them (-1 for a window without speech).</summary>
+    private (List<TimeInterval> Contexts, int[] Index) WindowContexts(AudioBuffer audio, IReadOnlyList<TimeInterval> windows)
+    {
+        var snapped = new Dictionary<TimeInterval, int>();   // snapped window -> context index, -1 without speech
+        var contextOf = new Dictionary<TimeInterval, int>();
+        var contexts = new List<TimeInterval>();
         var index = new int[windows.Count];
         for (int w = 0; w < windows.Count; w++)
         {
-            var key = ((long)Math.Round(windows[w].Start / q), (long)Math.Round(windows[w].End / q));
-            if (!distinct.TryGetValue(key, out int k))
+            var window = SnappedWindow(windows[w], audio.Duration);
+            if (!snapped.TryGetValue(window, out int k))
             {
-                distinct[key] = k = spans.Count;
-                spans.Add(new TimeInterval(key.Item1 * q, Math.Min(audio.Duration, key.Item2 * q)));
+                k = -1;
+                if (SpeechPresence.Check(audio.Slice(window.Start, window.End)).HasSpeech)   // a silent moment has no answer
+                {
+                    var context = Context(window, audio.Duration);
+                    if (!contextOf.TryGetValue(context, out k))
+                    {
+                        contextOf[context] = k = contexts.Count;
+                        contexts.Add(context);
+                    }
+                }
+                snapped[window] = k;
             }
             index[w] = k;
         }
-        var scored = SpanLogits(audio, spans, speechOnly: true);
-        var answers = Array.ConvertAll(scored, l => l is null ? null : Probabilities(l, 0));
-        var result = new ClassProbabilities?[windows.Count];
-        for (int w = 0; w < windows.Count; w++) result[w] = answers[index[w]];
-        int crops = FrontEnd.Options.EvalOffsets().Length;
-        return new BranchOutput(BranchName, BranchStatus.Used, clip, result, crops, audio.Duration, null);
+        return (contexts, index);
+    }
+
+    /// <summary>
+    /// <paramref name="window"/> on the evaluation hop's grid (at least one hop long, inside a recording of
+    /// <paramref name="duration"/> seconds; infinity while a stream is still arriving): what its speech check reads.
+    /// Snapping makes the timeline's cost independent of how finely its windows are stepped.
+    /// </summary>
+    public TimeInterval SnappedWindow(TimeInterval window, double duration)
+    {
+        double q = FrontEnd.Options.EvalHopSeconds;
+        double start = Math.Round(window.Start / q) * q;
+        return new TimeInterval(start, Math.Min(duration, Math.Max(Math.Round(window.End / q) * q, start + q)));
+    }
+
+    /// <summary>
+    /// The audio that answers a snapped window: the clip length centred on it, shifted inside the recording (to
+    /// [0, duration]; a stream still arriving has no end yet), its start on the evaluation hop's grid.
+    /// </summary>
+    /// <remarks>
+    /// The network was trained on clips of this length; a 1-s slice padded with silence to a clip length is outside what it
+    /// saw (on the default model's validation speakers it called 793 of 806 such windows "surprise"). So a window's answer
+    /// is the emotion around it, and on a recording no longer than a clip every window's context is the whole recording.
+    /// </remarks>
+    public TimeInterval Context(TimeInterval snapped, double duration)
+    {
+        double q = FrontEnd.Options.EvalHopSeconds, clip = FrontEnd.Options.ClipSeconds;
+        double start = Math.Clamp((snapped.Start + snapped.End - clip) / 2, 0, Math.Max(0, duration - clip));
+        start = Math.Round(start / q) * q;
+        return new TimeInterval(start, Math.Min(duration, start + clip));
     }
 }

@@ -19,6 +19,9 @@ internal interface ILiveAudioTrack
     /// <summary>A window ending before this time can be answered now (infinite once the stream has ended).</summary>
     double DoneThrough { get; }
 
+    /// <summary>Whether enough has been heard to answer <paramref name="window"/> as the file's timeline would.</summary>
+    bool CanAnswer(TimeInterval window) => DoneThrough >= window.End;
+
     void Add(float[] chunk);
     void End();
 

@@ -6,10 +6,10 @@ using Aver.Media;
 namespace Aver.Inference.Live;
 
 /// <summary>
-/// An audio CNN over a stream: each window's samples are run as a clip once the window has been heard, as a file's
-/// timeline windows are (<see cref="LogMelAudioBranch.Run"/>); a window with no speech has no audio answer. The
-/// stream's summary is the mean of the answered windows' logits (a stream has no centre to score).
-/// Memory: the samples of the windows not yet answered.
+/// An audio CNN over a stream: each window is answered by the clip length of audio centred on it, as a file's timeline
+/// windows are (<see cref="LogMelAudioBranch.Context"/>), once that context has been heard; a window with no speech
+/// has no audio answer. The stream's summary is the mean logits of the distinct contexts answered (a stream has no
+/// centre to score). Memory: the samples of the windows not yet answered and a clip length before them.
 /// </summary>
 internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : ILiveAudioTrack
 {
@@ -17,6 +17,8 @@ internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : I
     private double _releaseBefore;
     private readonly float[] _logitSum = new float[branch.Labels.Count];
     private int _answered;
+    private TimeInterval? _lastContext;
+    private float[]? _lastLogits;
     private bool _ended;
     private string? _silence;
 
@@ -38,20 +40,40 @@ internal sealed class LiveLogMelTrack(LogMelAudioBranch branch, object gate) : I
         lock (gate) _ended = true;
     }
 
-    public void Release(double seconds) => _releaseBefore = Math.Max(_releaseBefore, seconds);
+    /// <summary>The stream's length once it has ended; until then it has none, and no context is shifted back from it.</summary>
+    private double Duration => _ended ? _held.End / Rate : double.PositiveInfinity;
+
+    public bool CanAnswer(TimeInterval window)
+    {
+        if (_ended) return true;
+        var snapped = branch.SnappedWindow(window, Duration);
+        return _held.End / Rate >= Math.Max(snapped.End, branch.Context(snapped, Duration).End);
+    }
+
+    // A later window's context may reach back a clip length and a hop before its start (near the end, the last contexts
+    // are shifted back to fit): keep that much.
+    public void Release(double seconds) =>
+        _releaseBefore = Math.Max(_releaseBefore, seconds - branch.FrontEnd.Options.ClipSeconds - branch.FrontEnd.Options.EvalHopSeconds);
 
     public ClassProbabilities? Answer(TimeInterval window)
     {
-        if (_held.Window(window) is not { } clip) return null;
-        if (SpeechPresence.Check(clip) is { HasSpeech: false } quiet)
+        var snapped = branch.SnappedWindow(window, Duration);
+        if (_held.Window(snapped) is not { } heard) return null;
+        if (SpeechPresence.Check(heard) is { HasSpeech: false } quiet)
         {
             _silence = quiet.Reason;
             return null;
         }
-        var logits = branch.Logits([clip]);
-        for (int k = 0; k < logits.Length; k++) _logitSum[k] += logits[k];
-        _answered++;
-        return branch.Probabilities(logits, 0);
+        var context = branch.Context(snapped, Duration);
+        if (context != _lastContext)
+        {
+            if (_held.Window(context) is not { } clip) return null;
+            _lastLogits = branch.Logits([clip]);
+            _lastContext = context;
+            for (int k = 0; k < _lastLogits.Length; k++) _logitSum[k] += _lastLogits[k];
+            _answered++;
+        }
+        return branch.Probabilities(_lastLogits, 0);
     }
 
     public BranchOutput Summary()

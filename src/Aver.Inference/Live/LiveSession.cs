@@ -199,7 +199,7 @@ public sealed class LiveSession
                     return;
                 }
             }
-            else if ((_audio?.DoneThrough ?? double.PositiveInfinity) < window.End || (_visual?.DoneThrough ?? double.PositiveInfinity) < window.End)
+            else if (!(_audio?.CanAnswer(window) ?? true) || (_visual?.DoneThrough ?? double.PositiveInfinity) < window.End)
                 return;
             Answer(window);
             _next++;

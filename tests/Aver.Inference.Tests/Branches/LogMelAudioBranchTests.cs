@@ -46,7 +46,26 @@ public sealed class LogMelAudioBranchTests : IDisposable
         var expected = new float[7];
         TemperatureScaling.Softmax(DirectLogits(branch, audio), 1.3f, expected);
         Fixture.AssertClose(expected, output.Clip!.Values, "clip probabilities", 1e-5f, 1e-5f);
-        Assert.Equal(output.Clip.Values, output.Windows[0]!.Values);   // the one window is the clip
+        Assert.Equal("3 log-mel crops", output.Message);
+    }
+
+    [Fact]
+    public void A_window_is_answered_by_the_clip_length_of_audio_centred_on_it()
+    {
+        var branch = (LogMelAudioBranch)Model().Audio!;
+        var audio = TestVoice.Of(9);
+        var output = branch.Run(audio, [new TimeInterval(4, 5), new TimeInterval(0, 1), new TimeInterval(8, 9)]);
+        // Centred on 4.5 s: 2.75-6.25 s; near the ends the 3.5 s are shifted inside the recording (0-3.5, 5.5-9 s).
+        foreach (var (w, start) in new[] { (0, 2.75), (1, 0.0), (2, 5.5) })
+        {
+            var expected = new float[7];
+            TemperatureScaling.Softmax(DirectLogits(branch, audio.Slice(start, start + 3.5)), branch.Temperature, expected);
+            Fixture.AssertClose(expected, output.Windows[w]!.Values, $"window {w}", 1e-5f, 1e-5f);
+        }
+        // A recording no longer than a clip: every window's context is all of it, so every window answers as the clip.
+        var short_ = TestVoice.Of(3);
+        var answers = branch.Run(short_, TimeWindows.Of(short_.Duration, 1, 0.5));
+        Assert.All(answers.Windows, w => Assert.Equal(answers.Clip!.Values, w!.Values));
     }
 
     [Fact]
@@ -98,9 +117,13 @@ public sealed class LogMelAudioBranchTests : IDisposable
         var batch = model.Audio!.Run(audio, file);
         for (int w = 0; w < file.Length; w++)
             Fixture.AssertClose(batch.Windows[w]!.Values, windows[w].Branches.Single(b => b.Branch == AudioBranch.BranchName).Answer!.Values, $"window {w}", 1e-5f, 1e-5f);
-        Assert.InRange(summary.PeakHeldSeconds, 0.5, 3);
+        // Held: a window, the clip length around it its answer reads, and a clip length before the next window (the last
+        // contexts are shifted back once the stream ends) -- never the stream.
+        Assert.InRange(summary.PeakHeldSeconds, 0.5, 2 * 3.5 + 1);
         var clip = summary.Prediction.Branches.Single(b => b.Name == AudioBranch.BranchName);
         Assert.Equal(BranchStatus.Used, clip.Status);
-        Assert.Equal(file.Length, clip.Steps);   // the stream's answer is the mean over its answered windows
+        var branch = (LogMelAudioBranch)model.Audio!;
+        var contexts = file.Select(w => branch.Context(branch.SnappedWindow(w, audio.Duration), audio.Duration)).Distinct().Count();
+        Assert.Equal(contexts, clip.Steps);   // the stream's answer is the mean over the distinct contexts it answered
     }
 }
