@@ -98,6 +98,8 @@ public sealed record LogMelFrontEnd(LogMelOptions Options, float[] BandMean, flo
         catch (JsonException e) { throw new InvalidDataException($"{source}: model spec front_ends.{Name} is unreadable ({e.Message.Split(" Path:")[0]})", e); }
         if (end?.Options is null || end.BandMean is null || end.BandStd is null)
             throw new InvalidDataException($"{source}: model spec front_ends.{Name} needs options, band_mean and band_std");
+        if (end.Options.SpeakerNorm)
+            throw new InvalidDataException($"{source}: its front end subtracts each speaker's band means over all their clips (features.log_mel.speaker_norm), which prediction does not do yet; its fold's report has its scores");
         try { end.Options.Validate(); }
         catch (ArgumentException e) { throw new InvalidDataException($"{source}: model spec front_ends.{Name}: {e.Message}", e); }
         if (end.BandMean.Length != end.Options.Mels || end.BandStd.Length != end.Options.Mels || end.BandStd.Any(s => !(s > 0)))

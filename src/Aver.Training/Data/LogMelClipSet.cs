@@ -21,6 +21,8 @@ public sealed record LogMelBatch(Tensor Crops, RandomStream[]? Augment);
 /// the crop draws are those of a run without it). With <see cref="Noise"/>, a training clip's waveform gets a drawn
 /// noise floor (from its stream's "noise" fork) and its image is computed afresh from the kept audio.
 /// </summary>
+/// With <see cref="Aver.Features.LogMel.LogMelOptions.SpeakerNorm"/>, every crop has its speaker's band means
+/// subtracted (<see cref="SpeakerBandMeans"/>, taken once all images are prepared).
 public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline, SpeedPerturbation? speed = null,
     NoiseFloor? noise = null)
     : ClipSet<(Tensor Crops, RandomStream? Augment), LogMelBatch>(items, labels)
@@ -33,6 +35,9 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
     /// <summary>A noise floor under training clips (the image then computed afresh for each draw), or null.</summary>
     public NoiseFloor? Noise { get; } = noise;
 
+    /// <summary>Each speaker's band means (with <see cref="Aver.Features.LogMel.LogMelOptions.SpeakerNorm"/>, after <see cref="Prepare"/>), else null.</summary>
+    public SpeakerBandMeans? Speakers { get; private set; }
+
     /// <summary>Computes every clip's image once, in parallel, reporting <c>(done, total)</c> now and then.</summary>
     public void Prepare(Action<int, int>? progress = null)
     {
@@ -43,6 +48,18 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
             int d = Interlocked.Increment(ref done);
             if (d % 200 == 0 || d == Count) progress?.Invoke(d, Count);
         });
+        if (Pipeline.Options.SpeakerNorm) Speakers = SpeakerBandMeans.Of(Items, Pipeline.Image);
+    }
+
+    /// <summary>Clip <paramref name="index"/>'s image as the network's crops are cut from it (its speaker's means subtracted when asked).</summary>
+    public Tensor Image(int index)
+    {
+        var image = Pipeline.Image(Items[index]);
+        if (Speakers is null) return image;
+        var copy = new Tensor(image.Shape.ToArray());
+        image.Data.AsSpan(0, image.Size).CopyTo(copy.Data);
+        Speakers.Subtract(Items[index], copy);
+        return copy;
     }
 
     protected override (Tensor Crops, RandomStream? Augment) Clip(CatalogItem item, RandomStream? augment)
@@ -51,7 +68,9 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
         var image = augment is not null && Noise is not null
             ? Pipeline.Image(Noise.Apply(Pipeline.Audio(item, speed), augment.Fork("noise")))
             : Pipeline.Image(item, speed);
-        return (Pipeline.Crops(image, augment), augment?.Fork("standardised"));
+        var crops = Pipeline.Crops(image, augment);
+        Speakers?.Subtract(item, crops);
+        return (crops, augment?.Fork("standardised"));
     }
 
     protected override LogMelBatch Collate((Tensor Crops, RandomStream? Augment)[] clips)

@@ -68,7 +68,7 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
         {
             $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, " +
             (Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
-            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
+            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}{(o.SpeakerNorm ? "each band's mean over the speaker's clips subtracted (test speakers' own clips, unlabelled); " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
         if (specAugment is not null || mixupAlpha > 0 || speed is not null || noise is not null)
             notes.Add("Training augmentation: " + string.Join("; ", new[]
@@ -87,7 +87,7 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
     /// </summary>
     public LogMelCnnTask CreateTask(LogMelClipSet set, IReadOnlyList<int> train, int classes, ulong seed)
     {
-        var frontEnd = LogMelFrontEnd.Fit(Features, train.Select(i => set.Pipeline.Image(set.Items[i])));
+        var frontEnd = LogMelFrontEnd.Fit(Features, train.Select(set.Image));
         return new LogMelCnnTask(Architecture.Build(classes, new RandomStream(seed)), frontEnd, specAugment, mixupAlpha);
     }
 
