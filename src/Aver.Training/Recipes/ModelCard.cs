@@ -52,6 +52,11 @@ public static class ModelCard
         sb.AppendLine("not video frames, so its weight is an estimate made without the target domain. A clip with audio only or video only");
         sb.AppendLine("uses that branch alone; a branch that finds no face or only silence is reported and left out.");
         sb.AppendLine("MRPN fusion weights come from `aver train` on a paired corpus a user has; such a model is a different bundle format.");
+        if (o.AudioConfig is not null)
+        {
+            sb.AppendLine("In a timeline, the audio CNN answers each window from the clip length of audio centred on it (the input it was trained on),");
+            sb.AppendLine("so its answers resolve emotion to about that length; on a recording no longer than a clip every window answers as the clip.");
+        }
         sb.AppendLine();
         sb.AppendLine("## Reproduce");
         sb.AppendLine();
