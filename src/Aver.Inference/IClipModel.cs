@@ -13,6 +13,8 @@ public sealed record PredictionOptions
     public double VisualFps { get; init; } = 4;
     /// <summary>Run only these branches (e.g. "audio"); null runs every branch the clip has a stream for.</summary>
     public IReadOnlySet<string>? Only { get; init; }
+    /// <summary>Photos: average the face's ten-crop views (<see cref="Branches.FaceBranch.TenCrop"/>, +1.1 points on FER2013 test) or, false, classify the one centred view (10x less network time).</summary>
+    public bool TenCrop { get; init; } = true;
 
     /// <summary>Throws naming the first invalid setting.</summary>
     public void Validate()

@@ -10,11 +10,11 @@ namespace Aver.Cli.Commands;
 /// <summary>`aver predict FILE|FOLDER...`: the emotion of each clip with class probabilities and a timeline, from the default or a named model.</summary>
 public sealed class PredictCommand : CliCommand, IHasFlags
 {
-    public string[] Flags => ["no-timeline"];
+    public string[] Flags => ["no-timeline", "one-view"];
     public override string Name => "predict";
     public override string Summary => "tell the emotion of clips (video with audio, audio only, or video only), with a timeline";
     public override string Help => """
-        aver predict FILE_OR_FOLDER... [--model PATH] [--only audio|visual] [--fps 4] [--window 1] [--step 0.5]
+        aver predict FILE_OR_FOLDER... [--model PATH] [--only audio|visual] [--fps 4] [--window 1] [--step 0.5] [--one-view]
                      [--no-timeline] [--threads N] [--json]
 
         For each clip (a folder stands for the audio and video files in it and its subfolders), runs the branches of the model the
@@ -36,6 +36,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
           --window S     timeline window length in seconds (default 1)
           --step S       seconds between timeline windows (default 0.5)
           --no-timeline  clip-level answers only
+          --one-view     photos: classify the face crop once instead of averaging its ten-crop views (10x faster)
           --json         {"model": ..., "inputs": [{"folder", "files"}], "clips": [{"file", "label", "probabilities", "branches", "timeline"} | {"file", "error"}]}
 
         Examples:
@@ -47,7 +48,7 @@ public sealed class PredictCommand : CliCommand, IHasFlags
     public override int Run(CliArgs args, CliContext ctx)
     {
         bool json = args.Flag("json"), noTimeline = args.Flag("no-timeline");
-        var options = Options(args);
+        var options = Options(args) with { TenCrop = !args.Flag("one-view") };
         string modelPath = args.Option("model") ?? ModelLoader.FindDefault();
         args.EnsureAllUsed();
         if (args.Positionals.Count == 0) throw new UsageException("give at least one clip or folder");

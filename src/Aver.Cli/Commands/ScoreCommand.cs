@@ -9,9 +9,9 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
 {
     public override string Name => "score";
     public override string Summary => "accuracy, UAR, macro-F1 and confusion of a model on a labelled folder or manifest";
-    public string[] Flags => ["json", "force"];
+    public string[] Flags => ["json", "force", "one-view"];
     public override string Help => """
-        aver score MODEL DATA [--out DIR] [--map CLASS=CLASS,CLASS=-] [--dataset NAME] [--limit N] [--only audio|visual] [--force] [--json]
+        aver score MODEL DATA [--out DIR] [--map CLASS=CLASS,CLASS=-] [--dataset NAME] [--limit N] [--only audio|visual] [--one-view] [--force] [--json]
 
         (--limit N scores N files evenly spaced through the corpus, so every class is in the sample.)
 
@@ -26,7 +26,8 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
         when it cannot be told from its files. The data's classes are mapped into the model's by a built-in map where
         one exists (e.g. RAVDESS -> FER2013: calm -> neutral), else by emotion name (sadness -> sad); the report prints
         the map. --map overrides it: calm=neutral maps calm to neutral, boredom=- leaves boredom out. Files of classes
-        left out are counted and listed, never silently dropped.
+        left out are counted and listed, never silently dropped. Photos are classified as `aver predict` does, averaging
+        each face's ten-crop views; --one-view classifies the one face crop instead (about 10x less network time).
 
         Examples:
           aver score default ../shared/data/ravdess/speech16k --out runs/score-ravdess
@@ -44,6 +45,7 @@ public sealed class ScoreCommand : CliCommand, IHasFlags
         var options = new PredictionOptions
         {
             Only = args.Branches(),
+            TenCrop = !args.Flag("one-view"),
         };
         args.EnsureAllUsed();
         if (args.Positionals.Count != 2) throw new UsageException("give the model and one data folder or manifest");

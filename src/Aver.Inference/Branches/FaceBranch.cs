@@ -128,7 +128,9 @@ public sealed class FaceBranch
     /// the photo is taken to be a tight face crop already (FER2013, CK+: the face fills the frame, too close for the
     /// detector) and classified whole, its centre square in grey. The message says which.
     /// </summary>
-    public BranchOutput RunPhoto(Image photo)
+    /// <param name="photo">The photo.</param>
+    /// <param name="tenCrop">Average the ten-crop views (<see cref="TenCrop"/>) rather than classify the one face crop.</param>
+    public BranchOutput RunPhoto(Image photo, bool tenCrop = true)
     {
         const float TightCropFill = 0.7f;
         FaceDetection? best = null;
@@ -151,7 +153,10 @@ public sealed class FaceBranch
             crop = photo.Crop((photo.Width - side) / 2, (photo.Height - side) / 2, side, side).ToGray().Resize(Input.Size, Input.Size);
             message = "the face fills the photo (or none was detected): the photo was classified whole, as a tight face crop";
         }
-        return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, TenCrop(crop)), [], 1, 0, message + "; ten-crop averaged");
+        if (tenCrop) return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, TenCrop(crop)), [], 1, 0, message + "; ten-crop averaged");
+        var p = new float[Labels.Count];
+        TemperatureScaling.Softmax(Logits(Pixels([crop])), Temperature, p);
+        return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, p), [], 1, 0, message + "; one view");
     }
 
     /// <summary>

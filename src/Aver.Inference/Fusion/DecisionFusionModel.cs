@@ -55,7 +55,7 @@ public sealed class DecisionFusionModel : IClipModel
         bool wantVisual = Visual is not null && Wanted(options, FaceBranch.BranchName);
         if (!wantAudio && !wantVisual) throw new ArgumentException($"no branch of this model is selected (it has {string.Join(", ", Branches())})");
 
-        if (Photo.IsPhoto(path)) return PredictPhoto(path, wantVisual, clock);
+        if (Photo.IsPhoto(path)) return PredictPhoto(path, wantVisual, options.TenCrop, clock);
 
         // Each ffprobe costs about as much CPU as decoding a second of audio, so a file is probed once:
         // an audio file (by its extension) not at all, a video file by the video reader that decodes it.
@@ -117,11 +117,11 @@ public sealed class DecisionFusionModel : IClipModel
     }
 
     /// <summary>A photo: the visual branch alone, one instant (no timeline); the audio branch has nothing to hear.</summary>
-    private ClipPrediction PredictPhoto(string path, bool wantVisual, Stopwatch clock)
+    private ClipPrediction PredictPhoto(string path, bool wantVisual, bool tenCrop, Stopwatch clock)
     {
         if (!wantVisual) throw new ArgumentException($"{path}: a photo has no audio, and this prediction runs no visual branch (see --only)");
         var photo = Photo.Load(path);
-        var outputs = new List<BranchOutput> { Visual!.RunPhoto(photo) };
+        var outputs = new List<BranchOutput> { Visual!.RunPhoto(photo, tenCrop) };
         if (Audio is not null) outputs.Add(BranchOutput.Without(AudioBranch.BranchName, BranchStatus.NoStream, 0, "a photo has no audio"));
         return Fuse(path, 0, outputs, [], clock.Elapsed.TotalSeconds);
     }

@@ -52,6 +52,15 @@ public sealed class PhotoPredictTests : IDisposable
         var visual = Clip(output).GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "visual");
         var message = visual.GetProperty("message").GetString()!;
         Assert.Contains("classified whole", message);
+        Assert.EndsWith("ten-crop averaged", message);
+
+        // --one-view classifies the crop once: another message, other probabilities (the ten views average differently).
+        var (oneCode, oneOutput, oneErr) = CliRun.Run("predict", renamed, "--json", "--one-view");
+        Assert.True(oneCode == 0, oneErr);
+        var one = Clip(oneOutput).GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "visual");
+        Assert.EndsWith("one view", one.GetProperty("message").GetString());
+        static double[] P(JsonElement b) => b.GetProperty("probabilities").EnumerateObject().Select(p => p.Value.GetDouble()).ToArray();
+        Assert.True(P(visual).Zip(P(one)).Max(t => Math.Abs(t.First - t.Second)) > 1e-4, "one view answers as the ten views do");
     }
 
     [FactRequires(Need.BlazeFace | Need.SharedData)]
