@@ -1,6 +1,6 @@
 namespace Aver.Tensors;
 
-/// <summary>Process-wide engine settings: threads, instruction-set path, cache size, Winograd.</summary>
+/// <summary>Process-wide engine settings: threads, instruction-set path, cache size, Winograd, packed matrix products.</summary>
 public static class Engine
 {
     private static int _threads = Environment.ProcessorCount;
@@ -45,6 +45,13 @@ public static class Engine
     /// the im2col path everywhere.
     /// </summary>
     public static bool Winograd { get; set; } = Environment.GetEnvironmentVariable("AVER_WINOGRAD") != "0";
+
+    /// <summary>
+    /// Whether <see cref="Blas"/> hands the shape classes measured faster with Aver's packed AVX-512 kernel
+    /// to it (<see cref="Kernels.PackedGemm.Serves"/>, bench/gemm.md; on by default). Off gives OpenBLAS for every
+    /// product (the packed kernel still stands in for a missing OpenBLAS on the AVX2 and AVX-512 paths).
+    /// </summary>
+    public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") != "0";
 
     /// <summary>True on a thread that is running an iteration of <see cref="For"/>.</summary>
     internal static bool InParallelLoop => _loopDepth > 0;

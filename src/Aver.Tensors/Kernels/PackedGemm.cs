@@ -33,6 +33,23 @@ internal static unsafe class PackedGemm
     public static bool Available => Engine.Isa >= IsaPath.Avx2 && Fma.IsSupported;
 
     /// <summary>
+    /// Whether Blas hands this product to the packed kernel rather than OpenBLAS (with OPENBLAS_CORETYPE=Haswell):
+    /// the shape classes where bench/gemm.md measured it at least as fast, one thread, AMD EPYC (Zen 4) with AVX-512.
+    /// </summary>
+    public static bool Serves(bool transA, bool transB, int m, int n, int k)
+    {
+        // The AVX2 tile ran 10-30% below OpenBLAS's Haswell kernel on every shape.
+        if (Engine.Isa < IsaPath.Avx512) return false;
+        // Small short products: edges and packing weigh most (attention scores 50 x 50 x 64: 0.77x).
+        if ((long)m * n < 4096 && k < 1024) return false;
+        // TN: Winograd weight gradients (m, n up to 512) 0.98-1.13x; im2col's column gradients (m 576 and more) 0.88-0.99x.
+        if (transA) return !transB && m <= 512;
+        // NT: Winograd forward 1.07-1.17x, im2col weight gradients to k 392 1.01-1.03x, k 840 0.96x.
+        // NN: 1.00-1.49x up to k 1024; above it 0.92-1.11x (C re-read once per k block).
+        return k <= (transB ? 512 : 1024);
+    }
+
+    /// <summary>
     /// Steps of k per block: k split into nearly equal blocks of at most <see cref="KBlockMax"/>, rounded up
     /// to a multiple of 8 (whole transposes in <see cref="GemmPacking.Strided"/>); the last block may be shorter.
     /// </summary>
