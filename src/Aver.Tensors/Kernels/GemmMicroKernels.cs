@@ -7,10 +7,10 @@ namespace Aver.Tensors.Kernels;
 /// <summary>
 /// The register tiles of <see cref="PackedGemm"/>: C[MR x NR] = alpha * A_panel B_panel + beta * C, where the
 /// A panel holds MR floats per step of k (one column of op(A)'s rows) and the B panel NR floats per step
-/// (one row of op(B)'s columns), packed by <see cref="GemmPacking"/> or, on the AVX-512 path, read where
-/// they lie in A and B. Each element of C is one chain of
-/// fused multiply-adds over k in ascending order, whatever tile or path computes it, so both paths give the
-/// same bits; the update of C and <see cref="Merge"/> apply alpha and beta by the same formula.
+/// (one row of op(B)'s columns), packed by <see cref="GemmPacking"/> (on the AVX-512 path A's rows may
+/// also be read where they lie). Each element of C is one chain of fused multiply-adds over k in
+/// ascending order, whatever tile or path computes it, so both paths give the same bits; the update of
+/// C and <see cref="Merge"/> apply alpha and beta by the same formula.
 /// </summary>
 internal static unsafe class GemmMicroKernels
 {
@@ -21,18 +21,18 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>
     /// AVX-512 8 x 32 tile. A's row i, step p is at byte offset i * aRow + 4 * p * aStep from <paramref name="a"/>
-    /// (a packed panel: aRow 4, aStep 8; A's rows where they lie: aRow 4 * lda, aStep 1); B's step p at b + p * bStep.
+    /// (a packed panel: aRow 4, aStep 8; A's rows where they lie: aRow 4 * lda, aStep 1); B a packed 32-lane panel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx512(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, float* c, int ldc, float alpha, float beta)
+    public static void Avx512(int kc, float* a, nint aRow, nint aStep, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         nint o2 = 2 * aRow, o3 = 3 * aRow, o4 = 4 * aRow, o5 = 5 * aRow, o6 = 6 * aRow, o7 = 7 * aRow;
-        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
+        for (int p = 0; p < kc; p++, a += aStep, b += Avx512Columns)
         {
-            var b0 = Avx512F.LoadVector512(b);
-            var b1 = Avx512F.LoadVector512(b + 16);
+            var b0 = Avx512F.LoadAlignedVector512(b);
+            var b1 = Avx512F.LoadAlignedVector512(b + 16);
             byte* r = (byte*)a;
             var x = Vector512.Create(*a); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
             x = Vector512.Create(*(float*)(r + aRow)); c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);

@@ -29,6 +29,31 @@ internal static unsafe class GemmPacking
         }
     }
 
+    /// <summary>
+    /// A whole block of op(B) untransposed (element (p, j) at src[p * ld + j], j &lt; width) into panels of
+    /// <paramref name="lanes"/> columns, panel j0 at dst + j0 * kc; a last partial panel has
+    /// <paramref name="lastLanes"/> lanes, zero-padded. Row by row, so the source streams in order (read from
+    /// memory, panel by panel was 30% slower on a 512 x 512 block).
+    /// </summary>
+    public static void ContiguousPanels(float* src, int ld, int kc, int width, int lanes, int lastLanes, float* dst)
+    {
+        int full = width / lanes * lanes, rest = width - full;
+        for (int p = 0; p < kc; p++, src += ld)
+        {
+            for (int j0 = 0; j0 < full; j0 += lanes)
+            {
+                float* from = src + j0, to = dst + (long)j0 * kc + p * lanes;
+                for (int j = 0; j < lanes; j += 8) Avx.Store(to + j, Avx.LoadVector256(from + j));
+            }
+            if (rest == 0) continue;
+            float* last = dst + (long)full * kc + p * lastLanes;
+            int i = 0;
+            for (; i + 8 <= rest; i += 8) Avx.Store(last + i, Avx.LoadVector256(src + full + i));
+            for (; i < rest; i++) last[i] = src[full + i];
+            for (; i < lastLanes; i++) last[i] = 0f;
+        }
+    }
+
     /// <summary>dst[p * lanes + j] = src[j * ld + p] for j &lt; width, 0 for width &lt;= j &lt; lanes.</summary>
     public static void Strided(float* src, int ld, int kc, int width, int lanes, float* dst)
     {

@@ -9,8 +9,7 @@ namespace Aver.Tensors.Kernels;
 /// <see cref="KBlockMax"/> steps; per block, up to L2/2 bytes of op(B) are packed into panels of NR columns
 /// (the block stays in L2), then per MR rows of op(A) one panel is packed (it stays in L1) and multiplied
 /// by every B panel with the register tile of <see cref="GemmMicroKernels"/> (AVX-512 8 x 32, AVX2 6 x 16).
-/// On the AVX-512 path whole tiles read an untransposed A (row by row) and an untransposed B where they
-/// lie, without a copy. Edge tiles run on zero-padded panels into a scratch tile; the last 16 or fewer
+/// On the AVX-512 path whole tiles read an untransposed A's rows where they lie, without a copy. Edge tiles run on zero-padded panels into a scratch tile; the last 16 or fewer
 /// columns of an AVX-512 product take a 16-wide tile.
 /// </summary>
 /// <remarks>
@@ -33,20 +32,22 @@ internal static unsafe class PackedGemm
     public static bool Available => Engine.Isa >= IsaPath.Avx2 && Fma.IsSupported;
 
     /// <summary>
-    /// Whether Blas hands this product to the packed kernel rather than OpenBLAS (with OPENBLAS_CORETYPE=Haswell):
-    /// the shape classes where bench/gemm.md measured it at least as fast, one thread, AMD EPYC (Zen 4) with AVX-512.
+    /// Whether Blas hands this product to the packed kernel rather than OpenBLAS (with OPENBLAS_CORETYPE=Haswell)
+    /// when <see cref="Engine.PackedGemm"/> is on: the shape classes where bench/gemm.md's micro-benchmark measured
+    /// it faster, one thread, operands read from memory, AMD EPYC (Zen 4) with AVX-512. Ratios below are
+    /// Aver / OpenBLAS there.
     /// </summary>
     public static bool Serves(bool transA, bool transB, int m, int n, int k)
     {
         // The AVX2 tile ran 10-30% below OpenBLAS's Haswell kernel on every shape.
         if (Engine.Isa < IsaPath.Avx512) return false;
-        // Small short products: edges and packing weigh most (attention scores 50 x 50 x 64: 0.77x).
+        // Small short products: edges and packing weigh most (attention scores 50 x 50 x 64: 0.79).
         if ((long)m * n < 4096 && k < 1024) return false;
-        // TN: Winograd weight gradients (m, n up to 512) 0.98-1.13x; im2col's column gradients (m 576 and more) 0.88-0.99x.
-        if (transA) return !transB && m <= 512;
-        // NT: Winograd forward 1.07-1.17x, im2col weight gradients to k 392 1.01-1.03x, k 840 0.96x.
-        // NN: 1.00-1.49x up to k 1024; above it 0.92-1.11x (C re-read once per k block).
-        return k <= (transB ? 512 : 1024);
+        // TN: Winograd weight gradients with short sums 1.01-1.12; longer ones and im2col's column gradients 0.97-1.02.
+        if (transA) return !transB && k <= 64;
+        // NN: Winograd input gradients 1.03-1.27, im2col forward 0.97-1.28. NT: Winograd forward 0.99-1.27
+        // and im2col weight gradients 0.98-1.01 up to k 512; k 840 (the stem's) 0.94.
+        return !transB || k <= 512;
     }
 
     /// <summary>
@@ -72,9 +73,10 @@ internal static unsafe class PackedGemm
         int kc = KBlock(k);
         int nc = Math.Max(nr, Engine.L2CacheBytes / 2 / sizeof(float) / kc / nr * nr);
         nc = Math.Min(nc, (n + nr - 1) / nr * nr);
-        // On the AVX-512 path whole tiles read A's rows (untransposed A) and B's rows (untransposed B) where
-        // they lie: skipping those copies measured 2-10% faster on most shapes of bench/gemm.md.
-        bool directA = wide && !transA, directB = wide && !transB;
+        // On the AVX-512 path whole tiles read an untransposed A's rows where they lie: eight sequential
+        // streams, no transposing copy. (Reading B in place too was faster from a warm cache but up to 2x
+        // slower on operands read from memory, as the convolutions' are: bench/gemm.md.)
+        bool directA = wide && !transA;
         // Each B panel starts on a 64-byte boundary.
         long bFloats = ((long)nc * kc + 15) & ~15L, aFloats = (long)kc * mr;
         float* pack = Buffer(bFloats + aFloats + GemmPacking.Slack);
@@ -90,35 +92,32 @@ internal static unsafe class PackedGemm
             {
                 int nb = Math.Min(nc, n - jc);
                 // The B block, one panel per NR columns: op(B)[p, j] is b[p * ldb + j], or b[j * ldb + p] when transposed.
-                for (int jr = 0; jr < nb; jr += nr)
-                {
-                    int cols = Math.Min(nr, nb - jr), lanes = Lanes(wide, cols, nr);
-                    if (directB && cols == nr) continue;
-                    if (transB) GemmPacking.Strided(b + (long)(jc + jr) * ldb + pc, ldb, kb, cols, lanes, bp + (long)jr * kb);
-                    else GemmPacking.Contiguous(b + (long)pc * ldb + jc + jr, ldb, kb, cols, lanes, bp + (long)jr * kb);
-                }
+                if (!transB) GemmPacking.ContiguousPanels(b + (long)pc * ldb + jc, ldb, kb, nb, nr, Lanes(wide, nb % nr, nr), bp);
+                else
+                    for (int jr = 0; jr < nb; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nb - jr);
+                        GemmPacking.Strided(b + (long)(jc + jr) * ldb + pc, ldb, kb, cols, Lanes(wide, cols, nr), bp + (long)jr * kb);
+                    }
                 for (int ir = 0; ir < m; ir += mr)
                 {
                     int rows = Math.Min(mr, m - ir);
                     // One A panel, kept in L1 across the B panels: op(A)[i, p] is a[i * lda + p], or a[p * lda + i] when transposed.
                     bool rowsDirect = directA && rows == mr;
-                    if (rowsDirect) { }
-                    else if (transA) GemmPacking.Contiguous(a + (long)pc * lda + ir, lda, kb, rows, mr, ap);
-                    else GemmPacking.Strided(a + (long)ir * lda + pc, lda, kb, rows, mr, ap);
+                    if (transA) GemmPacking.Contiguous(a + (long)pc * lda + ir, lda, kb, rows, mr, ap);
+                    else if (!rowsDirect) GemmPacking.Strided(a + (long)ir * lda + pc, lda, kb, rows, mr, ap);
                     // Where the tile finds row i, step p of the panel: byte offset i * aRow + 4 * p * aStep.
                     float* aPanel = rowsDirect ? a + (long)ir * lda + pc : ap;
                     nint aRow = rowsDirect ? (nint)lda * sizeof(float) : sizeof(float), aStep = rowsDirect ? 1 : mr;
                     for (int jr = 0; jr < nb; jr += nr)
                     {
                         int cols = Math.Min(nr, nb - jr), lanes = Lanes(wide, cols, nr);
-                        bool bDirect = directB && cols == nr;
-                        float* bPanel = bDirect ? b + (long)pc * ldb + jc + jr : bp + (long)jr * kb;
-                        nint bStep = bDirect ? ldb : lanes;
+                        float* bPanel = bp + (long)jr * kb;
                         float* ct = c + (long)ir * ldc + jc + jr;
-                        if (rows == mr && cols == lanes) Tile(wide, lanes, kb, aPanel, aRow, aStep, bPanel, bStep, ct, ldc, alpha, betaBlock);
+                        if (rows == mr && cols == lanes) Tile(wide, lanes, kb, aPanel, aRow, aStep, bPanel, ct, ldc, alpha, betaBlock);
                         else
                         {
-                            Tile(wide, lanes, kb, aPanel, aRow, aStep, bPanel, bStep, tile, lanes, 1f, 0f);
+                            Tile(wide, lanes, kb, aPanel, aRow, aStep, bPanel, tile, lanes, 1f, 0f);
                             GemmMicroKernels.Merge(tile, lanes, rows, cols, ct, ldc, alpha, betaBlock);
                         }
                     }
@@ -131,11 +130,11 @@ internal static unsafe class PackedGemm
     private static int Lanes(bool wide, int cols, int nr) => wide && cols <= 16 ? 16 : nr;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(bool wide, int lanes, int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, float* c, int ldc, float alpha, float beta)
+    private static void Tile(bool wide, int lanes, int kc, float* a, nint aRow, nint aStep, float* b, float* c, int ldc, float alpha, float beta)
     {
         if (!wide) GemmMicroKernels.Avx2(kc, a, b, c, ldc, alpha, beta);
         else if (lanes == 16) GemmMicroKernels.Avx512Narrow(kc, a, aRow, aStep, b, c, ldc, alpha, beta);
-        else GemmMicroKernels.Avx512(kc, a, aRow, aStep, b, bStep, c, ldc, alpha, beta);
+        else GemmMicroKernels.Avx512(kc, a, aRow, aStep, b, c, ldc, alpha, beta);
     }
 
     /// <summary>C = beta * C (zeros when beta is 0, without reading C): the product when k is 0 or alpha is 0.</summary>
