@@ -93,15 +93,23 @@ internal static partial class GemmBench
             foreach (var s in Shapes)
             {
                 if (!s.Use.StartsWith(only, StringComparison.Ordinal)) continue;
-                var a = Tensor.Uniform(rng, -1f, 1f, s.M * s.K).Data;
-                var b = Tensor.Uniform(rng, -1f, 1f, s.K * s.N).Data;
-                var c0 = Tensor.Uniform(rng, -1f, 1f, s.M * s.N).Data;
-                var cRef = (float[])c0.Clone();
-                var c = (float[])c0.Clone();
+                // Several copies of the operands, used in turn, 64 MB in all (past the L3 share): the call sites
+                // read operands fresh from memory (36 Winograd taps, im2col columns), not from a warm cache.
+                long bytes = 4L * ((long)s.M * s.K + (long)s.K * s.N + 2L * s.M * s.N);
+                int copies = (int)Math.Clamp((64L << 20) / bytes, 1, 64);
+                var a = new float[copies][]; var b = new float[copies][]; var c = new float[copies][]; var cRef = new float[copies][];
+                for (int i = 0; i < copies; i++)
+                {
+                    a[i] = Tensor.Uniform(rng, -1f, 1f, s.M * s.K).Data;
+                    b[i] = Tensor.Uniform(rng, -1f, 1f, s.K * s.N).Data;
+                    c[i] = Tensor.Uniform(rng, -1f, 1f, s.M * s.N).Data;
+                    cRef[i] = (float[])c[i].Clone();
+                }
+                var c0 = (float[])c[0].Clone();
                 int lda = s.TransA ? s.M : s.K, ldb = s.TransB ? s.K : s.N;
                 double flops = 2.0 * s.M * s.N * s.K;
                 // Enough repetitions for about 2 ms per timing.
-                int reps = (int)Math.Clamp(2e-3 * 50e9 / flops, 1, 10000);
+                int reps = (int)Math.Clamp(2e-3 * 50e9 / flops, copies, 10000);
                 var best = new double[paths.Count + 1];
                 Array.Fill(best, double.MaxValue);
                 var clock = Stopwatch.StartNew();
@@ -111,16 +119,16 @@ internal static partial class GemmBench
                         int w = round % 2 == 0 ? which : paths.Count - which; // alternate who goes first
                         if (w < paths.Count) Engine.Isa = paths[w];
                         double t = ThreadSeconds();
-                        for (int r = 0; r < reps; r++) Product(w == paths.Count, s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, s.Beta, w == paths.Count ? cRef : c);
+                        for (int r = 0; r < reps; r++) Product(w == paths.Count, s.TransA, s.TransB, s.M, s.N, s.K, a[r % copies], lda, b[r % copies], ldb, s.Beta, (w == paths.Count ? cRef : c)[r % copies]);
                         best[w] = Math.Min(best[w], (ThreadSeconds() - t) / reps);
                     }
                 // With beta 1 the repetitions accumulate; compare one fresh product of each.
-                c0.CopyTo(cRef, 0); c0.CopyTo(c, 0);
+                c0.CopyTo(cRef[0], 0); c0.CopyTo(c[0], 0);
                 Engine.Isa = paths[0];
-                Product(true, s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, s.Beta, cRef);
-                Product(false, s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, s.Beta, c);
+                Product(true, s.TransA, s.TransB, s.M, s.N, s.K, a[0], lda, b[0], ldb, s.Beta, cRef[0]);
+                Product(false, s.TransA, s.TransB, s.M, s.N, s.K, a[0], lda, b[0], ldb, s.Beta, c[0]);
                 float diff = 0f;
-                for (int i = 0; i < c.Length; i++) diff = Math.Max(diff, Math.Abs(c[i] - cRef[i]));
+                for (int i = 0; i < c0.Length; i++) diff = Math.Max(diff, Math.Abs(c[0][i] - cRef[0][i]));
                 var rates = Array.ConvertAll(best, t => flops / t / 1e9);
                 double ours = 0;
                 for (int i = 0; i < paths.Count; i++) ours = Math.Max(ours, rates[i]);
