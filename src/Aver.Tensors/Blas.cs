@@ -6,10 +6,10 @@ namespace Aver.Tensors;
 
 /// <summary>
 /// Single-precision matrix products, C = alpha * op(A) * op(B) + beta * C, row-major.
-/// Aver's packed AVX-512 / AVX2 kernel (<see cref="PackedGemm"/>) does the shape classes where it was
-/// measured faster than OpenBLAS (bench/gemm.md), OpenBLAS the rest when it is installed; otherwise the
-/// packed kernel does all of them, or on the scalar path a managed SIMD loop, after a one-line warning
-/// on standard error.
+/// OpenBLAS does the work when it is installed (Aver's packed AVX-512 kernel, <see cref="PackedGemm"/>,
+/// takes the shape classes of bench/gemm.md when <see cref="Engine.PackedGemm"/> is on); otherwise the
+/// packed kernel does on the AVX2 and AVX-512 paths, or on the scalar path a managed SIMD loop, after a
+/// one-line warning on standard error.
 /// </summary>
 /// <remarks>
 /// OpenBLAS is set to one thread once, at start-up, and never changed: its thread count is
@@ -73,8 +73,8 @@ public static unsafe class Blas
     private enum Kernel { Packed, OpenBlas, Managed }
 
     /// <summary>
-    /// Aver's packed kernel where <see cref="PackedGemm.Serves"/> measured it faster than OpenBLAS (unless
-    /// <see cref="Engine.PackedGemm"/> is off), or everywhere its vector path runs when OpenBLAS is missing;
+    /// Aver's packed kernel where <see cref="PackedGemm.Serves"/> measured it faster than OpenBLAS (when
+    /// <see cref="Engine.PackedGemm"/> is on), or everywhere its vector path runs when OpenBLAS is missing;
     /// else OpenBLAS, else the managed loop.
     /// </summary>
     private static Kernel Choose(bool transA, bool transB, int m, int n, int k)

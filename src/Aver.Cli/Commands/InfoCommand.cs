@@ -13,8 +13,8 @@ public sealed class InfoCommand : CliCommand
         Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD width, the
         CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
         the L2 cache size that sizes convolution tiles, whether 3x3 convolutions use Winograd's
-        algorithm (AVER_WINOGRAD=0 turns it off), and which matrix products Aver's own AVX-512 kernel does
-        instead of OpenBLAS (AVER_PACKED_GEMM=0 turns it off).
+        algorithm (AVER_WINOGRAD=0 turns it off), and whether Aver's own AVX-512 matrix-product kernel does
+        some products instead of OpenBLAS (AVER_PACKED_GEMM=1 turns it on).
 
         Example:
           aver info --json
@@ -49,7 +49,7 @@ public sealed class InfoCommand : CliCommand
         Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)"
         : !Blas.UsesOpenBlas ? "every product (no OpenBLAS)"
         : Engine.Isa < IsaPath.Avx512 ? "off (the AVX2 tile measured slower than OpenBLAS)"
-        : Engine.PackedGemm ? "on (the shape classes of bench/gemm.md)" : "off (AVER_PACKED_GEMM=0)";
+        : Engine.PackedGemm ? "on (AVER_PACKED_GEMM=1: the shape classes of bench/gemm.md)" : "off (AVER_PACKED_GEMM=1 turns it on)";
 
     private static string Lower(IsaPath path) => path.ToString().ToLowerInvariant();
 }

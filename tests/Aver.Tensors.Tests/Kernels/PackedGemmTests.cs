@@ -5,7 +5,8 @@ namespace Aver.Tensors.Tests.Kernels;
 /// <summary>
 /// Aver's packed SGEMM (<see cref="PackedGemm"/>) on each vector path the CPU has (forced through
 /// <see cref="Engine.Isa"/>), and <see cref="Blas.Sgemm(bool,bool,int,int,int,float,ReadOnlySpan{float},int,ReadOnlySpan{float},int,float,Span{float},int)"/>
-/// on every path including scalar (OpenBLAS or the managed loop), against a double-precision product: odd sizes
+/// on every path including scalar (OpenBLAS or the managed loop; with <see cref="Engine.PackedGemm"/> off and
+/// on), against a double-precision product: odd sizes
 /// that leave partial register tiles in both directions, k across several k blocks, all four transpositions,
 /// alpha and beta, leading dimensions longer than the rows (the gaps must stay untouched), k = 0 and m or n = 1.
 /// </summary>
@@ -35,9 +36,18 @@ public class PackedGemmTests
     [InlineData(false, false)] [InlineData(true, false)] [InlineData(false, true)] [InlineData(true, true)]
     public void BlasMatchesTheDoubleProductOnEveryPath(bool transA, bool transB)
     {
-        foreach (var path in Enum.GetValues<IsaPath>().Where(p => p <= CpuFeatures.Supported))
-            foreach (var (m, n, k) in Sizes)
-                WithIsa(path, () => Check(transA, transB, m, n, k, 0.75f, 0.5f, gap: 2, Blas.Sgemm, $"Blas {path}"));
+        var packed = Engine.PackedGemm;
+        try
+        {
+            foreach (bool on in new[] { false, true })
+                foreach (var path in Enum.GetValues<IsaPath>().Where(p => p <= CpuFeatures.Supported))
+                    foreach (var (m, n, k) in Sizes.Append((70, 90, 40)))
+                    {
+                        Engine.PackedGemm = on;
+                        WithIsa(path, () => Check(transA, transB, m, n, k, 0.75f, 0.5f, gap: 2, Blas.Sgemm, $"Blas {path} packed {on}"));
+                    }
+        }
+        finally { Engine.PackedGemm = packed; }
     }
 
     [Fact]
@@ -87,20 +97,22 @@ public class PackedGemmTests
     [Fact]
     public void ThreadBandsGiveTheSameBitsAsOneThread()
     {
-        // Large enough for Blas to split it into one band per thread.
+        // Large enough for Blas to split it into one band per thread; a class PackedGemm.Serves takes (AVX-512 path).
+        if (CpuFeatures.Supported < IsaPath.Avx512) return;
         int m = 203, n = 190, k = 300;
         var a = Random(6, m * k); var b = Random(7, k * n);
-        foreach (var path in VectorPaths())
-            WithIsa(path, () =>
+        Assert.True(WithIsaResult(IsaPath.Avx512, () => PackedGemm.Serves(false, true, m, n, k)));
+        WithIsa(IsaPath.Avx512, () =>
             {
-                var threads = Engine.Threads;
+                var (threads, packed) = (Engine.Threads, Engine.PackedGemm);
                 var one = new float[m * n]; var two = new float[m * n];
                 try
                 {
+                    Engine.PackedGemm = true;
                     Engine.Threads = 1; Blas.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, one, n);
                     Engine.Threads = 2; Blas.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, two, n);
                 }
-                finally { Engine.Threads = threads; }
+                finally { (Engine.Threads, Engine.PackedGemm) = (threads, packed); }
                 Assert.Equal(one, two);
             });
     }
@@ -145,6 +157,13 @@ public class PackedGemmTests
     }
 
     private static float[] Random(ulong seed, int length) => Tensor.Uniform(new RandomStream(seed), -1f, 1f, Math.Max(length, 1)).Data;
+
+    private static T WithIsaResult<T>(IsaPath path, Func<T> run)
+    {
+        T result = default!;
+        WithIsa(path, () => result = run());
+        return result;
+    }
 
     private static void WithIsa(IsaPath path, Action run)
     {
