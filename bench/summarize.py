@@ -87,10 +87,10 @@ def main():
     out.append(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     out.append(f"- Machine: {os.cpu_count()} cores (`nproc`: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), {cpu_model()}")
     out.append(f"- Threads: {threads} for both engines (Aver `Engine.Threads`, OpenBLAS single-threaded under it; PyTorch `torch.set_num_threads`)")
-    out.append("- Aver: .NET 10 Release build, OpenBLAS sgemm; PyTorch: Debian's torch 1.13 (`/usr/bin/python3`)")
+    out.append("- Aver: .NET 10 Release build, OpenBLAS sgemm and Aver's packed kernel (`bench/gemm.md`); PyTorch: Debian's torch 1.13 (`/usr/bin/python3`)")
     info = json.loads(a.aver_info or "{}")
     out.append(f"- Aver kernels (`aver info`): ISA path {info.get('isa', '?')}, L2 {info.get('l2_cache', '?')}, "
-               f"Winograd {info.get('winograd', '?')}")
+               f"Winograd {info.get('winograd', '?')}, packed GEMM {info.get('packed_gemm', '?')}")
     out.append(f"- OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     out.append(f"- Load before: `{a.load_before.strip()}`")
     out.append(f"- Load after: `{a.load_after.strip()}`")

@@ -7,13 +7,18 @@ var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: dotnet bench/Aver.Bench/bin/Release/net10.0/Aver.Bench.dll BENCH [--threads N] [--seconds S]");
-    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | conv-shapes | resnet-ops");
+    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | conv-shapes | resnet-ops | gemm");
     return 2;
 }
 Engine.Threads = options.Threads;
 if (options.Bench == "conv-shapes")
 {
     ConvShapesBench.Run(options.Seconds, Console.Out);
+    return 0;
+}
+if (options.Bench == "gemm")
+{
+    GemmBench.Run(options.Seconds, Console.Out);
     return 0;
 }
 if (options.Bench == "resnet-ops")

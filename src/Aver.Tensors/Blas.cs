@@ -1,11 +1,14 @@
 using System.Numerics.Tensors;
+using Aver.Tensors.Kernels;
 using Aver.Tensors.Native;
 
 namespace Aver.Tensors;
 
 /// <summary>
 /// Single-precision matrix products, C = alpha * op(A) * op(B) + beta * C, row-major.
-/// OpenBLAS does the work when it is installed; otherwise a managed SIMD loop does, after a
+/// OpenBLAS does the work when it is installed (Aver's packed AVX-512 kernel, <see cref="PackedGemm"/>,
+/// takes the shape classes of bench/gemm.md when <see cref="Engine.PackedGemm"/> is on); otherwise the
+/// packed kernel does on the AVX2 and AVX-512 paths, or on the scalar path a managed SIMD loop, after a
 /// one-line warning on standard error.
 /// </summary>
 /// <remarks>
@@ -18,7 +21,9 @@ namespace Aver.Tensors;
 /// every time at a given thread count (not across thread counts: OpenBLAS's register tiles sum some
 /// elements in another order when a band starts elsewhere). Inside a parallel loop (convolution
 /// chunks, LSTM directions, attention heads, Winograd taps) a product stays on its thread: one core
-/// per item beat both cores per product.
+/// per item beat both cores per product. The packed kernel's bits do not depend on the bands at all
+/// (each element is one multiply-add chain over k, see <see cref="PackedGemm"/>), so its products are
+/// the same at any thread count, and the same on its AVX2 and AVX-512 paths.
 /// </remarks>
 public static unsafe class Blas
 {
@@ -44,19 +49,20 @@ public static unsafe class Blas
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        if (UsesOpenBlas && k > 0)
+        var kernel = Choose(transA, transB, m, n, k);
+        if (kernel == Kernel.Managed)
         {
-            fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
-            {
-                int bands = Bands(m, n, k);
-                if (bands == 1) OpenBlas.Sgemm(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-                else SgemmInBands(bands, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            }
+            if (!OpenBlas.IsAvailable && Interlocked.Exchange(ref _warned, 1) == 0)
+                Console.Error.WriteLine("aver: warning: OpenBLAS (libopenblas.so.0) not found; using the slower managed matrix product. Run ./setup.sh to install it.");
+            ManagedSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
-        if (!OpenBlas.IsAvailable && Interlocked.Exchange(ref _warned, 1) == 0)
-            Console.Error.WriteLine("aver: warning: OpenBLAS (libopenblas.so.0) not found; using the slower managed matrix product. Run ./setup.sh to install it.");
-        ManagedSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+        {
+            int bands = Bands(m, n, k);
+            if (bands == 1) Run(kernel, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else SgemmInBands(kernel, bands, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+        }
     }
 
     /// <summary>Sgemm over whole contiguous matrices: A is m x k (or k x m when transposed), B likewise.</summary>
@@ -64,14 +70,35 @@ public static unsafe class Blas
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, float beta = 0f)
         => Sgemm(transA, transB, m, n, k, 1f, a, transA ? m : k, b, transB ? k : n, beta, c, n);
 
+    private enum Kernel { Packed, OpenBlas, Managed }
+
+    /// <summary>
+    /// Aver's packed kernel where <see cref="PackedGemm.Serves"/> measured it faster than OpenBLAS (when
+    /// <see cref="Engine.PackedGemm"/> is on), or everywhere its vector path runs when OpenBLAS is missing;
+    /// else OpenBLAS, else the managed loop.
+    /// </summary>
+    private static Kernel Choose(bool transA, bool transB, int m, int n, int k)
+    {
+        if (ForceManaged) return Kernel.Managed;
+        if (PackedGemm.Available && (!OpenBlas.IsAvailable || (Engine.PackedGemm && PackedGemm.Serves(transA, transB, m, n, k)))) return Kernel.Packed;
+        return OpenBlas.IsAvailable && k > 0 ? Kernel.OpenBlas : Kernel.Managed;
+    }
+
+    private static void Run(Kernel kernel, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (kernel == Kernel.Packed) PackedGemm.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
     private static int Bands(int m, int n, int k)
     {
         if (Engine.Threads < 2 || Engine.InParallelLoop || (long)m * n * k < MinParallelWork) return 1;
         return Math.Clamp(Math.Max(m, n) / BandAlignment, 1, Engine.Threads);
     }
 
-    /// <summary>One sgemm per band of C's rows (when it has more rows than columns) or columns, in parallel.</summary>
-    private static void SgemmInBands(int bands, bool transA, bool transB, int m, int n, int k, float alpha,
+    /// <summary>One product per band of C's rows (when it has more rows than columns) or columns, in parallel.</summary>
+    private static void SgemmInBands(Kernel kernel, int bands, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         bool byRows = m >= n;
@@ -82,8 +109,8 @@ public static unsafe class Blas
             int start = band * blocks / bands * BandAlignment, end = Math.Min(length, (band + 1) * blocks / bands * BandAlignment);
             // Row band: rows [start, end) of op(A) and C. Column band: columns of op(B) and C.
             float* a0 = (float*)pa, b0 = (float*)pb, c0 = (float*)pc;
-            if (byRows) OpenBlas.Sgemm(transA, transB, end - start, n, k, alpha, a0 + (transA ? start : (long)start * lda), lda, b0, ldb, beta, c0 + (long)start * ldc, ldc);
-            else OpenBlas.Sgemm(transA, transB, m, end - start, k, alpha, a0, lda, b0 + (transB ? (long)start * ldb : start), ldb, beta, c0 + start, ldc);
+            if (byRows) Run(kernel, transA, transB, end - start, n, k, alpha, a0 + (transA ? start : (long)start * lda), lda, b0, ldb, beta, c0 + (long)start * ldc, ldc);
+            else Run(kernel, transA, transB, m, end - start, k, alpha, a0, lda, b0 + (transB ? (long)start * ldb : start), ldb, beta, c0 + start, ldc);
         });
     }
 

@@ -1,6 +1,6 @@
 namespace Aver.Tensors;
 
-/// <summary>Process-wide engine settings: threads, instruction-set path, cache size, Winograd.</summary>
+/// <summary>Process-wide engine settings: threads, instruction-set path, cache size, Winograd, packed matrix products.</summary>
 public static class Engine
 {
     private static int _threads = Environment.ProcessorCount;
@@ -45,6 +45,14 @@ public static class Engine
     /// the im2col path everywhere.
     /// </summary>
     public static bool Winograd { get; set; } = Environment.GetEnvironmentVariable("AVER_WINOGRAD") != "0";
+
+    /// <summary>
+    /// Whether <see cref="Blas"/> hands the shape classes its micro-benchmark measured faster with Aver's packed
+    /// AVX-512 kernel to it (<see cref="Kernels.PackedGemm.Serves"/>). Off by default (AVER_PACKED_GEMM=1 turns it
+    /// on): in the convolutions themselves it was 2-5% slower than OpenBLAS (bench/gemm.md). Either way the packed
+    /// kernel stands in for a missing OpenBLAS on the AVX2 and AVX-512 paths.
+    /// </summary>
+    public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") == "1";
 
     /// <summary>True on a thread that is running an iteration of <see cref="For"/>.</summary>
     internal static bool InParallelLoop => _loopDepth > 0;

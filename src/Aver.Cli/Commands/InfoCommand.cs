@@ -6,14 +6,15 @@ namespace Aver.Cli.Commands;
 public sealed class InfoCommand : CliCommand
 {
     public override string Name => "info";
-    public override string Summary => "show the engine's configuration (BLAS, threads, CPU, ISA path, cache, Winograd)";
+    public override string Summary => "show the engine's configuration (BLAS, threads, CPU, ISA path, cache, Winograd, packed GEMM)";
     public override string Help => """
         aver info [--json]
 
         Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD width, the
         CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
-        the L2 cache size that sizes convolution tiles, and whether 3x3 convolutions use Winograd's
-        algorithm (AVER_WINOGRAD=0 turns it off).
+        the L2 cache size that sizes convolution tiles, whether 3x3 convolutions use Winograd's
+        algorithm (AVER_WINOGRAD=0 turns it off), and whether Aver's own AVX-512 matrix-product kernel does
+        some products instead of OpenBLAS (AVER_PACKED_GEMM=1 turns it on).
 
         Example:
           aver info --json
@@ -33,6 +34,7 @@ public sealed class InfoCommand : CliCommand
             ["l2_cache"] = $"{Engine.L2CacheBytes >> 10} KiB" + (CpuFeatures.L2BytesFromSysfs is null ? " (default: sysfs has no cache size)" : " (sysfs)"),
             // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs the AVX2 path; AVER_WINOGRAD=0 turns it off
             ["winograd"] = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
+            ["packed_gemm"] = PackedGemm(),
             ["bf16"] = CpuFeatures.HasAvx512Bf16 ? "off (the cpu has AVX512_BF16; every kernel computes in fp32)" : "unavailable (no AVX512_BF16)",
             ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
             ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
@@ -41,6 +43,13 @@ public sealed class InfoCommand : CliCommand
         else foreach (var (k, v) in info) ctx.Out.WriteLine($"{k,-12} {v}");
         return 0;
     }
+
+    /// <summary>Which products Aver's own packed kernel does instead of OpenBLAS (Blas.Sgemm's choice).</summary>
+    internal static string PackedGemm() =>
+        Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)"
+        : !Blas.UsesOpenBlas ? "every product (no OpenBLAS)"
+        : Engine.Isa < IsaPath.Avx512 ? "off (the AVX2 tile measured slower than OpenBLAS)"
+        : Engine.PackedGemm ? "on (AVER_PACKED_GEMM=1: the shape classes of bench/gemm.md)" : "off (AVER_PACKED_GEMM=1 turns it on)";
 
     private static string Lower(IsaPath path) => path.ToString().ToLowerInvariant();
 }
