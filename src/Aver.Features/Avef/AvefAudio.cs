@@ -106,8 +106,7 @@ public static class AvefAudio
                     var melBlock = ArrayPool<float>.Shared.Rent(o.Mels * Stft.BlockFrames);
                     var mel = melBlock.AsSpan(0, o.Mels * Stft.BlockFrames);
                     bank.ApplyByBand(block, Stft.BlockFrames, Stft.BlockFrames, mel, Stft.BlockFrames);
-                    TensorPrimitives.Add(mel, o.LogOffset, mel);
-                    TensorPrimitives.Log(mel, mel);
+                    LaneLog.AddThenLog(mel, o.LogOffset);
                     for (int m = 0; m < o.Mels; m++) mel.Slice(m * Stft.BlockFrames, count).CopyTo(logMel.AsSpan(m * n + first, count));
                     ArrayPool<float>.Shared.Return(melBlock);
                 });

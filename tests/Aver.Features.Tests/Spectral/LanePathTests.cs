@@ -127,9 +127,9 @@ public class LanePathTests
         return output;
     }
 
-    private static IEnumerable<IsaPath> Paths() => Enum.GetValues<IsaPath>().Where(p => p <= CpuFeatures.Supported);
+    internal static IEnumerable<IsaPath> Paths() => Enum.GetValues<IsaPath>().Where(p => p <= CpuFeatures.Supported);
 
-    private static void WithIsa(IsaPath path, Action body)
+    internal static void WithIsa(IsaPath path, Action body)
     {
         var saved = Engine.Isa;
         try { Engine.Isa = path; body(); }
