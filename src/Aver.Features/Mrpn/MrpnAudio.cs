@@ -105,7 +105,7 @@ public static class MrpnAudio
         Stft.ComputeBlocks(padded, length, RealFft.Get(o.NFft), o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, count, block) =>
         {
             var rows = block[..(keep * Stft.BlockFrames)];
-            LaneLog.AddThenLog(rows, o.LogEpsilon);
+            LaneLog.AddThenLog(rows, keep, Stft.BlockFrames, count, o.LogEpsilon);
             for (int k = 0; k < keep; k++) rows.Slice(k * Stft.BlockFrames, count).CopyTo(logT.AsSpan(k * frames + first, count));
         });
     }

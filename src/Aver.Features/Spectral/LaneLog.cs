@@ -23,6 +23,16 @@ internal static class LaneLog
             }
     }
 
+    /// <summary>
+    /// The same on the first <paramref name="count"/> values of each of <paramref name="rows"/> rows
+    /// <paramref name="stride"/> apart: a block's valid columns, leaving its scratch columns alone.
+    /// </summary>
+    public static void AddThenLog(Span<float> block, int rows, int stride, int count, float offset)
+    {
+        if (count == stride) { AddThenLog(block[..(rows * stride)], offset); return; }
+        for (int r = 0; r < rows; r++) AddThenLog(block.Slice(r * stride, count), offset);
+    }
+
     private static unsafe void AddThenLog<T>(float* v, int count, float offset) where T : struct, ILaneVector<T>
     {
         int lanes = T.Count, i = 0;
