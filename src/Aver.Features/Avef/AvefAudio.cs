@@ -99,7 +99,7 @@ public static class AvefAudio
             Stft.PadInPlace(padded.AsSpan(0, length + 2 * pad), pad, PadMode.Constant);
             var fft = RealFft.Get(o.NFft);
             var bank = MelFilterBank.Get(fft.Bins, o.FMin, o.FMax, o.Mels, o.SampleRate, o.MelNorm, o.MelScale);
-            Stft.ComputeBlocks(padded, length + 2 * pad, fft, o.FrameShift, Windows.Hamming(o.FrameLength, o.PeriodicWindow), 2f, n,
+            Stft.ComputeBlocks(padded, length + 2 * pad, fft, o.FrameShift, Windows.SharedHamming(o.FrameLength, o.PeriodicWindow), 2f, n,
                 (first, count, block) =>
                 {
                     // The block's mel energies go straight into their place in the [mels, frames] rows and are logged there.

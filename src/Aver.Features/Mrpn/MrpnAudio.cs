@@ -102,7 +102,7 @@ public static class MrpnAudio
     private static void LogMagnitudeByBin(float[] padded, int length, MrpnAudioOptions o, int frames, float[] logT)
     {
         int keep = o.Bins;
-        Stft.ComputeBlocks(padded, length, RealFft.Get(o.NFft), o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, count, block) =>
+        Stft.ComputeBlocks(padded, length, RealFft.Get(o.NFft), o.HopLength, Windows.SharedHann(o.NFft), power: 1f, frames, (first, count, block) =>
         {
             var rows = block[..(keep * Stft.BlockFrames)];
             LaneLog.AddThenLog(rows, keep, Stft.BlockFrames, count, o.LogEpsilon);
