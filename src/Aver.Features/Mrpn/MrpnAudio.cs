@@ -63,9 +63,9 @@ public static class MrpnAudio
         // Only the frames some segment uses; the clip's STFT frame f is centred on sample 64 f.
         int clipFrames = (count - 1) * framesPerHop + frames;
         // The padded signal is pooled. The clip-wide intermediate (a quarter of the output) lives outside the GC heap:
-        // any long-lived array on the large-object heap (a pooled one too) makes the GC return the memory of each
-        // clip's freed output to the OS, so every output is faulted in afresh (measured: 17x the page faults, half
-        // the speed); the C allocator keeps freed blocks mapped, as torch's tensors get them.
+        // as a pooled array it lived on the large-object heap among the clip outputs, and the GC then returned the
+        // memory of each freed output to the OS, so every output was faulted in afresh (17x the page faults, half the
+        // speed; see bench/features/README.md). The C allocator keeps freed blocks mapped, as torch's tensors get them.
         var padded = System.Buffers.ArrayPool<float>.Shared.Rent(samples + 2 * pad);
         var logT = new NativeBuffer(o.Bins * clipFrames);
         try
