@@ -2,6 +2,7 @@
 # Feature-extraction throughput, Aver against torchaudio in the same run: MRPN spectrogram segments and AVEF
 # log-mel + delta stacks of one hour of 16 kHz speech (the shared RAVDESS speech16k files, looped), clip by clip.
 #   bench/features/run.sh [--threads N] [--hours H]        (defaults: 1 thread, 1 hour)
+# First checks that both sides agree on the first file (bounds in bench/features/README.md); fails if not.
 # Prints x-real-time (audio seconds per wall second and per CPU second) for both sides and the ratio
 # Aver / torchaudio (> 1: Aver is faster). CPU-second figures are the fairer ones on a shared, loaded machine.
 set -euo pipefail
@@ -19,6 +20,10 @@ dotnet build bench/Aver.Bench.Features -c Release -v q -nologo >/dev/null
 OUT=$(mktemp); trap 'rm -f "$OUT"' EXIT
 # Passive OpenMP waits: with spinning workers torch burns its CPU share on a loaded machine (10x slower at 2 threads).
 export OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS="$THREADS" OMP_WAIT_POLICY=PASSIVE
+# Agreement first: both sides' outputs for the first file (the bounds are in the README).
+AGREE=$(mktemp -d); trap 'rm -rf "$OUT" "$AGREE"' EXIT
+/usr/bin/python3 bench/features/torchaudio_bench.py --data "$DATA" --dump "$AGREE"
+dotnet bench/Aver.Bench.Features/bin/Release/net10.0/Aver.Bench.Features.dll --data "$DATA" --check "$AGREE"
 dotnet bench/Aver.Bench.Features/bin/Release/net10.0/Aver.Bench.Features.dll --data "$DATA" --hours "$HOURS" --threads "$THREADS" | tee -a "$OUT"
 /usr/bin/python3 bench/features/torchaudio_bench.py --data "$DATA" --hours "$HOURS" --threads "$THREADS" | tee -a "$OUT"
 /usr/bin/python3 - "$OUT" <<'PY'

@@ -48,11 +48,21 @@ def main():
     p.add_argument("--hours", type=float, default=1.0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--files", type=int, default=240)
+    p.add_argument("--dump", help="write both front ends' outputs for the first file here (raw float32) and exit")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
 
     files = sorted(glob.glob(os.path.join(a.data, "**", "*.wav"), recursive=True))[: a.files]
     clips = [torchaudio.load(f)[0].mean(0) for f in files]
+    if a.dump:
+        # The agreement check of run.sh: Aver's bench compares its outputs for the same file with these.
+        os.makedirs(a.dump, exist_ok=True)
+        with torch.no_grad():
+            for name, run in (("mrpn", mrpn), ("avef", avef)):
+                y = run(clips[0])
+                y.numpy().astype("float32").tofile(os.path.join(a.dump, name + ".f32"))
+                with open(os.path.join(a.dump, name + ".shape"), "w") as f: f.write(" ".join(map(str, y.shape)))
+        return
     sequence, total = [], 0.0
     i = 0
     while total < a.hours * 3600:

@@ -99,17 +99,13 @@ public static class AvefAudio
             Stft.PadInPlace(padded.AsSpan(0, length + 2 * pad), pad, PadMode.Constant);
             var fft = RealFft.Get(o.NFft);
             var bank = MelFilterBank.Get(fft.Bins, o.FMin, o.FMax, o.Mels, o.SampleRate, o.MelNorm, o.MelScale);
-            Stft.ComputeBlocks(padded, length + 2 * pad, fft, o.FrameShift, Windows.Hamming(o.FrameLength, o.PeriodicWindow), 2f, n,
+            Stft.ComputeBlocks(padded, length + 2 * pad, fft, o.FrameShift, Windows.SharedHamming(o.FrameLength, o.PeriodicWindow), 2f, n,
                 (first, count, block) =>
                 {
-                    // The block's mel energies [mels, BlockFrames], logged in one pass, then each band's frames copied out.
-                    var melBlock = ArrayPool<float>.Shared.Rent(o.Mels * Stft.BlockFrames);
-                    var mel = melBlock.AsSpan(0, o.Mels * Stft.BlockFrames);
-                    bank.ApplyByBand(block, Stft.BlockFrames, Stft.BlockFrames, mel, Stft.BlockFrames);
-                    TensorPrimitives.Add(mel, o.LogOffset, mel);
-                    TensorPrimitives.Log(mel, mel);
-                    for (int m = 0; m < o.Mels; m++) mel.Slice(m * Stft.BlockFrames, count).CopyTo(logMel.AsSpan(m * n + first, count));
-                    ArrayPool<float>.Shared.Return(melBlock);
+                    // The block's mel energies go straight into their place in the [mels, frames] rows and are logged there.
+                    var rows = logMel.AsSpan(first);
+                    bank.ApplyByBand(block, Stft.BlockFrames, count, rows, n);
+                    LaneLog.AddThenLog(rows, o.Mels, n, count, o.LogOffset);
                 });
             return logMel;
         }

@@ -62,10 +62,12 @@ public static class MrpnAudio
         int frames = o.Frames, framesPerHop = o.SegmentHopSamples / o.HopLength;
         // Only the frames some segment uses; the clip's STFT frame f is centred on sample 64 f.
         int clipFrames = (count - 1) * framesPerHop + frames;
-        // Pooled: the padded signal and the clip-wide intermediate (a quarter of the output) would otherwise be
-        // fresh large-object allocations (page faults, gen-2 collections) for every clip.
+        // The padded signal is pooled. The clip-wide intermediate (a quarter of the output) lives outside the GC heap:
+        // as a pooled array it lived on the large-object heap among the clip outputs, and the GC then returned the
+        // memory of each freed output to the OS, so every output was faulted in afresh (17x the page faults, half the
+        // speed; see bench/features/README.md). The C allocator keeps freed blocks mapped, as torch's tensors get them.
         var padded = System.Buffers.ArrayPool<float>.Shared.Rent(samples + 2 * pad);
-        var logT = System.Buffers.ArrayPool<float>.Shared.Rent(o.Bins * clipFrames);
+        var logT = new NativeBuffer(o.Bins * clipFrames);
         try
         {
             // Standardised straight into the middle of the padded buffer, then reflected at both ends.
@@ -91,7 +93,7 @@ public static class MrpnAudio
         finally
         {
             System.Buffers.ArrayPool<float>.Shared.Return(padded);
-            System.Buffers.ArrayPool<float>.Shared.Return(logT);
+            logT.Dispose();
         }
     }
 
@@ -99,14 +101,13 @@ public static class MrpnAudio
     /// log(|STFT| + eps) of the padded clip into <paramref name="logT"/> as [bins, frames] (frequency-major, the
     /// segments' layout): the STFT hands over frequency-major blocks, whose log is taken while they are in cache.
     /// </summary>
-    private static void LogMagnitudeByBin(float[] padded, int length, MrpnAudioOptions o, int frames, float[] logT)
+    private static void LogMagnitudeByBin(float[] padded, int length, MrpnAudioOptions o, int frames, NativeBuffer logT)
     {
         int keep = o.Bins;
-        Stft.ComputeBlocks(padded, length, RealFft.Get(o.NFft), o.HopLength, Windows.Hann(o.NFft), power: 1f, frames, (first, count, block) =>
+        Stft.ComputeBlocks(padded, length, RealFft.Get(o.NFft), o.HopLength, Windows.SharedHann(o.NFft), power: 1f, frames, (first, count, block) =>
         {
             var rows = block[..(keep * Stft.BlockFrames)];
-            System.Numerics.Tensors.TensorPrimitives.Add(rows, o.LogEpsilon, rows);
-            System.Numerics.Tensors.TensorPrimitives.Log(rows, rows);
+            LaneLog.AddThenLog(rows, keep, Stft.BlockFrames, count, o.LogEpsilon);
             for (int k = 0; k < keep; k++) rows.Slice(k * Stft.BlockFrames, count).CopyTo(logT.AsSpan(k * frames + first, count));
         });
     }

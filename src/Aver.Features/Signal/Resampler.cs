@@ -47,14 +47,23 @@ public sealed class Resampler
 
     /// <summary><paramref name="audio"/> at <paramref name="outputRate"/> (the same buffer when the rate already matches).</summary>
     public static AudioBuffer Resample(AudioBuffer audio, int outputRate) =>
-        audio.SampleRate == outputRate ? audio : new AudioBuffer(new Resampler(audio.SampleRate, outputRate).Process(audio.Samples), outputRate);
+        audio.SampleRate == outputRate ? audio : new AudioBuffer(Get(audio.SampleRate, outputRate).Process(audio.Samples), outputRate);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), Resampler> Cache = new();
+
+    /// <summary>A cached resampler with the default filter (immutable, thread-safe): its kernels cost a Bessel function per tap and phase, more than resampling a clip.</summary>
+    public static Resampler Get(int inputRate, int outputRate) =>
+        Cache.GetOrAdd((inputRate, outputRate), static k => new Resampler(k.Item1, k.Item2));
 
     /// <summary>The resampled signal, ceil(L * out / in) samples; zeros are assumed beyond both ends.</summary>
     public float[] Process(ReadOnlySpan<float> input)
     {
         int length = input.Length;
-        var padded = new float[length + 2 * _width + _in];
-        input.CopyTo(padded.AsSpan(_width));
+        // Pooled: a clip-long buffer would be a fresh large-object allocation per call.
+        var paddedArray = System.Buffers.ArrayPool<float>.Shared.Rent(length + 2 * _width + _in);
+        var padded = paddedArray.AsSpan(0, length + 2 * _width + _in);
+        padded.Clear();
+        input.CopyTo(padded[_width..]);
         int outLength = (int)Math.Ceiling((double)_out * length / _in);
         var output = new float[outLength];
         var kernels = _kernels.AsSpan();
@@ -62,8 +71,9 @@ public sealed class Resampler
         {
             int block = o / _out, phase = o % _out;
             output[o] = System.Numerics.Tensors.TensorPrimitives.Dot(
-                padded.AsSpan(block * _in, _taps), kernels.Slice(phase * _taps, _taps));
+                padded.Slice(block * _in, _taps), kernels.Slice(phase * _taps, _taps));
         }
+        System.Buffers.ArrayPool<float>.Shared.Return(paddedArray);
         return output;
     }
 

@@ -41,36 +41,57 @@ public static class Deltas
     /// <summary>
     /// The same with time along the rows: <paramref name="x"/> is [rows, frames] (each feature's frames
     /// contiguous), rounded as <see cref="Compute(ReadOnlySpan{float}, Span{float}, int, int, int)"/> does.
-    /// Each difference runs over the whole image at once as if it were one long row; only the k frames
+    /// One pass runs the whole image as if it were one long row (frames in vector lanes); only the N frames
     /// at each row's ends, where that would reach into the next row, are redone with the edge frames repeated.
     /// </summary>
-    public static void ComputeAlongRows(ReadOnlySpan<float> x, Span<float> d, int rows, int frames, int n = 2)
+    public static unsafe void ComputeAlongRows(ReadOnlySpan<float> x, Span<float> d, int rows, int frames, int n = 2)
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "Deltas: N must be at least 1");
-        float denom = n * (n + 1) * (2 * n + 1) / 3f;
         int total = rows * frames;
-        var diffArray = System.Buffers.ArrayPool<float>.Shared.Rent(total);
-        try
+        if (x.Length < total || d.Length < total)
+            throw new ArgumentException($"Deltas: [{rows}, {frames}] does not fit x of {x.Length} or d of {d.Length}");
+        float denom = n * (n + 1) * (2 * n + 1) / 3f;
+        fixed (float* px = x, pd = d)
         {
-            var diff = diffArray.AsSpan(0, total);
-            var dt = d[..total];
-            dt.Clear();
-            for (int k = 1; k <= n; k++)
+            switch (LaneWidths.Current)
             {
-                // diff[i] = x[i + k] - x[i - k]
-                if (total > 2 * k) System.Numerics.Tensors.TensorPrimitives.Subtract(x[(2 * k)..total], x[..(total - 2 * k)], diff[k..(total - k)]);
-                int head = Math.Min(k, frames), tail = Math.Max(frames - k, head);
-                for (int r = 0; r < rows; r++)
-                {
-                    var xr = x.Slice(r * frames, frames);
-                    var diffRow = diff.Slice(r * frames, frames);
-                    for (int t = 0; t < head; t++) diffRow[t] = xr[Math.Min(t + k, frames - 1)] - xr[Math.Max(t - k, 0)];
-                    for (int t = tail; t < frames; t++) diffRow[t] = xr[Math.Min(t + k, frames - 1)] - xr[Math.Max(t - k, 0)];
-                }
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(diff, (float)k, dt, dt);
+                case LaneWidth.V512: Interior<Lanes512>(px, pd, total, n, denom); break;
+                case LaneWidth.V256: Interior<Lanes256>(px, pd, total, n, denom); break;
+                default: Interior<Lanes128>(px, pd, total, n, denom); break;
             }
-            System.Numerics.Tensors.TensorPrimitives.Divide(dt, denom, dt);
+            int head = Math.Min(n, frames), tail = Math.Max(frames - n, head);
+            for (int r = 0; r < rows; r++)
+            {
+                float* xr = px + r * frames, dr = pd + r * frames;
+                for (int t = 0; t < head; t++) dr[t] = Edge(xr, t, frames, n, denom);
+                for (int t = tail; t < frames; t++) dr[t] = Edge(xr, t, frames, n, denom);
+            }
         }
-        finally { System.Buffers.ArrayPool<float>.Shared.Return(diffArray); }
+    }
+
+    // d[i] = (sum_k k (x[i + k] - x[i - k])) / denom for n <= i < total - n, accumulated from zero as Compute does.
+    private static unsafe void Interior<T>(float* x, float* d, int total, int n, float denom) where T : struct, ILaneVector<T>
+    {
+        int i = n, lanes = T.Count;
+        T div = T.Broadcast(denom);
+        for (; i + lanes <= total - n; i += lanes)
+        {
+            T acc = T.Zero;
+            for (int k = 1; k <= n; k++) acc = acc + T.Broadcast(k) * (T.Load(x + i + k) - T.Load(x + i - k));
+            T.Store(acc / div, d + i);
+        }
+        for (; i < total - n; i++)
+        {
+            float acc = 0;
+            for (int k = 1; k <= n; k++) acc += k * (x[i + k] - x[i - k]);
+            d[i] = acc / denom;
+        }
+    }
+
+    private static unsafe float Edge(float* row, int t, int frames, int n, float denom)
+    {
+        float acc = 0;
+        for (int k = 1; k <= n; k++) acc += k * (row[Math.Min(t + k, frames - 1)] - row[Math.Max(t - k, 0)]);
+        return acc / denom;
     }
 }

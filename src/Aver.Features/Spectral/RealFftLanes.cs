@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Aver.Features.Spectral;
 
 /// <summary>
@@ -64,12 +66,44 @@ public sealed partial class RealFft
         }
     }
 
-    /// <summary>The radix-2 stages from half-size <paramref name="startHalf"/> on, as <see cref="ComplexInPlace"/> does them.</summary>
+    /// <summary>
+    /// The radix-2 stages from half-size <paramref name="startHalf"/> on, as <see cref="ComplexInPlace"/> does them,
+    /// two stages per pass: a pass is memory-bound (every butterfly loads and stores two points), so stages hs and
+    /// 2 hs run on four points held in registers. Each butterfly is the same arithmetic on the same operands, so
+    /// the bits are those of the stage-by-stage transform.
+    /// </summary>
     private unsafe void LaneStages<T>(float* re, float* im, int startHalf) where T : struct, ILaneVector<T>
     {
-        int h = _half, lanes = T.Count;
+        int h = _half, lanes = T.Count, hs = startHalf;
         fixed (float* wc0 = _stageCos, ws0 = _stageSin)
-            for (int hs = startHalf; hs < h; hs *= 2)
+        {
+            for (; 2 * hs < h; hs *= 4)
+                for (int j = 0; j < hs; j++)
+                {
+                    // Stage hs: (p0, p1) and (p2, p3) with twiddle j; stage 2 hs: (p0, p2) with j, (p1, p3) with j + hs.
+                    T w1r = T.Broadcast(wc0[hs - 1 + j]), w1i = T.Broadcast(ws0[hs - 1 + j]);
+                    T w2r = T.Broadcast(wc0[2 * hs - 1 + j]), w2i = T.Broadcast(ws0[2 * hs - 1 + j]);
+                    T w3r = T.Broadcast(wc0[3 * hs - 1 + j]), w3i = T.Broadcast(ws0[3 * hs - 1 + j]);
+                    int step = hs * lanes;
+                    for (int b = 0; b < h; b += 4 * hs)
+                    {
+                        float* r0 = re + (b + j) * lanes, i0 = im + (b + j) * lanes;
+                        T a0r = T.Load(r0), a0i = T.Load(i0);
+                        T a1r = T.Load(r0 + step), a1i = T.Load(i0 + step);
+                        T a2r = T.Load(r0 + 2 * step), a2i = T.Load(i0 + 2 * step);
+                        T a3r = T.Load(r0 + 3 * step), a3i = T.Load(i0 + 3 * step);
+                        Butterfly(ref a0r, ref a0i, ref a1r, ref a1i, w1r, w1i);
+                        Butterfly(ref a2r, ref a2i, ref a3r, ref a3i, w1r, w1i);
+                        Butterfly(ref a0r, ref a0i, ref a2r, ref a2i, w2r, w2i);
+                        Butterfly(ref a1r, ref a1i, ref a3r, ref a3i, w3r, w3i);
+                        T.Store(a0r, r0); T.Store(a0i, i0);
+                        T.Store(a1r, r0 + step); T.Store(a1i, i0 + step);
+                        T.Store(a2r, r0 + 2 * step); T.Store(a2i, i0 + 2 * step);
+                        T.Store(a3r, r0 + 3 * step); T.Store(a3i, i0 + 3 * step);
+                    }
+                }
+            // An odd number of stages leaves the last one alone.
+            for (; hs < h; hs *= 2)
                 for (int j = 0; j < hs; j++)
                 {
                     T wr = T.Broadcast(wc0[hs - 1 + j]), wi = T.Broadcast(ws0[hs - 1 + j]);
@@ -77,14 +111,23 @@ public sealed partial class RealFft
                     {
                         float* ra = re + (b + j) * lanes, ia = im + (b + j) * lanes;
                         float* rc = ra + hs * lanes, ic = ia + hs * lanes;
-                        T cr = T.Load(rc), ci = T.Load(ic);
-                        T tr = cr * wr - ci * wi;
-                        T ti = cr * wi + ci * wr;
-                        T ar = T.Load(ra), ai = T.Load(ia);
-                        T.Store(ar + tr, ra); T.Store(ai + ti, ia);
-                        T.Store(ar - tr, rc); T.Store(ai - ti, ic);
+                        T ar = T.Load(ra), ai = T.Load(ia), cr = T.Load(rc), ci = T.Load(ic);
+                        Butterfly(ref ar, ref ai, ref cr, ref ci, wr, wi);
+                        T.Store(ar, ra); T.Store(ai, ia);
+                        T.Store(cr, rc); T.Store(ci, ic);
                     }
                 }
+        }
+    }
+
+    /// <summary>(a, c) becomes (a + w c, a - w c), rounded as <see cref="ComplexInPlace"/> rounds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly<T>(ref T ar, ref T ai, ref T cr, ref T ci, T wr, T wi) where T : struct, ILaneVector<T>
+    {
+        T tr = cr * wr - ci * wi;
+        T ti = cr * wi + ci * wr;
+        cr = ar - tr; ci = ai - ti;
+        ar = ar + tr; ai = ai + ti;
     }
 
     /// <summary>The split into the real spectrum (<see cref="Split"/>) fused with <see cref="Magnitude"/>'s re^2 + im^2 (and square root).</summary>

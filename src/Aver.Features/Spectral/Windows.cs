@@ -13,6 +13,16 @@ public static class Windows
     /// <summary>Hamming: w[t] = 0.54 - 0.46 cos(2 pi t / N), N = n (periodic) or n - 1 (symmetric). Shape [n].</summary>
     public static float[] Hamming(int length, bool periodic = true) => Cosine(length, periodic, 0.54, 0.46);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool Hann, int Length, bool Periodic), float[]> Shared = new();
+
+    /// <summary>A shared Hann window for the front ends' per-clip STFTs (callers must not modify it): computing one costs a cosine per sample.</summary>
+    internal static float[] SharedHann(int length, bool periodic = true) =>
+        Shared.GetOrAdd((true, length, periodic), static k => Hann(k.Length, k.Periodic));
+
+    /// <summary>A shared Hamming window; see <see cref="SharedHann"/>.</summary>
+    internal static float[] SharedHamming(int length, bool periodic = true) =>
+        Shared.GetOrAdd((false, length, periodic), static k => Hamming(k.Length, k.Periodic));
+
     private static float[] Cosine(int length, bool periodic, double a, double b)
     {
         if (length < 1) throw new ArgumentOutOfRangeException(nameof(length), length, "window length must be positive");

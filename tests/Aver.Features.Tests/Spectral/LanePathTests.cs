@@ -97,6 +97,7 @@ public class LanePathTests
     [InlineData(5, 3, 2)]   // fewer frames than 2N
     [InlineData(3, 9, 3)]
     [InlineData(4, 1, 1)]
+    [InlineData(9, 37, 2)]  // whole vectors and a remainder on every width
     public void DeltasAlongRowsEqualTimeMajorDeltas(int rows, int frames, int n)
     {
         var x = Signals.Noise((ulong)(rows * frames), rows * frames); // [rows, frames]
@@ -104,10 +105,14 @@ public class LanePathTests
         for (int r = 0; r < rows; r++) for (int t = 0; t < frames; t++) timeMajor[t * rows + r] = x[r * frames + t];
         var expected = new float[frames * rows];
         Deltas.Compute(timeMajor, expected, frames, rows, n);
-        var d = new float[rows * frames];
-        Deltas.ComputeAlongRows(x, d, rows, frames, n);
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < frames; t++) Assert.True(expected[t * rows + r] == d[r * frames + t], $"row {r} frame {t}");
+        foreach (var path in Paths())
+            WithIsa(path, () =>
+            {
+                var d = new float[rows * frames];
+                Deltas.ComputeAlongRows(x, d, rows, frames, n);
+                for (int r = 0; r < rows; r++)
+                    for (int t = 0; t < frames; t++) Assert.True(expected[t * rows + r] == d[r * frames + t], $"{path}: row {r} frame {t}");
+            });
     }
 
     /// <summary>|rfft|^power frame by frame through <see cref="RealFft.Magnitude"/>, [frames, bins].</summary>
@@ -127,9 +132,9 @@ public class LanePathTests
         return output;
     }
 
-    private static IEnumerable<IsaPath> Paths() => Enum.GetValues<IsaPath>().Where(p => p <= CpuFeatures.Supported);
+    internal static IEnumerable<IsaPath> Paths() => Enum.GetValues<IsaPath>().Where(p => p <= CpuFeatures.Supported);
 
-    private static void WithIsa(IsaPath path, Action body)
+    internal static void WithIsa(IsaPath path, Action body)
     {
         var saved = Engine.Isa;
         try { Engine.Isa = path; body(); }
