@@ -71,39 +71,20 @@ internal static unsafe class GemmPacking
                 // Eight steps of k at a time; in a panel narrower than 8 lanes each store runs into the
                 // next step's lanes, which the next store (or the next panel, or Slack) overwrites.
                 for (; p + 8 <= kc; p += 8, to += 8 * lanes)
-                    Transpose8x8(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p), Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p),
-                        Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p), Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p), to, lanes);
+                    Transpose8x8.Store(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p), Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p),
+                        Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p), Avx.LoadVector256(r6 + p), Avx.LoadVector256(r7 + p), ref *to, lanes);
             }
             else if (rows > 0)
             {
                 var z = Vector256<float>.Zero;
                 for (; p + 8 <= kc; p += 8, to += 8 * lanes)
-                    Transpose8x8(Avx.LoadVector256(r0 + p), rows > 1 ? Avx.LoadVector256(r1 + p) : z, rows > 2 ? Avx.LoadVector256(r2 + p) : z,
+                    Transpose8x8.Store(Avx.LoadVector256(r0 + p), rows > 1 ? Avx.LoadVector256(r1 + p) : z, rows > 2 ? Avx.LoadVector256(r2 + p) : z,
                         rows > 3 ? Avx.LoadVector256(r3 + p) : z, rows > 4 ? Avx.LoadVector256(r4 + p) : z, rows > 5 ? Avx.LoadVector256(r5 + p) : z,
-                        rows > 6 ? Avx.LoadVector256(r6 + p) : z, z, to, lanes);
+                        rows > 6 ? Avx.LoadVector256(r6 + p) : z, z, ref *to, lanes);
             }
             int stop = Math.Min(8, lanes - j0);
             for (; p < kc; p++)
                 for (int r = 0; r < stop; r++) dst[p * lanes + j0 + r] = r < rows ? from[(long)r * ld + p] : 0f;
         }
-    }
-
-    /// <summary>Stores the transpose of eight rows of eight floats: lane c of row r goes to to[c * stride + r].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3,
-        Vector256<float> v4, Vector256<float> v5, Vector256<float> v6, Vector256<float> v7, float* to, int stride)
-    {
-        var t0 = Avx.UnpackLow(v0, v1); var t1 = Avx.UnpackHigh(v0, v1);
-        var t2 = Avx.UnpackLow(v2, v3); var t3 = Avx.UnpackHigh(v2, v3);
-        var t4 = Avx.UnpackLow(v4, v5); var t5 = Avx.UnpackHigh(v4, v5);
-        var t6 = Avx.UnpackLow(v6, v7); var t7 = Avx.UnpackHigh(v6, v7);
-        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
-        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
-        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
-        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(to, Avx.Permute2x128(s0, s4, 0x20)); Avx.Store(to + stride, Avx.Permute2x128(s1, s5, 0x20));
-        Avx.Store(to + 2 * stride, Avx.Permute2x128(s2, s6, 0x20)); Avx.Store(to + 3 * stride, Avx.Permute2x128(s3, s7, 0x20));
-        Avx.Store(to + 4 * stride, Avx.Permute2x128(s0, s4, 0x31)); Avx.Store(to + 5 * stride, Avx.Permute2x128(s1, s5, 0x31));
-        Avx.Store(to + 6 * stride, Avx.Permute2x128(s2, s6, 0x31)); Avx.Store(to + 7 * stride, Avx.Permute2x128(s3, s7, 0x31));
     }
 }

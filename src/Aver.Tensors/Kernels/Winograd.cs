@@ -232,31 +232,13 @@ internal static unsafe class Winograd
                 for (; col + Lanes <= cols; col += Lanes)
                 {
                     for (int c = 0; c < Lanes; c++) v[c] = Vector256.Load(src + c * plane + col);
-                    Transpose8x8(v);
+                    Transpose8x8.InPlace(ref v[0], ref v[1], ref v[2], ref v[3], ref v[4], ref v[5], ref v[6], ref v[7]);
                     for (int k = 0; k < Lanes; k++) v[k].Store(to + (col + k) * Lanes);
                 }
                 for (; col < cols; col++)
                     for (int c = 0; c < Lanes; c++) to[col * Lanes + c] = src[c * plane + col];
             }
         }
-    }
-
-    /// <summary>In-place transpose of eight vectors of eight floats (row r, lane c becomes row c, lane r).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(Vector256<float>* v)
-    {
-        var t0 = Avx.UnpackLow(v[0], v[1]); var t1 = Avx.UnpackHigh(v[0], v[1]);
-        var t2 = Avx.UnpackLow(v[2], v[3]); var t3 = Avx.UnpackHigh(v[2], v[3]);
-        var t4 = Avx.UnpackLow(v[4], v[5]); var t5 = Avx.UnpackHigh(v[4], v[5]);
-        var t6 = Avx.UnpackLow(v[6], v[7]); var t7 = Avx.UnpackHigh(v[6], v[7]);
-        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
-        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
-        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
-        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
-        v[0] = Avx.Permute2x128(s0, s4, 0x20); v[1] = Avx.Permute2x128(s1, s5, 0x20);
-        v[2] = Avx.Permute2x128(s2, s6, 0x20); v[3] = Avx.Permute2x128(s3, s7, 0x20);
-        v[4] = Avx.Permute2x128(s0, s4, 0x31); v[5] = Avx.Permute2x128(s1, s5, 0x31);
-        v[6] = Avx.Permute2x128(s2, s6, 0x31); v[7] = Avx.Permute2x128(s3, s7, 0x31);
     }
 
     /// <summary>V[tap][t][channel block] = (B^T d B)[tap] for the 6x6 input tile of tile t, every channel block.</summary>
