@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Aver.Tensors;
 
 namespace Aver.Bench;
@@ -14,20 +13,8 @@ namespace Aver.Bench;
 /// which other load on the shared machine disturbs far less than wall-clock time; with one
 /// thread it is the kernel's own cost.
 /// </summary>
-internal static partial class ConvShapesBench
+internal static class ConvShapesBench
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec { public long Seconds, Nanoseconds; }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-    internal static double CpuMs()
-    {
-        ClockGetTime(2 /* CLOCK_PROCESS_CPUTIME_ID */, out var t);
-        return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;
-    }
-
     /// <summary>Name, input channels, size, output channels, kernel, stride, padding, count in ResNet-18.</summary>
     public static readonly (string Name, int C, int Size, int Cout, int K, int Stride, int Pad, int Count)[] Shapes =
     [
@@ -92,9 +79,9 @@ internal static partial class ConvShapesBench
         var total = Stopwatch.StartNew();
         for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
         {
-            double t = CpuMs();
+            double t = CpuTime.ProcessMs();
             f();
-            best = Math.Min(best, CpuMs() - t);
+            best = Math.Min(best, CpuTime.ProcessMs() - t);
         }
         return best;
     }
@@ -108,9 +95,9 @@ internal static partial class ConvShapesBench
         for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
         {
             var y = forward();
-            double t = CpuMs();
+            double t = CpuTime.ProcessMs();
             y.Backward(gy);
-            best = Math.Min(best, CpuMs() - t);
+            best = Math.Min(best, CpuTime.ProcessMs() - t);
         }
         return best;
     }

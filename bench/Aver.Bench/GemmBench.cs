@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Aver.Tensors;
 using Aver.Tensors.Kernels;
 using Aver.Tensors.Native;
@@ -16,20 +15,8 @@ namespace Aver.Bench;
 /// Shapes come from logging every Sgemm call of the resnet-train, resnet-infer and audio-cnn-train benches,
 /// plus a few of the Transformer and BiLSTM benches'.
 /// </summary>
-internal static partial class GemmBench
+internal static class GemmBench
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec { public long Seconds, Nanoseconds; }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-    private static double ThreadSeconds()
-    {
-        ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var t);
-        return t.Seconds + t.Nanoseconds * 1e-9;
-    }
-
     /// <summary>Class, where it comes from, transA, transB, m, n, k, and the beta its call site passes.</summary>
     public static readonly (string Class, string Use, bool TransA, bool TransB, int M, int N, int K, float Beta)[] Shapes =
     [
@@ -118,9 +105,9 @@ internal static partial class GemmBench
                     {
                         int w = round % 2 == 0 ? which : paths.Count - which; // alternate who goes first
                         if (w < paths.Count) Engine.Isa = paths[w];
-                        double t = ThreadSeconds();
+                        double t = CpuTime.ThreadSeconds();
                         for (int r = 0; r < reps; r++) Product(w == paths.Count, s.TransA, s.TransB, s.M, s.N, s.K, a[r % copies], lda, b[r % copies], ldb, s.Beta, (w == paths.Count ? cRef : c)[r % copies]);
-                        best[w] = Math.Min(best[w], (ThreadSeconds() - t) / reps);
+                        best[w] = Math.Min(best[w], (CpuTime.ThreadSeconds() - t) / reps);
                     }
                 // With beta 1 the repetitions accumulate; compare one fresh product of each.
                 c0.CopyTo(cRef[0], 0); c0.CopyTo(c[0], 0);

@@ -83,9 +83,9 @@ internal static class ResNetOpsBench
         var total = Stopwatch.StartNew();
         for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
         {
-            double t = ConvShapesBench.CpuMs();
+            double t = CpuTime.ProcessMs();
             step();
-            best = Math.Min(best, ConvShapesBench.CpuMs() - t);
+            best = Math.Min(best, CpuTime.ProcessMs() - t);
         }
         return best;
     }
