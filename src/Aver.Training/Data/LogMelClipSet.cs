@@ -20,9 +20,9 @@ public sealed record LogMelBatch(Tensor Crops, RandomStream[]? Augment);
 /// With <see cref="Speed"/>, a training clip is first played at a drawn speed (from its stream's "speed" fork, so
 /// the crop draws are those of a run without it). With <see cref="Noise"/>, a training clip's waveform gets a drawn
 /// noise floor (from its stream's "noise" fork) and its image is computed afresh from the kept audio.
-/// </summary>
 /// With <see cref="Aver.Features.LogMel.LogMelOptions.SpeakerNorm"/>, every crop has its speaker's band means
 /// subtracted (<see cref="SpeakerBandMeans"/>, taken once all images are prepared).
+/// </summary>
 public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline, SpeedPerturbation? speed = null,
     NoiseFloor? noise = null)
     : ClipSet<(Tensor Crops, RandomStream? Augment), LogMelBatch>(items, labels)
