@@ -149,8 +149,8 @@ public sealed class LogMelAudioBranch : IAudioBranch
         var clip = Probabilities(ClipLogits(audio, out int tiles), 0);
 
         var (contexts, index) = WindowContexts(audio, windows);
-        var scored = SpanLogits(audio, contexts, speechOnly: false);
-        var answers = Array.ConvertAll(scored, l => l is null ? null : Probabilities(l, 0));
+        // Every context is scored: the windows without speech were left out of them already.
+        var answers = Array.ConvertAll(SpanLogits(audio, contexts, speechOnly: false), l => Probabilities(l!, 0));
         var result = new ClassProbabilities?[windows.Count];
         for (int w = 0; w < windows.Count; w++) result[w] = index[w] < 0 ? null : answers[index[w]];
         int crops = FrontEnd.Options.EvalOffsets().Length;
