@@ -1,7 +1,7 @@
 """PyTorch side of Aver's engine benchmarks (dev-time only; run by bench/run.sh).
 
 Usage: /usr/bin/python3 bench/torch_bench.py BENCH --threads N [--seconds S]
-BENCH: resnet-train | resnet-infer | bilstm | transformer | conv-shapes
+BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | fer-train | conv-shapes
 Prints one JSON line: {"bench", "items_per_s", "cpu_ms_per_item", "peak_rss_mb", "threads"};
 cpu_ms_per_item is the process CPU time (user + system) of the timed steps per item, which
 other load on a shared machine disturbs less than the wall-clock rate.
@@ -30,7 +30,7 @@ import torch  # noqa: E402  (after the thread environment is set)
 import torch.nn as nn  # noqa: E402
 
 
-def resnet18(classes):
+def resnet18(classes, in_channels=3, width=64, small_stem=False):
     # torchvision is not packaged with Debian's torch; build ResNet-18 the same way (He et al. 2016).
     class Block(nn.Module):
         def __init__(self, i, o, s):
@@ -46,13 +46,16 @@ def resnet18(classes):
             y = self.bn2(self.conv2(y))
             return torch.relu(y + (x if self.downsample is None else self.downsample(x)))
 
-    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
-    i = 64
-    for k, o in enumerate([64, 128, 256, 512]):
+    if small_stem:  # 3x3 stride 1, no max pool (Aver's ResNetStem.Small, for 48 px faces)
+        layers = [nn.Conv2d(in_channels, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
+    else:
+        layers = [nn.Conv2d(in_channels, width, 7, 2, 3, bias=False), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    i = width
+    for k, o in enumerate([width, 2 * width, 4 * width, 8 * width]):
         s = 1 if k == 0 else 2
         layers += [Block(i, o, s), Block(o, o, 1)]
         i = o
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes)]
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8 * width, classes)]
     return nn.Sequential(*layers)
 
 
@@ -89,6 +92,21 @@ CONV_SHAPES = [  # name, C, size, Cout, kernel, stride, padding, count in ResNet
 ]
 
 
+FER_SHAPES = [  # the FER2013 recipe's network at batch 64 (ConvShapesBench.FerShapes), with AVER_CONV_NET=fer
+    ("stem 1->32 3x3/1 @48", 1, 48, 32, 3, 1, 1, 1),
+    ("l1 32->32 3x3/1 @48", 32, 48, 32, 3, 1, 1, 4),
+    ("l2a 32->64 3x3/2 @48", 32, 48, 64, 3, 2, 1, 1),
+    ("l2ds 32->64 1x1/2 @48", 32, 48, 64, 1, 2, 0, 1),
+    ("l2 64->64 3x3/1 @24", 64, 24, 64, 3, 1, 1, 3),
+    ("l3a 64->128 3x3/2 @24", 64, 24, 128, 3, 2, 1, 1),
+    ("l3ds 64->128 1x1/2 @24", 64, 24, 128, 1, 2, 0, 1),
+    ("l3 128->128 3x3/1 @12", 128, 12, 128, 3, 1, 1, 3),
+    ("l4a 128->256 3x3/2 @12", 128, 12, 256, 3, 2, 1, 1),
+    ("l4ds 128->256 1x1/2 @12", 128, 12, 256, 1, 2, 0, 1),
+    ("l4 256->256 3x3/1 @6", 256, 6, 256, 3, 1, 1, 3),
+]
+
+
 def best_ms(f, seconds):
     """Best process CPU ms of f() over at least 3 runs and about `seconds` (f returns its own timed ms or None)."""
     f()
@@ -103,15 +121,17 @@ def best_ms(f, seconds):
 
 def conv_shapes(seconds):
     """Each ResNet-18 convolution alone: forward at batch 32 and 16, input and weight gradient at 16 (process CPU ms)."""
-    print("shape | count | fwd32 ms | fwd16 ms | bwd-input16 ms | bwd-weight16 ms")
+    fer = os.environ.get("AVER_CONV_NET") == "fer"
+    shapes, infer_batch, train_batch = (FER_SHAPES, 64, 64) if fer else (CONV_SHAPES, 32, 16)
+    print(f"shape | count | fwd{infer_batch} ms | fwd{train_batch} ms | bwd-input{train_batch} ms | bwd-weight{train_batch} ms")
     total = [0.0] * 4
-    for name, c, size, cout, k, stride, pad, count in CONV_SHAPES:
+    for name, c, size, cout, k, stride, pad, count in shapes:
         w = torch.randn(cout, c, k, k) * 0.05
-        x32, x16 = torch.randn(32, c, size, size), torch.randn(16, c, size, size)
+        x32, x16 = torch.randn(infer_batch, c, size, size), torch.randn(train_batch, c, size, size)
         conv = lambda x, w: nn.functional.conv2d(x, w, None, stride, pad)
         with torch.no_grad():
             gy = torch.randn(conv(x16, w).shape)
-        budget = seconds / len(CONV_SHAPES) / 4
+        budget = seconds / len(shapes) / 4
 
         def fwd(x):
             with torch.no_grad():
@@ -127,6 +147,8 @@ def conv_shapes(seconds):
         total = [t + r * count for t, r in zip(total, row)]
         print(f"{name} | {count} | " + " | ".join(f"{r:.2f}" for r in row))
     print("total (x count) | | " + " | ".join(f"{t:.1f}" for t in total))
+    if fer:
+        return
     # The stem's max pooling, the one other op of the network that walks windows.
     p32, p16, pgy = torch.randn(32, 64, 56, 56), torch.randn(16, 64, 56, 56), torch.randn(16, 64, 28, 28)
     budget = seconds / len(CONV_SHAPES) / 4
@@ -215,6 +237,17 @@ def main():
             nn.functional.cross_entropy(m(x), y).backward()
             opt.step()
         rate = timed(step, 16, a.seconds)
+    elif a.bench == "fer-train":
+        # FerTrainBench.cs: the FER2013 recipe's network and optimiser, batch 64 of 1x48x48.
+        m = resnet18(7, in_channels=1, width=32, small_stem=True).train()
+        opt = torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4, nesterov=True)
+        x, y = torch.randn(64, 1, 48, 48), torch.randint(0, 7, (64,))
+
+        def step():
+            opt.zero_grad()
+            nn.functional.cross_entropy(m(x), y).backward()
+            opt.step()
+        rate = timed(step, 64, a.seconds)
     elif a.bench == "resnet-infer":
         m = resnet18(8).eval()
         x = torch.randn(32, 3, 112, 112)

@@ -31,22 +31,44 @@ internal static class ConvShapesBench
         ("l4 512->512 3x3/1 @4", 512, 4, 512, 3, 1, 1, 3),
     ];
 
+    /// <summary>
+    /// The FER2013 recipe's network (<see cref="FerTrainBench"/>: width 32, 3x3 stride-1 stem, 1x48x48), timed at its
+    /// training batch of 64 in both forward columns when <c>AVER_CONV_NET=fer</c>.
+    /// </summary>
+    public static readonly (string Name, int C, int Size, int Cout, int K, int Stride, int Pad, int Count)[] FerShapes =
+    [
+        ("stem 1->32 3x3/1 @48", 1, 48, 32, 3, 1, 1, 1),
+        ("l1 32->32 3x3/1 @48", 32, 48, 32, 3, 1, 1, 4),
+        ("l2a 32->64 3x3/2 @48", 32, 48, 64, 3, 2, 1, 1),
+        ("l2ds 32->64 1x1/2 @48", 32, 48, 64, 1, 2, 0, 1),
+        ("l2 64->64 3x3/1 @24", 64, 24, 64, 3, 1, 1, 3),
+        ("l3a 64->128 3x3/2 @24", 64, 24, 128, 3, 2, 1, 1),
+        ("l3ds 64->128 1x1/2 @24", 64, 24, 128, 1, 2, 0, 1),
+        ("l3 128->128 3x3/1 @12", 128, 12, 128, 3, 1, 1, 3),
+        ("l4a 128->256 3x3/2 @12", 128, 12, 256, 3, 2, 1, 1),
+        ("l4ds 128->256 1x1/2 @12", 128, 12, 256, 1, 2, 0, 1),
+        ("l4 256->256 3x3/1 @6", 256, 6, 256, 3, 1, 1, 3),
+    ];
+
     public static void Run(double seconds, TextWriter output)
     {
         var rng = new RandomStream(0);
-        output.WriteLine("shape | count | fwd32 ms | fwd16 ms | bwd-input16 ms | bwd-weight16 ms");
+        bool fer = Environment.GetEnvironmentVariable("AVER_CONV_NET") == "fer";
+        var shapes = fer ? FerShapes : Shapes;
+        int inferBatch = fer ? FerTrainBench.Batch : 32, trainBatch = fer ? FerTrainBench.Batch : 16;
+        output.WriteLine($"shape | count | fwd{inferBatch} ms | fwd{trainBatch} ms | bwd-input{trainBatch} ms | bwd-weight{trainBatch} ms");
         double[] total = new double[4];
         // AVER_CONV_SHAPES=l4 (a name prefix) times only the matching shapes, for profiling one layer.
         string only = Environment.GetEnvironmentVariable("AVER_CONV_SHAPES") ?? "";
-        foreach (var s in Shapes)
+        foreach (var s in shapes)
         {
             if (!s.Name.StartsWith(only, StringComparison.Ordinal)) continue;
             var w = Tensor.Normal(rng, 0f, 0.05f, s.Cout, s.C, s.K, s.K);
-            var x32 = Tensor.Normal(rng, 0f, 1f, 32, s.C, s.Size, s.Size);
-            var x16 = Tensor.Normal(rng, 0f, 1f, 16, s.C, s.Size, s.Size);
+            var x32 = Tensor.Normal(rng, 0f, 1f, inferBatch, s.C, s.Size, s.Size);
+            var x16 = Tensor.Normal(rng, 0f, 1f, trainBatch, s.C, s.Size, s.Size);
             Tensor Conv(Tensor x) => x.Conv2d(w, null, s.Stride, s.Pad);
             var gy = Tensor.Normal(rng, 0f, 1f, NoGrad(() => Conv(x16)).Shape.ToArray());
-            double budget = seconds / Shapes.Length / 4;
+            double budget = seconds / shapes.Length / 4;
             double fwd32 = Best(() => NoGrad(() => Conv(x32)), budget);
             double fwd16 = Best(() => NoGrad(() => Conv(x16)), budget);
             double bx = BestBackward(() => { x16.RequiresGrad = true; w.RequiresGrad = false; x16.ZeroGrad(); return Conv(x16); }, gy, budget);
@@ -57,7 +79,7 @@ internal static class ConvShapesBench
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name} | {s.Count} | {fwd32:F2} | {fwd16:F2} | {bx:F2} | {bw:F2}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total (x count) | | {total[0]:F1} | {total[1]:F1} | {total[2]:F1} | {total[3]:F1}"));
-        if (only.Length > 0 && !"maxpool".StartsWith(only, StringComparison.Ordinal)) return;
+        if (fer || (only.Length > 0 && !"maxpool".StartsWith(only, StringComparison.Ordinal))) return;
         // The stem's max pooling, the one other op of the network that walks windows.
         var p32 = Tensor.Normal(rng, 0f, 1f, 32, 64, 56, 56);
         var p16 = Tensor.Normal(rng, 0f, 1f, 16, 64, 56, 56);

@@ -7,7 +7,7 @@ var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: dotnet bench/Aver.Bench/bin/Release/net10.0/Aver.Bench.dll BENCH [--threads N] [--seconds S]");
-    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | conv-shapes | resnet-ops | gemm");
+    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | fer-train | conv-shapes | resnet-ops | gemm");
     return 2;
 }
 Engine.Threads = options.Threads;
@@ -33,6 +33,7 @@ Func<Action>? setup = options.Bench switch
     "bilstm" => BiLstmBench.Setup,
     "transformer" => TransformerBench.Setup,
     "audio-cnn-train" => AudioCnnTrainBench.Setup,
+    "fer-train" => FerTrainBench.Setup,
     _ => null,
 };
 if (setup is null)
@@ -40,7 +41,7 @@ if (setup is null)
     Console.Error.WriteLine($"unknown bench {options.Bench}");
     return 2;
 }
-int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, _ => 32 };
+int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, "fer-train" => FerTrainBench.Batch, _ => 32 };
 var rate = BenchTimer.Run(setup(), items, options.Seconds);
 Console.WriteLine(BenchTimer.JsonLine(options.Bench, rate, options.Threads));
 if (OpProfiler.Enabled) OpProfiler.Report(Console.Error);

@@ -16,7 +16,8 @@ public class WinogradConvTests
     [InlineData(1, 8, 13, 11, 8, 0)]    // "valid" padding, odd sizes
     [InlineData(2, 8, 9, 10, 8, 2)]     // padding 2 (the input gradient then has padding 0)
     [InlineData(5, 16, 28, 28, 24, 1)]  // 245 tiles: one chunk, its 36 products split between threads
-    [InlineData(8, 64, 30, 30, 64, 1)]  // 512 tiles: several chunks, in parallel
+    [InlineData(8, 64, 30, 30, 64, 1)]  // 512 tiles: several chunks, in parallel (the weight gradient summed chunk by chunk)
+    [InlineData(16, 256, 12, 12, 256, 1)] // 144 tiles, a weight-gradient dU too big to sum chunk by chunk: one chunk shared
     [InlineData(1, 64, 6, 6, 8, 1)]     // many input channels, few output channels
     public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int pad)
     {
@@ -82,7 +83,7 @@ public class WinogradConvTests
     }
 
     [Theory]
-    [InlineData(8, 64, 30, 30, 64)]   // chunked over the tiles
+    [InlineData(8, 64, 30, 30, 64)]   // chunked over the tiles (one thread sums three chunks of the weight gradient)
     [InlineData(4, 32, 7, 7, 64)]     // few tiles: the 36 products split between threads
     public void OneThreadAndTwoAgree(int n, int c, int h, int wd, int o)
     {
@@ -102,6 +103,8 @@ public class WinogradConvTests
         var one = Run(1); var two = Run(2);
         Fixture.AssertClose(one.y, two.y, "output", 1e-5f, 1e-5f);
         Fixture.AssertClose(one.gx, two.gx, "input gradient", 1e-5f, 1e-5f);
-        Fixture.AssertClose(one.gw, two.gw, "weight gradient", 1e-5f, 1e-4f);
+        // The weight gradient's sum over tiles is cut into one partial sum per thread: within the accuracy the
+        // direct-convolution test allows it, not bit for bit.
+        Fixture.AssertClose(one.gw, two.gw, "weight gradient", 1e-4f, 1e-3f);
     }
 }
