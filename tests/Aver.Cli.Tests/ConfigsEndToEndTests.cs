@@ -68,12 +68,19 @@ public sealed class ConfigsEndToEndTests(TinyExperimentData data) : IClassFixtur
     }
 }
 
-/// <summary>The default model's recipe with a log-mel CNN audio branch, end to end on the tiny corpora, then used by predict.</summary>
+/// <summary>
+/// The default model's recipe with a log-mel CNN audio branch and an ensemble of two FER networks as its visual branch,
+/// end to end on the tiny corpora, then used by predict.
+/// </summary>
 public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFixture<TinyExperimentData>
 {
     [FactRequires(Need.BlazeFace)]
     public void Build_model_with_an_audio_config_makes_a_model_whose_cnn_branch_answers()
     {
+        // A second FER network of the same data and seed, another architecture: the two answer as one ensemble.
+        var second = Path.Combine(data.Root, "fer-w8-small.safetensors");
+        var (fcode, _, ferr) = CliRun.Run("pretrain", Path.Combine(data.Root, "fer2013"), "--out", second, "--epochs", "1", "--width", "8", "--stem", "small", "--patience", "none");
+        Assert.True(fcode == 0, ferr);
         // The tuned recipe, one epoch: its model, features and training sections are what the audio branch is made with.
         var yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", "ravdess-audio-cnn-tuned.yaml"));
         yaml = Regex.Replace(yaml, @"(?m)^(\s*epochs:\s*)\d+", "${1}1");
@@ -82,10 +89,11 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         File.WriteAllText(config, yaml);
         var outDir = Path.Combine(data.Root, "default-model");
         var (code, stdout, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", outDir,
-            "--work", Path.Combine(data.Root, "default-work"), "--visual", data.FerModel, "--audio-config", config, "--validation-actors", "05,06");
+            "--work", Path.Combine(data.Root, "default-work"), "--visual", data.FerModel + "," + second, "--audio-config", config, "--validation-actors", "05,06");
         Assert.True(code == 0, err);
         Assert.Contains("audio validation accuracy", stdout);
         var card = File.ReadAllText(Path.Combine(outDir, "MODEL_CARD.md"));
+        Assert.Contains("| visual | ensemble of 2 networks (mean probability): ResNet-18, width 16, ImageNet stem (7x7 stride 2, max pool); ResNet-18, width 8, small stem", card);
         Assert.Contains("| audio | audio CNN: 4 blocks conv3x3-BN-ReLU-maxpool of 32-64-128-256 channels on 64-band log-mel crops of 3 s |", card);
         Assert.Contains($"aver evaluate {config}", card);
 
@@ -94,7 +102,8 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         Assert.True(pcode == 0, perr);
         var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
         Assert.Contains("audio: audio CNN 32-64-128-256 on 64-band log-mel crops", answer.GetProperty("model").GetString());
-        var audio = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "audio");
-        Assert.Equal("used", audio.GetProperty("status").GetString());
+        var branches = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().ToList();
+        Assert.Equal("used", branches.Single(b => b.GetProperty("name").GetString() == "audio").GetProperty("status").GetString());
+        Assert.Equal("used", branches.Single(b => b.GetProperty("name").GetString() == "visual").GetProperty("status").GetString());
     }
 }

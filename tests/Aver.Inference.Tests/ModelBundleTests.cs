@@ -35,6 +35,47 @@ public class ModelBundleTests
     }
 
     [Fact]
+    public void An_ensemble_visual_branch_loads_back_and_answers_with_its_members_mean_probability()
+    {
+        using var tmp = new TempFolder();
+        var path = TinyBundle.Write(tmp.Path, visualNetworks: 2);
+        var spec = Aver.Models.Spec.ModelSpec.FromMetadata(SafeTensors.Load(path).Metadata, path);
+        var visualSpec = spec.Architecture["visual"]!.AsObject();
+        Assert.Null(visualSpec["network"]);
+        Assert.Equal([2, 3], visualSpec["networks"]!.AsArray().Select(n => (int)n!["width"]!));
+
+        var model = Assert.IsType<DecisionFusionModel>(ModelLoader.Load(path, NoTracker));
+        var ensemble = Assert.IsType<Ensemble>(model.Visual!.Network);
+        Assert.Equal(2, ensemble.Members.Count);
+        // Each member rebuilt from its own tensors ("visual.0.", "visual.1."): the branch's softmax is their mean.
+        var saved = SafeTensors.Load(path);
+        var x = Tensor.Uniform(new RandomStream(6), -1, 1, 3, 1, 48, 48);
+        var mean = new float[3 * 7];
+        for (int m = 0; m < 2; m++)
+        {
+            var member = new Aver.Models.ResNet.ResNet18(new Aver.Models.ResNet.ResNetConfig(1, 2 + m, 7));
+            string prefix = $"visual.{m}.";
+            member.LoadStateDict(saved.Tensors.Where(kv => kv.Key.StartsWith(prefix)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value));
+            member.Eval();
+            var p = member.Forward(x).Softmax(-1).Data;
+            for (int i = 0; i < mean.Length; i++) mean[i] += p[i] / 2;
+        }
+        var branch = Tensor.FromArray(model.Visual.Logits(x), 3, 7).Softmax(-1).Data;
+        Fixture.AssertClose(mean.AsSpan(), branch.AsSpan(), "ensemble probabilities after reload", 1e-5f, 1e-6f);
+    }
+
+    [Fact]
+    public void A_visual_branch_with_both_one_network_and_an_ensemble_is_refused()
+    {
+        using var tmp = new TempFolder();
+        var path = TinyBundle.Write(tmp.Path, visualNetworks: 2);
+        TinyBundle.RewriteSpec(path, spec => spec["architecture"]!["visual"]!["network"] = new JsonObject { ["in_channels"] = 1, ["width"] = 2 });
+        var e = Assert.Throws<InvalidDataException>(() => ModelLoader.Load(path, NoTracker));
+        Assert.Contains("exactly one of network and networks", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
     public void Float16_weights_stay_close_to_float32()
     {
         using var tmp = new TempFolder();

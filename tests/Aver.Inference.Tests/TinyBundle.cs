@@ -13,13 +13,15 @@ internal static class TinyBundle
 {
     public static readonly AudioNetworkSettings Audio = new(Width: 2, Pool: 8, Hidden: 8, ScoringHidden: 8);
 
+    /// <param name="visualNetworks">1: one ResNet-18; more: an ensemble of that many (widths 2, 3, ...).</param>
     public static string Write(string folder, IReadOnlyDictionary<string, string>? extra = null, SafeTensorsDType dtype = SafeTensorsDType.F32,
-        double audioWeight = 0.4, double visualWeight = 0.6)
+        double audioWeight = 0.4, double visualWeight = 0.6, int visualNetworks = 1)
     {
         Directory.CreateDirectory(folder);
         var labels = LabelSpaces.Fer7;
         var audio = Audio.Build(labels.Count, new RandomStream(1));
-        var visual = new ResNet18(new ResNetConfig(1, 2, labels.Count), new RandomStream(2));
+        Aver.Tensors.Nn.Module visual = visualNetworks == 1 ? new ResNet18(new ResNetConfig(1, 2, labels.Count), new RandomStream(2))
+            : new Aver.Tensors.Nn.Ensemble(Enumerable.Range(0, visualNetworks).Select(i => (Aver.Tensors.Nn.Module)new ResNet18(new ResNetConfig(1, 2 + i, labels.Count), new RandomStream(20 + (ulong)i))));
         var path = Path.Combine(folder, "model.safetensors");
         DecisionFusionWriter.Save(path, labels,
             new AudioBranchParts(audio, Audio, labels, new BranchCalibration(1.5, audioWeight)),

@@ -8,13 +8,14 @@ public sealed class BuildModelCommand : CliCommand
     public override string Name => "build-model";
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
-        aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL] [--work DIR] [--face-shift 0]
+        aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL[,FER_MODEL...]] [--work DIR] [--face-shift 0]
                          [--audio-config CONFIG | --audio-epochs 22 --audio-width 8 --audio-pool 4] [--validation-actors 15,16] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
           visual branch  ResNet-18 (width 16) over 48x48 grey faces, pre-trained on FER2013 as `aver pretrain` does
                          (8 epochs, seed 1; skipped when --visual names that output), temperature fitted on the
-                         FER2013 training images pre-training held out;
+                         FER2013 training images pre-training held out; several --visual models (same data,
+                         seed and face standardisation) answer together as an ensemble (mean probability);
           audio branch   MRPN's AM (width 8, spectrograms pooled by 4, LSTM 64) trained on RAVDESS speech of actors
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
                          with --audio-config, the log-mel CNN of that audio-cnn experiment config (its model,
@@ -33,6 +34,10 @@ public sealed class BuildModelCommand : CliCommand
     /// <summary>Options that set MRPN's AM, which an audio-cnn config replaces.</summary>
     private static readonly string[] AmOptions = ["audio-epochs", "audio-width", "audio-pool"];
 
+    /// <summary>--visual A[,B,...]: one FER2013 network, or several answering as an ensemble.</summary>
+    private static string[] Visual(CliArgs args)
+        => args.Option("visual")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
     public override int Run(CliArgs args, CliContext ctx)
     {
         if (args.Option("audio-config") is not null && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
@@ -42,8 +47,9 @@ public sealed class BuildModelCommand : CliCommand
             RavdessDir: args.Option("ravdess") ?? throw new UsageException("--ravdess RAVDESS_DIR is required"),
             OutDir: args.Option("out") ?? throw new UsageException("--out DIR is required"),
             WorkDir: args.Option("work", "runs/default-model"),
-            VisualCheckpoint: args.Option("visual"))
+            VisualCheckpoint: Visual(args).FirstOrDefault())
         {
+            VisualEnsemble = Visual(args).Skip(1).ToList(),
             AudioConfig = args.Option("audio-config"),
             AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
             FaceShift = (float)args.Double("face-shift", 0, min: -0.5, max: 0.5),

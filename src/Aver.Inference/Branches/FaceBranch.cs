@@ -3,8 +3,10 @@ using Aver.Features.Augmentation;
 using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Models.Calibration;
+using Aver.Models.Fusion;
+using Aver.Models.Spec;
 using Aver.Media;
-using Aver.Models.ResNet;
+using Aver.Tensors.Nn;
 using Aver.Tensors;
 
 namespace Aver.Inference.Branches;
@@ -22,9 +24,12 @@ public sealed class FaceBranch
     private readonly Lazy<FaceTracker> _tracker;
 
     /// <param name="tracker">Made on first use (loading BlazeFace costs a moment), so audio-only work never loads it.</param>
-    public FaceBranch(ResNet18 network, LabelSpace labels, FaceInput input, float temperature, Func<FaceTracker> tracker)
+    public FaceBranch(Module network, LabelSpace labels, FaceInput input, float temperature, Func<FaceTracker> tracker)
     {
-        if (network.Config.InChannels != 1) throw new ArgumentException($"the visual branch takes grey faces (1 channel), the network has {network.Config.InChannels}");
+        // A ResNet-18 or an ensemble of them (anything else is refused here), each taking grey faces.
+        var architecture = VisualBranchArchitecture.Of(network, new LabelSpec(labels.Name, labels.Names.ToArray()));
+        if (architecture.All.FirstOrDefault(a => a.InChannels != 1) is { } colour)
+            throw new ArgumentException($"the visual branch takes grey faces (1 channel), the network has {colour.InChannels}");
         Network = network;
         Labels = labels;
         Input = input;
@@ -33,7 +38,8 @@ public sealed class FaceBranch
         Network.Eval();
     }
 
-    public ResNet18 Network { get; }
+    /// <summary>A FER ResNet-18, or an <see cref="Ensemble"/> of them (whose output is the log of their mean probabilities).</summary>
+    public Module Network { get; }
     public LabelSpace Labels { get; }
     public FaceInput Input { get; }
     public float Temperature { get; }

@@ -66,7 +66,8 @@ public static class DecisionFusionBundle
         BranchCalibration? visualCalibration = null;
         if (architecture.Visual is { } v)
         {
-            if (v.Network.InChannels != 1) throw new InvalidDataException($"{source}: the visual branch takes {v.Network.InChannels} channels; this version's takes grey faces (1)");
+            if (v.All.FirstOrDefault(n => n.InChannels != 1) is { } colour)
+                throw new InvalidDataException($"{source}: the visual branch takes {colour.InChannels} channels; this version's takes grey faces (1)");
             if (!spec.FrontEnds.TryGetValue(FaceName, out var faceJson)) throw new InvalidDataException($"{source}: its visual branch has no face front end");
             var face = Read<FaceInput>(faceJson, source, $"front_ends.{FaceName}");
             if (face.Size < 8 || !(face.PixelStd > 0) || !float.IsFinite(face.PixelMean) || !(face.Margin >= 0) || !(Math.Abs(face.VerticalShift) <= 0.5f))

@@ -25,8 +25,35 @@ public sealed record AudioBranchArchitecture(MrpnArchitecture? Network, LabelSpe
     }
 }
 
-/// <summary>The visual branch of a decision-fusion model: a ResNet-18 face classifier over its own label space.</summary>
-public sealed record VisualBranchArchitecture(ResNetArchitecture Network, LabelSpec Labels);
+/// <summary>
+/// The visual branch of a decision-fusion model: a ResNet-18 face classifier over its own label space
+/// (<paramref name="Network"/>), or an ensemble of several trained apart (<paramref name="Networks"/>, an
+/// <see cref="Ensemble"/> whose answer is their mean probability); exactly one is given.
+/// </summary>
+public sealed record VisualBranchArchitecture(ResNetArchitecture? Network, LabelSpec Labels, IReadOnlyList<ResNetArchitecture>? Networks = null)
+{
+    /// <summary>The architecture of every network of the branch: one, or the ensemble's members in order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ResNetArchitecture> All => Networks ?? (Network is null ? [] : [Network]);
+
+    /// <summary>The architecture of a trained visual network: a <see cref="ResNet18"/> or an <see cref="Ensemble"/> of them.</summary>
+    public static VisualBranchArchitecture Of(Module network, LabelSpec labels) => network switch
+    {
+        ResNet18 r => new(ResNetArchitecture.Of(r.Config), labels),
+        Ensemble e => new(null, labels, e.Members.Select(m => ResNetArchitecture.Of(((ResNet18)m).Config)).ToList()),
+        _ => throw new ArgumentException($"the visual branch is a ResNet-18 or an ensemble of them, not a {network.GetType().Name}", nameof(network)),
+    };
+
+    /// <summary>The branch's network, freshly initialised: a ResNet-18, or an ensemble when several are given.</summary>
+    public Module Build(RandomStream rng, string source)
+    {
+        Labels.Validate(source);
+        if ((Network is null) == (Networks is null)) throw new InvalidDataException($"{source}: the visual branch of a decision-fusion model needs exactly one of network and networks");
+        if (Networks is { Count: < 2 }) throw new InvalidDataException($"{source}: the visual branch's networks are an ensemble, which needs at least two");
+        if (Network is not null) return Network.Build(Labels.Names.Count, rng);
+        return new Ensemble(Networks!.Select((a, i) => (Module)a.Build(Labels.Names.Count, rng.Fork($"member{i}"))));
+    }
+}
 
 /// <summary>
 /// Branches trained apart and fused at the decision level (the shipped default model: no paired
@@ -42,8 +69,7 @@ public sealed record DecisionFusionArchitecture(AudioBranchArchitecture? Audio, 
     public DecisionFusionNetworks Build(RandomStream rng, string source = "decision-fusion architecture")
     {
         if (Audio is null && Visual is null) throw new InvalidDataException($"{source}: a decision-fusion model needs at least one branch");
-        Visual?.Labels.Validate(source);
-        return new DecisionFusionNetworks(Audio?.Build(rng.Fork("audio"), source), Visual?.Network.Build(Visual.Labels.Names.Count, rng.Fork("visual")));
+        return new DecisionFusionNetworks(Audio?.Build(rng.Fork("audio"), source), Visual?.Build(rng.Fork("visual"), source));
     }
 }
 
@@ -52,12 +78,15 @@ public sealed class DecisionFusionNetworks : Module
 {
     /// <summary>The audio branch's network: a <see cref="UnimodalNetwork"/> (MRPN AM) or an <see cref="AudioCnnNetwork"/>.</summary>
     public Module? Audio { get; }
-    public ResNet18? Visual { get; }
+    /// <summary>The visual branch's network: a <see cref="ResNet18"/>, or an <see cref="Ensemble"/> of them.</summary>
+    public Module? Visual { get; }
 
-    public DecisionFusionNetworks(Module? audio, ResNet18? visual)
+    public DecisionFusionNetworks(Module? audio, Module? visual)
     {
         if (audio is not null and not (UnimodalNetwork or AudioCnnNetwork))
             throw new ArgumentException($"the audio branch of a decision-fusion model is an MRPN AM or an audio CNN, not a {audio.GetType().Name}", nameof(audio));
+        if (visual is not null && !(visual is ResNet18 || (visual is Ensemble e && e.Members.All(m => m is ResNet18))))
+            throw new ArgumentException($"the visual branch of a decision-fusion model is a ResNet-18 or an ensemble of them, not a {visual.GetType().Name}", nameof(visual));
         if (audio is not null) Audio = RegisterModule("audio", audio);
         if (visual is not null) Visual = RegisterModule("visual", visual);
     }

@@ -10,6 +10,9 @@ public sealed record ResNetArchitecture(int InChannels = 1, int Width = 16, ResN
 {
     public const string Family = "resnet18";
 
+    /// <summary>The architecture of a network of configuration <paramref name="config"/> (its class count aside).</summary>
+    public static ResNetArchitecture Of(ResNetConfig config) => new(config.InChannels, config.Width, config.Stem);
+
     /// <summary>The network's configuration over <paramref name="classes"/> classes.</summary>
     public ResNetConfig Config(int classes) => new(InChannels, Width, classes, Stem);
 

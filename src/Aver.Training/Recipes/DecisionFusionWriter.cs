@@ -44,8 +44,11 @@ public sealed record LogMelBranchParts(AudioCnnNetwork Network, LabelSpace Label
     public JsonObject FrontEnd => Features.ToSpec();
 }
 
-/// <summary>A trained visual branch for a decision-fusion model: the ResNet-18, its label space, its face input, and its calibration.</summary>
-public sealed record VisualBranchParts(ResNet18 Network, LabelSpace Labels, FaceInput Face, BranchCalibration Calibration);
+/// <summary>
+/// A trained visual branch for a decision-fusion model: the ResNet-18 (or an <see cref="Ensemble"/> of them), its label
+/// space, its face input, and its calibration.
+/// </summary>
+public sealed record VisualBranchParts(Module Network, LabelSpace Labels, FaceInput Face, BranchCalibration Calibration);
 
 /// <summary>
 /// Writes a decision-fusion model file (spec family "decision-fusion", read back by Aver.Inference's
@@ -75,8 +78,7 @@ public static class DecisionFusionWriter
         }
         if (visual is not null)
         {
-            var config = visual.Network.Config;
-            visualArchitecture = new VisualBranchArchitecture(new ResNetArchitecture(config.InChannels, config.Width, config.Stem), Spec(visual.Labels));
+            visualArchitecture = VisualBranchArchitecture.Of(visual.Network, Spec(visual.Labels));
             frontEnds["face"] = JsonSerializer.SerializeToNode(visual.Face, MetadataJson.Options)!.AsObject();
             calibration["visual"] = JsonSerializer.SerializeToNode(visual.Calibration, MetadataJson.Options);
         }

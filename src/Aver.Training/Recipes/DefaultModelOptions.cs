@@ -9,6 +9,12 @@ namespace Aver.Training.Recipes;
 /// <param name="VisualCheckpoint">An existing <c>aver pretrain</c> output to use instead of pre-training (it must come from <see cref="FerDir"/> with <see cref="FerSeed"/>, so its hold-out is known).</param>
 public sealed record DefaultModelOptions(string FerDir, string RavdessDir, string OutDir, string WorkDir, string? VisualCheckpoint = null)
 {
+    /// <summary>
+    /// Further <c>aver pretrain</c> outputs whose networks answer together with <see cref="VisualCheckpoint"/>'s as one
+    /// ensemble (their mean probability); each made from the same data with the same seed and face standardisation, so
+    /// the hold-out that calibrates the ensemble is held out by every member.
+    /// </summary>
+    public IReadOnlyList<string> VisualEnsemble { get; init; } = [];
     public int FerWidth { get; init; } = 16;
     public int FerEpochs { get; init; } = 8;
     public ulong FerSeed { get; init; } = 1;

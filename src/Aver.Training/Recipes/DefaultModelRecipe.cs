@@ -10,6 +10,7 @@ using Aver.Models.Spec;
 using Aver.Models.ResNet;
 using Aver.Tensors;
 using Aver.Tensors.IO;
+using Aver.Tensors.Nn;
 using Aver.Training.Config;
 using Aver.Training.Data;
 using Aver.Training.Experiments;
@@ -47,8 +48,14 @@ internal sealed record AudioBranchTraining(BranchValidation Validation, Training
 /// </summary>
 public sealed record VisualSource(ResNetConfig Config, string? Command, int? BestEpoch, double? TenCropTestAccuracy)
 {
-    /// <summary>"ResNet-18, width 16, small stem (3x3 stride 1, no max pool)".</summary>
-    public string Network => $"ResNet-18, width {Config.Width}, " +
+    /// <summary>The other networks of an ensemble this one leads (none for a single network).</summary>
+    public IReadOnlyList<VisualSource> Others { get; init; } = [];
+
+    /// <summary>"ResNet-18, width 16, small stem (3x3 stride 1, no max pool)", or the ensemble of such networks.</summary>
+    public string Network => Others.Count == 0 ? One
+        : $"ensemble of {Others.Count + 1} networks (mean probability): {string.Join("; ", [One, .. Others.Select(o => o.One)])}";
+
+    private string One => $"ResNet-18, width {Config.Width}, " +
         (Config.Stem == ResNetStem.Small ? "small stem (3x3 stride 1, no max pool)" : "ImageNet stem (7x7 stride 2, max pool)");
 }
 
@@ -79,25 +86,15 @@ public static class DefaultModelRecipe
             log.WriteLine($"visual branch: pre-training ResNet-18 (width {o.FerWidth}) on FER2013 into {ferOptions.Output}");
             FerPretraining.Run(ferOptions, new PlainTextProgress(log, "  fer "), log);
         }
-        var ferFile = SafeTensors.Load(ferOptions.Output);
-        var ferMeta = ferFile.Metadata;
-        // A file with a model spec rebuilds its own network (stem included); older files carry flat keys only.
-        ResNet18 visualNet;
-        ModelSpec? ferSpec = null;
-        if (ModelSpec.IsIn(ferMeta))
-        {
-            var loaded = ModelFile.Load(ferFile, ferOptions.Output);
-            (ferSpec, visualNet) = (loaded.Spec, (ResNet18)loaded.Network);
-        }
-        else
-        {
-            visualNet = new ResNet18(new ResNetConfig(1, int.Parse(ferMeta["width"], CultureInfo.InvariantCulture), Labels.Count));
-            visualNet.LoadStateDict(ferFile.Tensors, strict: true, source: ferOptions.Output);
-        }
-        if (ferMeta.GetValueOrDefault("labels") != string.Join(",", Labels.Names))
-            throw new InvalidDataException($"{ferOptions.Output}: predicts [{ferMeta.GetValueOrDefault("labels")}], not {Labels}");
-        var faceInput = new FaceInput(48, float.Parse(ferMeta["pixel_mean"], CultureInfo.InvariantCulture), float.Parse(ferMeta["pixel_std"], CultureInfo.InvariantCulture),
-            VerticalShift: o.FaceShift);
+        var fer = FerNetwork.Load(ferOptions.Output);
+        var ferMeta = fer.Metadata;
+        var faceInput = new FaceInput(48, fer.PixelMean, fer.PixelStd, VerticalShift: o.FaceShift);
+        // Further networks answer with it as an ensemble: the same hold-out (seed) and face standardisation, or the
+        // calibration below would see some member's training images or feed it faces scaled for another.
+        var members = o.VisualEnsemble.Select(FerNetwork.Load).ToList();
+        foreach (var m in members) m.CheckSameInputAs(fer);
+        Module visualNet = members.Count == 0 ? fer.Network : new Ensemble([fer.Network, .. members.Select(m => m.Network)]);
+        if (members.Count > 0) log.WriteLine($"visual branch: an ensemble of {members.Count + 1} networks ({string.Join(", ", [ferOptions.Output, .. o.VisualEnsemble])}), their mean probability");
         log.WriteLine("visual branch: calibrating on the FER2013 training images pre-training held out");
         var visual = CalibrateVisual(visualNet, faceInput, FerPretraining.ValidationItems(ferOptions));
         log.WriteLine($"  {visual.Examples} images: accuracy {visual.Accuracy:P1}, NLL {visual.NllRaw:F3} -> {visual.NllCalibrated:F3} at T = {visual.Temperature:F3}");
@@ -116,14 +113,15 @@ public static class DefaultModelRecipe
         // Weights from each branch's calibrated information gain on its validation data.
         double ga = audio.InformationGain, gv = visual.InformationGain;
         double wa = ga + gv > 0 ? ga / (ga + gv) : 0.5, wv = 1 - wa;
-        double testAccuracy = double.Parse(ferMeta.GetValueOrDefault("test_accuracy", "NaN"), CultureInfo.InvariantCulture);
+        // A member's own test accuracy is not the ensemble's: that one is measured with `aver score` on the bundle.
+        double testAccuracy = members.Count > 0 ? double.NaN : double.Parse(ferMeta.GetValueOrDefault("test_accuracy", "NaN"), CultureInfo.InvariantCulture);
         Directory.CreateDirectory(o.OutDir);
         var modelPath = Path.Combine(o.OutDir, "model.safetensors");
         var extra = new Dictionary<string, string>
         {
             ["audio.trained_on"] = $"RAVDESS speech, actors {Speakers(items, train)} ({train.Length} clips, calm excluded)",
             ["audio.validation"] = $"RAVDESS actors {Speakers(items, validation)} ({validation.Length} clips): accuracy {audio.Accuracy:F4}",
-            ["visual.trained_on"] = ferMeta.GetValueOrDefault("trained_on", "FER2013 train"),
+            ["visual.trained_on"] = ferMeta.GetValueOrDefault("trained_on", "FER2013 train") + (members.Count > 0 ? $" (each of the {members.Count + 1} networks of the ensemble)" : ""),
             ["visual.validation"] = $"FER2013 held-out training images ({visual.Examples}): accuracy {visual.Accuracy:F4}",
             ["visual.test_accuracy"] = testAccuracy.ToString("F4", CultureInfo.InvariantCulture),
             ["fusion"] = "weighted average of temperature-scaled probabilities; weights = calibrated information gain on each branch's validation data",
@@ -133,11 +131,7 @@ public static class DefaultModelRecipe
             audioBranch.Parts(new BranchCalibration(audio.Temperature, wa)),
             new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
             new Provenance(Data: $"{o.FerDir}; {o.RavdessDir}", Command: o.Command), extra);
-        // A file with a spec keeps these in its extra; older files have none of them.
-        string? Extra(string key) => ferSpec?.Extra?.GetValueOrDefault(key);
-        var source = new VisualSource(visualNet.Config, ferSpec?.Provenance?.Command,
-            int.TryParse(Extra("best_epoch"), CultureInfo.InvariantCulture, out int best) ? best : null,
-            double.TryParse(Extra("test_accuracy_ten_crop"), CultureInfo.InvariantCulture, out double tenCrop) ? tenCrop : null);
+        var source = fer.Source with { Others = members.Select(m => m.Source).ToList() };
         var result = new DefaultModelResult(modelPath, audio, visual, wa, wv, testAccuracy, audioBranch.Training, new FileInfo(modelPath).Length, clock.Elapsed, source)
         {
             AudioNetwork = audioBranch.Network, AudioRecipe = audioBranch.Recipe,
@@ -212,7 +206,7 @@ public static class DefaultModelRecipe
     }
 
     /// <summary>Temperature and accuracy of the visual network on FER2013 images it was not trained on.</summary>
-    public static BranchValidation CalibrateVisual(ResNet18 network, FaceInput input, IReadOnlyList<CatalogItem> items)
+    public static BranchValidation CalibrateVisual(Module network, FaceInput input, IReadOnlyList<CatalogItem> items)
     {
         var pixels = FaceImageSet.Decode(items);
         input.Pixels.ApplyInPlace(pixels.Data);

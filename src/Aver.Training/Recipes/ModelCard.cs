@@ -26,7 +26,7 @@ public static class ModelCard
         sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         string visualNetwork = r.VisualFrom?.Network ?? $"ResNet-18, width {o.FerWidth}";
         string faceShift = o.FaceShift == 0 ? "" : $"; crop centre moved {(o.FaceShift < 0 ? "up" : "down")} {Math.Abs(o.FaceShift):0.###} of its side";
-        sb.AppendLine(c, $"| visual | {visualNetwork}, 1 x 48 x 48 grey faces (MRPN §5.2 FER2013 pre-training{faceShift}) | FER2013 train (90%) | FER2013 train images held out by `aver pretrain` ({r.Visual.Examples}) | {r.Visual.Accuracy:P1} (FER2013 test: {r.VisualTestAccuracy:P1}) | {r.VisualWeight:F3} | {r.Visual.Temperature:F3} |");
+        sb.AppendLine(c, $"| visual | {visualNetwork}, 1 x 48 x 48 grey faces (MRPN §5.2 FER2013 pre-training{faceShift}) | FER2013 train (90%) | FER2013 train images held out by `aver pretrain` ({r.Visual.Examples}) | {r.Visual.Accuracy:P1} ({(double.IsFinite(r.VisualTestAccuracy) ? $"FER2013 test: {r.VisualTestAccuracy:P1}" : "FER2013 test: see `aver score` below")}) | {r.VisualWeight:F3} | {r.Visual.Temperature:F3} |");
         sb.AppendLine(c, $"| audio | {r.AudioNetwork} | RAVDESS speech, actors {trainActors} ({trainClips} clips) | RAVDESS actors {validationActors} ({validationClips} clips, speaker-independent) | {r.Audio.Accuracy:P1} | {r.AudioWeight:F3} | {r.Audio.Temperature:F3} |");
         sb.AppendLine();
         sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training: {r.AudioTraining.History.Count} epochs,");
@@ -81,6 +81,16 @@ public static class ModelCard
             sb.AppendLine("```sh");
             sb.AppendLine(v?.Command ?? "# not recorded in that file; see the results/ report of the run that made it");
             sb.AppendLine("```");
+            if (v is { Others.Count: > 0 })
+            {
+                sb.AppendLine();
+                sb.AppendLine("and the ensemble's other networks (their probabilities averaged with its), made by:");
+                sb.AppendLine();
+                sb.AppendLine("```sh");
+                foreach (var other in v.Others)
+                    sb.AppendLine(CultureInfo.InvariantCulture, $"{other.Command ?? "# not recorded in that file"}{(other.BestEpoch is int oe ? $"   # best epoch {oe}" + (other.TenCropTestAccuracy is double ot ? $"; FER2013 test with ten-crop {ot:P1}" : "") : "")}");
+                sb.AppendLine("```");
+            }
             sb.AppendLine();
             sb.AppendLine("The audio training resumes from its run folder.");
         }
