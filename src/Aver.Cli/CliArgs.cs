@@ -71,11 +71,11 @@ public sealed class CliArgs
         return v;
     }
 
-    public ulong Seed(ulong fallback = 0)
+    public ulong Seed(ulong fallback = 0, string name = "seed")
     {
-        var s = Option("seed");
+        var s = Option(name);
         if (s is null) return fallback;
-        if (!ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)) throw new UsageException($"--seed takes a non-negative whole number, got '{s}'");
+        if (!ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)) throw new UsageException($"--{name} takes a non-negative whole number, got '{s}'");
         return v;
     }
 

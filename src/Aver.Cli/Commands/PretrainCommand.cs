@@ -16,7 +16,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
                       [--stem imagenet|small] [--augment flip-shift|recipe|none] [--erasing 0.5]
                       [--label-smoothing 0] [--mixup 0] [--optimizer adamw|sgd] [--weight-decay W]
                       [--schedule plateau|cosine] [--warmup 0] [--patience 6|none] [--ten-crop]
-                      [--session-epochs N] [--limit-per-class N] [--seed S] [--threads N] [--json]
+                      [--session-epochs N] [--limit-per-class N] [--seed S] [--split-seed S] [--threads N] [--json]
 
         Trains ResNet-18 (1 input channel, 7 classes) on FER2013's training images, holding out 10% per
         class for validation (the best-validation-accuracy epoch is kept), evaluates on the test images,
@@ -34,6 +34,8 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
           --patience N|none     early stopping on validation accuracy (none: run every epoch, as cosine wants)
           --ten-crop            also report ten-crop test accuracy (centre + corners, mirrored, softmax mean)
           --session-epochs N    train N epochs in this session, then stop after the checkpoint
+          --split-seed S        draw the validation hold-out with S instead of --seed: networks of one split seed
+                                and different --seed can answer together (`aver build-model --visual A,B`)
 
         Examples:
           aver pretrain ../shared/data/fer2013 --out runs/fer-resnet18-w16.safetensors --epochs 12
@@ -68,6 +70,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
             WarmupEpochs = args.Int("warmup", 0, min: 0),
             EarlyStoppingPatience = args.Option("patience") == "none" ? null : args.Int("patience", 6, min: 1),
             TenCrop = args.Flag("ten-crop"),
+            SplitSeed = args.Option("split-seed") is null ? null : args.Seed(name: "split-seed"),
             Command = "./aver pretrain " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
             SessionEpochs = args.Option("session-epochs") is null ? null : args.Int("session-epochs", 0, min: 1),
         };

@@ -27,8 +27,9 @@ public static class FerPretraining
         log ??= TextWriter.Null;
         var catalog = DatasetReader.Open(o.DataDir, "fer2013");
         var rng = new RandomStream(o.Seed);
-        var train = Limit(catalog.Items.Where(i => i.Field("usage") == "train").ToList(), o.LimitPerClass, rng.Fork("limit-train"));
-        var test = Limit(catalog.Items.Where(i => i.Field("usage") is "test" or "publictest" or "privatetest").ToList(), o.LimitPerClass, rng.Fork("limit-test"));
+        var split = new RandomStream(o.EffectiveSplitSeed);
+        var train = Limit(catalog.Items.Where(i => i.Field("usage") == "train").ToList(), o.LimitPerClass, split.Fork("limit-train"));
+        var test = Limit(catalog.Items.Where(i => i.Field("usage") is "test" or "publictest" or "privatetest").ToList(), o.LimitPerClass, split.Fork("limit-test"));
         if (train.Count == 0 || test.Count == 0)
             throw new InvalidDataException($"{o.DataDir}: FER2013 needs both train and test images (found {train.Count} and {test.Count})");
 
@@ -40,7 +41,7 @@ public static class FerPretraining
         norm.ApplyInPlace(testPixels.Data);
         var trainSet = FaceImageSet.Create(trainPixels, train, catalog.Labels, Augmentation(o));
         var testSet = FaceImageSet.Create(testPixels, test, catalog.Labels, null);
-        var (fit, validation) = StratifiedHoldOut(train, o.ValidationFraction, rng.Fork("validation"));
+        var (fit, validation) = StratifiedHoldOut(train, o.ValidationFraction, split.Fork("validation"));
 
         var architecture = new ResNetArchitecture(1, o.Width, o.Stem);
         var model = architecture.Build(catalog.Labels.Count, rng.Fork("init"));
@@ -73,6 +74,7 @@ public static class FerPretraining
             {
                 ["test_accuracy"] = eval.Accuracy, ["test_uar"] = eval.Confusion.UnweightedAverageRecall,
                 ["test_accuracy_ten_crop"] = tenCrop?.Accuracy, ["best_epoch"] = result.BestEpoch, ["seed"] = o.Seed,
+                ["split_seed"] = o.EffectiveSplitSeed,
             }));
         // The flat keys of the files written before the spec, still read by MrpnExperimentSettings and DefaultModelRecipe.
         var flat = Invariant(new()
@@ -81,7 +83,7 @@ public static class FerPretraining
             ["label_space"] = catalog.Labels.Name, ["labels"] = string.Join(",", catalog.Labels.Names),
             ["input"] = "48x48 grayscale, pixels/255 standardised", ["pixel_mean"] = norm.Mean, ["pixel_std"] = norm.Std,
             ["trained_on"] = spec.Provenance!.Data, ["test_accuracy"] = eval.Accuracy, ["test_uar"] = eval.Confusion.UnweightedAverageRecall,
-            ["seed"] = o.Seed,
+            ["seed"] = o.Seed, ["split_seed"] = o.EffectiveSplitSeed,
         });
         ModelFile.Save(o.Output, model, spec, flatMetadata: flat);
         return new PretrainResult(eval.Accuracy, eval.Confusion.UnweightedAverageRecall, eval.Confusion, result, o.Output,
@@ -119,9 +121,9 @@ public static class FerPretraining
     public static IReadOnlyList<CatalogItem> ValidationItems(PretrainOptions o)
     {
         var catalog = DatasetReader.Open(o.DataDir, "fer2013");
-        var rng = new RandomStream(o.Seed);
-        var train = Limit(catalog.Items.Where(i => i.Field("usage") == "train").ToList(), o.LimitPerClass, rng.Fork("limit-train"));
-        return StratifiedHoldOut(train, o.ValidationFraction, rng.Fork("validation")).Validation.Select(i => train[i]).ToList();
+        var split = new RandomStream(o.EffectiveSplitSeed);
+        var train = Limit(catalog.Items.Where(i => i.Field("usage") == "train").ToList(), o.LimitPerClass, split.Fork("limit-train"));
+        return StratifiedHoldOut(train, o.ValidationFraction, split.Fork("validation")).Validation.Select(i => train[i]).ToList();
     }
 
     private static List<CatalogItem> Limit(List<CatalogItem> items, int? perClass, RandomStream rng)

@@ -24,6 +24,16 @@ public enum FaceAugmentationKind
 public sealed record PretrainOptions(string DataDir, string Output, int Width = 16, int Epochs = 10, int BatchSize = 64,
     double LearningRate = 1e-3, int? LimitPerClass = null, double ValidationFraction = 0.1, ulong Seed = 1, int? Threads = null)
 {
+    /// <summary>
+    /// The seed that draws the validation hold-out (and the <see cref="LimitPerClass"/> subsets); null: <see cref="Seed"/>.
+    /// Networks meant to answer together as an ensemble share it, so that the images calibrating the ensemble were held
+    /// out by every member, while their own <see cref="Seed"/>s (initialisation, order, augmentation) differ.
+    /// </summary>
+    public ulong? SplitSeed { get; init; }
+
+    /// <summary>The seed the hold-out is drawn with.</summary>
+    public ulong EffectiveSplitSeed => SplitSeed ?? Seed;
+
     /// <summary>The layers before <c>layer1</c>; <see cref="ResNetStem.Small"/> keeps 48 px faces at full resolution.</summary>
     public ResNetStem Stem { get; init; } = ResNetStem.ImageNet;
     public FaceAugmentationKind Augmentation { get; init; } = FaceAugmentationKind.FlipShift;

@@ -11,8 +11,8 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
 {
     /// <summary>
     /// Further <c>aver pretrain</c> outputs whose networks answer together with <see cref="VisualCheckpoint"/>'s as one
-    /// ensemble (their mean probability); each made from the same data with the same seed and face standardisation, so
-    /// the hold-out that calibrates the ensemble is held out by every member.
+    /// ensemble (their mean probability); each made from the same data with the same split seed (`aver pretrain
+    /// --split-seed`) and face standardisation, so the hold-out that calibrates the ensemble is held out by every member.
     /// </summary>
     public IReadOnlyList<string> VisualEnsemble { get; init; } = [];
     public int FerWidth { get; init; } = 16;

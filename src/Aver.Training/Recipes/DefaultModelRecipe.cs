@@ -87,6 +87,8 @@ public static class DefaultModelRecipe
             FerPretraining.Run(ferOptions, new PlainTextProgress(log, "  fer "), log);
         }
         var fer = FerNetwork.Load(ferOptions.Output);
+        // The calibration hold-out is the one the file's pre-training drew (its split seed when it records one).
+        if (ulong.TryParse(fer.SplitSeed, CultureInfo.InvariantCulture, out ulong splitSeed)) ferOptions = ferOptions with { SplitSeed = splitSeed };
         var ferMeta = fer.Metadata;
         var faceInput = new FaceInput(48, fer.PixelMean, fer.PixelStd, VerticalShift: o.FaceShift);
         // Further networks answer with it as an ensemble: the same hold-out (seed) and face standardisation, or the

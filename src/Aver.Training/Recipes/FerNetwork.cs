@@ -14,8 +14,8 @@ public sealed record FerNetwork(string Path, ResNet18 Network, IReadOnlyDictiona
 {
     private static LabelSpace Labels => DefaultModelRecipe.Labels;
 
-    /// <summary>The seed of its pre-training (which also drew its hold-out), or null when the file does not say.</summary>
-    public string? Seed => Metadata.GetValueOrDefault("seed");
+    /// <summary>The seed that drew its hold-out (`--split-seed`, else its `--seed`), or null when the file does not say.</summary>
+    public string? SplitSeed => Metadata.GetValueOrDefault("split_seed") ?? Metadata.GetValueOrDefault("seed");
 
     /// <summary>Reads <paramref name="path"/>; a file of other classes is an error naming it.</summary>
     public static FerNetwork Load(string path)
@@ -47,13 +47,13 @@ public sealed record FerNetwork(string Path, ResNet18 Network, IReadOnlyDictiona
     }
 
     /// <summary>
-    /// Refuses, naming this file, to join <paramref name="first"/> in an ensemble unless both were pre-trained with the
-    /// same seed (so the same hold-out) and standardise faces alike.
+    /// Refuses, naming this file, to join <paramref name="first"/> in an ensemble unless both held out the same images
+    /// (one split seed) and standardise faces alike.
     /// </summary>
     public void CheckSameInputAs(FerNetwork first)
     {
-        if (Seed != first.Seed)
-            throw new InvalidDataException($"{Path}: pre-trained with seed {Seed ?? "(not recorded)"}, {first.Path} with {first.Seed ?? "(not recorded)"}; an ensemble's networks need one hold-out, so one seed");
+        if (SplitSeed != first.SplitSeed)
+            throw new InvalidDataException($"{Path}: its hold-out was drawn with seed {SplitSeed ?? "(not recorded)"}, {first.Path}'s with {first.SplitSeed ?? "(not recorded)"}; an ensemble's networks need one hold-out (aver pretrain --split-seed)");
         if (PixelMean != first.PixelMean || PixelStd != first.PixelStd)
             throw new InvalidDataException($"{Path}: standardises faces by mean {PixelMean} / std {PixelStd}, {first.Path} by {first.PixelMean} / {first.PixelStd}; an ensemble's networks share one face input");
     }

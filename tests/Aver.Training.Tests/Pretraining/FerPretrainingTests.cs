@@ -81,4 +81,24 @@ public sealed class FerPretrainingTests : IDisposable
         Assert.Equal("angry,disgust,fear,happy,sad,surprise,neutral", b.Metadata["labels"]);
         Assert.True(b.Metadata.ContainsKey("test_accuracy"));
     }
+
+    [Fact]
+    public void A_split_seed_keeps_the_hold_out_while_the_seed_changes_the_network()
+    {
+        string data = GeneratedFer();
+        string[] Held(PretrainOptions o) => FerPretraining.ValidationItems(o).Select(i => i.Path).Order(StringComparer.Ordinal).ToArray();
+        var basis = Recipe(data, "a.safetensors") with { Epochs = 1, WarmupEpochs = 0, TenCrop = false };
+        var member = basis with { Output = Path.Combine(_dir, "b.safetensors"), Seed = 6, SplitSeed = 5 };
+        Assert.Equal(Held(basis), Held(member));
+        Assert.NotEqual(Held(basis), Held(basis with { Seed = 6 }));   // without it, another seed holds out other images
+
+        var a = SafeTensors.Load(FerPretraining.Run(basis).ModelPath);
+        var b = SafeTensors.Load(FerPretraining.Run(member).ModelPath);
+        Assert.Equal("5", a.Metadata["split_seed"]);
+        Assert.Equal("5", b.Metadata["split_seed"]);
+        Assert.Equal("6", b.Metadata["seed"]);
+        Assert.NotEqual(a.Tensors["conv1.weight"].Data, b.Tensors["conv1.weight"].Data);
+        // Both held out the same images, so the default model's recipe takes them as one ensemble.
+        Aver.Training.Recipes.FerNetwork.Load(Path.Combine(_dir, "b.safetensors")).CheckSameInputAs(Aver.Training.Recipes.FerNetwork.Load(Path.Combine(_dir, "a.safetensors")));
+    }
 }
