@@ -107,6 +107,15 @@ FER_SHAPES = [  # the FER2013 recipe's network at batch 64 (ConvShapesBench.FerS
 ]
 
 
+def train_rate(m, opt, x, y, seconds):
+    """The training benches' step (zero grad, cross-entropy, backward, optimiser step) timed over a batch."""
+    def step():
+        opt.zero_grad()
+        nn.functional.cross_entropy(m(x), y).backward()
+        opt.step()
+    return timed(step, len(x), seconds)
+
+
 def best_ms(f, seconds):
     """Best process CPU ms of f() over at least 3 runs and about `seconds` (f returns its own timed ms or None)."""
     f()
@@ -230,24 +239,12 @@ def main():
     if a.bench == "resnet-train":
         m = resnet18(8).train()
         opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
-        x, y = torch.randn(16, 3, 112, 112), torch.randint(0, 8, (16,))
-
-        def step():
-            opt.zero_grad()
-            nn.functional.cross_entropy(m(x), y).backward()
-            opt.step()
-        rate = timed(step, 16, a.seconds)
+        rate = train_rate(m, opt, torch.randn(16, 3, 112, 112), torch.randint(0, 8, (16,)), a.seconds)
     elif a.bench == "fer-train":
         # FerTrainBench.cs: the FER2013 recipe's network and optimiser, batch 64 of 1x48x48.
         m = resnet18(7, in_channels=1, width=32, small_stem=True).train()
         opt = torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4, nesterov=True)
-        x, y = torch.randn(64, 1, 48, 48), torch.randint(0, 7, (64,))
-
-        def step():
-            opt.zero_grad()
-            nn.functional.cross_entropy(m(x), y).backward()
-            opt.step()
-        rate = timed(step, 64, a.seconds)
+        rate = train_rate(m, opt, torch.randn(64, 1, 48, 48), torch.randint(0, 7, (64,)), a.seconds)
     elif a.bench == "resnet-infer":
         m = resnet18(8).eval()
         x = torch.randn(32, 3, 112, 112)
@@ -286,13 +283,7 @@ def main():
         m = m.to(memory_format=torch.channels_last)
         opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=1e-2)
         x = torch.randn(32, 1, 64, 301).contiguous(memory_format=torch.channels_last)
-        y = torch.randint(0, 8, (32,))
-
-        def step():
-            opt.zero_grad()
-            nn.functional.cross_entropy(m(x), y).backward()
-            opt.step()
-        rate = timed(step, 32, a.seconds)
+        rate = train_rate(m, opt, x, torch.randint(0, 8, (32,)), a.seconds)
     else:
         raise SystemExit(f"unknown bench {a.bench}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -17,17 +17,7 @@ internal static class AudioCnnTrainBench
     {
         var rng = new RandomStream(0);
         var model = new AudioCnnArchitecture([32, 64, 128, 256]).Build(8, rng.Fork("model"));
-        model.Train();
         var optimizer = new AdamW(model.Parameters(), learningRate: 1e-3, weightDecay: 1e-2);
-        var x = Tensor.Normal(rng.Fork("x"), 0f, 1f, Batch, 1, 64, 301);
-        var targets = new int[Batch];
-        var labels = rng.Fork("y");
-        for (int i = 0; i < Batch; i++) targets[i] = labels.NextInt(8);
-        return () =>
-        {
-            optimizer.ZeroGrad();
-            Losses.CrossEntropy(model.Forward(x), targets).Backward();
-            optimizer.Step();
-        };
+        return ClassifierStep.Of(model, optimizer, Tensor.Normal(rng.Fork("x"), 0f, 1f, Batch, 1, 64, 301), 8, rng.Fork("y"));
     }
 }

@@ -17,17 +17,7 @@ internal static class FerTrainBench
     {
         var rng = new RandomStream(0);
         var model = new ResNet18(new ResNetConfig(InChannels: 1, Width: 32, Classes: 7, Stem: ResNetStem.Small), rng.Fork("model"));
-        model.Train();
         var optimizer = new Sgd(model.Parameters(), learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4, nesterov: true);
-        var x = Tensor.Normal(rng.Fork("x"), 0f, 1f, Batch, 1, 48, 48);
-        var targets = new int[Batch];
-        var labels = rng.Fork("y");
-        for (int i = 0; i < Batch; i++) targets[i] = labels.NextInt(7);
-        return () =>
-        {
-            optimizer.ZeroGrad();
-            Losses.CrossEntropy(model.Forward(x), targets).Backward();
-            optimizer.Step();
-        };
+        return ClassifierStep.Of(model, optimizer, Tensor.Normal(rng.Fork("x"), 0f, 1f, Batch, 1, 48, 48), 7, rng.Fork("y"));
     }
 }

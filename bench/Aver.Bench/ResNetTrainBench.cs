@@ -13,17 +13,7 @@ internal static class ResNetTrainBench
     {
         var rng = new RandomStream(0);
         var model = new ResNet18(new ResNetConfig(Classes: 8), rng.Fork("model"));
-        model.Train();
         var optimizer = new AdamW(model.Parameters(), learningRate: 1e-4);
-        var x = Tensor.Normal(rng.Fork("x"), 0f, 1f, Batch, 3, 112, 112);
-        var targets = new int[Batch];
-        var labels = rng.Fork("y");
-        for (int i = 0; i < Batch; i++) targets[i] = labels.NextInt(8);
-        return () =>
-        {
-            optimizer.ZeroGrad();
-            Losses.CrossEntropy(model.Forward(x), targets).Backward();
-            optimizer.Step();
-        };
+        return ClassifierStep.Of(model, optimizer, Tensor.Normal(rng.Fork("x"), 0f, 1f, Batch, 3, 112, 112), 8, rng.Fork("y"));
     }
 }

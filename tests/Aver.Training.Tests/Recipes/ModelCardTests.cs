@@ -5,13 +5,14 @@ namespace Aver.Training.Tests.Recipes;
 
 public class ModelCardTests
 {
+    private static readonly BranchValidation Validation = new("data", 10, 0.5, 1.5, 1.4, 1.1, 7);
+    private static readonly EpochMetrics[] History = [new EpochMetrics(1, 1.0, 0.4, 1.2, 0.45, 1e-3, 60)];
+
     [Fact]
     public void TheCardNamesTheVersionAndCommitThatMadeTheModel()
     {
         var options = new DefaultModelOptions("fer", "ravdess", "out", "work");
-        var validation = new BranchValidation("data", 10, 0.5, 1.5, 1.4, 1.1, 7);
-        var history = new[] { new EpochMetrics(1, 1.0, 0.4, 1.2, 0.45, 1e-3, 60) };
-        var result = new DefaultModelResult("out/model.safetensors", validation, validation, 0.5, 0.5, 0.53, new TrainingResult(history, 1, false), 1_900_000, TimeSpan.FromMinutes(3));
+        var result = new DefaultModelResult("out/model.safetensors", Validation, Validation, 0.5, 0.5, 0.53, new TrainingResult(History, 1, false), 1_900_000, TimeSpan.FromMinutes(3));
         var card = ModelCard.Write(options, result, 100, 20, "01-14", "15-16");
         Assert.Matches(@"Made by Aver \d+\.\d+\.\d+\S*, commit ([0-9a-f]{7,12}|unknown), with:", card);
     }
@@ -20,10 +21,8 @@ public class ModelCardTests
     public void ACardOfAGivenVisualFileDescribesItsNetworkAndTheCommandThatMadeIt()
     {
         var options = new DefaultModelOptions("fer", "ravdess", "out", "work", VisualCheckpoint: "runs/fer.safetensors") { FaceShift = -0.075f };
-        var validation = new BranchValidation("data", 10, 0.5, 1.5, 1.4, 1.1, 7);
-        var history = new[] { new EpochMetrics(1, 1.0, 0.4, 1.2, 0.45, 1e-3, 60) };
         var source = new VisualSource(new Aver.Models.ResNet.ResNetConfig(1, 16, 7, Aver.Models.ResNet.ResNetStem.Small), "./aver pretrain fer --stem small", 33, 0.66);
-        var result = new DefaultModelResult("out/model.safetensors", validation, validation, 0.5, 0.5, 0.65, new TrainingResult(history, 1, false), 1_900_000,
+        var result = new DefaultModelResult("out/model.safetensors", Validation, Validation, 0.5, 0.5, 0.65, new TrainingResult(History, 1, false), 1_900_000,
             TimeSpan.FromMinutes(3), source);
         var card = ModelCard.Write(options, result, 100, 20, "01-14", "15-16");
         Assert.Contains("ResNet-18, width 16, small stem (3x3 stride 1, no max pool)", card);
@@ -37,14 +36,12 @@ public class ModelCardTests
     public void ACardOfAnEnsembleNamesEveryNetworkAndItsCommandAndNoMembersTestAccuracyAsItsOwn()
     {
         var options = new DefaultModelOptions("fer", "ravdess", "out", "work", VisualCheckpoint: "runs/w32.safetensors") { VisualEnsemble = ["runs/w16.safetensors"] };
-        var validation = new BranchValidation("data", 10, 0.5, 1.5, 1.4, 1.1, 7);
-        var history = new[] { new EpochMetrics(1, 1.0, 0.4, 1.2, 0.45, 1e-3, 60) };
         var small = Aver.Models.ResNet.ResNetStem.Small;
         var source = new VisualSource(new Aver.Models.ResNet.ResNetConfig(1, 32, 7, small), "./aver pretrain fer --width 32", 38, 0.70)
         {
             Others = [new VisualSource(new Aver.Models.ResNet.ResNetConfig(1, 16, 7, small), "./aver pretrain fer --width 16", 36, 0.684)],
         };
-        var result = new DefaultModelResult("out/model.safetensors", validation, validation, 0.5, 0.5, double.NaN, new TrainingResult(history, 1, false), 1_900_000,
+        var result = new DefaultModelResult("out/model.safetensors", Validation, Validation, 0.5, 0.5, double.NaN, new TrainingResult(History, 1, false), 1_900_000,
             TimeSpan.FromMinutes(3), source);
         var card = ModelCard.Write(options, result, 100, 20, "01-14", "15-16");
         Assert.Contains("ensemble of 2 networks (mean probability): ResNet-18, width 32, small stem (3x3 stride 1, no max pool); ResNet-18, width 16, small stem", card);
