@@ -8,8 +8,9 @@ namespace Aver.Training.Reports;
 /// <param name="Features">[N, D] features of the fold's test examples (e.g. MRPN's g_va).</param>
 /// <param name="FeatureClasses">N true class indices of those examples.</param>
 /// <param name="BestEpoch">The epoch whose weights were kept and tested, when known.</param>
+/// <param name="EnsembleValidationAccuracy">An ensemble's accuracy on the validation speakers (its members' mean probability at their kept epochs).</param>
 public sealed record FoldOutcome(string Fold, ConfusionMatrix Confusion, IReadOnlyList<EpochMetrics>? History = null,
-    float[,]? Features = null, int[]? FeatureClasses = null, int? BestEpoch = null)
+    float[,]? Features = null, int[]? FeatureClasses = null, int? BestEpoch = null, double? EnsembleValidationAccuracy = null)
 {
     public double Accuracy => Confusion.Accuracy;
     public double Uar => Confusion.UnweightedAverageRecall;
@@ -18,7 +19,7 @@ public sealed record FoldOutcome(string Fold, ConfusionMatrix Confusion, IReadOn
     /// The validation speakers' accuracy at the kept epoch (NaN when unknown): what a choice between recipes may look
     /// at, since the test speakers' accuracy must not choose anything.
     /// </summary>
-    public double ValidationAccuracy => History?.FirstOrDefault(e => e.Epoch == BestEpoch)?.ValidationAccuracy ?? double.NaN;
+    public double ValidationAccuracy => EnsembleValidationAccuracy ?? History?.FirstOrDefault(e => e.Epoch == BestEpoch)?.ValidationAccuracy ?? double.NaN;
 }
 
 /// <summary>A row of the paper's tables: a model or setting (e.g. "AM (T)") and its folds.</summary>

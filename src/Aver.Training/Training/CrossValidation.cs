@@ -13,7 +13,10 @@ public sealed record FoldData<TInput>(string Name, ExampleSubset<TInput> Train, 
 /// <see cref="Trainer{TInput}"/> run checkpointed under <c>folds/&lt;model&gt;/&lt;fold&gt;/</c> (so a killed
 /// evaluation resumes fold by fold), the best weights saved as <c>best.safetensors</c>, and a test pass
 /// giving the fold's confusion matrix, curves and (optionally) features for t-SNE. Each fold's seed is
-/// forked from the run's seed and the fold name.
+/// forked from the run's seed and the fold name. With <see cref="TrainerOptions.Ensemble"/> K &gt; 1 a fold trains
+/// K networks (member 0 as a single network would be, the others from seeds forked off the fold's, in
+/// <c>member-k/</c> below its folder) and tests their mean probability; validation accuracy likewise, so that rows
+/// are still chosen by the validation speakers alone. Curves and features are member 0's.
 /// </summary>
 public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string, ITrainingProgress>? progressFor = null)
 {
@@ -33,21 +36,35 @@ public sealed class CrossValidation<TInput>(TrainerOptions options, Func<string,
         Action<string, string, ITrainingTask<TInput>>? saved = null)
     {
         var outcomes = new List<FoldOutcome>();
+        int batch = options.EvalBatchSize ?? options.BatchSize;
         foreach (var fold in folds)
         {
             cancel.ThrowIfCancellationRequested();
-            ulong seed = FoldSeed(options.Seed, fold.Name);
-            var task = createTask(fold, seed);
-            string folder = FoldFolder(runFolder, modelName, fold.Name);
-            var trainer = new Trainer<TInput>(task, options with { Seed = seed }, progressFor?.Invoke(fold.Name));
-            var result = trainer.Fit(fold.Train, fold.Validation, folder, resume, cancel);
-            task.Model.Save(Path.Combine(folder, "best.safetensors"), new Dictionary<string, string>
+            ulong foldSeed = FoldSeed(options.Seed, fold.Name);
+            string foldFolder = FoldFolder(runFolder, modelName, fold.Name);
+            TrainingResult? first = null;
+            var tests = new List<EvaluationResult>();
+            var validations = new List<EvaluationResult>();
+            for (int member = 0; member < options.Ensemble; member++)
             {
-                ["model"] = modelName, ["fold"] = fold.Name, ["epoch"] = result.BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
-            saved?.Invoke(fold.Name, folder, task);
-            var test = Evaluation.Run(task, fold.Test.Set, fold.Test.Indices, options.EvalBatchSize ?? options.BatchSize, withFeatures, cancel);
-            outcomes.Add(new FoldOutcome(fold.Name, test.Confusion, result.History, test.Features, test.Features is null ? null : test.Targets, result.BestEpoch));
+                ulong seed = member == 0 ? foldSeed : new RandomStream(foldSeed).Fork("member", member).Seed;
+                string folder = member == 0 ? foldFolder : Path.Combine(foldFolder, $"member-{member}");
+                var task = createTask(fold, seed);
+                var trainer = new Trainer<TInput>(task, options with { Seed = seed }, progressFor?.Invoke(options.Ensemble == 1 ? fold.Name : $"{fold.Name} #{member + 1}"));
+                var result = trainer.Fit(fold.Train, fold.Validation, folder, resume, cancel);
+                first ??= result;
+                task.Model.Save(Path.Combine(folder, "best.safetensors"), new Dictionary<string, string>
+                {
+                    ["model"] = modelName, ["fold"] = fold.Name, ["epoch"] = result.BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                });
+                saved?.Invoke(fold.Name, folder, task);
+                tests.Add(Evaluation.Run(task, fold.Test.Set, fold.Test.Indices, batch, withFeatures && member == 0, cancel));
+                if (options.Ensemble > 1 && fold.Validation is { } v) validations.Add(Evaluation.Run(task, v.Set, v.Indices, batch, cancel: cancel));
+            }
+            var test = Evaluation.MeanOf(tests);
+            double? validation = validations.Count > 0 ? Evaluation.MeanOf(validations).Accuracy : null;
+            outcomes.Add(new FoldOutcome(fold.Name, test.Confusion, first!.History, tests[0].Features, tests[0].Features is null ? null : tests[0].Targets,
+                first.BestEpoch, validation));
         }
         return new ModelOutcome(modelName, outcomes);
     }

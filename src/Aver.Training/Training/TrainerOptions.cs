@@ -73,6 +73,11 @@ public sealed record TrainerOptions
     /// validated, selected and kept; null trains without one.
     /// </summary>
     public double? EmaDecay { get; init; }
+    /// <summary>
+    /// Networks trained per fold of a cross-validation, each from its own seed, tested (and validated) by their mean
+    /// probability (<see cref="CrossValidation{TInput}"/>); 1 trains one.
+    /// </summary>
+    public int Ensemble { get; init; } = 1;
 
     /// <summary>Throws naming the first invalid option.</summary>
     public void Validate()
@@ -88,6 +93,7 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "TrainerOptions: warm-up epochs must be non-negative and fewer than the epochs");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
         if (EmaDecay is double d && !(d is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "TrainerOptions: the weight average's decay must be in (0, 1)");
+        if (Ensemble < 1) throw new ArgumentOutOfRangeException(nameof(Ensemble), Ensemble, "TrainerOptions: an ensemble has at least one network");
     }
 
     /// <summary>The optimiser of the run over <paramref name="parameters"/>.</summary>

@@ -56,4 +56,57 @@ public sealed class CrossValidationTests : IDisposable
             new Aver.Training.Embedding.TsneOptions { Iterations = 250, Seed = 1 });
         Assert.Contains("tsne/cnn-a1-2.png", files);
     }
+
+    [Fact]
+    public void An_ensemble_fold_tests_its_members_mean_probability_and_keeps_member_zero_as_the_single_run()
+    {
+        var set = GeneratedTasks.BrightSquares(200, seed: 6);
+        var test = Enumerable.Range(0, 40).ToArray();
+        var val = Enumerable.Range(40, 40).ToArray();
+        var fold = new FoldData<Tensor>("A1,2", new(set, Enumerable.Range(80, 120).ToArray()), new(set, val), new(set, test));
+        // Short and noisy on purpose (one epoch, a high rate): members disagree, so the mean is not any one member's answer.
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 16, LearningRate = 1e-2, Seed = 9, Threads = 1 };
+        ITrainingTask<Tensor> Create(FoldData<Tensor> f, ulong seed) => new ClassifierTask(GeneratedTasks.SmallCnn(seed));
+
+        var single = new CrossValidation<Tensor>(options).Run("one", [fold], Create, Path.Combine(_dir, "single"));
+        var ensemble = new CrossValidation<Tensor>(options with { Ensemble = 3 }).Run("three", [fold], Create, Path.Combine(_dir, "ensemble"));
+        string folder = CrossValidation<Tensor>.FoldFolder(Path.Combine(_dir, "ensemble"), "three", "A1,2");
+        Assert.True(File.Exists(Path.Combine(folder, "member-1", "best.safetensors")));
+        Assert.True(File.Exists(Path.Combine(folder, "member-2", "best.safetensors")));
+        Assert.False(Directory.Exists(Path.Combine(folder, "member-3")));
+        // Member 0 is the single run's network: the same curves.
+        Assert.Equal(single.Folds[0].History!.Select(e => e.ValidationAccuracy), ensemble.Folds[0].History!.Select(e => e.ValidationAccuracy));
+
+        // The fold's answers are the argmax of the three saved networks' mean softmax, on test and on validation.
+        var members = new[] { folder, Path.Combine(folder, "member-1"), Path.Combine(folder, "member-2") }.Select(f =>
+        {
+            var cnn = GeneratedTasks.SmallCnn(0);
+            cnn.LoadStateDict(Aver.Tensors.IO.SafeTensors.Load(Path.Combine(f, "best.safetensors")).Tensors, strict: true, source: f);
+            cnn.Eval();
+            return cnn;
+        }).ToList();
+        double Accuracy(int[] indices)
+        {
+            var batch = set.Batches(indices, indices.Length).Single();
+            using var _ = GradMode.NoGrad();
+            var mean = members.Select(m => m.Forward(batch.Input).Softmax(-1)).Aggregate((a, b) => a + b);
+            var predicted = Evaluation.ArgMax(mean);
+            return predicted.Zip(batch.Targets).Count(p => p.First == p.Second) / (double)indices.Length;
+        }
+        Assert.Equal(Accuracy(test), ensemble.Folds[0].Accuracy, 10);
+        Assert.Equal(Accuracy(val), ensemble.Folds[0].ValidationAccuracy, 10);
+        Assert.NotNull(ensemble.Folds[0].EnsembleValidationAccuracy);
+    }
+
+    [Fact]
+    public void The_mean_of_passes_averages_probabilities_not_votes()
+    {
+        var labels = GeneratedTasks.Quadrants;
+        EvaluationResult Pass(params float[] p) => new(labels, 0, [7], [0], [Evaluation.ArgMax(Tensor.FromArray(p, 1, 4))[0]], null, p);
+        // Two passes say class 1 weakly, one says class 0 strongly: the vote would be 1, the mean probability 0.
+        var mean = Evaluation.MeanOf([Pass(0.2f, 0.4f, 0.2f, 0.2f), Pass(0.2f, 0.4f, 0.2f, 0.2f), Pass(0.9f, 0.1f, 0f, 0f)]);
+        Assert.Equal([0], mean.Predictions);
+        Assert.Equal(0.4333333f, mean.Probabilities![0], 5);
+        Assert.Throws<ArgumentException>(() => Evaluation.MeanOf([Pass(1, 0, 0, 0), new EvaluationResult(labels, 0, [8], [0], [0], null, [1, 0, 0, 0])]));
+    }
 }
