@@ -37,6 +37,12 @@ internal sealed class ConvPlan
     /// (ResNet's 14x14, 7x7 and 4x4 stages) into fewer, longer ones.
     /// </summary>
     public readonly bool Interleaved;
+    /// <summary>
+    /// A 2-D stride-2 window: columns come from the input's phase planes (<see cref="PhasePlanes"/>), long shifted
+    /// runs instead of one strided gather per output row; <see cref="Taps"/> are its per-tap shifts.
+    /// </summary>
+    public readonly bool Phased;
+    public readonly (Window Shift, int Phase)[] Taps = [];
 
     public ConvPlan(int batch, int channels, int outChannels, int groups, Window window)
     {
@@ -48,9 +54,16 @@ internal sealed class ConvPlan
         TileRows = Direct ? Rows : Math.Clamp(Math.Max(TileFloats / rowFloats, (MinTileColumns + window.Out[2] - 1) / Math.Max(1, window.Out[2])), 1, Math.Max(1, Rows));
         int pv = Math.Max(1, window.OutVolume);
         SamplesPerTile = Direct || TileRows < Rows ? 1 : Math.Clamp((MinBatchedColumns + pv - 1) / pv, 1, Math.Max(1, batch));
-        // Under a strided window the interleaved samples move as blocks of SamplesPerTile floats;
-        // blocks of 2 (ResNet's 14x14 stage) measured no faster than per-sample runs.
+        // Under a strided window the interleaved samples move as blocks of SamplesPerTile floats; blocks of 2
+        // (ResNet's 14x14 stage) measured no faster than per-sample runs.
         Interleaved = SamplesPerTile > 1 && (window.Stride[2] == 1 || SamplesPerTile >= 4);
+        // Phase planes where samples are not interleaved: one thread, alternating with the strided gather under load
+        // (bench/conv-shapes.md, 2026-12-06), ResNet-18's 3x3/2 into 14x14 took 6.4-8.9 instead of 9.3-9.9 ms for the
+        // weight gradient (forward and input gradient within the noise) and the stem's input gradient 17-20 instead of
+        // 25-28 ms; they lost to the interleaved blocks of the 7x7 and 4x4 outputs (a call per tap and plane of 49 or
+        // 16 floats: 6.3 -> 11.1 ms forward), and a 1x1/2 would split four planes to read one.
+        Phased = !Direct && !Interleaved && window.KernelVolume > 1 && PhasePlanes.Applies(window);
+        if (Phased) Taps = PhasePlanes.Taps(window);
     }
 
     public int ColRows => GroupIn * Window.KernelVolume;
@@ -63,8 +76,11 @@ internal sealed class ConvPlan
     /// when interleaved their inputs (or input gradients), GroupIn * InVolume * SamplesPerTile.
     /// </summary>
     public int ColSize => Direct ? 0
-        : SamplesPerTile > 1 ? ((ColRows + GroupOut) * OutVolume + (Interleaved ? GroupIn * InVolume : 0)) * SamplesPerTile
-        : ColRows * TileRows * Width;
+        : (SamplesPerTile > 1 ? ((ColRows + GroupOut) * OutVolume + (Interleaved ? GroupIn * InVolume : 0)) * SamplesPerTile
+        : ColRows * TileRows * Width) + 2 * PhaseFloats;
+
+    /// <summary>Floats of one sample-group's phase planes (<see cref="Phased"/>); the work buffer ends with two: the input's and its gradient's.</summary>
+    public int PhaseFloats => Phased ? PhasePlanes.Floats(Window, GroupIn) : 0;
 
     /// <summary>Samples per batched tile within a chunk of <paramref name="count"/> samples, balanced so the last tile is not a sliver.</summary>
     public int SamplesPerTileIn(int count)
@@ -106,6 +122,7 @@ internal static class ConvKernels
                     int yAt = (n * p.OutChannels + g * go) * pv;
                     if (bias is not null)
                         for (int o = 0; o < go; o++) y.AsSpan(yAt + o * pv, pv).Fill(bias[g * go + o]);
+                    SplitPhases(p, x, n, g, col);
                     for (int r0 = 0; r0 < p.Rows; r0 += p.TileRows)
                     {
                         int r1 = Math.Min(p.Rows, r0 + p.TileRows), cols = (r1 - r0) * p.Width;
@@ -152,6 +169,8 @@ internal static class ConvKernels
                     int yAt = (n * p.OutChannels + g * go) * pv;
                     var wg = w.AsSpan(g * go * rows);
                     var gxg = gx is null ? default : gx.AsSpan((n * p.Channels + g * gi) * p.InVolume, gi * p.InVolume);
+                    if (gwDst is not null) SplitPhases(p, x, n, g, col);
+                    if (gx is not null && p.Phased) GradientPhases(p, col).Clear();
                     for (int r0 = 0; r0 < p.Rows; r0 += p.TileRows)
                     {
                         int r1 = Math.Min(p.Rows, r0 + p.TileRows), cols = (r1 - r0) * p.Width;
@@ -167,9 +186,11 @@ internal static class ConvKernels
                         {   // dcol = W_g^T dY_g, folded back onto the input positions it came from
                             var dcol = col.AsSpan(0, rows * cols);
                             Blas.Sgemm(true, false, rows, cols, go, 1f, wg, rows, gyt, pv, 0f, dcol, cols);
-                            Im2Col.FoldAdd(p.Window, dcol, gi, r0, r1, gxg);
+                            if (p.Phased) PhasePlanes.FoldAdd(p.Taps, p.Window, dcol, gi, r0, r1, GradientPhases(p, col));
+                            else Im2Col.FoldAdd(p.Window, dcol, gi, r0, r1, gxg);
                         }
                     }
+                    if (gx is not null && p.Phased) PhasePlanes.MergeAdd(p.Window, GradientPhases(p, col), gi, gxg);
                 }
         }, mergeInto: gw);
     }
@@ -229,7 +250,14 @@ internal static class ConvKernels
             return;
         }
         for (int s = 0; s < samples; s++)
-            Im2Col.FoldAdd(p.Window, dcol[(s * pv)..], gi, 0, p.Rows, gx.AsSpan(xAt + s * p.Channels * p.InVolume, gi * p.InVolume), ld);
+        {
+            var gxs = gx.AsSpan(xAt + s * p.Channels * p.InVolume, gi * p.InVolume);
+            if (!p.Phased) { Im2Col.FoldAdd(p.Window, dcol[(s * pv)..], gi, 0, p.Rows, gxs, ld); continue; }
+            var planes = GradientPhases(p, buffer);
+            planes.Clear();
+            PhasePlanes.FoldAdd(p.Taps, p.Window, dcol[(s * pv)..], gi, 0, p.Rows, planes, ld);
+            PhasePlanes.MergeAdd(p.Window, planes, gi, gxs);
+        }
     }
 
     /// <summary>
@@ -248,7 +276,13 @@ internal static class ConvKernels
             return col;
         }
         for (int s = 0; s < samples; s++)
-            Im2Col.Unfold(p.Window, x.AsSpan(xAt + s * p.Channels * p.InVolume, gi * p.InVolume), gi, 0, p.Rows, col[(s * pv)..], ld);
+        {
+            var xs = x.AsSpan(xAt + s * p.Channels * p.InVolume, gi * p.InVolume);
+            if (!p.Phased) { Im2Col.Unfold(p.Window, xs, gi, 0, p.Rows, col[(s * pv)..], ld); continue; }
+            var planes = InputPhases(p, buffer);
+            PhasePlanes.Split(p.Window, xs, gi, planes);
+            PhasePlanes.Unfold(p.Taps, p.Window, planes, gi, 0, p.Rows, col[(s * pv)..], ld);
+        }
         return col;
     }
 
@@ -263,9 +297,21 @@ internal static class ConvKernels
         if (p.Direct) { ld = p.OutVolume; return src[(r0 * p.Width)..]; }
         ld = (r1 - r0) * p.Width;
         var dst = col.AsSpan(0, p.ColRows * ld);
-        Im2Col.Unfold(p.Window, src, p.GroupIn, r0, r1, dst);
+        if (p.Phased) PhasePlanes.Unfold(p.Taps, p.Window, InputPhases(p, col), p.GroupIn, r0, r1, dst);
+        else Im2Col.Unfold(p.Window, src, p.GroupIn, r0, r1, dst);
         return dst;
     }
+
+    /// <summary>The phase planes of sample n, group g, into the work buffer (<see cref="Columns"/> of a phased plan reads them).</summary>
+    private static void SplitPhases(ConvPlan p, float[] x, int n, int g, float[] buffer)
+    {
+        if (!p.Phased) return;
+        PhasePlanes.Split(p.Window, x.AsSpan((n * p.Channels + g * p.GroupIn) * p.InVolume, p.GroupIn * p.InVolume), p.GroupIn, InputPhases(p, buffer));
+    }
+
+    /// <summary>The last two parts of the work buffer: the input's phase planes, then their gradient's.</summary>
+    private static Span<float> InputPhases(ConvPlan p, float[] buffer) => buffer.AsSpan(p.ColSize - 2 * p.PhaseFloats, p.PhaseFloats);
+    private static Span<float> GradientPhases(ConvPlan p, float[] buffer) => buffer.AsSpan(p.ColSize - p.PhaseFloats, p.PhaseFloats);
 
     private delegate void ChunkBody(int start, int end, float[] col, float[]? partial);
 

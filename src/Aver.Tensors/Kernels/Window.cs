@@ -61,6 +61,14 @@ internal sealed class Window
             Stride, [Padding[0], Padding[1], Padding[2] * samples], [Dilation[0], Dilation[1], Dilation[2] * samples]);
     }
 
+    /// <summary>
+    /// A 1x1 unit-stride window from an <paramref name="h"/> x <paramref name="w"/> plane to an
+    /// <paramref name="outH"/> x <paramref name="outW"/> output whose position (oh, ow) reads (oh + dr, ow + dc):
+    /// a shift, written as (possibly negative) padding, with zero where it reads outside the plane.
+    /// </summary>
+    public static Window Shift(int h, int w, int outH, int outW, int dr, int dc)
+        => new([1, h, w], [1, outH, outW], [1, 1, 1], [1, 1, 1], [0, -dr, -dc], [1, 1, 1]);
+
     /// <summary>The output shape [N, channels, spatial...] for an op of <paramref name="rank"/> spatial dimensions.</summary>
     public int[] OutputShape(int batch, int channels, int rank)
     {

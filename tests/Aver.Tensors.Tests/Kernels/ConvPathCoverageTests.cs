@@ -27,6 +27,8 @@ public class ConvPathCoverageTests
         { "layer1 3x3 28x28 (many tiles)", 16, 64, 28, 64, 3, 1, 1 },
         { "layer2.0 3x3/2", 16, 64, 28, 128, 3, 2, 1 },
         { "layer2.0 downsample 1x1/2", 16, 64, 28, 128, 1, 2, 0 },
+        { "layer3.0 3x3/2 (interleaved samples)", 16, 128, 14, 256, 3, 2, 1 },
+        { "layer4.0 3x3/2 (odd input, 4x4 output)", 16, 256, 7, 512, 3, 2, 1 },
         { "layer2 3x3 14x14", 1, 128, 14, 128, 3, 1, 1 },
         { "layer2 3x3 14x14", 16, 128, 14, 128, 3, 1, 1 },
         { "layer3 3x3 7x7 (partial tiles)", 1, 256, 7, 256, 3, 1, 1 },
@@ -76,6 +78,20 @@ public class ConvPathCoverageTests
         Assert.True(manyChunks is { ByTap: false, Chunks: > 2 }, manyChunks.ToString());
         Assert.True(byTap.ByTap, byTap.ToString());
         Assert.True(oneThread is { ByTap: false, Chunks: > 1 }, oneThread.ToString());
+    }
+
+    [Fact]
+    public void StrideTwoConvolutionsReadPhasePlanes()
+    {
+        ConvPlan Plan(int[] shape, int rank, int k, int s, int p) => new(shape[0], shape[1], 8, 1,
+            Window.Create("conv", shape, rank, [1, k, k], [1, s, s], [0, p, p], [1, 1, 1]));
+        Assert.True(Plan([16, 64, 28, 28], 2, 3, 2, 1).Phased);       // 3x3/2
+        Assert.True(Plan([16, 3, 112, 112], 2, 7, 2, 3).Phased);      // the stem
+        Assert.False(Plan([16, 64, 28, 28], 2, 1, 2, 0).Phased);      // the 1x1/2 downsample: one plane of four would be read
+        Assert.False(Plan([16, 128, 14, 14], 2, 3, 2, 1).Phased);     // into 7x7: samples interleaved as blocks instead
+        Assert.False(Plan([16, 64, 28, 28], 2, 3, 1, 1).Phased);      // stride 1
+        var depth = new ConvPlan(2, 4, 8, 1, Window.Create("conv", [2, 4, 6, 8, 8], 3, [3, 3, 3], [2, 2, 2], [1, 1, 1], [1, 1, 1]));
+        Assert.False(depth.Phased);                                   // 3-D: strided in depth too
     }
 
     [Fact]

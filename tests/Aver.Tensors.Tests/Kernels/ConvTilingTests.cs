@@ -23,6 +23,11 @@ public class ConvTilingTests
     [InlineData(4, 4, 3, 3, 2, 3, 1, 0)]      // "valid" 3x3 on 3x3: interleaved with output rows shorter than input rows
     [InlineData(8, 8, 7, 7, 4, 3, 2, 1)]      // ResNet's 3x3/2 into the 4x4 stage: samples interleaved as blocks under a strided window
     [InlineData(6, 4, 14, 13, 3, 3, 2, 1)]    // the same with an odd width and uneven chunks
+    [InlineData(3, 8, 9, 11, 4, 3, 2, 0)]     // "valid" 3x3/2 from phase planes: outputs narrower than the planes, taps shifted forward
+    [InlineData(2, 8, 10, 9, 4, 3, 2, 2)]     // padding 2: two taps of a row read the same phase plane at two shifts
+    [InlineData(3, 4, 12, 12, 4, 2, 2, 0)]    // an even 2x2/2 kernel: every tap its own phase plane
+    [InlineData(5, 8, 7, 9, 4, 1, 2, 0)]      // 1x1/2 on odd sizes: one phase plane, the odd row and column dropped
+    [InlineData(2, 32, 48, 48, 8, 3, 2, 1)]   // FER's 3x3/2 into 24x24: row tiles over phase planes, one sample per product
     public void MatchesDirectConvolution(int n, int c, int h, int wd, int o, int k, int stride, int pad)
     {
         var x = Rand(1, n, c, h, wd); var w = Rand(2, o, c, k, k); var b = Rand(3, o);
