@@ -92,6 +92,7 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
             "--work", Path.Combine(data.Root, "default-work"), "--visual", data.FerModel + "," + second, "--audio-config", config, "--validation-actors", "05,06");
         Assert.True(code == 0, err);
         Assert.Contains("audio validation accuracy", stdout);
+        Assert.Contains("FER2013 test (an ensemble: aver score it)", stdout);   // no member's test accuracy as the ensemble's
         var card = File.ReadAllText(Path.Combine(outDir, "MODEL_CARD.md"));
         Assert.Contains("| visual | ensemble of 2 networks (mean probability): ResNet-18, width 16, ImageNet stem (7x7 stride 2, max pool); ResNet-18, width 8, small stem", card);
         Assert.Contains("| audio | audio CNN: 4 blocks conv3x3-BN-ReLU-maxpool of 32-64-128-256 channels on 64-band log-mel crops of 3 s |", card);

@@ -71,12 +71,12 @@ public sealed class BuildModelCommand : CliCommand
             ctx.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
                 model = r.ModelPath, bytes = r.Bytes, audio_validation_accuracy = r.Audio.Accuracy, audio_temperature = r.Audio.Temperature, audio_weight = r.AudioWeight,
-                visual_validation_accuracy = r.Visual.Accuracy, visual_test_accuracy = r.VisualTestAccuracy, visual_temperature = r.Visual.Temperature,
+                visual_validation_accuracy = r.Visual.Accuracy, visual_test_accuracy = double.IsFinite(r.VisualTestAccuracy) ? r.VisualTestAccuracy : (double?)null, visual_temperature = r.Visual.Temperature,
                 visual_weight = r.VisualWeight, seconds = r.Elapsed.TotalSeconds,
             }));
         else
             ctx.Out.WriteLine($"wrote {r.ModelPath} ({r.Bytes / 1e6:F1} MB) in {r.Elapsed.TotalMinutes:F1} min: audio validation accuracy {r.Audio.Accuracy:P1} (weight {r.AudioWeight:F2}, T {r.Audio.Temperature:F2}), " +
-                              $"visual hold-out {r.Visual.Accuracy:P1} / FER2013 test {r.VisualTestAccuracy:P1} (weight {r.VisualWeight:F2}, T {r.Visual.Temperature:F2})");
+                              $"visual hold-out {r.Visual.Accuracy:P1} / FER2013 test {(double.IsFinite(r.VisualTestAccuracy) ? $"{r.VisualTestAccuracy:P1}" : "(an ensemble: aver score it)")} (weight {r.VisualWeight:F2}, T {r.Visual.Temperature:F2})");
         return 0;
     }
 }
