@@ -28,6 +28,12 @@ internal static class Im2Col
     public static void FoldAdd(Window w, ReadOnlySpan<float> col, int channels, int rowStart, int rowEnd, Span<float> input, int ld = 0)
         => Walk<Add>(w, channels, rowStart, rowEnd, input, Writable(col), ld);
 
+    /// <summary>col[i] = input[i * stride]: the strided gather im2col moves a run with (vectorised for stride 2).</summary>
+    public static void Gather(ReadOnlySpan<float> input, Span<float> col, int stride) => Copy.Run(Writable(input), col, stride, 1);
+
+    /// <summary>input[i * stride] += col[i]: the adjoint of <see cref="Gather"/>.</summary>
+    public static void ScatterAdd(ReadOnlySpan<float> col, Span<float> input, int stride) => Add.Run(input, Writable(col), stride, 1);
+
     // Copy only reads the input; Add writes the input and only zeroes padding entries of the scratch columns. One writable signature keeps one loop.
     private static Span<float> Writable(ReadOnlySpan<float> s) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(s), s.Length);
 

@@ -1,12 +1,7 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace Aver.Tensors.Kernels;
 
 /// <summary>
-/// Im2col for 2-D windows of stride 2 (ResNet's stem, its 3x3/2 and 1x1/2 layers) through the input's four phase planes,
+/// Im2col for 2-D windows of stride 2 (ResNet's stem and its 3x3/2 layers) through the input's four phase planes,
 /// P_ab[i, j] = x[2i + a, 2j + b]. Tap (kh, kw) of output (oh, ow) reads x[2 oh + kh - p, ...], which is
 /// P_ab[oh + dr, ow + dc] with a = (kh - p) mod 2 and dr = (kh - p - a) / 2: a unit-stride shift of one plane. So a
 /// column row is a shifted copy of a plane, long contiguous runs where the strided gather moved one output row
@@ -47,7 +42,8 @@ internal static class PhasePlanes
     public static void Split(Window w, ReadOnlySpan<float> x, int channels, Span<float> planes)
     {
         int h = w.In[1], wd = w.In[2], h2 = Height(w), w2 = Width(w), plane = h2 * w2;
-        planes[..Floats(w, channels)].Clear();
+        // Every cell is written below unless an odd height or width leaves the last row or column of some planes empty.
+        if (((h | wd) & 1) != 0) planes[..Floats(w, channels)].Clear();
         for (int c = 0; c < channels; c++)
             for (int row = 0; row < h; row++)
             {
@@ -94,68 +90,14 @@ internal static class PhasePlanes
     /// <summary>Even-indexed values of <paramref name="src"/> into <paramref name="even"/>, odd-indexed into <paramref name="odd"/>.</summary>
     private static void SplitRow(ReadOnlySpan<float> src, Span<float> even, Span<float> odd)
     {
-        ref float s = ref MemoryMarshal.GetReference(src);
-        ref float e = ref MemoryMarshal.GetReference(even);
-        ref float o = ref MemoryMarshal.GetReference(odd);
-        int j = 0, n = src.Length;
-        if (Avx512F.IsSupported && Engine.Isa >= IsaPath.Avx512)
-        {
-            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-            for (; 2 * j + 32 <= n; j += 16)
-            {
-                var lo = Vector512.LoadUnsafe(ref s, (nuint)(2 * j));
-                var hi = Vector512.LoadUnsafe(ref s, (nuint)(2 * j + 16));
-                Avx512F.PermuteVar16x32x2(lo, evens, hi).StoreUnsafe(ref e, (nuint)j);
-                Avx512F.PermuteVar16x32x2(lo, odds, hi).StoreUnsafe(ref o, (nuint)j);
-            }
-        }
-        else if (Avx2.IsSupported && Engine.Isa >= IsaPath.Avx2)
-            for (; 2 * j + 16 <= n; j += 8)
-            {   // [a0 a2 b0 b2 | a4 a6 b4 b6] (and the odd ones), then the middle pairs swapped
-                var lo = Vector256.LoadUnsafe(ref s, (nuint)(2 * j));
-                var hi = Vector256.LoadUnsafe(ref s, (nuint)(2 * j + 8));
-                Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0x88).AsDouble(), 0xD8).AsSingle().StoreUnsafe(ref e, (nuint)j);
-                Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0xDD).AsDouble(), 0xD8).AsSingle().StoreUnsafe(ref o, (nuint)j);
-            }
-        for (; 2 * j < n; j++)
-        {
-            Unsafe.Add(ref e, j) = Unsafe.Add(ref s, 2 * j);
-            if (2 * j + 1 < n) Unsafe.Add(ref o, j) = Unsafe.Add(ref s, 2 * j + 1);
-        }
+        Im2Col.Gather(src, even[..((src.Length + 1) / 2)], 2);
+        Im2Col.Gather(src[1..], odd[..(src.Length / 2)], 2);
     }
 
     /// <summary>dst[2j] += even[j], dst[2j + 1] += odd[j] (the adjoint of <see cref="SplitRow"/>).</summary>
     private static void MergeRowAdd(ReadOnlySpan<float> even, ReadOnlySpan<float> odd, Span<float> dst)
     {
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        ref float e = ref MemoryMarshal.GetReference(even);
-        ref float o = ref MemoryMarshal.GetReference(odd);
-        int j = 0, n = dst.Length;
-        if (Avx512F.IsSupported && Engine.Isa >= IsaPath.Avx512)
-        {
-            var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-            var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-            for (; 2 * j + 32 <= n; j += 16)
-            {
-                var ev = Vector512.LoadUnsafe(ref e, (nuint)j);
-                var od = Vector512.LoadUnsafe(ref o, (nuint)j);
-                (Vector512.LoadUnsafe(ref d, (nuint)(2 * j)) + Avx512F.PermuteVar16x32x2(ev, low, od)).StoreUnsafe(ref d, (nuint)(2 * j));
-                (Vector512.LoadUnsafe(ref d, (nuint)(2 * j + 16)) + Avx512F.PermuteVar16x32x2(ev, high, od)).StoreUnsafe(ref d, (nuint)(2 * j + 16));
-            }
-        }
-        else if (Avx2.IsSupported && Engine.Isa >= IsaPath.Avx2)
-            for (; 2 * j + 16 <= n; j += 8)
-            {   // pairs reordered (v0 v1)(v4 v5)(v2 v3)(v6 v7), then interleaved lane by lane
-                var ev = Avx2.Permute4x64(Vector256.LoadUnsafe(ref e, (nuint)j).AsDouble(), 0xD8).AsSingle();
-                var od = Avx2.Permute4x64(Vector256.LoadUnsafe(ref o, (nuint)j).AsDouble(), 0xD8).AsSingle();
-                (Vector256.LoadUnsafe(ref d, (nuint)(2 * j)) + Avx.UnpackLow(ev, od)).StoreUnsafe(ref d, (nuint)(2 * j));
-                (Vector256.LoadUnsafe(ref d, (nuint)(2 * j + 8)) + Avx.UnpackHigh(ev, od)).StoreUnsafe(ref d, (nuint)(2 * j + 8));
-            }
-        for (; 2 * j < n; j++)
-        {
-            Unsafe.Add(ref d, 2 * j) += Unsafe.Add(ref e, j);
-            if (2 * j + 1 < n) Unsafe.Add(ref d, 2 * j + 1) += Unsafe.Add(ref o, j);
-        }
+        Im2Col.ScatterAdd(even[..((dst.Length + 1) / 2)], dst, 2);
+        Im2Col.ScatterAdd(odd[..(dst.Length / 2)], dst[1..], 2);
     }
 }
