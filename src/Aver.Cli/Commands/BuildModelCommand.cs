@@ -42,14 +42,15 @@ public sealed class BuildModelCommand : CliCommand
     {
         if (args.Option("audio-config") is not null && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
             throw new UsageException($"--{am} sets MRPN's AM; with --audio-config the config's recipe trains the audio branch");
+        var visual = Visual(args);
         var o = new DefaultModelOptions(
             FerDir: args.Option("fer") ?? throw new UsageException("--fer FER_DIR is required"),
             RavdessDir: args.Option("ravdess") ?? throw new UsageException("--ravdess RAVDESS_DIR is required"),
             OutDir: args.Option("out") ?? throw new UsageException("--out DIR is required"),
             WorkDir: args.Option("work", "runs/default-model"),
-            VisualCheckpoint: Visual(args).FirstOrDefault())
+            VisualCheckpoint: visual.FirstOrDefault())
         {
-            VisualEnsemble = Visual(args).Skip(1).ToList(),
+            VisualEnsemble = visual.Skip(1).ToList(),
             AudioConfig = args.Option("audio-config"),
             AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
             FaceShift = (float)args.Double("face-shift", 0, min: -0.5, max: 0.5),

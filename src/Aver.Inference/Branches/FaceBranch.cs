@@ -4,7 +4,6 @@ using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Models.Calibration;
 using Aver.Models.Fusion;
-using Aver.Models.Spec;
 using Aver.Media;
 using Aver.Tensors.Nn;
 using Aver.Tensors;
@@ -27,8 +26,7 @@ public sealed class FaceBranch
     public FaceBranch(Module network, LabelSpace labels, FaceInput input, float temperature, Func<FaceTracker> tracker)
     {
         // A ResNet-18 or an ensemble of them (anything else is refused here), each taking grey faces.
-        var architecture = VisualBranchArchitecture.Of(network, new LabelSpec(labels.Name, labels.Names.ToArray()));
-        if (architecture.All.FirstOrDefault(a => a.InChannels != 1) is { } colour)
+        if (VisualBranchArchitecture.NetworksOf(network).FirstOrDefault(a => a.InChannels != 1) is { } colour)
             throw new ArgumentException($"the visual branch takes grey faces (1 channel), the network has {colour.InChannels}");
         Network = network;
         Labels = labels;

@@ -37,11 +37,21 @@ public sealed record VisualBranchArchitecture(ResNetArchitecture? Network, Label
     public IReadOnlyList<ResNetArchitecture> All => Networks ?? (Network is null ? [] : [Network]);
 
     /// <summary>The architecture of a trained visual network: a <see cref="ResNet18"/> or an <see cref="Ensemble"/> of them.</summary>
-    public static VisualBranchArchitecture Of(Module network, LabelSpec labels) => network switch
+    public static VisualBranchArchitecture Of(Module network, LabelSpec labels)
     {
-        ResNet18 r => new(ResNetArchitecture.Of(r.Config), labels),
-        Ensemble e => new(null, labels, e.Members.Select(m => ResNetArchitecture.Of(((ResNet18)m).Config)).ToList()),
-        _ => throw new ArgumentException($"the visual branch is a ResNet-18 or an ensemble of them, not a {network.GetType().Name}", nameof(network)),
+        var networks = NetworksOf(network);
+        return network is Ensemble ? new(null, labels, networks) : new(networks[0], labels);
+    }
+
+    /// <summary>
+    /// The architecture of each network of a visual branch's module (one, or an ensemble's members); anything but a
+    /// <see cref="ResNet18"/> or an <see cref="Ensemble"/> of them is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static IReadOnlyList<ResNetArchitecture> NetworksOf(Module network) => network switch
+    {
+        ResNet18 r => [ResNetArchitecture.Of(r.Config)],
+        Ensemble e when e.Members.All(m => m is ResNet18) => e.Members.Select(m => ResNetArchitecture.Of(((ResNet18)m).Config)).ToList(),
+        _ => throw new ArgumentException($"the visual branch of a decision-fusion model is a ResNet-18 or an ensemble of them, not a {network.GetType().Name}", nameof(network)),
     };
 
     /// <summary>The branch's network, freshly initialised: a ResNet-18, or an ensemble when several are given.</summary>
@@ -85,8 +95,7 @@ public sealed class DecisionFusionNetworks : Module
     {
         if (audio is not null and not (UnimodalNetwork or AudioCnnNetwork))
             throw new ArgumentException($"the audio branch of a decision-fusion model is an MRPN AM or an audio CNN, not a {audio.GetType().Name}", nameof(audio));
-        if (visual is not null && !(visual is ResNet18 || (visual is Ensemble e && e.Members.All(m => m is ResNet18))))
-            throw new ArgumentException($"the visual branch of a decision-fusion model is a ResNet-18 or an ensemble of them, not a {visual.GetType().Name}", nameof(visual));
+        if (visual is not null) VisualBranchArchitecture.NetworksOf(visual);   // refuses anything else
         if (audio is not null) Audio = RegisterModule("audio", audio);
         if (visual is not null) Visual = RegisterModule("visual", visual);
     }
