@@ -10,7 +10,7 @@ namespace Aver.Inference.Scoring;
 
 /// <summary>
 /// A score as files a person and a program read: report.md (accuracy, UAR, macro-F1, per-class recall, the map,
-/// refused files), score.json (the same and every file's answer), confusion.csv and confusion.png. Each file is written
+/// refused files), score.json (the same and every file's answer with its class probabilities), confusion.csv and confusion.png. Each file is written
 /// atomically; the folder holds nothing else.
 /// </summary>
 public static class ScoreReport
@@ -41,7 +41,8 @@ public static class ScoreReport
         var files = new JsonArray();
         foreach (var f in r.Files)
             files.Add(new JsonObject { ["file"] = f.Path, ["truth"] = f.Truth, ["expected"] = f.Expected, ["predicted"] = f.Predicted,
-                ["confidence"] = f.Predicted is null ? null : Math.Round(f.Confidence, 4), ["refused"] = f.Refused });
+                ["confidence"] = f.Predicted is null ? null : Math.Round(f.Confidence, 4), ["refused"] = f.Refused,
+                ["probabilities"] = f.Probabilities is null ? null : new JsonArray(f.Probabilities.Select(v => (JsonNode)Math.Round(v, 6)).ToArray()) });
         return new JsonObject
         {
             ["model"] = r.Model, ["data"] = r.Data, ["dataLabelSpace"] = r.DataSpace, ["modelLabels"] = new JsonArray(m.Labels.Names.Select(n => (JsonNode)n).ToArray()),

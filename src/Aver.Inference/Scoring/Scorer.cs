@@ -10,7 +10,10 @@ namespace Aver.Inference.Scoring;
 /// <param name="Expected">That class in the model's space; null when the map leaves it out (the file is not scored).</param>
 /// <param name="Predicted">The model's answer; null when it gave none.</param>
 /// <param name="Refused">Why the model gave no answer (no speech, no stream, undecodable...), or null.</param>
-public sealed record ScoredFile(string Path, string Truth, string? Expected, string? Predicted, float Confidence, string? Refused);
+/// <param name="Probabilities">The model's probability of each of its classes (its label order), when it answered: what
+/// averaging several models' answers per file (an ensemble, late fusion) starts from.</param>
+public sealed record ScoredFile(string Path, string Truth, string? Expected, string? Predicted, float Confidence, string? Refused,
+    float[]? Probabilities = null);
 
 /// <summary>What <see cref="Scorer.Run"/> measured.</summary>
 /// <param name="Confusion">Truth against answer over the scored files, in the model's label space.</param>
@@ -80,7 +83,7 @@ public static class Scorer
                 continue;
             }
             confusion.Add(expected.Index, answer.Top.Index);
-            files.Add(new ScoredFile(item.Path, item.Label.Name, expected.Name, answer.Top.Name, answer.TopProbability, null));
+            files.Add(new ScoredFile(item.Path, item.Label.Name, expected.Name, answer.Top.Name, answer.TopProbability, null, answer.Values));
         }
         progress?.Invoke(items.Count, items.Count, "");
         return new ScoreResult(model.Description, data.Root, data.Labels.Name, confusion, files, unmapped, how, mapping, clock.Elapsed.TotalSeconds);

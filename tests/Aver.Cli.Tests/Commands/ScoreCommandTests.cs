@@ -39,6 +39,17 @@ public sealed class ScoreCommandTests : IDisposable
         double accuracy = score.GetProperty("accuracy").GetDouble();
         int right = files.Count(f => f.GetProperty("predicted").GetString() is { } p && p == f.GetProperty("expected").GetString());
         Assert.Equal(right / 3.0, accuracy, 3);
+        // Every answer carries the model's probabilities in its label order (what an ensemble of scores averages):
+        // they sum to 1 and their largest is the prediction; a refused file has none.
+        var labels = score.GetProperty("modelLabels").EnumerateArray().Select(l => l.GetString()).ToList();
+        foreach (var f in files.Where(f => f.GetProperty("predicted").ValueKind == JsonValueKind.String))
+        {
+            var p = f.GetProperty("probabilities").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            Assert.Equal(labels.Count, p.Count);
+            Assert.Equal(1.0, p.Sum(), 3);
+            Assert.Equal(f.GetProperty("predicted").GetString(), labels[p.IndexOf(p.Max())]);
+        }
+        Assert.Equal(JsonValueKind.Null, files.Single(f => f.GetProperty("file").GetString()!.EndsWith("silent.wav")).GetProperty("probabilities").ValueKind);
         foreach (var name in new[] { "report.md", "score.json", "confusion.csv", "confusion.png" }) Assert.True(File.Exists(Path.Combine(output, name)), name);
         Assert.Contains("| boredom | — (not scored) |", File.ReadAllText(Path.Combine(output, "report.md")));
 
