@@ -1,3 +1,4 @@
+using Aver.Tensors.Native;
 using System.Diagnostics;
 using System.Globalization;
 using Aver.Tensors;

@@ -48,8 +48,9 @@ public sealed partial class Tensor
             if (node.Grad is not null)
             {
                 long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                double startCpu = OpProfiler.Enabled ? OpProfiler.CpuMs() : 0;
                 node.BackwardFn(node);
-                if (OpProfiler.Enabled) OpProfiler.Since(node.OpName + ".backward", start);
+                if (OpProfiler.Enabled) OpProfiler.Since(node.OpName + ".backward", start, startCpu);
             }
             // Free the graph behind us: intermediate results keep neither history nor gradient.
             node.BackwardFn = null;

@@ -7,7 +7,9 @@ namespace Aver.Tensors;
 /// Time per op type, on when the environment variable <c>AVER_PROFILE=1</c> is set (dev-time
 /// only; off, it costs one static bool test per op; <c>AVER_PROFILE=shapes</c> records each result shape apart). An op's forward time is the time since the
 /// previous profiled event on the same thread (ops run their kernels before building the result,
-/// so this is the kernel plus any module code before it); its backward time is its closure's run.
+/// so this is the kernel plus any module code before it); its backward time is its closure's run. Beside the wall
+/// time it records the process's CPU time over the same interval: CPU / (wall x <see cref="Engine.Threads"/>) is how
+/// busy the op kept the threads, so a serial stretch (an allocation, a single-threaded pass) shows as a low share.
 /// </summary>
 public static class OpProfiler
 {
@@ -20,33 +22,48 @@ public static class OpProfiler
     /// <summary>The name an op of result shape <paramref name="shape"/> is recorded under.</summary>
     internal static string Name(string op, int[] shape) => ByShape ? op + " " + ShapeMath.Format(shape) : op;
 
-    private static readonly Dictionary<string, (long Ticks, long Count)> _totals = new();
+    private static readonly Dictionary<string, (long Ticks, double CpuMs, long Count)> _totals = new();
     [ThreadStatic] private static long _mark;
+    [ThreadStatic] private static double _markCpu;
 
     /// <summary>Starts the clock for the next forward op (call at the start of a step).</summary>
-    public static void Mark() => _mark = Stopwatch.GetTimestamp();
+    public static void Mark()
+    {
+        _mark = Stopwatch.GetTimestamp();
+        _markCpu = Native.CpuTime.ProcessMs();
+    }
 
     internal static void Forward(string op)
     {
         long now = Stopwatch.GetTimestamp();
-        if (_mark != 0) Add(op, now - _mark);
+        double cpu = Native.CpuTime.ProcessMs();
+        if (_mark != 0) Add(op, now - _mark, cpu - _markCpu);
         _mark = now;
+        _markCpu = cpu;
     }
 
-    /// <summary>Adds the time since <paramref name="start"/> (a <see cref="Stopwatch.GetTimestamp"/>) to <paramref name="name"/> and restarts the forward clock.</summary>
-    public static void Since(string name, long start)
+    /// <summary>The process CPU time now, in ms: pass it to <see cref="Since"/> with the start timestamp.</summary>
+    public static double CpuMs() => Native.CpuTime.ProcessMs();
+
+    /// <summary>
+    /// Adds the time since <paramref name="start"/> (a <see cref="Stopwatch.GetTimestamp"/>) and the CPU time since
+    /// <paramref name="startCpuMs"/> (<see cref="CpuMs"/>) to <paramref name="name"/>, and restarts the forward clock.
+    /// </summary>
+    public static void Since(string name, long start, double startCpuMs)
     {
         long now = Stopwatch.GetTimestamp();
-        Add(name, now - start);
+        double cpu = Native.CpuTime.ProcessMs();
+        Add(name, now - start, cpu - startCpuMs);
         _mark = now;
+        _markCpu = cpu;
     }
 
-    private static void Add(string name, long ticks)
+    private static void Add(string name, long ticks, double cpuMs)
     {
         lock (_totals)
         {
             _totals.TryGetValue(name, out var t);
-            _totals[name] = (t.Ticks + ticks, t.Count + 1);
+            _totals[name] = (t.Ticks + ticks, t.CpuMs + cpuMs, t.Count + 1);
         }
     }
 
@@ -57,17 +74,26 @@ public static class OpProfiler
         _mark = 0;
     }
 
-    /// <summary>Writes the totals, largest first, with their share, and the garbage collector's counts and pause time.</summary>
+    /// <summary>
+    /// Writes the totals, largest first: wall ms, share of the wall time, process CPU ms and how busy the threads
+    /// were (CPU / (wall x threads)); then the same over all ops, and the garbage collector's counts and pause time.
+    /// </summary>
     public static void Report(TextWriter writer)
     {
-        List<KeyValuePair<string, (long Ticks, long Count)>> rows;
+        List<KeyValuePair<string, (long Ticks, double CpuMs, long Count)>> rows;
         lock (_totals) rows = _totals.ToList();
         rows.Sort((a, b) => b.Value.Ticks.CompareTo(a.Value.Ticks));
         double total = rows.Sum(r => (double)r.Value.Ticks);
         var inv = CultureInfo.InvariantCulture;
-        writer.WriteLine(string.Create(inv, $"{"op",-32} {"ms",10} {"calls",8} {"share",7}"));
-        foreach (var (name, (ticks, count)) in rows)
-            writer.WriteLine(string.Create(inv, $"{name,-32} {ticks * 1000.0 / Stopwatch.Frequency,10:F1} {count,8} {100 * ticks / total,6:F1}%"));
+        string Busy(double cpuMs, double wallMs) => wallMs > 0 ? $"{100 * cpuMs / (wallMs * Engine.Threads),5:F0}%" : "     -";
+        writer.WriteLine(string.Create(inv, $"{"op",-32} {"ms",10} {"calls",8} {"share",7} {"cpu ms",10} {"busy",6}"));
+        foreach (var (name, (ticks, cpu, count)) in rows)
+        {
+            double ms = ticks * 1000.0 / Stopwatch.Frequency;
+            writer.WriteLine(string.Create(inv, $"{name,-32} {ms,10:F1} {count,8} {100 * ticks / total,6:F1}% {cpu,10:F1} {Busy(cpu, ms)}"));
+        }
+        double allMs = total * 1000.0 / Stopwatch.Frequency, allCpu = rows.Sum(r => r.Value.CpuMs);
+        writer.WriteLine(string.Create(inv, $"{"all ops",-32} {allMs,10:F1} {"",8} {"",7} {allCpu,10:F1} {Busy(allCpu, allMs)}"));
         writer.WriteLine(string.Create(inv,
             $"GC: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / 1e9:F1} GB"));
     }

@@ -74,8 +74,9 @@ public abstract class Optimizer
     public void Step()
     {
         long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        double startCpu = OpProfiler.Enabled ? OpProfiler.CpuMs() : 0;
         StepAll();
-        if (OpProfiler.Enabled) OpProfiler.Since(GetType().Name + ".Step", start);
+        if (OpProfiler.Enabled) OpProfiler.Since(GetType().Name + ".Step", start, startCpu);
     }
 
     private void StepAll()

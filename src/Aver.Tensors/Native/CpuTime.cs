@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace Aver.Bench;
+namespace Aver.Tensors.Native;
 
 /// <summary>
 /// CPU time from clock_gettime: of the process (CLOCK_PROCESS_CPUTIME_ID, what Python's time.process_time reads) or of
 /// the calling thread (CLOCK_THREAD_CPUTIME_ID). Other load on the shared machine disturbs either far less than wall time.
+/// Benchmarks time with it; <see cref="OpProfiler"/> sets it against wall time to show how well each op keeps the threads busy.
 /// </summary>
-internal static partial class CpuTime
+public static partial class CpuTime
 {
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec { public long Seconds, Nanoseconds; }
