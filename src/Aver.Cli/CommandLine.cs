@@ -57,12 +57,22 @@ public static class CommandLine
     /// <summary>Runs <paramref name="cmd"/> with the arguments after its name, mapping every exception to an exit code.</summary>
     internal static int Dispatch(CliCommand cmd, string[] rest, CliContext ctx)
     {
+        var precision = Engine.Precision;   // a command's --precision lasts as long as the command (tests run many in one process)
         try
         {
             var parsed = new CliArgs(rest, FlagsOf(cmd));
             if (parsed.Flag("help")) { ctx.Out.WriteLine(cmd.Help.TrimEnd()); return 0; }
             var threads = parsed.Int("threads", 0, min: 1, max: 256);
             if (threads > 0) Engine.Threads = threads;
+            switch (parsed.Option("precision"))
+            {
+                case null: break;
+                case "fp32": Engine.Precision = Precision.Fp32; break;
+                case "bf16" when !Aver.Tensors.Kernels.Bf16.Bf16Gemm.IsSupported:
+                    throw new UsageException("--precision bf16 needs a CPU with AVX512_BF16; this one has none");
+                case "bf16": Engine.Precision = Precision.Bf16; break;
+                case var other: throw new UsageException($"--precision {other}: expected fp32 or bf16");
+            }
             return cmd.Run(parsed, ctx);
         }
         catch (UsageException e)
@@ -82,6 +92,7 @@ public static class CommandLine
             ctx.Error.WriteLine($"aver {cmd.Name}: internal error: {CrashLog.FirstLine(e.Message)} ({e.GetType().Name}); details in {log ?? "(no log could be written)"}");
             return 3;
         }
+        finally { Engine.Precision = precision; }
     }
 
     /// <summary>Input, data and environment failures the user can act on (exit code 1), as opposed to defects of Aver.</summary>
@@ -110,7 +121,7 @@ public static class CommandLine
     {
         stdout.WriteLine("aver — audio-video emotion recognition\n\nUsage: aver COMMAND [options]   (aver COMMAND --help or aver help COMMAND for details)\n\nCommands:");
         foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-12} {c.Summary}");
-        stdout.WriteLine("\nGlobal options: --threads N (kernel and BLAS threads), --json (machine-readable output where offered)");
+        stdout.WriteLine("\nGlobal options: --threads N (kernel and BLAS threads), --precision fp32|bf16 (bf16 inputs for the large matrix products, on CPUs with AVX512_BF16), --json (machine-readable output where offered)");
         stdout.WriteLine("aver --version prints the version and commit. Exit codes: 0 success, 1 bad input or data, 2 usage error, 3 internal error.");
     }
 

@@ -9,7 +9,8 @@ namespace Aver.Tensors;
 /// OpenBLAS does the work when it is installed (Aver's packed AVX-512 kernel, <see cref="PackedGemm"/>,
 /// takes the shape classes of bench/gemm.md when <see cref="Engine.PackedGemm"/> is on); otherwise the
 /// packed kernel does on the AVX2 and AVX-512 paths, or on the scalar path a managed SIMD loop, after a
-/// one-line warning on standard error.
+/// one-line warning on standard error. With <see cref="Engine.Precision"/> bf16, products of at least
+/// <see cref="Kernels.Bf16.Bf16Gemm.MinWork"/> multiply-adds go to <see cref="Kernels.Bf16.Bf16Gemm"/>.
 /// </summary>
 /// <remarks>
 /// OpenBLAS is set to one thread once, at start-up, and never changed: its thread count is
@@ -57,6 +58,11 @@ public static unsafe class Blas
             ManagedSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
+        if (kernel == Kernel.Bf16)
+        {   // it shares its rows between the threads itself, after packing op(B) once
+            Kernels.Bf16.Bf16Gemm.Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
         {
             int bands = Bands(m, n, k);
@@ -70,7 +76,7 @@ public static unsafe class Blas
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, float beta = 0f)
         => Sgemm(transA, transB, m, n, k, 1f, a, transA ? m : k, b, transB ? k : n, beta, c, n);
 
-    private enum Kernel { Packed, OpenBlas, Managed }
+    private enum Kernel { Packed, OpenBlas, Managed, Bf16 }
 
     /// <summary>
     /// Aver's packed kernel where <see cref="PackedGemm.Serves"/> measured it faster than OpenBLAS (when
@@ -80,6 +86,7 @@ public static unsafe class Blas
     private static Kernel Choose(bool transA, bool transB, int m, int n, int k)
     {
         if (ForceManaged) return Kernel.Managed;
+        if (Engine.Precision == Precision.Bf16 && (long)m * n * k >= Kernels.Bf16.Bf16Gemm.MinWork) return Kernel.Bf16;
         if (PackedGemm.Available && (!OpenBlas.IsAvailable || (Engine.PackedGemm && PackedGemm.Serves(transA, transB, m, n, k)))) return Kernel.Packed;
         return OpenBlas.IsAvailable && k > 0 ? Kernel.OpenBlas : Kernel.Managed;
     }

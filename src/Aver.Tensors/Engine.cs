@@ -1,6 +1,9 @@
 namespace Aver.Tensors;
 
-/// <summary>Process-wide engine settings: threads, instruction-set path, cache size, Winograd, packed matrix products.</summary>
+/// <summary>The arithmetic of the large matrix products: fp32, or bf16 inputs with fp32 sums.</summary>
+public enum Precision { Fp32, Bf16 }
+
+/// <summary>Process-wide engine settings: threads, instruction-set path, cache size, Winograd, packed matrix products, precision.</summary>
 public static class Engine
 {
     private static int _threads = Environment.ProcessorCount;
@@ -53,6 +56,26 @@ public static class Engine
     /// kernel stands in for a missing OpenBLAS on the AVX2 and AVX-512 paths.
     /// </summary>
     public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") == "1";
+
+    private static Precision _precision = PrecisionFromEnvironment();
+
+    /// <summary>
+    /// The precision of the large matrix products (<see cref="Blas"/>): fp32 everywhere by default; <see cref="Precision.Bf16"/>
+    /// (AVER_PRECISION=bf16, `--precision bf16`) rounds their inputs to bfloat16 and sums in fp32 on a CPU with AVX512_BF16,
+    /// for the products big enough to run faster that way (<see cref="Kernels.Bf16.Bf16Gemm.MinWork"/>). Weights, activations,
+    /// gradients and the optimiser stay fp32. Asking for bf16 where the CPU lacks it is refused.
+    /// </summary>
+    public static Precision Precision
+    {
+        get => _precision;
+        set => _precision = value == Precision.Bf16 && !Kernels.Bf16.Bf16Gemm.IsSupported
+            ? throw new PlatformNotSupportedException("bf16 products need a CPU with AVX512_BF16 (this one has none)")
+            : value;
+    }
+
+    /// <summary>AVER_PRECISION's value (fp32, bf16); bf16 where the CPU lacks it stays fp32 (`aver info` says so).</summary>
+    private static Precision PrecisionFromEnvironment() =>
+        Environment.GetEnvironmentVariable("AVER_PRECISION") is "bf16" && Kernels.Bf16.Bf16Gemm.IsSupported ? Precision.Bf16 : Precision.Fp32;
 
     /// <summary>True on a thread that is running an iteration of <see cref="For"/>.</summary>
     internal static bool InParallelLoop => _loopDepth > 0;

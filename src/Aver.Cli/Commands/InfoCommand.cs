@@ -35,7 +35,7 @@ public sealed class InfoCommand : CliCommand
             // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs the AVX2 path; AVER_WINOGRAD=0 turns it off
             ["winograd"] = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
             ["packed_gemm"] = PackedGemm(),
-            ["bf16"] = CpuFeatures.HasAvx512Bf16 ? "off (the cpu has AVX512_BF16; every kernel computes in fp32)" : "unavailable (no AVX512_BF16)",
+            ["bf16"] = Bf16(),
             ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
             ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         };
@@ -43,6 +43,12 @@ public sealed class InfoCommand : CliCommand
         else foreach (var (k, v) in info) ctx.Out.WriteLine($"{k,-12} {v}");
         return 0;
     }
+
+    /// <summary>Whether the large matrix products round their inputs to bf16 (Engine.Precision), and whether they could.</summary>
+    internal static string Bf16() =>
+        !Aver.Tensors.Kernels.Bf16.Bf16Gemm.IsSupported ? "unavailable (no AVX512_BF16)"
+        : Engine.Precision == Precision.Bf16 ? $"on (products of 2^{Math.Log2(Aver.Tensors.Kernels.Bf16.Bf16Gemm.MinWork):F0} multiply-adds and more: bf16 inputs, fp32 sums)"
+        : "off (the cpu has AVX512_BF16; --precision bf16 or AVER_PRECISION=bf16 turns it on)";
 
     /// <summary>Which products Aver's own packed kernel does instead of OpenBLAS (Blas.Sgemm's choice).</summary>
     internal static string PackedGemm() =>

@@ -43,6 +43,26 @@ public class InfoCommandTests
     }
 
     [Fact]
+    public void PrecisionBf16LastsForItsCommandAndIsRefusedWhereTheCpuLacksIt()
+    {
+        var (code, output, err) = CliRun.Run("info", "--json", "--precision", "bf16");
+        if (Aver.Tensors.Kernels.Bf16.Bf16Gemm.IsSupported)
+        {
+            Assert.True(code == 0, err);
+            Assert.StartsWith("on (", JsonDocument.Parse(output).RootElement.GetProperty("bf16").GetString());
+        }
+        else
+        {
+            Assert.Equal(2, code);
+            Assert.Contains("needs a CPU with AVX512_BF16", err);
+        }
+        Assert.Equal(Precision.Fp32, Engine.Precision);   // the next command (a test in this process) computes in fp32 again
+        var (bad, _, message) = CliRun.Run("info", "--precision", "fp16");
+        Assert.Equal(2, bad);
+        Assert.Contains("--precision fp16: expected fp32 or bf16", message);
+    }
+
+    [Fact]
     public void RefusesUnknownOptions()
     {
         var (code, _, err) = CliRun.Run("info", "--bogus");

@@ -80,3 +80,38 @@ public sealed class Bf16GemmTests
             for (int j = n; j < ldc && i * ldc + j < c.Length; j++) Assert.Equal(before[i * ldc + j], c[i * ldc + j]);
     }
 }
+
+/// <summary>Engine.Precision bf16 routes Blas's large products to Bf16Gemm and leaves the small ones in fp32.</summary>
+public sealed class Bf16PrecisionTests
+{
+    [FactBf16]
+    public void LargeProductsGoToBf16AndSmallOnesStayFp32()
+    {
+        var precision = Engine.Precision;
+        try
+        {
+            var rng = new Random(5);
+            float[] R(int n) { var x = new float[n]; for (int i = 0; i < n; i++) x[i] = (float)(rng.NextDouble() * 2 - 1); return x; }
+            // 256 x 256 x 512 = 2^25 multiply-adds: the smallest product bf16 takes; 64 x 64 x 64 stays fp32.
+            foreach (var (m, n, k, bf16) in new[] { (256, 256, 512, true), (64, 64, 64, false) })
+            {
+                var a = R(m * k); var b = R(k * n);
+                var fp32 = new float[m * n]; var mixed = new float[m * n]; var direct = new float[m * n];
+                Engine.Precision = Precision.Fp32;
+                Blas.Sgemm(false, false, m, n, k, a, b, fp32);
+                Engine.Precision = Precision.Bf16;
+                Blas.Sgemm(false, false, m, n, k, a, b, mixed);
+                Bf16Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, direct, n);
+                if (bf16)
+                {
+                    Assert.Equal(direct, mixed);                                     // the bf16 kernel's own answer
+                    double worst = 0;
+                    for (int i = 0; i < fp32.Length; i++) worst = Math.Max(worst, Math.Abs(mixed[i] - fp32[i]));
+                    Assert.InRange(worst, 1e-4, 0.2);                                 // bf16 inputs: visibly not fp32, still close
+                }
+                else Assert.Equal(fp32, mixed);                                      // too small: fp32, bit for bit
+            }
+        }
+        finally { Engine.Precision = precision; }
+    }
+}

@@ -13,6 +13,13 @@ namespace Aver.Tensors.Kernels.Bf16;
 public static unsafe class Bf16Gemm
 {
     private const int Tile = 16;
+
+    /// <summary>
+    /// The fewest multiply-adds (m n k) for which <see cref="Blas"/> hands a product to this kernel under bf16 precision:
+    /// every product of bench/gemm.md at or above 2^25 ran 1.03-1.7x OpenBLAS's fp32 (packing included), and most below it
+    /// ran slower (the packing to bf16 outweighs the faster products).
+    /// </summary>
+    public const long MinWork = 1L << 25;
     private static readonly Lazy<nint> Kernel = new(() => ExecutableCode.Map(Bf16TileCode.Bytes));
 
     /// <summary>Whether this CPU and system can run it: AVX512_BF16 in the CPU's flags, and Linux on x86-64.</summary>
