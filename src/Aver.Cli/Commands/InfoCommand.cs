@@ -14,7 +14,8 @@ public sealed class InfoCommand : CliCommand
         CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
         the L2 cache size that sizes convolution tiles, whether 3x3 convolutions use Winograd's
         algorithm (AVER_WINOGRAD=0 turns it off), and whether Aver's own AVX-512 matrix-product kernel does
-        some products instead of OpenBLAS (AVER_PACKED_GEMM=1 turns it on).
+        some products instead of OpenBLAS (AVER_PACKED_GEMM=1 turns it on), and whether the large products round
+        their inputs to bf16 (--precision bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16).
 
         Example:
           aver info --json
