@@ -90,7 +90,7 @@ def main():
     out.append("- Aver: .NET 10 Release build, OpenBLAS sgemm and Aver's packed kernel (`bench/gemm.md`); PyTorch: Debian's torch 1.13 (`/usr/bin/python3`)")
     info = json.loads(a.aver_info or "{}")
     out.append(f"- Aver kernels (`aver info`): ISA path {info.get('isa', '?')}, L2 {info.get('l2_cache', '?')}, "
-               f"Winograd {info.get('winograd', '?')}, packed GEMM {info.get('packed_gemm', '?')}")
+               f"Winograd {info.get('winograd', '?')}, packed GEMM {info.get('packed_gemm', '?')}, bf16 {info.get('bf16', '?')}")
     out.append(f"- OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     out.append(f"- Load before: `{a.load_before.strip()}`")
     out.append(f"- Load after: `{a.load_after.strip()}`")
