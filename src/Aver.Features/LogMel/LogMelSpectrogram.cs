@@ -8,7 +8,7 @@ namespace Aver.Features.LogMel;
 
 /// <summary>
 /// The log-mel image of a clip, as the PyTorch peer computes it (<see cref="LogMelOptions"/>): waveform
-/// standardised, centre 3.5 s kept (or zeros appended), then torchaudio's MelSpectrogram (|STFT|^2, centred
+/// standardised, centre 3.5 s kept (or a shorter clip centred in a faint noise floor; zeros after it in the peer), then torchaudio's MelSpectrogram (|STFT|^2, centred
 /// reflect-padded frames, periodic Hann window of win_length inside n_fft) and log(mel + 1e-6). Built from
 /// Aver's <see cref="Stft"/> and <see cref="MelFilterBank"/>, which match torch.stft and melscale_fbanks.
 /// </summary>
@@ -34,31 +34,43 @@ public static class LogMelSpectrogram
         int frames = mel.Dim(0), mels = mel.Dim(1);
         var image = new Tensor(mels, frames);
         BlockTranspose.Into(mel.Data, frames, mels, mels, image.Data, frames, 0);
-        if (options.UtteranceNorm) SubtractBandMeans(image.Data, mels, frames, SpokenFrames(audio.Samples.Length, options, frames));
+        if (options.UtteranceNorm)
+        {
+            var (first, count) = SpokenFrames(audio.Samples.Length, options, frames);
+            SubtractBandMeans(image.Data, mels, frames, first, count);
+        }
         return image;
     }
 
     /// <summary>
-    /// Frames of the image that hold the clip's own samples: all of them when the clip was cut to length, only the
-    /// first ones when zeros were appended (a band's mean over padding is log(epsilon), not the speaker's).
+    /// Frames of the image that hold the clip's own samples, (first, count): all of them when the clip was cut to length,
+    /// only those of the clip when it was padded (a band's mean over padding is the pad's level, not the speaker's).
     /// </summary>
-    private static int SpokenFrames(int samples, LogMelOptions options, int frames) =>
-        samples >= options.ClipSamples ? frames : Math.Clamp(samples / options.HopLength + 1, 1, frames);
+    private static (int First, int Count) SpokenFrames(int samples, LogMelOptions options, int frames)
+    {
+        if (samples >= options.ClipSamples) return (0, frames);
+        int first = Math.Min(PadStart(samples, options) / options.HopLength, frames - 1);
+        return (first, Math.Clamp(samples / options.HopLength + 1, 1, frames - first));
+    }
 
-    /// <summary>Each row of <paramref name="image"/> [mels, frames] minus its mean over its first <paramref name="spoken"/> frames.</summary>
-    private static void SubtractBandMeans(Span<float> image, int mels, int frames, int spoken)
+    /// <summary>Each row of <paramref name="image"/> [mels, frames] minus its mean over frames [first, first + count).</summary>
+    private static void SubtractBandMeans(Span<float> image, int mels, int frames, int first, int count)
     {
         for (int m = 0; m < mels; m++)
         {
             var row = image.Slice(m * frames, frames);
-            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(row[..spoken]) / spoken;
+            float mean = System.Numerics.Tensors.TensorPrimitives.Sum(row.Slice(first, count)) / count;
             System.Numerics.Tensors.TensorPrimitives.Subtract(row, mean, row);
         }
     }
 
+    // The one noise every padded clip gets (training and prediction alike), scaled to the clip.
+    private const ulong PadNoiseSeed = 0x5EED_0F_F100D;
+
     /// <summary>
     /// The samples the spectrogram is taken of: standardised (when the options say so) over the whole clip,
-    /// then its centre ClipSamples kept, or zeros appended to a shorter clip (the peer's order).
+    /// then its centre ClipSamples kept, or a shorter clip centred in a noise floor <see cref="LogMelOptions.PadNoiseDb"/>
+    /// under its RMS (when that is 0, followed by zeros as in the peer; either way standardised first, then padded).
     /// </summary>
     public static float[] FixedLength(ReadOnlySpan<float> samples, LogMelOptions options)
     {
@@ -66,8 +78,20 @@ public static class LogMelSpectrogram
         int n = options.ClipSamples;
         if (x.Length == n) return x;
         var clip = new float[n];
-        if (x.Length > n) x.AsSpan((x.Length - n) / 2, n).CopyTo(clip);
-        else x.CopyTo(clip, 0);
+        if (x.Length > n) { x.AsSpan((x.Length - n) / 2, n).CopyTo(clip); return clip; }
+        int start = PadStart(x.Length, options);
+        double rms = x.Length == 0 ? 0 : Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(x) / x.Length);
+        if (options.PadNoiseDb > 0 && rms > 0)
+            new RandomStream(PadNoiseSeed).FillNormal(clip, 0f, (float)(rms * Math.Pow(10, -options.PadNoiseDb / 20)));
+        x.CopyTo(clip, start);
         return clip;
     }
+
+    /// <summary>
+    /// Where a clip of <paramref name="samples"/> (shorter than ClipSamples) starts in its fixed-length window: at 0 with
+    /// zeros after it (the peer), or centred in the noise floor, as speech sits in a RAVDESS clip between its pauses (on
+    /// clips with the pauses cut off, end-padding with the same noise recovered 45 % of 57 %, centring 53 %).
+    /// </summary>
+    private static int PadStart(int samples, LogMelOptions options) =>
+        options.PadNoiseDb > 0 && samples < options.ClipSamples ? (options.ClipSamples - samples) / 2 : 0;
 }

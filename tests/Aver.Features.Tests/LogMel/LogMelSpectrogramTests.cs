@@ -32,9 +32,9 @@ public sealed class LogMelSpectrogramTests
     }
 
     [Fact]
-    public void ALongClipKeepsItsCentreAndAShortOneIsPaddedWithZerosAtTheEnd()
+    public void ALongClipKeepsItsCentreAndAShortOneIsPaddedAtTheEnd()
     {
-        var o = new LogMelOptions { StandardizeWaveform = false, ClipSeconds = 0.5 };   // 8000 samples
+        var o = new LogMelOptions { StandardizeWaveform = false, ClipSeconds = 0.5, PadNoiseDb = 0 };   // 8000 samples; zeros, as the peer
         var ramp = Enumerable.Range(0, 9000).Select(i => (float)i).ToArray();
         var centre = LogMelSpectrogram.FixedLength(ramp, o);
         Assert.Equal(8000, centre.Length);
@@ -43,6 +43,19 @@ public sealed class LogMelSpectrogramTests
         Assert.Equal(99f, shortClip[99]);
         Assert.Equal(0f, shortClip[100]);
         Assert.Equal(0f, shortClip[^1]);
+
+        // By default the clip is centred in a noise floor 50 dB under its own RMS, the same in every call.
+        var tone = Signal(3000).Select(v => 0.2f * v).ToArray();
+        var padded = LogMelSpectrogram.FixedLength(tone, o with { PadNoiseDb = 50 });
+        Assert.Equal(tone, padded[2500..5500]);                                                          // (8000 - 3000) / 2
+        double Rms(IEnumerable<float> v) => Math.Sqrt(v.Average(x => (double)x * x));
+        var floor = padded[..2500].Concat(padded[5500..]).ToArray();
+        Assert.Equal(Rms(tone) * Math.Pow(10, -50 / 20.0), Rms(floor), Rms(tone) * 1e-4);                // within 3 % of -50 dB
+        Assert.Equal(padded, LogMelSpectrogram.FixedLength(tone, o with { PadNoiseDb = 50 }));
+        Assert.NotEqual(0f, padded[0]);
+        Assert.NotEqual(0f, padded[^1]);
+        Assert.Equal(new float[8000], LogMelSpectrogram.FixedLength(new float[100], o with { PadNoiseDb = 50 }));   // digital silence stays silence (the VAD refuses it)
+        Assert.Throws<ArgumentException>(() => (o with { PadNoiseDb = -3 }).Validate());
 
         var standardised = LogMelSpectrogram.FixedLength(Signal(56000), new LogMelOptions());
         Assert.Equal(0, standardised.Average(), 3);
