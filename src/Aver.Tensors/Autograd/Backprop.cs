@@ -47,10 +47,9 @@ public sealed partial class Tensor
             if (node.BackwardFn is null) continue;
             if (node.Grad is not null)
             {
-                long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-                double startCpu = OpProfiler.Enabled ? OpProfiler.CpuMs() : 0;
+                var start = OpProfiler.Enabled ? OpProfiler.Now() : default;
                 node.BackwardFn(node);
-                if (OpProfiler.Enabled) OpProfiler.Since(node.OpName + ".backward", start, startCpu);
+                if (OpProfiler.Enabled) OpProfiler.Since(node.OpName + ".backward", start);
             }
             // Free the graph behind us: intermediate results keep neither history nor gradient.
             node.BackwardFn = null;

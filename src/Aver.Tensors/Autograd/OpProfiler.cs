@@ -23,47 +23,39 @@ public static class OpProfiler
     internal static string Name(string op, int[] shape) => ByShape ? op + " " + ShapeMath.Format(shape) : op;
 
     private static readonly Dictionary<string, (long Ticks, double CpuMs, long Count)> _totals = new();
-    [ThreadStatic] private static long _mark;
-    [ThreadStatic] private static double _markCpu;
+    // When the previous profiled event on this thread ended (Ticks 0: none yet since Reset).
+    [ThreadStatic] private static Stamp _mark;
+
+    /// <summary>A moment as the profiler measures it: a <see cref="Stopwatch.GetTimestamp"/> and the process CPU time in ms.</summary>
+    public readonly record struct Stamp(long Ticks, double CpuMs);
+
+    /// <summary>Now, for <see cref="Since"/>.</summary>
+    public static Stamp Now() => new(Stopwatch.GetTimestamp(), Native.CpuTime.ProcessMs());
 
     /// <summary>Starts the clock for the next forward op (call at the start of a step).</summary>
-    public static void Mark()
-    {
-        _mark = Stopwatch.GetTimestamp();
-        _markCpu = Native.CpuTime.ProcessMs();
-    }
+    public static void Mark() => _mark = Now();
 
     internal static void Forward(string op)
     {
-        long now = Stopwatch.GetTimestamp();
-        double cpu = Native.CpuTime.ProcessMs();
-        if (_mark != 0) Add(op, now - _mark, cpu - _markCpu);
+        var now = Now();
+        if (_mark.Ticks != 0) Add(op, now, _mark);
         _mark = now;
-        _markCpu = cpu;
     }
 
-    /// <summary>The process CPU time now, in ms: pass it to <see cref="Since"/> with the start timestamp.</summary>
-    public static double CpuMs() => Native.CpuTime.ProcessMs();
-
-    /// <summary>
-    /// Adds the time since <paramref name="start"/> (a <see cref="Stopwatch.GetTimestamp"/>) and the CPU time since
-    /// <paramref name="startCpuMs"/> (<see cref="CpuMs"/>) to <paramref name="name"/>, and restarts the forward clock.
-    /// </summary>
-    public static void Since(string name, long start, double startCpuMs)
+    /// <summary>Adds the wall and CPU time since <paramref name="start"/> (<see cref="Now"/>) to <paramref name="name"/> and restarts the forward clock.</summary>
+    public static void Since(string name, Stamp start)
     {
-        long now = Stopwatch.GetTimestamp();
-        double cpu = Native.CpuTime.ProcessMs();
-        Add(name, now - start, cpu - startCpuMs);
+        var now = Now();
+        Add(name, now, start);
         _mark = now;
-        _markCpu = cpu;
     }
 
-    private static void Add(string name, long ticks, double cpuMs)
+    private static void Add(string name, Stamp now, Stamp start)
     {
         lock (_totals)
         {
             _totals.TryGetValue(name, out var t);
-            _totals[name] = (t.Ticks + ticks, t.CpuMs + cpuMs, t.Count + 1);
+            _totals[name] = (t.Ticks + now.Ticks - start.Ticks, t.CpuMs + now.CpuMs - start.CpuMs, t.Count + 1);
         }
     }
 
@@ -71,7 +63,7 @@ public static class OpProfiler
     public static void Reset()
     {
         lock (_totals) _totals.Clear();
-        _mark = 0;
+        _mark = default;
     }
 
     /// <summary>

@@ -73,10 +73,9 @@ public abstract class Optimizer
     /// <summary>Updates every parameter that has a gradient and requires one, from its gradient.</summary>
     public void Step()
     {
-        long start = OpProfiler.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-        double startCpu = OpProfiler.Enabled ? OpProfiler.CpuMs() : 0;
+        var start = OpProfiler.Enabled ? OpProfiler.Now() : default;
         StepAll();
-        if (OpProfiler.Enabled) OpProfiler.Since(GetType().Name + ".Step", start, startCpu);
+        if (OpProfiler.Enabled) OpProfiler.Since(GetType().Name + ".Step", start);
     }
 
     private void StepAll()
