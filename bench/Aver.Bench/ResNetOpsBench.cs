@@ -1,7 +1,7 @@
-using Aver.Tensors.Native;
 using System.Diagnostics;
 using System.Globalization;
 using Aver.Tensors;
+using Aver.Tensors.Native;
 using Aver.Tensors.Nn;
 
 namespace Aver.Bench;

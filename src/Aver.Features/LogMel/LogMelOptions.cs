@@ -36,7 +36,7 @@ public sealed record LogMelOptions
     /// A clip shorter than <see cref="ClipSeconds"/> is centred in white noise this many dB under its own RMS; 0 appends
     /// digital zeros after it, as the peer does (and every model made before this option; a spec without it reads 50).
     /// Zeros are a silence no recording has: on RAVDESS clips with their pauses cut off (1.2-1.6 s), the shipped model
-    /// called 59 of 104 "surprise" and scored 39 % against 57 % uncut; centred in a -50 dB floor it scored 53 %
+    /// called 59 of 104 "surprise" and scored 39 % against 57 % uncut; centred in a -50 dB floor it scored 50 %
     /// (results/2026-12-06/short-clips). The noise is the same for every clip (a fixed seed), in training and prediction.
     /// </summary>
     public double PadNoiseDb { get; init; } = 50;
