@@ -46,9 +46,9 @@ public static class CommandLine
             stderr.WriteLine($"aver: unknown command '{args[0]}'; see aver --help");
             return 2;
         }
-        if (CpuFeatures.IsaEnvironmentError is { } isaError)
+        if ((CpuFeatures.IsaEnvironmentError ?? Engine.PrecisionEnvironmentError) is { } environmentError)
         {
-            stderr.WriteLine($"aver: {isaError}");
+            stderr.WriteLine($"aver: {environmentError}");
             return 2;
         }
         return Dispatch(cmd, args.Skip(1).ToArray(), ctx);
@@ -64,15 +64,10 @@ public static class CommandLine
             if (parsed.Flag("help")) { ctx.Out.WriteLine(cmd.Help.TrimEnd()); return 0; }
             var threads = parsed.Int("threads", 0, min: 1, max: 256);
             if (threads > 0) Engine.Threads = threads;
-            switch (parsed.Option("precision"))
-            {
-                case null: break;
-                case "fp32": Engine.Precision = Precision.Fp32; break;
-                case "bf16" when !Aver.Tensors.Kernels.Bf16.Bf16Gemm.IsSupported:
-                    throw new UsageException("--precision bf16 needs a CPU with AVX512_BF16; this one has none");
-                case "bf16": Engine.Precision = Precision.Bf16; break;
-                case var other: throw new UsageException($"--precision {other}: expected fp32 or bf16");
-            }
+            if (parsed.Option("precision") is { } name)
+                Engine.Precision = Engine.ParsePrecision(name, out var chosen) is { } why
+                    ? throw new UsageException($"--precision {name}: {why}")
+                    : chosen;
             return cmd.Run(parsed, ctx);
         }
         catch (UsageException e)

@@ -86,7 +86,7 @@ public static unsafe class Blas
     private static Kernel Choose(bool transA, bool transB, int m, int n, int k)
     {
         if (ForceManaged) return Kernel.Managed;
-        if (Engine.Precision == Precision.Bf16 && (long)m * n * k >= Kernels.Bf16.Bf16Gemm.MinWork) return Kernel.Bf16;
+        if (Engine.Precision == Precision.Bf16 && Engine.Isa == IsaPath.Avx512 && (long)m * n * k >= Kernels.Bf16.Bf16Gemm.MinWork) return Kernel.Bf16;
         if (PackedGemm.Available && (!OpenBlas.IsAvailable || (Engine.PackedGemm && PackedGemm.Serves(transA, transB, m, n, k)))) return Kernel.Packed;
         return OpenBlas.IsAvailable && k > 0 ? Kernel.OpenBlas : Kernel.Managed;
     }

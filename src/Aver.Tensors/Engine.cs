@@ -57,7 +57,8 @@ public static class Engine
     /// </summary>
     public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") == "1";
 
-    private static Precision _precision = PrecisionFromEnvironment();
+    private static Precision _precision = PrecisionFromEnvironment(out _precisionEnvironmentError);
+    private static readonly string? _precisionEnvironmentError;
 
     /// <summary>
     /// The precision of the large matrix products (<see cref="Blas"/>): fp32 everywhere by default; <see cref="Precision.Bf16"/>
@@ -68,14 +69,41 @@ public static class Engine
     public static Precision Precision
     {
         get => _precision;
-        set => _precision = value == Precision.Bf16 && !Kernels.Bf16.Bf16Gemm.IsSupported
-            ? throw new PlatformNotSupportedException("bf16 products need a CPU with AVX512_BF16 (this one has none)")
+        set => _precision = ParsePrecision(value == Precision.Bf16 ? "bf16" : "fp32", out _) is { } error
+            ? throw new PlatformNotSupportedException(error)
             : value;
     }
 
-    /// <summary>AVER_PRECISION's value (fp32, bf16); bf16 where the CPU lacks it stays fp32 (`aver info` says so).</summary>
-    private static Precision PrecisionFromEnvironment() =>
-        Environment.GetEnvironmentVariable("AVER_PRECISION") is "bf16" && Kernels.Bf16.Bf16Gemm.IsSupported ? Precision.Bf16 : Precision.Fp32;
+    /// <summary>One line on what is wrong with AVER_PRECISION, or null; the command line refuses to run with it.</summary>
+    public static string? PrecisionEnvironmentError => _precisionEnvironmentError;
+
+    /// <summary>
+    /// Reads a precision name (fp32, bf16) for this CPU: null and the precision, or one line on why it cannot be used
+    /// (not a name, or bf16 where the CPU lacks AVX512_BF16 or a slower <see cref="Isa"/> path is forced: that path stands
+    /// for an older CPU). The one place either spelling (option or variable) is judged.
+    /// </summary>
+    public static string? ParsePrecision(string value, out Precision precision)
+    {
+        precision = Precision.Fp32;
+        switch (value)
+        {
+            case "fp32": return null;
+            case "bf16" when !Kernels.Bf16.Bf16Gemm.IsSupported: return "bf16 needs a CPU with AVX512_BF16; this one has none";
+            case "bf16" when _isa < IsaPath.Avx512: return $"bf16 runs on the avx512 path; AVER_ISA forces {_isa.ToString().ToLowerInvariant()}";
+            case "bf16": precision = Precision.Bf16; return null;
+            default: return "expected fp32 or bf16";
+        }
+    }
+
+    /// <summary>AVER_PRECISION's precision, fp32 when unset or unusable (<see cref="PrecisionEnvironmentError"/> then says why).</summary>
+    private static Precision PrecisionFromEnvironment(out string? error)
+    {
+        error = null;
+        var v = Environment.GetEnvironmentVariable("AVER_PRECISION");
+        if (string.IsNullOrEmpty(v)) return Precision.Fp32;
+        if (ParsePrecision(v, out var precision) is { } why) error = $"AVER_PRECISION={v}: {why}";
+        return precision;
+    }
 
     /// <summary>True on a thread that is running an iteration of <see cref="For"/>.</summary>
     internal static bool InParallelLoop => _loopDepth > 0;

@@ -48,6 +48,7 @@ public sealed class InfoCommand : CliCommand
     /// <summary>Whether the large matrix products round their inputs to bf16 (Engine.Precision), and whether they could.</summary>
     internal static string Bf16() =>
         !Aver.Tensors.Kernels.Bf16.Bf16Gemm.IsSupported ? "unavailable (no AVX512_BF16)"
+        : Engine.Isa < IsaPath.Avx512 ? $"unavailable (the {Lower(Engine.Isa)} path is forced; bf16 runs on avx512)"
         : Engine.Precision == Precision.Bf16 ? $"on (products of 2^{Math.Log2(Aver.Tensors.Kernels.Bf16.Bf16Gemm.MinWork):F0} multiply-adds and more: bf16 inputs, fp32 sums)"
         : "off (the cpu has AVX512_BF16; --precision bf16 or AVER_PRECISION=bf16 turns it on)";
 

@@ -22,23 +22,25 @@ public class InfoCommandTests
         Assert.Equal(Aver.Cli.Commands.InfoCommand.PackedGemm(), root.GetProperty("packed_gemm").GetString());
         if (Engine.Isa == IsaPath.Avx512 && Blas.UsesOpenBlas) Assert.StartsWith(Engine.PackedGemm ? "on" : "off", root.GetProperty("packed_gemm").GetString());
         bool bf16 = File.Exists("/proc/cpuinfo") && File.ReadLines("/proc/cpuinfo").Any(l => l.StartsWith("flags") && l.Split(' ').Contains("avx512_bf16"));
-        Assert.StartsWith(bf16 ? "off (the cpu has AVX512_BF16" : "unavailable", root.GetProperty("bf16").GetString());
+        Assert.StartsWith(bf16 && Engine.Isa == IsaPath.Avx512 ? "off (the cpu has AVX512_BF16" : "unavailable", root.GetProperty("bf16").GetString());
     }
 
     [Theory]
-    [InlineData("bogus", "expected scalar, avx2 or avx512")]
-    [InlineData("3", "expected scalar, avx2 or avx512")]
-    public void ABadIsaOverrideIsOneLineAndExitCode2(string value, string message)
+    [InlineData("AVER_ISA", "bogus", "expected scalar, avx2 or avx512")]
+    [InlineData("AVER_ISA", "3", "expected scalar, avx2 or avx512")]
+    [InlineData("AVER_PRECISION", "fp16", "expected fp32 or bf16")]
+    [InlineData("AVER_PRECISION", "BF16", "expected fp32 or bf16")]
+    public void ABadEngineVariableIsOneLineAndExitCode2(string variable, string value, string message)
     {
-        // AVER_ISA is read once per process, so this runs the built command in a process of its own.
+        // The variables are read once per process, so this runs the built command in a process of its own.
         var dll = Path.Combine(AppContext.BaseDirectory, "aver.dll");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "info"]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.Environment["AVER_ISA"] = value;
+        start.Environment[variable] = value;
         using var p = System.Diagnostics.Process.Start(start)!;
         string err = p.StandardError.ReadToEnd(), output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         Assert.Equal(2, p.ExitCode);
-        Assert.Equal($"aver: AVER_ISA={value}: {message}", err.TrimEnd());
+        Assert.Equal($"aver: {variable}={value}: {message}", err.TrimEnd());
         Assert.Equal("", output);
     }
 

@@ -114,4 +114,29 @@ public sealed class Bf16PrecisionTests
         }
         finally { Engine.Precision = precision; }
     }
+
+    [FactBf16]
+    public void AForcedSlowerIsaPathKeepsFp32AndRefusesBf16()
+    {
+        var (precision, isa) = (Engine.Precision, Engine.Isa);
+        try
+        {
+            var rng = new Random(6);
+            float[] R(int n) { var x = new float[n]; for (int i = 0; i < n; i++) x[i] = (float)(rng.NextDouble() * 2 - 1); return x; }
+            const int m = 256, n = 256, k = 512;
+            var a = R(m * k); var b = R(k * n);
+            var fp32 = new float[m * n]; var forced = new float[m * n];
+            Engine.Isa = IsaPath.Avx2;
+            Engine.Precision = Precision.Fp32;
+            Blas.Sgemm(false, false, m, n, k, a, b, fp32);
+            Engine.Isa = isa;
+            Engine.Precision = Precision.Bf16;
+            Engine.Isa = IsaPath.Avx2;                           // lowered after bf16 was chosen: the products still stay fp32
+            Blas.Sgemm(false, false, m, n, k, a, b, forced);
+            Assert.Equal(fp32, forced);
+            Assert.Contains("AVER_ISA forces avx2", Engine.ParsePrecision("bf16", out var chosen));
+            Assert.Equal(Precision.Fp32, chosen);
+        }
+        finally { Engine.Isa = isa; Engine.Precision = precision; }
+    }
 }

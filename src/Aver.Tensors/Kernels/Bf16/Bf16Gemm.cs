@@ -5,7 +5,7 @@ namespace Aver.Tensors.Kernels.Bf16;
 
 /// <summary>
 /// C = alpha op(A) op(B) + beta C with the inputs rounded to bfloat16 and the products summed in fp32 (AVX512_BF16),
-/// row-major like <see cref="Blas.Sgemm"/>: about twice the multiply rate of fp32 FMAs on the same core (bench/gemm.md),
+/// row-major like <c>Blas.Sgemm</c>: about twice the multiply rate of fp32 FMAs on the same core (bench/gemm.md),
 /// for 8 bits of mantissa in the inputs. Inputs are packed by pairs along k into 16-row panels of op(A) and 16-column
 /// panels of op(B) (transposition costs nothing there); each 16 x 16 tile of C is summed by the machine-code kernel
 /// (bf16_tile.c) into a scratch tile and merged with alpha and beta. Bands of rows of C go to the threads.
