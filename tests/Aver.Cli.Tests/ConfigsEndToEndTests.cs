@@ -95,7 +95,7 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         Assert.Contains("FER2013 test (an ensemble: aver score it)", stdout);   // no member's test accuracy as the ensemble's
         var card = File.ReadAllText(Path.Combine(outDir, "MODEL_CARD.md"));
         Assert.Contains("| visual | ensemble of 2 networks (mean probability): ResNet-18, width 16, ImageNet stem (7x7 stride 2, max pool); ResNet-18, width 8, small stem", card);
-        Assert.Contains("| audio | audio CNN: 4 blocks conv3x3-BN-ReLU-maxpool of 32-64-128-256 channels on 64-band log-mel crops of 3 s |", card);
+        Assert.Contains("| audio | audio CNN 32-64-128-256 (4 blocks conv3x3-BN-ReLU-maxpool) on 64-band log-mel crops of 3 s |", card);
         Assert.Contains($"aver evaluate {config}", card);
 
         var clip = Directory.GetFiles(Path.Combine(data.Ravdess, "av"), "*.mp4").Order().First();

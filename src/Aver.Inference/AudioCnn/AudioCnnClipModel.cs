@@ -46,7 +46,7 @@ public sealed class AudioCnnClipModel : IClipModel
         return new AudioCnnClipModel(new LogMelAudioBranch(cnn, LogMelFrontEnd.FromSpec(spec.FrontEnds, source), labels, 1f), spec, source);
     }
 
-    public string Description => $"audio CNN {Branch.Widths} over {Labels.Name} ({Labels.Count} classes) on {Branch.Input}; from {Source}";
+    public string Description => $"{Branch.Network.Architecture.Summary} over {Labels.Name} ({Labels.Count} classes) on {Branch.Input}; from {Source}";
 
     public ClipPrediction Predict(string path, PredictionOptions options)
     {

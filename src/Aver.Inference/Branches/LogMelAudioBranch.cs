@@ -43,12 +43,9 @@ public sealed class LogMelAudioBranch : IAudioBranch
     public float Temperature { get; }
     public int SampleRate => FrontEnd.Options.SampleRate;
 
-    public string Describe() => $"audio CNN {Widths} on {Input}";
+    public string Describe() => $"{Network.Architecture.Summary} on {Input}";
 
     public void Warm() => Logits([new AudioBuffer(new float[SampleRate], SampleRate)]);
-
-    /// <summary>"32-64-128-256": the network's block widths.</summary>
-    public string Widths => string.Join("-", Network.Architecture.BlockWidths);
 
     /// <summary>"64-band log-mel crops of 3 s (3 averaged)": what the network reads.</summary>
     public string Input => $"{FrontEnd.Options.Mels}-band log-mel crops of {FrontEnd.Options.CropSeconds:0.##} s ({FrontEnd.Options.EvalOffsets().Length} averaged)";

@@ -15,6 +15,7 @@ public sealed class AudioCnnNetwork : Module
     private readonly Dropout _dropout;
     private readonly Linear _fc;
     private readonly Linear? _attention;
+    private readonly ResLstmHead? _resLstm;
 
     public AudioCnnArchitecture Architecture { get; }
 
@@ -25,24 +26,35 @@ public sealed class AudioCnnNetwork : Module
         _cnn = RegisterModule("cnn", new Sequential());
         for (int i = 0, cin = architecture.InChannels; i < widths.Count; cin = widths[i], i++) _cnn.Add(new ConvBlock(cin, widths[i], rng));
         _dropout = RegisterModule("drop", new Dropout(architecture.Dropout));
-        _fc = RegisterModule("fc", new Linear(widths[^1], classes, rng: rng));
-        // Made last: a mean-pooling network draws its initial weights exactly as before this option existed.
+        _fc = RegisterModule("fc", new Linear(architecture.FeatureSize, classes, rng: rng));
+        // Made last: a mean-pooling network draws its initial weights exactly as before these options existed.
         if (architecture.AttentionPooling) _attention = RegisterModule("attention", new Linear(widths[^1], 1, rng: rng));
+        if (architecture.ResLstm) _resLstm = RegisterModule("rnn", new ResLstmHead(architecture.FrameSize, architecture.Hidden, rng));
     }
 
-    /// <summary>Pooled features [N, last width] of log-mel images [N, InChannels, mels, frames].</summary>
+    /// <summary>Pooled features [N, <see cref="AudioCnnArchitecture.FeatureSize"/>] of log-mel images [N, InChannels, mels, frames].</summary>
     public Tensor Features(Tensor x)
     {
-        if (x.Rank != 4 || x.Dim(1) != Architecture.InChannels)
-            throw new ShapeException($"AudioCnnNetwork: expects input [N, {Architecture.InChannels}, mels, frames], got {ShapeMath.Format(x.Shape)}");
+        var a = Architecture;
+        if (x.Rank != 4 || x.Dim(1) != a.InChannels || (a.BlockWidths.Count == 0 && x.Dim(2) != a.InBands))
+            throw new ShapeException($"AudioCnnNetwork: expects input [N, {a.InChannels}, {(a.BlockWidths.Count == 0 ? a.InBands : "mels")}, frames], got {ShapeMath.Format(x.Shape)}");
         var h = _cnn.Forward(x);
-        if (_attention is null) return h.Flatten(2).Mean(2);   // global average pooling over frequency and time
-        // Attention over time: frames [N, T, C] (frequency averaged), a score per frame, softmax over T, weighted sum.
-        int n = h.Dim(0), c = h.Dim(1), t = h.Dim(3);
-        var frames = h.Mean(2).Transpose(1, 2);                               // [N, T, C]
-        var weights = _attention.Forward(frames.Reshape(n * t, c)).Reshape(n, t).Softmax(1);
+        if (_attention is null && _resLstm is null) return h.Flatten(2).Mean(2);   // global average pooling over frequency and time
+        var frames = Frames(h);
+        if (_resLstm is not null) return _resLstm.Forward(frames);
+        // Attention over time: a score per frame, softmax over T, weighted sum.
+        int n = frames.Dim(0), t = frames.Dim(1), c = frames.Dim(2);
+        var weights = _attention!.Forward(frames.Reshape(n * t, c)).Reshape(n, t).Softmax(1);
         return frames.Mul(weights.Reshape(n, t, 1)).Sum(1);                    // [N, C]
     }
+
+    /// <summary>
+    /// Time frames [N, T, D] of the last map [N, C, F, T]: averaged over frequency after conv blocks; without blocks the
+    /// input's channels and bands themselves (D = C * F).
+    /// </summary>
+    private Tensor Frames(Tensor h) => Architecture.BlockWidths.Count > 0
+        ? h.Mean(2).Transpose(1, 2)
+        : h.Reshape(h.Dim(0), h.Dim(1) * h.Dim(2), h.Dim(3)).Transpose(1, 2);
 
     /// <summary>Class scores [N, classes].</summary>
     public override Tensor Forward(Tensor x) => _fc.Forward(_dropout.Forward(Features(x)));

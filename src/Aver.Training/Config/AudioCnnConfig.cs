@@ -23,8 +23,14 @@ public sealed class AudioCnnModelConfig
     public List<double> NoiseSnrDb { get; set; } = [];
     /// <summary>The share of training draws that get a noise floor.</summary>
     public double NoiseProbability { get; set; } = 0.5;
-    /// <summary>mean (the peer's global average pooling) or attention (a softmax attention over time frames).</summary>
+    /// <summary>
+    /// mean (the peer's global average pooling), attention (a softmax attention over time frames) or reslstm (the frames
+    /// through ResLSTM-SA: a residual LSTM, a second LSTM and soft attention; with <c>widths: []</c> the log-mel bands
+    /// themselves are the frames).
+    /// </summary>
     public string Pooling { get; set; } = "mean";
+    /// <summary>The hidden size of ResLSTM-SA's second LSTM (pooling reslstm only; their best: 64).</summary>
+    public int RecurrentHidden { get; set; } = 64;
     /// <summary>Speeds besides 1.0 a training clip may be played at (<c>SpeedPerturbation</c>; e.g. [0.9, 1.1]); empty for none.</summary>
     public List<double> SpeedPerturbation { get; set; } = [];
 
@@ -57,7 +63,10 @@ public static class AudioCnnConfigValidator
             catch (ArgumentException e) { fail(e.Message.Contains("probability") ? "model.audio_cnn.noise_probability" : "model.audio_cnn.noise_snr_db", e.Message.Replace("noise floor: ", "")); }
         if (!Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings.Contains(cnn.Pooling))
             fail("model.audio_cnn.pooling", $"must be one of {string.Join(", ", Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings)}, got '{cnn.Pooling}'");
-        if (widths.Count == 0 || widths.Any(w => w < 1)) fail("model.audio_cnn.widths", $"must list one or more positive channel counts, got [{string.Join(", ", widths)}]");
+        bool resLstm = cnn.Pooling == "reslstm";
+        if ((widths.Count == 0 && !resLstm) || widths.Any(w => w < 1))
+            fail("model.audio_cnn.widths", $"must list one or more positive channel counts (none only with pooling reslstm), got [{string.Join(", ", widths)}]");
+        if (cnn.RecurrentHidden < 1) fail("model.audio_cnn.recurrent_hidden", $"must be positive, got {cnn.RecurrentHidden}");
         try { (c.Features.LogMel ?? new LogMelOptions()).Validate(); }
         catch (ArgumentException e) { fail("features.log_mel", e.Message.Replace("LogMelOptions: ", "")); }
     }

@@ -39,8 +39,11 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
     {
         var m = config.Model ?? throw new ArgumentException("model: is required");
         var cnn = m.AudioCnn ?? new AudioCnnModelConfig();
-        return new AudioCnnExperiment(new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout, Pooling: cnn.Pooling == "mean" ? null : cnn.Pooling),
-            config.Features.LogMel ?? new LogMelOptions(), config.Name ?? "audio-cnn",
+        var features = config.Features.LogMel ?? new LogMelOptions();
+        bool resLstm = cnn.Pooling == "reslstm";
+        var architecture = new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout, Pooling: cnn.Pooling == "mean" ? null : cnn.Pooling,
+            RecurrentHidden: resLstm ? cnn.RecurrentHidden : null, InBands: resLstm && cnn.Widths.Count == 0 ? features.Mels : null);
+        return new AudioCnnExperiment(architecture, features, config.Name ?? "audio-cnn",
             cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
             cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null, cnn.NoiseFloor());
     }
@@ -58,7 +61,8 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         set.Prepare((done, total) => context.Log?.WriteLine($"log-mel: {done}/{total} clips"));
         context.Log?.WriteLine($"log-mel images of {items.Count} clips in {clock.Elapsed.TotalSeconds:F0} s");
 
-        string row = $"audio-cnn ({string.Join("-", Architecture.BlockWidths)})";
+        string row = Architecture.BlockWidths.Count == 0 ? $"audio-cnn (reslstm-{Architecture.Hidden})"
+            : $"audio-cnn ({string.Join("-", Architecture.BlockWidths)}{(Architecture.ResLstm ? $", reslstm-{Architecture.Hidden}" : "")})";   // file-name-safe; as earlier runs named their rows
         var outcome = FoldRunner.Run(row, plan, items, set, (fold, seed) =>
 CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
             (fold, folder, task) => ModelFile.Save(Path.Combine(folder, BundleFileName), task.Model,
@@ -67,7 +71,8 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
         var notes = new List<string>
         {
             $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, " +
-            (Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
+            (Architecture.ResLstm ? $"ResLSTM-SA over time frames ({(Architecture.BlockWidths.Count == 0 ? "the log-mel bands" : "frequency mean")}, residual LSTM {Architecture.FrameSize}, BN, LSTM {Architecture.Hidden}, soft attention, BN)"
+            : Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
             $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}{(o.SpeakerNorm ? "each band's mean over the speaker's clips subtracted (test speakers' own clips, unlabelled); " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
         if (specAugment is not null || mixupAlpha > 0 || speed is not null || noise is not null)

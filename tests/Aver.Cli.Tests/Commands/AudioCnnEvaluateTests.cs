@@ -75,10 +75,29 @@ public sealed class AudioCnnEvaluateTests : IDisposable
         Assert.Equal(Line(stdout, "A1,2"), Line(stdout2, "A1,2"));
     }
 
+    [Fact]
+    public void AResLstmFoldWithoutConvBlocksTrainsAndPredictAnswersWithIt()
+    {
+        string run = Path.Combine(_dir, "rnn");
+        var (code, stdout, stderr) = CliRun.Run("evaluate", Config("[]", ", pooling: reslstm, recurrent_hidden: 6"), "--out", run, "--folds", "A1,2");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("audio-cnn (reslstm-6) A1,2", stdout);
+        Assert.Contains("ResLSTM-SA over time frames (the log-mel bands, residual LSTM 16, BN, LSTM 6", File.ReadAllText(Path.Combine(run, "report.md")));
+        string fold = Path.Combine(run, "folds", "audio-cnn-reslstm-6", "a1-2");
+        string clip = Path.Combine(_dir, "ravdess", "Actor_01", "03-01-05-01-01-01-01.wav");
+        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", fold, "--json");
+        Assert.True(pcode == 0, perr);
+        var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.StartsWith("ResLSTM-SA 6 on 16 bands over ravdess8 (8 classes) on 16-band log-mel crops", answer.GetProperty("model").GetString());
+        Assert.Equal(8, answer.GetProperty("clips")[0].GetProperty("probabilities").EnumerateObject().Count());
+    }
+
     private static string Line(string text, string key) => text.Split('\n').First(l => l.Contains(key));
 
     [Theory]
     [InlineData("[4, 0]", "", "model.audio_cnn.widths")]
+    [InlineData("[]", "", "model.audio_cnn.widths")]
+    [InlineData("[]", ", pooling: reslstm, recurrent_hidden: 0", "model.audio_cnn.recurrent_hidden")]
     [InlineData("[4, 4]", ", speed_perturbation: [0.9, 3.0]", "model.audio_cnn.speed_perturbation")]
     [InlineData("[4, 4]", ", pooling: max", "model.audio_cnn.pooling")]
     [InlineData("[4, 4]", ", noise_snr_db: [50, 10]", "model.audio_cnn.noise_snr_db")]

@@ -68,7 +68,69 @@ public sealed class AudioCnnTests
         Assert.True(net.Architecture.AttentionPooling);
         Assert.DoesNotContain("pooling", ModelSpec.ToJson(new AudioCnnArchitecture()).ToJsonString());   // files without it keep their bytes
         var e = Assert.Throws<InvalidDataException>(() => new AudioCnnArchitecture(Pooling: "max").Build(8, new RandomStream(1), "m.safetensors"));
-        Assert.Equal("m.safetensors: audio-cnn pooling must be one of mean, attention, got 'max'", e.Message);
+        Assert.Equal("m.safetensors: audio-cnn pooling must be one of mean, attention, reslstm, got 'max'", e.Message);
+    }
+
+    [Fact]
+    public void ResLstmSaHasThePapersParameterCountAndItsSpecRoundTrips()
+    {
+        // Krasnoproshin and Vashkevich 2026, ResLSTM-SA-h64 on 46 features per frame, 8 classes: 46,772 trainable parameters.
+        var paper = new AudioCnnArchitecture([], 0.3f, Pooling: "reslstm", RecurrentHidden: 64, InBands: 46);
+        var net = Assert.IsType<AudioCnnNetwork>(ModelRegistry.Build(ModelSpec.FromMetadata(Spec(paper).ToMetadata(), "m"), new RandomStream(1)));
+        Assert.Equal(46_772, net.Parameters().Sum(p => p.Size));
+        var shapes = net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Shape.ToArray());
+        Assert.Equal([184, 46], shapes["rnn.lstm1.weight_ih_l0"]);
+        Assert.Equal([256, 64], shapes["rnn.lstm2.weight_hh_l0"]);
+        Assert.Equal([1, 64], shapes["rnn.attention.weight"]);
+        Assert.Equal([8, 64], shapes["fc.weight"]);
+        Assert.Equal(46, net.Architecture.InBands);
+        Assert.Equal([3, 8], net.Forward(new Tensor(3, 1, 46, 20)).Shape.ToArray());
+        Assert.Throws<ShapeException>(() => net.Forward(new Tensor(3, 1, 40, 20)));   // the bands it was built for
+        // After conv blocks the frames are the last map's channels (frequency averaged).
+        var crnn = new AudioCnnArchitecture([4, 8], Pooling: "reslstm", RecurrentHidden: 5).Build(3, new RandomStream(1));
+        Assert.Equal([32, 8], crnn.StateDict().Single(kv => kv.Key == "rnn.lstm1.weight_hh_l0").Value.Shape.ToArray());
+        Assert.Equal([2, 5], crnn.Features(new Tensor(2, 1, 16, 24)).Shape.ToArray());
+        // No blocks without reslstm, or without the bands, is refused naming the file.
+        var e = Assert.Throws<InvalidDataException>(() => new AudioCnnArchitecture([]).Build(8, new RandomStream(1), "m.safetensors"));
+        Assert.StartsWith("m.safetensors: audio-cnn widths must be one or more", e.Message);
+        e = Assert.Throws<InvalidDataException>(() => new AudioCnnArchitecture([], Pooling: "reslstm").Build(8, new RandomStream(1), "m.safetensors"));
+        Assert.Equal("m.safetensors: audio-cnn without conv blocks needs in_bands (the input's frequency bands), got none", e.Message);
+    }
+
+    [Fact]
+    public void ResLstmSaTellsApartClipsThatDifferOnlyInTheOrderOfTheirFrames()
+    {
+        // Class 0: a loud band in the first half of the clip, class 1: in the second half. Every clip has the same
+        // frames in another order, so mean pooling over time cannot separate them; the recurrent head must.
+        var rng = new RandomStream(7);
+        const int n = 16, bands = 6, frames = 12;
+        var x = new Tensor(n, 1, bands, frames);
+        var y = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = i % 2;
+            for (int b = 0; b < bands; b++)
+                for (int t = 0; t < frames; t++)
+                    x.Data[(i * bands + b) * frames + t] = 0.1f * (float)(rng.NextDouble() - 0.5) + (b == 2 && (t < frames / 2) == (y[i] == 0) ? 2f : 0f);
+        }
+        var net = new AudioCnnArchitecture([], 0f, Pooling: "reslstm", RecurrentHidden: 8, InBands: bands).Build(2, new RandomStream(3));
+        var optimizer = new Aver.Tensors.Optim.AdamW(net.Parameters(), 1e-2, weightDecay: 0);
+        net.Train();
+        float first = 0, last = 0;
+        for (int step = 0; step < 80; step++)
+        {
+            optimizer.ZeroGrad();
+            var loss = Losses.CrossEntropy(net.Forward(x), y);
+            if (step == 0) first = loss.Item();
+            last = loss.Item();
+            loss.Backward();
+            optimizer.Step();
+        }
+        Assert.True(last < 0.2f * first, $"loss {first} -> {last}");
+        net.Eval();
+        using var _ = GradMode.NoGrad();
+        var scores = net.Forward(x);
+        for (int i = 0; i < n; i++) Assert.Equal(y[i], scores.Data[i * 2 + 1] > scores.Data[i * 2] ? 1 : 0);
     }
 
     [Fact]
