@@ -28,7 +28,7 @@ public sealed record LogMelFrontEnd(LogMelOptions Options, float[] BandMean, flo
     /// </summary>
     public static LogMelFrontEnd Fit(LogMelOptions options, IEnumerable<Aver.Tensors.Tensor> images)
     {
-        int mels = options.Mels;
+        int mels = options.Bands;
         var sum = new double[mels];
         var sumSq = new double[mels];
         long count = 0;
@@ -62,7 +62,7 @@ public sealed record LogMelFrontEnd(LogMelOptions Options, float[] BandMean, flo
     /// <summary>Standardises each band of <paramref name="images"/> in place: a run of [mels, frames] images, rows (x - mean) / std.</summary>
     public void Normalize(Span<float> images, int frames)
     {
-        int mels = Options.Mels, image = mels * frames;
+        int mels = Options.Bands, image = mels * frames;
         if (frames < 1 || images.Length % image != 0)
             throw new ArgumentException($"LogMelFrontEnd.Normalize: {images.Length} values are not whole [{mels}, {frames}] images");
         for (int offset = 0; offset < images.Length; offset += image)
@@ -102,8 +102,8 @@ public sealed record LogMelFrontEnd(LogMelOptions Options, float[] BandMean, flo
             throw new InvalidDataException($"{source}: its front end subtracts each speaker's band means over all their clips (features.log_mel.speaker_norm), which prediction does not do yet; its fold's report has its scores");
         try { end.Options.Validate(); }
         catch (ArgumentException e) { throw new InvalidDataException($"{source}: model spec front_ends.{Name}: {e.Message}", e); }
-        if (end.BandMean.Length != end.Options.Mels || end.BandStd.Length != end.Options.Mels || end.BandStd.Any(s => !(s > 0)))
-            throw new InvalidDataException($"{source}: model spec front_ends.{Name} needs {end.Options.Mels} band means and positive deviations");
+        if (end.BandMean.Length != end.Options.Bands || end.BandStd.Length != end.Options.Bands || end.BandStd.Any(s => !(s > 0)))
+            throw new InvalidDataException($"{source}: model spec front_ends.{Name} needs {end.Options.Bands} band means and positive deviations");
         return end;
     }
 }

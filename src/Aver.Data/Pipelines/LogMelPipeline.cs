@@ -69,7 +69,7 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     /// <summary>Crops of <paramref name="image"/> [mels, frames] at the given start frames: [offsets, 1, mels, CropFrames].</summary>
     public Tensor Crops(Tensor image, IReadOnlyList<int> offsets)
     {
-        int mels = Options.Mels, frames = image.Dim(1), crop = Options.CropFrames;
+        int mels = Options.Bands, frames = image.Dim(1), crop = Options.CropFrames;
         if (image.Rank != 2 || image.Dim(0) != mels || frames < crop)
             throw new ShapeException($"LogMelPipeline: image {ShapeMath.Format(image.Shape)} is not [{mels}, >= {crop}]");
         var output = new Tensor(offsets.Count, 1, mels, crop);

@@ -61,6 +61,21 @@ public sealed record LogMelOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool SpeakerNorm { get; init; }
 
+    /// <summary>
+    /// Keep this many cepstral coefficients instead of the bands (MFCCs: an orthonormal DCT-II of each frame's log-mel
+    /// bands, the first <see cref="Cepstra"/> kept); 0 keeps the log-mel bands. Truncating the cepstrum smooths each
+    /// frame's spectral envelope and drops the fine harmonic detail of the voice's pitch (ResLSTM-SA reads 34 MFCCs).
+    /// Left out of the spec when 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Cepstra { get; init; }
+
+    /// <summary>Rows of the image: <see cref="Cepstra"/> when set, else <see cref="Mels"/>.</summary>
+    [JsonIgnore] public int Bands => Cepstra > 0 ? Cepstra : Mels;
+
+    /// <summary>"64-band log-mel" or "34 MFCCs of 64-band log-mel": what the image's rows are.</summary>
+    [JsonIgnore] public string Describe => Cepstra > 0 ? $"{Cepstra} MFCCs of {Mels}-band log-mel" : $"{Mels}-band log-mel";
+
     /// <summary>Samples of a fixed-length clip (56000 by default).</summary>
     [JsonIgnore] public int ClipSamples => (int)Math.Round(ClipSeconds * SampleRate);
     /// <summary>Centred STFT frames of a clip: ClipSamples / hop + 1 (351).</summary>
@@ -87,6 +102,7 @@ public sealed record LogMelOptions
         if (WinLength < 1 || WinLength > NFft) throw new ArgumentException($"LogMelOptions: window length {WinLength} must be in [1, n_fft {NFft}]");
         if (HopLength < 1) throw new ArgumentException($"LogMelOptions: hop must be positive, got {HopLength}");
         if (Mels < 1) throw new ArgumentException($"LogMelOptions: need at least one mel band, got {Mels}");
+        if (Cepstra < 0 || Cepstra > Mels) throw new ArgumentException($"LogMelOptions: cepstra must be in [0, mels {Mels}] (0 keeps the bands), got {Cepstra}");
         if (!(FMin >= 0 && FMin < FMax && FMax <= SampleRate / 2.0)) throw new ArgumentException($"LogMelOptions: need 0 <= f_min < f_max <= {SampleRate / 2}, got {FMin} and {FMax}");
         if (!(LogOffset > 0)) throw new ArgumentException($"LogMelOptions: log offset must be positive, got {LogOffset}");
         if (!(CropSeconds > 0 && CropSeconds <= ClipSeconds)) throw new ArgumentException($"LogMelOptions: crop {CropSeconds} s must be in (0, clip {ClipSeconds} s]");

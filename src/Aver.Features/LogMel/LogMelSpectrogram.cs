@@ -18,8 +18,9 @@ public static class LogMelSpectrogram
     private static readonly ConcurrentDictionary<LogMelOptions, (float[] Window, MelFilterBank Bank)> Plans = new();
 
     /// <summary>
-    /// The clip's log-mel image [mels, ClipFrames] (mel bands from low, time along rows), from mono audio at
-    /// the options' sample rate (<see cref="Resampler"/> converts another rate).
+    /// The clip's log-mel image [mels, ClipFrames] (mel bands from low, time along rows), or its first cepstral rows
+    /// [cepstra, ClipFrames] (<see cref="LogMelOptions.Cepstra"/>), from mono audio at the options' sample rate
+    /// (<see cref="Resampler"/> converts another rate).
     /// </summary>
     public static Tensor Compute(AudioBuffer audio, LogMelOptions options)
     {
@@ -35,12 +36,35 @@ public static class LogMelSpectrogram
         int frames = mel.Dim(0), mels = mel.Dim(1);
         var image = new Tensor(mels, frames);
         BlockTranspose.Into(mel.Data, frames, mels, mels, image.Data, frames, 0);
+        if (options.Cepstra > 0) image = Cepstrum(image, options.Cepstra);
         if (options.UtteranceNorm)
         {
             var (first, count) = SpokenFrames(audio.Samples.Length, options, frames);
-            SubtractBandMeans(image.Data, mels, frames, first, count);
+            SubtractBandMeans(image.Data, options.Bands, frames, first, count);
         }
         return image;
+    }
+
+    private static readonly ConcurrentDictionary<(int, int), float[]> DctMatrices = new();
+
+    /// <summary>
+    /// The first <paramref name="keep"/> coefficients of each column's orthonormal DCT-II (scipy's dct type 2, norm "ortho",
+    /// as librosa's MFCC takes it): c_k = sqrt(2 / M) s_k sum_m x_m cos(pi k (m + 1/2) / M), s_0 = 1 / sqrt 2, else 1.
+    /// </summary>
+    internal static Tensor Cepstrum(Tensor image, int keep)
+    {
+        int mels = image.Dim(0), frames = image.Dim(1);
+        var dct = DctMatrices.GetOrAdd((keep, mels), km =>
+        {
+            var d = new float[km.Item1 * km.Item2];
+            for (int k = 0; k < km.Item1; k++)
+                for (int m = 0; m < km.Item2; m++)
+                    d[k * km.Item2 + m] = (float)(Math.Sqrt((k == 0 ? 1.0 : 2.0) / km.Item2) * Math.Cos(Math.PI * k * (m + 0.5) / km.Item2));
+            return d;
+        });
+        var cepstra = new Tensor(keep, frames);
+        Aver.Tensors.Blas.Sgemm(false, false, keep, frames, mels, dct, image.Data, cepstra.Data);
+        return cepstra;
     }
 
     /// <summary>

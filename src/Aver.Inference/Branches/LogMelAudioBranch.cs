@@ -48,7 +48,7 @@ public sealed class LogMelAudioBranch : IAudioBranch
     public void Warm() => Logits([new AudioBuffer(new float[SampleRate], SampleRate)]);
 
     /// <summary>"64-band log-mel crops of 3 s (3 averaged)": what the network reads.</summary>
-    public string Input => $"{FrontEnd.Options.Mels}-band log-mel crops of {FrontEnd.Options.CropSeconds:0.##} s ({FrontEnd.Options.EvalOffsets().Length} averaged)";
+    public string Input => $"{FrontEnd.Options.Describe} crops of {FrontEnd.Options.CropSeconds:0.##} s ({FrontEnd.Options.EvalOffsets().Length} averaged)";
 
     /// <summary>Raw scores [N, classes] (row-major) of clips: each the mean logits of its centre's evaluation crops, in batches.</summary>
     public float[] Logits(IReadOnlyList<AudioBuffer> clips)

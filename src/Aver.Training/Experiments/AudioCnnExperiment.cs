@@ -42,7 +42,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
         var features = config.Features.LogMel ?? new LogMelOptions();
         bool resLstm = cnn.Pooling == "reslstm";
         var architecture = new AudioCnnArchitecture(cnn.Widths.ToArray(), (float)m.Dropout, Pooling: cnn.Pooling == "mean" ? null : cnn.Pooling,
-            RecurrentHidden: resLstm ? cnn.RecurrentHidden : null, InBands: resLstm && cnn.Widths.Count == 0 ? features.Mels : null);
+            RecurrentHidden: resLstm ? cnn.RecurrentHidden : null, InBands: resLstm && cnn.Widths.Count == 0 ? features.Bands : null);
         return new AudioCnnExperiment(architecture, features, config.Name ?? "audio-cnn",
             cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
             cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null, cnn.NoiseFloor());
@@ -73,7 +73,7 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
             $"Compact CNN (family {AudioCnnArchitecture.Family}): {Architecture.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool of {string.Join("-", Architecture.BlockWidths)} channels, " +
             (Architecture.ResLstm ? $"ResLSTM-SA over time frames ({(Architecture.BlockWidths.Count == 0 ? "the log-mel bands" : "frequency mean")}, residual LSTM {Architecture.FrameSize}, BN, LSTM {Architecture.Hidden}, soft attention, BN)"
             : Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
-            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}); {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}{(o.SpeakerNorm ? "each band's mean over the speaker's clips subtracted (test speakers' own clips, unlabelled); " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
+            $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}){(o.Cepstra > 0 ? $", its first {o.Cepstra} DCT-II coefficients (MFCCs)" : "")}; {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}{(o.SpeakerNorm ? "each band's mean over the speaker's clips subtracted (test speakers' own clips, unlabelled); " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
         if (specAugment is not null || mixupAlpha > 0 || speed is not null || noise is not null)
             notes.Add("Training augmentation: " + string.Join("; ", new[]

@@ -203,7 +203,7 @@ public static class DefaultModelRecipe
         var arch = experiment.Architecture;
         return new AudioBranchTraining(Validate("RAVDESS validation speakers", logits.ToArray(), targets.ToArray(), Labels.Count), training,
             calibration => new LogMelBranchParts(task.Network, Labels, task.FrontEnd, calibration),
-            $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Mels}-band log-mel crops of {experiment.Features.CropSeconds:0.##} s",
+            $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Describe} crops of {experiment.Features.CropSeconds:0.##} s",
             $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
     }
 

@@ -31,7 +31,7 @@ public sealed class AudioCnnEvaluateTests : IDisposable
         return root;
     }
 
-    private string Config(string widths = "[4, 4, 4, 8]", string extra = "")
+    private string Config(string widths = "[4, 4, 4, 8]", string extra = "", string logMel = "")
     {
         string path = Path.Combine(_dir, "cnn.yaml");
         File.WriteAllText(path, $$"""
@@ -42,7 +42,7 @@ public sealed class AudioCnnEvaluateTests : IDisposable
             protocol: { name: ravdess-pairs }
             model: { type: audio-cnn, dropout: 0.1, audio_cnn: { widths: {{widths}}{{extra}} } }
             training: { epochs: 1, batch_size: 4, learning_rate: 1.0e-3, best_by: accuracy, patience: 0, plateau_patience: 2 }
-            features: { log_mel: { mels: 16, clip_seconds: 1.0, crop_seconds: 0.8, eval_hop_seconds: 0.1 } }
+            features: { log_mel: { mels: 16, clip_seconds: 1.0, crop_seconds: 0.8, eval_hop_seconds: 0.1{{logMel}} } }
             """);
         return path;
     }
@@ -76,19 +76,21 @@ public sealed class AudioCnnEvaluateTests : IDisposable
     }
 
     [Fact]
-    public void AResLstmFoldWithoutConvBlocksTrainsAndPredictAnswersWithIt()
+    public void AResLstmFoldOnMfccsWithoutConvBlocksTrainsAndPredictAnswersWithIt()
     {
         string run = Path.Combine(_dir, "rnn");
-        var (code, stdout, stderr) = CliRun.Run("evaluate", Config("[]", ", pooling: reslstm, recurrent_hidden: 6"), "--out", run, "--folds", "A1,2");
+        var (code, stdout, stderr) = CliRun.Run("evaluate", Config("[]", ", pooling: reslstm, recurrent_hidden: 6", ", cepstra: 8"), "--out", run, "--folds", "A1,2");
         Assert.True(code == 0, stderr);
         Assert.Contains("audio-cnn (reslstm-6) A1,2", stdout);
-        Assert.Contains("ResLSTM-SA over time frames (the log-mel bands, residual LSTM 16, BN, LSTM 6", File.ReadAllText(Path.Combine(run, "report.md")));
+        string report = File.ReadAllText(Path.Combine(run, "report.md"));
+        Assert.Contains("ResLSTM-SA over time frames (the log-mel bands, residual LSTM 8, BN, LSTM 6", report);
+        Assert.Contains("its first 8 DCT-II coefficients (MFCCs)", report);
         string fold = Path.Combine(run, "folds", "audio-cnn-reslstm-6", "a1-2");
         string clip = Path.Combine(_dir, "ravdess", "Actor_01", "03-01-05-01-01-01-01.wav");
         var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", fold, "--json");
         Assert.True(pcode == 0, perr);
         var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
-        Assert.StartsWith("ResLSTM-SA 6 on 16 bands over ravdess8 (8 classes) on 16-band log-mel crops", answer.GetProperty("model").GetString());
+        Assert.StartsWith("ResLSTM-SA 6 on 8 bands over ravdess8 (8 classes) on 8 MFCCs of 16-band log-mel crops", answer.GetProperty("model").GetString());
         Assert.Equal(8, answer.GetProperty("clips")[0].GetProperty("probabilities").EnumerateObject().Count());
     }
 
