@@ -20,6 +20,13 @@ public sealed record FoldOutcome(string Fold, ConfusionMatrix Confusion, IReadOn
     /// at, since the test speakers' accuracy must not choose anything.
     /// </summary>
     public double ValidationAccuracy => EnsembleValidationAccuracy ?? History?.FirstOrDefault(e => e.Epoch == BestEpoch)?.ValidationAccuracy ?? double.NaN;
+
+    /// <summary>
+    /// The validation speakers' accuracy at the last epoch trained (NaN when unknown or for an ensemble): chosen by
+    /// nothing, so free of the optimism of <see cref="ValidationAccuracy"/>, the best of many noisy epochs (about 6
+    /// points on the audio rows of results/2026-12-06/audio-reslstm).
+    /// </summary>
+    public double LastValidationAccuracy => EnsembleValidationAccuracy is null && History is { Count: > 0 } h ? h[^1].ValidationAccuracy ?? double.NaN : double.NaN;
 }
 
 /// <summary>A row of the paper's tables: a model or setting (e.g. "AM (T)") and its folds.</summary>
@@ -30,6 +37,9 @@ public sealed record ModelOutcome(string Name, IReadOnlyList<FoldOutcome> Folds)
 
     /// <summary>Whether every fold knows its validation accuracy at the kept epoch.</summary>
     public bool HasValidation => Folds.Count > 0 && Folds.All(f => double.IsFinite(f.ValidationAccuracy));
+
+    /// <summary>Whether every fold knows its validation accuracy at the last epoch.</summary>
+    public bool HasLastValidation => Folds.Count > 0 && Folds.All(f => double.IsFinite(f.LastValidationAccuracy));
 }
 
 /// <summary>Everything a report folder shows: the rows, the label space, and free-text notes (protocol, seed, config).</summary>

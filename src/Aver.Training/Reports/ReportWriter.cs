@@ -54,6 +54,12 @@ public static class ReportWriter
             md.AppendLine("## Validation accuracy (%) per fold at the kept epoch").AppendLine();
             md.AppendLine("The validation speakers' accuracy at the epoch each fold kept: the number to choose between rows by; the test folds above choose nothing.").AppendLine();
             md.AppendLine(MarkdownTables.Table(validated, f => f.ValidationAccuracy));
+            var unselected = validated.Where(m => m.HasLastValidation).ToList();
+            if (unselected.Count > 0)
+            {
+                md.AppendLine("At the last epoch trained (chosen by nothing, so without the kept epoch's optimism: the best of many noisy epochs):").AppendLine();
+                md.AppendLine(MarkdownTables.Table(unselected, f => f.LastValidationAccuracy));
+            }
         }
         md.AppendLine("Per-fold numbers: [metrics.csv](metrics.csv); per-class precision, recall and F1: [per_class.csv](per_class.csv)" +
                       (epochs.Count > 0 ? $"; every epoch: [{HistoryFiles.CsvFile}]({HistoryFiles.CsvFile}), [{HistoryFiles.JsonLinesFile}]({HistoryFiles.JsonLinesFile})." : ".")).AppendLine();

@@ -115,6 +115,8 @@ public sealed class ReportTests : IDisposable
         var report = File.ReadAllText(Path.Combine(_dir, "report.md"));
         var section = report[report.IndexOf("## Validation accuracy (%) per fold at the kept epoch", StringComparison.Ordinal)..];
         Assert.Contains("| kept | 55.0 | 40.0 | 47.5 ± 10.6 |", section);
+        var last = section[section.IndexOf("At the last epoch trained", StringComparison.Ordinal)..];
+        Assert.Contains("| kept | 50.0 | 45.0 | 47.5 ± 3.5 |", last);
         Assert.DoesNotContain("| svm |", section.Split("\n## ")[0]);
     }
 
