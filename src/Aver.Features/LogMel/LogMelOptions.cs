@@ -70,11 +70,19 @@ public sealed record LogMelOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int Cepstra { get; init; }
 
-    /// <summary>Rows of the image: <see cref="Cepstra"/> when set, else <see cref="Mels"/>.</summary>
-    [JsonIgnore] public int Bands => Cepstra > 0 ? Cepstra : Mels;
+    /// <summary>
+    /// Append the 12 pitch classes of each frame's power spectrum (<see cref="Spectral.ChromaFilterBank"/>: librosa's
+    /// chroma_stft without its tuning estimate, each frame divided by its largest class) below the bands or cepstra: 0 or
+    /// 12. ResLSTM-SA reads 34 MFCCs and 12 chroma. Left out of the spec when 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Chroma { get; init; }
 
-    /// <summary>"64-band log-mel" or "34 MFCCs of 64-band log-mel": what the image's rows are.</summary>
-    [JsonIgnore] public string Describe => Cepstra > 0 ? $"{Cepstra} MFCCs of {Mels}-band log-mel" : $"{Mels}-band log-mel";
+    /// <summary>Rows of the image: <see cref="Cepstra"/> when set, else <see cref="Mels"/>, then <see cref="Chroma"/>.</summary>
+    [JsonIgnore] public int Bands => (Cepstra > 0 ? Cepstra : Mels) + Chroma;
+
+    /// <summary>"64-band log-mel", "34 MFCCs of 64-band log-mel" or "34 MFCCs + 12 chroma of ...": what the image's rows are.</summary>
+    [JsonIgnore] public string Describe => (Cepstra > 0 ? $"{Cepstra} MFCCs" + (Chroma > 0 ? $" + {Chroma} chroma" : "") + " of " : Chroma > 0 ? $"{Chroma} chroma + " : "") + $"{Mels}-band log-mel";
 
     /// <summary>Samples of a fixed-length clip (56000 by default).</summary>
     [JsonIgnore] public int ClipSamples => (int)Math.Round(ClipSeconds * SampleRate);
@@ -102,6 +110,7 @@ public sealed record LogMelOptions
         if (WinLength < 1 || WinLength > NFft) throw new ArgumentException($"LogMelOptions: window length {WinLength} must be in [1, n_fft {NFft}]");
         if (HopLength < 1) throw new ArgumentException($"LogMelOptions: hop must be positive, got {HopLength}");
         if (Mels < 1) throw new ArgumentException($"LogMelOptions: need at least one mel band, got {Mels}");
+        if (Chroma is not (0 or Spectral.ChromaFilterBank.Classes)) throw new ArgumentException($"LogMelOptions: chroma must be 0 or {Spectral.ChromaFilterBank.Classes} pitch classes, got {Chroma}");
         if (Cepstra < 0 || Cepstra > Mels) throw new ArgumentException($"LogMelOptions: cepstra must be in [0, mels {Mels}] (0 keeps the bands), got {Cepstra}");
         if (!(FMin >= 0 && FMin < FMax && FMax <= SampleRate / 2.0)) throw new ArgumentException($"LogMelOptions: need 0 <= f_min < f_max <= {SampleRate / 2}, got {FMin} and {FMax}");
         if (!(LogOffset > 0)) throw new ArgumentException($"LogMelOptions: log offset must be positive, got {LogOffset}");

@@ -37,12 +37,23 @@ public static class LogMelSpectrogram
         var image = new Tensor(mels, frames);
         BlockTranspose.Into(mel.Data, frames, mels, mels, image.Data, frames, 0);
         if (options.Cepstra > 0) image = Cepstrum(image, options.Cepstra);
+        if (options.Chroma > 0) image = WithChroma(image, ChromaFilterBank.Get(options.NFft, options.SampleRate).Apply(power));
         if (options.UtteranceNorm)
         {
             var (first, count) = SpokenFrames(audio.Samples.Length, options, frames);
             SubtractBandMeans(image.Data, options.Bands, frames, first, count);
         }
         return image;
+    }
+
+    /// <summary>The rows of <paramref name="image"/> [rows, frames] followed by the 12 of <paramref name="chroma"/> [frames, 12].</summary>
+    private static Tensor WithChroma(Tensor image, Tensor chroma)
+    {
+        int rows = image.Dim(0), frames = image.Dim(1), classes = chroma.Dim(1);
+        var both = new Tensor(rows + classes, frames);
+        image.Data.AsSpan(0, rows * frames).CopyTo(both.Data);
+        BlockTranspose.Into(chroma.Data, frames, classes, classes, both.Data.AsSpan(rows * frames), frames, 0);
+        return both;
     }
 
     private static readonly ConcurrentDictionary<(int, int), float[]> DctMatrices = new();
