@@ -208,7 +208,11 @@ public static class DefaultModelRecipe
     }
 
     /// <summary>Temperature and accuracy of the visual network on FER2013 images it was not trained on.</summary>
-    public static BranchValidation CalibrateVisual(Module network, FaceInput input, IReadOnlyList<CatalogItem> items)
+    public static BranchValidation CalibrateVisual(Module network, FaceInput input, IReadOnlyList<CatalogItem> items) =>
+        Validate("FER2013 hold-out", HoldOutLogits(network, input, items), items.Select(i => i.Label.Index).ToArray(), Labels.Count);
+
+    /// <summary>The visual network's logits [images, classes] on FER2013 <paramref name="items"/>, one view each (the whole 48 px face).</summary>
+    public static float[] HoldOutLogits(Module network, FaceInput input, IReadOnlyList<CatalogItem> items)
     {
         var pixels = FaceImageSet.Decode(items);
         input.Pixels.ApplyInPlace(pixels.Data);
@@ -222,7 +226,7 @@ public static class DefaultModelRecipe
                 var batch = pixels.Reshape(n, -1).IndexSelect(0, Enumerable.Range(first, m).ToArray()).Reshape(m, 1, pixels.Dim(2), pixels.Dim(3));
                 logits.AddRange(network.Forward(batch).Data);
             }
-        return Validate("FER2013 hold-out", logits.ToArray(), items.Select(i => i.Label.Index).ToArray(), Labels.Count);
+        return logits.ToArray();
     }
 
     /// <summary>Temperature and accuracy of the audio network on the validation clips.</summary>
