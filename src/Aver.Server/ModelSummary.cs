@@ -29,7 +29,7 @@ public static class ModelSummary
         {
             var architecture = ModelSpec.FromMetadata(meta, modelPath).ArchitectureAs<DecisionFusionArchitecture>(modelPath);
             if (architecture.Audio is { } audio)
-                branches.Add(new JsonObject { ["name"] = "audio", ["architecture"] = audio.Cnn is not null ? AudioCnnArchitecture.Family : "mrpn-am" });
+                branches.Add(new JsonObject { ["name"] = "audio", ["architecture"] = audio.Cnn is not null || audio.Cnns is not null ? AudioCnnArchitecture.Family : "mrpn-am" });
             if (architecture.Visual is not null) branches.Add(new JsonObject { ["name"] = "visual", ["architecture"] = "resnet18" });
         }
         if (branches.Count == 0 && family is not null) branches.Add(new JsonObject { ["name"] = family, ["architecture"] = family });

@@ -107,4 +107,35 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         Assert.Equal("used", branches.Single(b => b.GetProperty("name").GetString() == "audio").GetProperty("status").GetString());
         Assert.Equal("used", branches.Single(b => b.GetProperty("name").GetString() == "visual").GetProperty("status").GetString());
     }
+
+    [FactRequires(Need.BlazeFace)]
+    public void Build_model_with_two_audio_configs_makes_an_audio_branch_of_both_networks_each_with_its_front_end()
+    {
+        string OneEpoch(string name)
+        {
+            var yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", name + ".yaml"));
+            yaml = Regex.Replace(yaml, @"(?m)^(\s*epochs:\s*)\d+", "${1}1");
+            yaml = Regex.Replace(yaml, @"(?m)^(\s*warmup_epochs:\s*)\d+", "${1}0");
+            var path = Path.Combine(data.Root, name + ".yaml");
+            File.WriteAllText(path, yaml);
+            return path;
+        }
+        string cnn = OneEpoch("ravdess-audio-cnn-tuned-noise"), rnn = OneEpoch("ravdess-audio-reslstm-mfcc-chroma");
+        var outDir = Path.Combine(data.Root, "ensemble-model");
+        var (code, stdout, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", outDir,
+            "--work", Path.Combine(data.Root, "ensemble-work"), "--visual", data.FerModel, "--audio-config", cnn + "," + rnn, "--validation-actors", "05,06");
+        Assert.True(code == 0, err);
+        Assert.Contains("audio branch: the mean probability of 2 networks", stdout + err);   // the progress log
+        var card = File.ReadAllText(Path.Combine(outDir, "MODEL_CARD.md"));
+        Assert.Contains("| audio | the mean probability of 2 networks: audio CNN 32-64-128-256 (4 blocks conv3x3-BN-ReLU-maxpool) on 64-band log-mel crops of 3 s; ResLSTM-SA 64 on 34 MFCCs + 12 chroma of 64-band log-mel crops of 3 s |", card);
+        Assert.Contains($"`aver evaluate {cnn}`, `aver evaluate {rnn}`", card);
+
+        var clip = Directory.GetFiles(Path.Combine(data.Ravdess, "av"), "*.mp4").Order().First();
+        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", outDir, "--json");
+        Assert.True(pcode == 0, perr);
+        var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Contains("audio: the mean of 2 networks: audio CNN 32-64-128-256 on 64-band log-mel crops of 3 s (3 averaged); ResLSTM-SA 64 on 34 MFCCs + 12 chroma", answer.GetProperty("model").GetString());
+        var audio = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "audio");
+        Assert.Equal("used", audio.GetProperty("status").GetString());
+    }
 }

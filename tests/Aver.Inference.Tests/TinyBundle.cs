@@ -49,6 +49,27 @@ internal static class TinyBundle
         return path;
     }
 
+    /// <summary>
+    /// A decision-fusion model whose audio branch is two log-mel networks answering together: a CNN on 32 bands of
+    /// 10-ms frames and ResLSTM-SA on 16 MFCCs + 12 chroma of 43-ms frames (each with its own front end).
+    /// </summary>
+    public static string WriteLogMelEnsemble(string folder, double temperature = 1.3)
+    {
+        Directory.CreateDirectory(folder);
+        var labels = LabelSpaces.Fer7;
+        var cnnOptions = new Aver.Features.LogMel.LogMelOptions { Mels = 32 };
+        var rnnOptions = new Aver.Features.LogMel.LogMelOptions { NFft = 2048, WinLength = 1365, HopLength = 683, Cepstra = 16, Chroma = 12 };
+        LogMelFrontEnd Fit(Aver.Features.LogMel.LogMelOptions o) => LogMelFrontEnd.Fit(o, [new LogMelPipeline(o).Image(TestVoice.Of(4))]);
+        var cnn = new Aver.Models.AudioCnn.AudioCnnArchitecture([4, 8]).Build(labels.Count, new RandomStream(3));
+        var rnn = new Aver.Models.AudioCnn.AudioCnnArchitecture([], Pooling: "reslstm", RecurrentHidden: 6, InBands: rnnOptions.Bands).Build(labels.Count, new RandomStream(4));
+        var calibration = new BranchCalibration(temperature, 0.5);
+        var path = Path.Combine(folder, "model.safetensors");
+        DecisionFusionWriter.Save(path, labels, new LogMelEnsembleParts(
+            [new LogMelBranchParts(cnn, labels, Fit(cnnOptions), calibration), new LogMelBranchParts(rnn, labels, Fit(rnnOptions), calibration)], labels, calibration),
+            null, dtype: SafeTensorsDType.F32);
+        return path;
+    }
+
     /// <summary>Rewrites <paramref name="path"/> with <paramref name="edit"/> applied to its model spec's JSON.</summary>
     public static void RewriteSpec(string path, Action<System.Text.Json.Nodes.JsonObject> edit) => Rewrite(path, (meta, _) =>
     {

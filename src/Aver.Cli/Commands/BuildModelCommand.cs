@@ -9,7 +9,7 @@ public sealed class BuildModelCommand : CliCommand
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
         aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL[,FER_MODEL...]] [--work DIR] [--face-shift 0]
-                         [--audio-config CONFIG | --audio-epochs 22 --audio-width 8 --audio-pool 4] [--validation-actors 15,16] [--limit N] [--threads N] [--json]
+                         [--audio-config CONFIG[,CONFIG...] | --audio-epochs 22 --audio-width 8 --audio-pool 4] [--validation-actors 15,16] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
           visual branch  ResNet-18 (width 16) over 48x48 grey faces, pre-trained on FER2013 as `aver pretrain` does
@@ -18,8 +18,9 @@ public sealed class BuildModelCommand : CliCommand
                          seed and face standardisation) answer together as an ensemble (mean probability);
           audio branch   MRPN's AM (width 8, spectrograms pooled by 4, LSTM 64) trained on RAVDESS speech of actors
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
-                         with --audio-config, the log-mel CNN of that audio-cnn experiment config (its model,
-                         features and training sections) instead, on the same speakers;
+                         with --audio-config, the log-mel network of that audio-cnn experiment config (its model,
+                         features and training sections) instead, on the same speakers; several configs (one clip
+                         length and evaluation hop) train several networks that answer as an ensemble;
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
         --validation-actors names the RAVDESS actors held out for early stopping, calibration and the audio weight.
@@ -34,15 +35,16 @@ public sealed class BuildModelCommand : CliCommand
     /// <summary>Options that set MRPN's AM, which an audio-cnn config replaces.</summary>
     private static readonly string[] AmOptions = ["audio-epochs", "audio-width", "audio-pool"];
 
-    /// <summary>--visual A[,B,...]: one FER2013 network, or several answering as an ensemble.</summary>
-    private static string[] Visual(CliArgs args)
-        => args.Option("visual")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+    /// <summary>--visual A[,B,...] or --audio-config A[,B,...]: one network, or several answering as an ensemble.</summary>
+    private static string[] List(CliArgs args, string option)
+        => args.Option(option)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     public override int Run(CliArgs args, CliContext ctx)
     {
         if (args.Option("audio-config") is not null && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
             throw new UsageException($"--{am} sets MRPN's AM; with --audio-config the config's recipe trains the audio branch");
-        var visual = Visual(args);
+        var visual = List(args, "visual");
+        var audioConfigs = List(args, "audio-config");
         var o = new DefaultModelOptions(
             FerDir: args.Option("fer") ?? throw new UsageException("--fer FER_DIR is required"),
             RavdessDir: args.Option("ravdess") ?? throw new UsageException("--ravdess RAVDESS_DIR is required"),
@@ -51,7 +53,8 @@ public sealed class BuildModelCommand : CliCommand
             VisualCheckpoint: visual.FirstOrDefault())
         {
             VisualEnsemble = visual.Skip(1).ToList(),
-            AudioConfig = args.Option("audio-config"),
+            AudioConfig = audioConfigs.FirstOrDefault(),
+            AudioEnsemble = audioConfigs.Skip(1).ToList(),
             AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
             FaceShift = (float)args.Double("face-shift", 0, min: -0.5, max: 0.5),
             Audio = new DefaultModelOptions("", "", "", "").Audio with

@@ -25,34 +25,78 @@ public sealed class LogMelAudioBranch : IAudioBranch
     /// <summary>Clips run through the network at once (bounds the memory of a long recording).</summary>
     private const int Batch = 16;
 
-    private readonly LogMelPipeline _pipeline;
+    private readonly LogMelPipeline[] _pipelines;
 
     public LogMelAudioBranch(AudioCnnNetwork network, LogMelFrontEnd frontEnd, LabelSpace labels, float temperature)
+        : this([(network, frontEnd)], labels, temperature) { }
+
+    /// <summary>
+    /// Networks trained apart that answer together (<see cref="Members"/>): each reads the clip through its own front end
+    /// (a CNN on 10-ms frames, ResLSTM-SA on 43-ms frames), and their answer is the log of their mean class probability,
+    /// which <paramref name="temperature"/> then scales as it would one network's logits. They must agree on the clip
+    /// length, the evaluation hop and the sample rate, which place the timeline's contexts.
+    /// </summary>
+    public LogMelAudioBranch(IReadOnlyList<(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd)> members, LabelSpace labels, float temperature)
     {
-        Network = network;
-        FrontEnd = frontEnd;
+        if (members.Count == 0) throw new ArgumentException("an audio branch needs at least one network", nameof(members));
+        var first = members[0].FrontEnd.Options;
+        foreach (var (_, end) in members)
+            if (end.Options.ClipSeconds != first.ClipSeconds || end.Options.EvalHopSeconds != first.EvalHopSeconds || end.Options.SampleRate != first.SampleRate)
+                throw new InvalidDataException($"the networks of an audio branch must read clips of one length, evaluation hop and sample rate; got {first.ClipSeconds} s / {first.EvalHopSeconds} s / {first.SampleRate} Hz and {end.Options.ClipSeconds} s / {end.Options.EvalHopSeconds} s / {end.Options.SampleRate} Hz");
+        Members = members;
         Labels = labels;
         Temperature = temperature > 0 ? temperature : throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive");
-        _pipeline = frontEnd.Pipeline();
-        Network.Eval();
+        _pipelines = members.Select(m => m.FrontEnd.Pipeline()).ToArray();
+        foreach (var (network, _) in members) network.Eval();
     }
 
-    public AudioCnnNetwork Network { get; }
-    public LogMelFrontEnd FrontEnd { get; }
+    /// <summary>The networks and their front ends: one, or an ensemble's members in order.</summary>
+    public IReadOnlyList<(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd)> Members { get; }
+    /// <summary>The first network (the only one unless the branch is an ensemble).</summary>
+    public AudioCnnNetwork Network => Members[0].Network;
+    /// <summary>The first network's front end; its clip length, evaluation hop and sample rate are every member's.</summary>
+    public LogMelFrontEnd FrontEnd => Members[0].FrontEnd;
     public LabelSpace Labels { get; }
     public float Temperature { get; }
     public int SampleRate => FrontEnd.Options.SampleRate;
 
-    public string Describe() => $"{Network.Architecture.Summary} on {Input}";
+    public string Describe() => Members.Count == 1 ? $"{Network.Architecture.Summary} on {Input}"
+        : $"the mean of {Members.Count} networks: " + string.Join("; ", Members.Select(m => $"{m.Network.Architecture.Summary} on {InputOf(m.FrontEnd)}"));
 
     public void Warm() => Logits([new AudioBuffer(new float[SampleRate], SampleRate)]);
 
-    /// <summary>"64-band log-mel crops of 3 s (3 averaged)": what the network reads.</summary>
-    public string Input => $"{FrontEnd.Options.Describe} crops of {FrontEnd.Options.CropSeconds:0.##} s ({FrontEnd.Options.EvalOffsets().Length} averaged)";
+    /// <summary>"64-band log-mel crops of 3 s (3 averaged)": what the (first) network reads.</summary>
+    public string Input => InputOf(FrontEnd);
 
-    /// <summary>Raw scores [N, classes] (row-major) of clips: each the mean logits of its centre's evaluation crops, in batches.</summary>
+    private static string InputOf(LogMelFrontEnd end) => $"{end.Options.Describe} crops of {end.Options.CropSeconds:0.##} s ({end.Options.EvalOffsets().Length} averaged)";
+
+    /// <summary>
+    /// Raw scores [N, classes] (row-major) of clips, in batches: each the mean logits of its centre's evaluation crops, or
+    /// for an ensemble the log of the members' mean probability (each member's from its mean crop logits).
+    /// </summary>
     public float[] Logits(IReadOnlyList<AudioBuffer> clips)
     {
+        if (Members.Count == 1) return MemberLogits(0, clips);
+        int c = Labels.Count;
+        var mean = new float[clips.Count * c];
+        var p = new float[c];
+        for (int m = 0; m < Members.Count; m++)
+        {
+            var logits = MemberLogits(m, clips);
+            for (int i = 0; i < clips.Count; i++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.SoftMax(logits.AsSpan(i * c, c), p);
+                System.Numerics.Tensors.TensorPrimitives.Add(mean.AsSpan(i * c, c), p, mean.AsSpan(i * c, c));
+            }
+        }
+        for (int k = 0; k < mean.Length; k++) mean[k] = MathF.Log(Math.Max(mean[k] / Members.Count, 1e-30f));
+        return mean;
+    }
+
+    private float[] MemberLogits(int member, IReadOnlyList<AudioBuffer> clips)
+    {
+        var (network, frontEnd) = Members[member];
+        var pipeline = _pipelines[member];
         int c = Labels.Count;
         var logits = new float[clips.Count * c];
         using var _ = GradMode.NoGrad();
@@ -60,8 +104,8 @@ public sealed class LogMelAudioBranch : IAudioBranch
         {
             int n = Math.Min(Batch, clips.Count - first);
             var crops = new List<Tensor>(n);
-            for (int i = 0; i < n; i++) crops.Add(_pipeline.Crops(_pipeline.Image(clips[first + i])));
-            var scores = Network.ForwardCrops(FrontEnd.Normalized(Tensor.Stack(crops)));   // [n, classes]
+            for (int i = 0; i < n; i++) crops.Add(pipeline.Crops(pipeline.Image(clips[first + i])));
+            var scores = network.ForwardCrops(frontEnd.Normalized(Tensor.Stack(crops)));   // [n, classes]
             scores.Data.AsSpan(0, n * c).CopyTo(logits.AsSpan(first * c));
         }
         return logits;

@@ -49,17 +49,32 @@ public static class DecisionFusionBundle
         BranchCalibration? audioCalibration = null;
         if (architecture.Audio is { } a)
         {
-            if (!spec.FrontEnds.TryGetValue(AudioName, out var audioJson)) throw new InvalidDataException($"{source}: its audio branch has no audio front end");
             audioCalibration = Calibration(spec, AudioName, source);
-            var one = new Dictionary<string, JsonObject> { [AudioName] = audioJson };
-            // The audio front end is the branch network's own: log-mel for an audio CNN, MRPN's spectrogram for an AM.
-            // ("face" here is the FER-style face input, not MRPN's face front end.)
-            if (networks.Audio is AudioCnnNetwork cnn)
-                audio = new LogMelAudioBranch(cnn, LogMelFrontEnd.FromSpec(one, source), Space(a.Labels, source), (float)audioCalibration.Temperature);
+            if (networks.Audio is Aver.Tensors.Nn.Ensemble ensemble)
+            {
+                // Several log-mel networks, member i reading front end "audio.i": one branch answering with their mean probability.
+                var members = ensemble.Members.Select((m, i) =>
+                {
+                    string name = AudioBranchArchitecture.MemberFrontEnd(i);
+                    if (!spec.FrontEnds.TryGetValue(name, out var json)) throw new InvalidDataException($"{source}: member {i} of its audio branch has no front end {name}");
+                    return ((AudioCnnNetwork)m, LogMelFrontEnd.FromSpec(new Dictionary<string, JsonObject> { [LogMelFrontEnd.Name] = json }, $"{source} ({name})"));
+                }).ToList();
+                try { audio = new LogMelAudioBranch(members, Space(a.Labels, source), (float)audioCalibration.Temperature); }
+                catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }
+            }
             else
             {
-                var frontEnd = MrpnFrontEnds.FromSpec(one, source);
-                audio = new AudioBranch((UnimodalNetwork)networks.Audio!, Space(a.Labels, source), frontEnd.AudioPool, (float)audioCalibration.Temperature, frontEnd.Audio);
+                if (!spec.FrontEnds.TryGetValue(AudioName, out var audioJson)) throw new InvalidDataException($"{source}: its audio branch has no audio front end");
+                var one = new Dictionary<string, JsonObject> { [AudioName] = audioJson };
+                // The audio front end is the branch network's own: log-mel for an audio CNN, MRPN's spectrogram for an AM.
+                // ("face" here is the FER-style face input, not MRPN's face front end.)
+                if (networks.Audio is AudioCnnNetwork cnn)
+                    audio = new LogMelAudioBranch(cnn, LogMelFrontEnd.FromSpec(one, source), Space(a.Labels, source), (float)audioCalibration.Temperature);
+                else
+                {
+                    var frontEnd = MrpnFrontEnds.FromSpec(one, source);
+                    audio = new AudioBranch((UnimodalNetwork)networks.Audio!, Space(a.Labels, source), frontEnd.AudioPool, (float)audioCalibration.Temperature, frontEnd.Audio);
+                }
             }
         }
         FaceBranch? visual = null;

@@ -60,11 +60,12 @@ public sealed record AudioCnnArchitecture(IReadOnlyList<int>? Widths = null, flo
 
     /// <summary>
     /// The network in a few words, the one description reports, cards and `aver predict` print: "audio CNN 32-64-128-256",
-    /// with its pooling when not the mean ("audio CNN 32-64, attention pooling"), or "ResLSTM-SA 64 on 64 bands".
+    /// with its pooling when not the mean ("audio CNN 32-64, attention pooling"), or "ResLSTM-SA 64" (its input, the
+    /// bands themselves, is the front end's to describe).
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Summary =>
-        BlockWidths.Count == 0 ? $"ResLSTM-SA {Hidden} on {InBands} bands"
+        BlockWidths.Count == 0 ? $"ResLSTM-SA {Hidden}"
         : $"audio CNN {string.Join("-", BlockWidths)}" + (ResLstm ? $", ResLSTM-SA {Hidden}" : AttentionPooling ? ", attention pooling" : "");
 
     /// <summary>The network over <paramref name="classes"/> classes, freshly initialised from <paramref name="rng"/>; bad values name <paramref name="source"/>.</summary>

@@ -8,17 +8,29 @@ using Aver.Tensors.Nn;
 namespace Aver.Models.Fusion;
 
 /// <summary>
-/// The audio branch of a decision-fusion model over its own label space: either MRPN's AM on spectrogram segments
-/// (<paramref name="Network"/>, with the spec's MRPN audio front end) or a compact CNN on log-mel crops
-/// (<paramref name="Cnn"/>, with the spec's log-mel front end); exactly one is given.
+/// The audio branch of a decision-fusion model over its own label space: MRPN's AM on spectrogram segments
+/// (<paramref name="Network"/>, with the spec's MRPN audio front end), a log-mel network (<paramref name="Cnn"/>, with
+/// the spec's log-mel front end "audio"), or several log-mel networks trained apart whose answer is their mean
+/// probability (<paramref name="Cnns"/>, an <see cref="Ensemble"/>; member i reads its own front end "audio.i", so a CNN
+/// on 10-ms frames and ResLSTM-SA on 43-ms frames can answer together); exactly one is given.
 /// </summary>
-public sealed record AudioBranchArchitecture(MrpnArchitecture? Network, LabelSpec Labels, AudioCnnArchitecture? Cnn = null)
+public sealed record AudioBranchArchitecture(MrpnArchitecture? Network, LabelSpec Labels, AudioCnnArchitecture? Cnn = null,
+    IReadOnlyList<AudioCnnArchitecture>? Cnns = null)
 {
-    /// <summary>The branch's network, freshly initialised; a branch with both or neither network is refused naming <paramref name="source"/>.</summary>
+    /// <summary>The front end name of member <paramref name="i"/> of an ensemble (<see cref="Cnns"/>).</summary>
+    public static string MemberFrontEnd(int i) => $"audio.{i}";
+
+    /// <summary>The branch's network, freshly initialised; a branch with more or fewer than one kind of network is refused naming <paramref name="source"/>.</summary>
     public Module Build(RandomStream rng, string source)
     {
         Labels.Validate(source);
-        if ((Network is null) == (Cnn is null)) throw new InvalidDataException($"{source}: the audio branch of a decision-fusion model needs exactly one of an MRPN AM (network) and an audio CNN (cnn)");
+        if ((Network is null ? 0 : 1) + (Cnn is null ? 0 : 1) + (Cnns is null ? 0 : 1) != 1)
+            throw new InvalidDataException($"{source}: the audio branch of a decision-fusion model needs exactly one of an MRPN AM (network), an audio network (cnn) and an ensemble of them (cnns)");
+        if (Cnns is not null)
+        {
+            if (Cnns.Count < 2) throw new InvalidDataException($"{source}: the audio branch's cnns are an ensemble, which needs at least two");
+            return new Ensemble(Cnns.Select((a, i) => (Module)a.Build(Labels.Names.Count, rng.Fork($"member{i}"), source)));
+        }
         if (Cnn is not null) return Cnn.Build(Labels.Names.Count, rng, source);
         if (Network!.Network != "AM") throw new InvalidDataException($"{source}: the audio branch of a decision-fusion model is an MRPN AM, not {Network.Network}");
         return Network.Build(Labels.Names.Count, rng, source);
@@ -86,15 +98,15 @@ public sealed record DecisionFusionArchitecture(AudioBranchArchitecture? Audio, 
 /// <summary>The branches' networks as one module: children "audio" and "visual" (the tensor names of the model file).</summary>
 public sealed class DecisionFusionNetworks : Module
 {
-    /// <summary>The audio branch's network: a <see cref="UnimodalNetwork"/> (MRPN AM) or an <see cref="AudioCnnNetwork"/>.</summary>
+    /// <summary>The audio branch's network: a <see cref="UnimodalNetwork"/> (MRPN AM), an <see cref="AudioCnnNetwork"/> or an <see cref="Ensemble"/> of them.</summary>
     public Module? Audio { get; }
     /// <summary>The visual branch's network: a <see cref="ResNet18"/>, or an <see cref="Ensemble"/> of them.</summary>
     public Module? Visual { get; }
 
     public DecisionFusionNetworks(Module? audio, Module? visual)
     {
-        if (audio is not null and not (UnimodalNetwork or AudioCnnNetwork))
-            throw new ArgumentException($"the audio branch of a decision-fusion model is an MRPN AM or an audio CNN, not a {audio.GetType().Name}", nameof(audio));
+        if (audio is not null and not (UnimodalNetwork or AudioCnnNetwork) && !(audio is Ensemble e && e.Members.All(m => m is AudioCnnNetwork)))
+            throw new ArgumentException($"the audio branch of a decision-fusion model is an MRPN AM, an audio CNN or an ensemble of audio CNNs, not a {audio.GetType().Name}", nameof(audio));
         if (visual is not null) VisualBranchArchitecture.NetworksOf(visual);   // refuses anything else
         if (audio is not null) Audio = RegisterModule("audio", audio);
         if (visual is not null) Visual = RegisterModule("visual", visual);

@@ -23,8 +23,8 @@ public interface IAudioBranchParts
     /// <summary>The branch's architecture and label space, as the spec keeps them.</summary>
     AudioBranchArchitecture Architecture { get; }
 
-    /// <summary>The front end the network reads its audio through (the spec's front end "audio").</summary>
-    JsonObject FrontEnd { get; }
+    /// <summary>The front ends the network reads its audio through, by their names in the spec ("audio", or "audio.i" for member i of an ensemble).</summary>
+    IReadOnlyDictionary<string, JsonObject> FrontEnds { get; }
 }
 
 /// <summary>MRPN's AM as an audio branch: the network, its settings, label space, spectrogram options and calibration.</summary>
@@ -33,7 +33,10 @@ public sealed record AudioBranchParts(UnimodalNetwork Network, AudioNetworkSetti
 {
     Module IAudioBranchParts.Network => Network;
     public AudioBranchArchitecture Architecture => new(Settings.Architecture, DecisionFusionWriter.Spec(Labels));
-    public JsonObject FrontEnd => new MrpnFrontEnds(Features ?? new MrpnAudioOptions(), Settings.Pool, null).ToSpec()[MrpnFrontEnds.AudioName];
+    public IReadOnlyDictionary<string, JsonObject> FrontEnds => new Dictionary<string, JsonObject>
+    {
+        ["audio"] = new MrpnFrontEnds(Features ?? new MrpnAudioOptions(), Settings.Pool, null).ToSpec()[MrpnFrontEnds.AudioName],
+    };
 }
 
 /// <summary>A log-mel CNN as an audio branch: the network, its label space, its front end (band statistics included) and calibration.</summary>
@@ -41,7 +44,19 @@ public sealed record LogMelBranchParts(AudioCnnNetwork Network, LabelSpace Label
 {
     Module IAudioBranchParts.Network => Network;
     public AudioBranchArchitecture Architecture => new(null, DecisionFusionWriter.Spec(Labels), Network.Architecture);
-    public JsonObject FrontEnd => Features.ToSpec();
+    public IReadOnlyDictionary<string, JsonObject> FrontEnds => new Dictionary<string, JsonObject> { ["audio"] = Features.ToSpec() };
+}
+
+/// <summary>
+/// Several log-mel networks trained apart as one audio branch (their mean probability): each with its own front end,
+/// written as "audio.i"; the calibration is the average's.
+/// </summary>
+public sealed record LogMelEnsembleParts(IReadOnlyList<LogMelBranchParts> Members, LabelSpace Labels, BranchCalibration Calibration) : IAudioBranchParts
+{
+    public Module Network { get; } = new Ensemble(Members.Select(m => (Module)m.Network));
+    public AudioBranchArchitecture Architecture => new(null, DecisionFusionWriter.Spec(Labels), Cnns: Members.Select(m => m.Network.Architecture).ToList());
+    public IReadOnlyDictionary<string, JsonObject> FrontEnds =>
+        Members.Select((m, i) => (AudioBranchArchitecture.MemberFrontEnd(i), m.Features.ToSpec())).ToDictionary(x => x.Item1, x => x.Item2);
 }
 
 /// <summary>
@@ -73,7 +88,7 @@ public static class DecisionFusionWriter
         if (audio is not null)
         {
             audioArchitecture = audio.Architecture;
-            frontEnds["audio"] = audio.FrontEnd;
+            foreach (var (name, end) in audio.FrontEnds) frontEnds[name] = end;
             calibration["audio"] = JsonSerializer.SerializeToNode(audio.Calibration, MetadataJson.Options);
         }
         if (visual is not null)

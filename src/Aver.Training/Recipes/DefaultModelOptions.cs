@@ -25,6 +25,12 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
     /// as a log-mel CNN; null for MRPN's AM with <see cref="Audio"/>.
     /// </summary>
     public string? AudioConfig { get; init; }
+    /// <summary>
+    /// Further audio-cnn experiment configs whose networks answer together with <see cref="AudioConfig"/>'s as one
+    /// ensemble (their mean probability), each trained on the same speakers by its own recipe and read through its own
+    /// front end; their clip length, evaluation hop and sample rate must agree (they place the timeline).
+    /// </summary>
+    public IReadOnlyList<string> AudioEnsemble { get; init; } = [];
     public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 4, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);
     public int AudioEpochs { get; init; } = 22;
     public double AudioLearningRate { get; init; } = 1e-3;

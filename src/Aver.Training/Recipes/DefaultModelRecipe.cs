@@ -75,7 +75,7 @@ public static class DefaultModelRecipe
     {
         var clock = Stopwatch.StartNew();
         // A bad audio config is found before an hour of visual pre-training, not after it.
-        var audioConfig = o.AudioConfig is { } configPath ? AudioConfig(configPath) : null;
+        var audioConfigs = o.AudioConfig is { } configPath ? new[] { configPath }.Concat(o.AudioEnsemble).Select(p => (p, AudioConfig(p))).ToList() : null;
         Directory.CreateDirectory(o.WorkDir);
 
         // Visual branch: FER2013 pre-training (resumable), then temperature on its own hold-out.
@@ -108,7 +108,7 @@ public static class DefaultModelRecipe
         var validation = Pick(items, i => o.ValidationSpeakers.Contains(i.Speaker ?? ""), o.Limit);
         if (train.Length == 0 || validation.Length == 0)
             throw new InvalidDataException($"{o.RavdessDir}: needs RAVDESS audio-only speech of training and validation actors ({string.Join(", ", o.ValidationSpeakers)}); found {train.Length} and {validation.Length} clips");
-        var audioBranch = audioConfig is not null ? TrainLogMelCnn(o, audioConfig, catalog, train, validation, log) : TrainAm(o, catalog, train, validation, log);
+        var audioBranch = audioConfigs is not null ? TrainLogMel(o, audioConfigs, catalog, train, validation, log) : TrainAm(o, catalog, train, validation, log);
         var audio = audioBranch.Validation;
         log.WriteLine($"  validation speakers: accuracy {audio.Accuracy:P1}, NLL {audio.NllRaw:F3} -> {audio.NllCalibrated:F3} at T = {audio.Temperature:F3}");
 
@@ -174,17 +174,49 @@ public static class DefaultModelRecipe
     }
 
     /// <summary>
-    /// A log-mel CNN trained by the recipe of an audio-cnn experiment config (<paramref name="config"/>: its model,
-    /// features and training sections; its dataset and protocol are not used): band statistics of the training
-    /// speakers' clips, the best epoch chosen on the validation speakers, as a fold of that experiment is trained.
+    /// A log-mel network trained by the recipe of each audio-cnn experiment config (<paramref name="configs"/>: their model,
+    /// features and training sections; their dataset and protocol are not used): band statistics of the training
+    /// speakers' clips, the best epoch chosen on the validation speakers, as a fold of that experiment is trained. With
+    /// several configs the branch is their ensemble: the log of the networks' mean probability is calibrated and validated.
     /// </summary>
-    private static AudioBranchTraining TrainLogMelCnn(DefaultModelOptions o, ExperimentConfig config, Catalog catalog, int[] train, int[] validation, TextWriter log)
+    private static AudioBranchTraining TrainLogMel(DefaultModelOptions o, IReadOnlyList<(string Path, ExperimentConfig Config)> configs, Catalog catalog,
+        int[] train, int[] validation, TextWriter log)
     {
-        string configPath = o.AudioConfig!;
+        var members = configs.Select(c => TrainLogMelMember(o, c.Path, c.Config, catalog, train, validation, log)).ToList();
+        var targets = members[0].Targets;
+        if (members.Count == 1)
+        {
+            var m = members[0];
+            return new AudioBranchTraining(Validate("RAVDESS validation speakers", m.Logits, targets, Labels.Count), m.Training,
+                calibration => new LogMelBranchParts(m.Task.Network, Labels, m.Task.FrontEnd, calibration), m.Network, m.Recipe);
+        }
+        // The ensemble answers with the log of its members' mean probability (LogMelAudioBranch does the same at prediction).
+        int c = Labels.Count;
+        var mean = new float[targets.Length * c];
+        var p = new float[c];
+        foreach (var m in members)
+            for (int i = 0; i < targets.Length; i++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.SoftMax(m.Logits.AsSpan(i * c, c), p);
+                System.Numerics.Tensors.TensorPrimitives.Add(mean.AsSpan(i * c, c), p, mean.AsSpan(i * c, c));
+            }
+        for (int k = 0; k < mean.Length; k++) mean[k] = MathF.Log(Math.Max(mean[k] / members.Count, 1e-30f));
+        log.WriteLine($"audio branch: the mean probability of {members.Count} networks");
+        return new AudioBranchTraining(Validate("RAVDESS validation speakers", mean, targets, c), members[0].Training,
+            calibration => new LogMelEnsembleParts(members.Select(m => new LogMelBranchParts(m.Task.Network, Labels, m.Task.FrontEnd, calibration)).ToList(), Labels, calibration),
+            $"the mean probability of {members.Count} networks: " + string.Join("; ", members.Select(m => m.Network)),
+            string.Join("; ", members.Select(m => m.Recipe)));
+    }
+
+    /// <summary>One trained log-mel network of the audio branch: its task (network and front end), its raw validation scores, and its descriptions.</summary>
+    private sealed record LogMelMember(LogMelCnnTask Task, TrainingResult Training, float[] Logits, int[] Targets, string Network, string Recipe);
+
+    private static LogMelMember TrainLogMelMember(DefaultModelOptions o, string configPath, ExperimentConfig config, Catalog catalog, int[] train, int[] validation, TextWriter log)
+    {
         var experiment = AudioCnnExperiment.FromConfig(config);
         var options = ExperimentConfigLoader.TrainerOptions(config);
         var items = catalog.Items;
-        log.WriteLine($"audio branch: audio CNN ({configPath}) on {train.Length} RAVDESS clips (actors {Speakers(items, train)}), validation {validation.Length} clips (actors {Speakers(items, validation)}); calm left out (no FER counterpart)");
+        log.WriteLine($"audio branch: {experiment.Architecture.Summary} ({configPath}) on {train.Length} RAVDESS clips (actors {Speakers(items, train)}), validation {validation.Length} clips (actors {Speakers(items, validation)}); calm left out (no FER counterpart)");
         var set = experiment.ClipSet(items, Labels);
         set.Prepare();
         var task = experiment.CreateTask(set, train, Labels.Count, options.Seed);
@@ -201,8 +233,7 @@ public static class DefaultModelRecipe
             }
         var t = config.Training;
         var arch = experiment.Architecture;
-        return new AudioBranchTraining(Validate("RAVDESS validation speakers", logits.ToArray(), targets.ToArray(), Labels.Count), training,
-            calibration => new LogMelBranchParts(task.Network, Labels, task.FrontEnd, calibration),
+        return new LogMelMember(task, training, logits.ToArray(), targets.ToArray(),
             $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Describe} crops of {experiment.Features.CropSeconds:0.##} s",
             $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
     }

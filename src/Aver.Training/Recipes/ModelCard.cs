@@ -38,7 +38,7 @@ public static class ModelCard
             sb.AppendLine(c, $"over the epochs it ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
         }
         sb.AppendLine(o.AudioConfig is { } config
-            ? $"The same recipe's speaker-independent cross-validation over actor pairs (`aver evaluate {config}`) is the better estimate of the audio network's accuracy."
+            ? $"The same recipe's speaker-independent cross-validation over actor pairs ({string.Join(", ", new[] { config }.Concat(o.AudioEnsemble).Select(c => $"`aver evaluate {c}`"))}) is the better estimate of the audio network's accuracy."
             : "MRPN's speaker-independent protocol over all actor pairs (`aver evaluate configs/ravdess-audio-am-t-cpu.yaml`) is the better estimate of the audio network's accuracy.");
         sb.AppendLine();
         sb.AppendLine("## How the branches are fused");
@@ -54,7 +54,7 @@ public static class ModelCard
         sb.AppendLine("MRPN fusion weights come from `aver train` on a paired corpus a user has; such a model is a different bundle format.");
         if (o.AudioConfig is not null)
         {
-            sb.AppendLine("In a timeline, the audio CNN answers each window from the clip length of audio centred on it (the input it was trained on),");
+            sb.AppendLine("In a timeline, the audio network answers each window from the clip length of audio centred on it (the input it was trained on),");
             sb.AppendLine("so its answers resolve emotion to about that length; on a recording no longer than a clip every window answers as the clip.");
         }
         sb.AppendLine();

@@ -90,7 +90,7 @@ public sealed class AudioCnnEvaluateTests : IDisposable
         var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", fold, "--json");
         Assert.True(pcode == 0, perr);
         var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
-        Assert.StartsWith("ResLSTM-SA 6 on 8 bands over ravdess8 (8 classes) on 8 MFCCs of 16-band log-mel crops", answer.GetProperty("model").GetString());
+        Assert.StartsWith("ResLSTM-SA 6 over ravdess8 (8 classes) on 8 MFCCs of 16-band log-mel crops", answer.GetProperty("model").GetString());
         Assert.Equal(8, answer.GetProperty("clips")[0].GetProperty("probabilities").EnumerateObject().Count());
     }
 

@@ -50,6 +50,38 @@ public sealed class LogMelAudioBranchTests : IDisposable
     }
 
     [Fact]
+    public void An_ensemble_branch_answers_with_the_calibrated_mean_probability_of_its_networks_each_through_its_own_front_end()
+    {
+        var model = (DecisionFusionModel)ModelLoader.Load(TinyBundle.WriteLogMelEnsemble(_tmp.File("e"), 1.3), () => throw new InvalidOperationException("audio only"));
+        var branch = Assert.IsType<LogMelAudioBranch>(model.Audio);
+        Assert.Equal(2, branch.Members.Count);
+        Assert.Equal(32, branch.Members[0].FrontEnd.Options.Bands);
+        Assert.Equal(28, branch.Members[1].FrontEnd.Options.Bands);   // 16 MFCCs + 12 chroma
+        Assert.Contains("the mean of 2 networks: audio CNN 4-8 on 32-band log-mel crops", model.Description);
+        Assert.Contains("ResLSTM-SA 6 on 16 MFCCs + 12 chroma of 64-band log-mel crops", model.Description);
+
+        var audio = TestVoice.Of(4.2);
+        var output = branch.Run(audio, [new TimeInterval(0, 4.2)]);
+        Assert.Equal(BranchStatus.Used, output.Status);
+        // Each network alone, through its own front end; their softmaxes averaged, then the temperature on the log.
+        var mean = new float[7];
+        foreach (var (network, frontEnd) in branch.Members)
+        {
+            var p = new float[7];
+            TemperatureScaling.Softmax(DirectLogits(new LogMelAudioBranch(network, frontEnd, branch.Labels, 1f), audio), 1f, p);
+            for (int k = 0; k < 7; k++) mean[k] += p[k] / 2;
+        }
+        var expected = new float[7];
+        TemperatureScaling.Softmax(mean.Select(v => MathF.Log(v)).ToArray(), 1.3f, expected);
+        Fixture.AssertClose(expected, output.Clip!.Values, "ensemble probabilities", 1e-5f, 1e-5f);
+
+        // Members must place the timeline alike: another clip length is refused.
+        var (net, end) = branch.Members[1];
+        var other = LogMelFrontEnd.Fit(end.Options with { ClipSeconds = 3.0 }, [new LogMelPipeline(end.Options with { ClipSeconds = 3.0 }).Image(audio)]);
+        Assert.Throws<InvalidDataException>(() => new LogMelAudioBranch([branch.Members[0], (net, other)], branch.Labels, 1f));
+    }
+
+    [Fact]
     public void A_window_is_answered_by_the_clip_length_of_audio_centred_on_it()
     {
         var branch = (LogMelAudioBranch)Model().Audio!;

@@ -36,6 +36,26 @@ public class DecisionFusionArchitectureTests
     }
 
     [Fact]
+    public void An_audio_branch_of_several_networks_is_an_ensemble_under_audio_i_and_needs_two()
+    {
+        var members = new[] { new AudioCnnArchitecture([4, 8]), new AudioCnnArchitecture([], Pooling: "reslstm", RecurrentHidden: 4, InBands: 10) };
+        var built = new DecisionFusionArchitecture(new AudioBranchArchitecture(null, Labels, Cnns: members), null).Build(new RandomStream(1));
+        var ensemble = Assert.IsType<Aver.Tensors.Nn.Ensemble>(built.Audio);
+        Assert.IsType<AudioCnnNetwork>(ensemble.Members[1]);
+        Assert.Contains(built.StateDict(), kv => kv.Key.StartsWith("audio.0.cnn.", StringComparison.Ordinal));
+        Assert.Contains(built.StateDict(), kv => kv.Key.StartsWith("audio.1.rnn.lstm1.", StringComparison.Ordinal));
+        Assert.Equal("audio.1", AudioBranchArchitecture.MemberFrontEnd(1));
+        var back = System.Text.Json.JsonSerializer.Deserialize<DecisionFusionArchitecture>(ModelSpec.ToJson(new DecisionFusionArchitecture(
+            new AudioBranchArchitecture(null, Labels, Cnns: members), null)).ToJsonString(), Aver.Tensors.IO.MetadataJson.Options)!;
+        Assert.Equal(10, back.Audio!.Cnns![1].InBands);
+
+        var one = new DecisionFusionArchitecture(new AudioBranchArchitecture(null, Labels, Cnns: [members[0]]), null);
+        Assert.Contains("at least two", Assert.Throws<InvalidDataException>(() => one.Build(new RandomStream(1), "m.safetensors")).Message);
+        var both = new DecisionFusionArchitecture(new AudioBranchArchitecture(null, Labels, members[0], members), null);
+        Assert.Contains("exactly one", Assert.Throws<InvalidDataException>(() => both.Build(new RandomStream(1), "m.safetensors")).Message);
+    }
+
+    [Fact]
     public void The_spec_json_round_trips_an_audio_cnn_branch()
     {
         var arch = new DecisionFusionArchitecture(new AudioBranchArchitecture(null, Labels, new AudioCnnArchitecture([4, 8], 0.2f)), null);
