@@ -2,7 +2,7 @@
 # RAVDESS speech of actors 15-16 (the default model's audio validation speakers) as they are, and with the pauses cut
 # off (ffmpeg silenceremove at -45 dB: 1.2-1.6 s of speech left), as manifests for `aver score`. Output in $1 (default /tmp/trim).
 set -euo pipefail
-out="${1:-/tmp/trim}"; data="$(cd "$(dirname "$0")/../../../.." && pwd)/../shared/data/ravdess/speech16k"
+out="${1:-/tmp/trim}"; data="$(cd "$(dirname "$0")/../../.." && pwd)/../shared/data/ravdess/speech16k"
 mkdir -p "$out"
 declare -A L=([01]=neutral [02]=calm [03]=happy [04]=sad [05]=angry [06]=fearful [07]=disgust [08]=surprised)
 echo "path,label,speaker" > "$out/manifest-orig.csv"; echo "path,label,speaker" > "$out/manifest-trim.csv"

@@ -184,6 +184,9 @@ public static class DefaultModelRecipe
     {
         var members = configs.Select(c => TrainLogMelMember(o, c.Path, c.Config, catalog, train, validation, log)).ToList();
         var targets = members[0].Targets;
+        if (members.Count > 1)
+            foreach (var m in members)
+                log.WriteLine($"  {m.Network}: validation speakers {Validate("", m.Logits, targets, Labels.Count).Accuracy:P1} alone");
         if (members.Count == 1)
         {
             var m = members[0];
