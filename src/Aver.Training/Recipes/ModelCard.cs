@@ -29,13 +29,14 @@ public static class ModelCard
         sb.AppendLine(c, $"| visual | {visualNetwork}, 1 x 48 x 48 grey faces (MRPN §5.2 FER2013 pre-training{faceShift}) | FER2013 train (90%) | FER2013 train images held out by `aver pretrain` ({r.Visual.Examples}) | {r.Visual.Accuracy:P1} ({(double.IsFinite(r.VisualTestAccuracy) ? $"FER2013 test: {r.VisualTestAccuracy:P1}" : "FER2013 test: see `aver score` below")}) | {r.VisualWeight:F3} | {r.Visual.Temperature:F3} |");
         sb.AppendLine(c, $"| audio | {r.AudioNetwork} | RAVDESS speech, actors {trainActors} ({trainClips} clips) | RAVDESS actors {validationActors} ({validationClips} clips, speaker-independent) | {r.Audio.Accuracy:P1} | {r.AudioWeight:F3} | {r.Audio.Temperature:F3} |");
         sb.AppendLine();
-        sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training: {r.AudioTraining.History.Count} epochs,");
+        bool ensemble = o.AudioEnsemble.Count > 0;
+        sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training{(ensemble ? " (the first network)" : "")}: {r.AudioTraining.History.Count} epochs,");
         sb.AppendLine(c, $"{r.AudioRecipe}. Weights: {r.Bytes / 1e6:F1} MB, float16 safetensors.");
         var accuracies = r.AudioTraining.History.Where(e => e.ValidationAccuracy is not null).Select(e => e.ValidationAccuracy!.Value).ToList();
         if (accuracies.Count > 1)
         {
             sb.AppendLine(c, $"The audio accuracy is measured on the same two speakers that chose the best epoch and the temperature, so it is optimistic;");
-            sb.AppendLine(c, $"over the epochs it ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
+            sb.AppendLine(c, $"over the epochs {(ensemble ? "the first network's" : "it")} ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
         }
         sb.AppendLine(o.AudioConfig is { } config
             ? $"The same recipe's speaker-independent cross-validation over actor pairs ({string.Join(", ", new[] { config }.Concat(o.AudioEnsemble).Select(c => $"`aver evaluate {c}`"))}) is the better estimate of the audio network's accuracy."
