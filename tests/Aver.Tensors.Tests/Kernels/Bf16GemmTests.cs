@@ -87,9 +87,10 @@ public sealed class Bf16PrecisionTests
     [FactBf16]
     public void LargeProductsGoToBf16AndSmallOnesStayFp32()
     {
-        var precision = Engine.Precision;
+        var (precision, isa) = (Engine.Precision, Engine.Isa);
         try
         {
+            Engine.Isa = IsaPath.Avx512;   // bf16 runs on the avx512 path (also when AVER_ISA forces a slower one for the run)
             var rng = new Random(5);
             float[] R(int n) { var x = new float[n]; for (int i = 0; i < n; i++) x[i] = (float)(rng.NextDouble() * 2 - 1); return x; }
             // 256 x 256 x 512 = 2^25 multiply-adds: the smallest product bf16 takes; 64 x 64 x 64 stays fp32.
@@ -112,7 +113,7 @@ public sealed class Bf16PrecisionTests
                 else Assert.Equal(fp32, mixed);                                      // too small: fp32, bit for bit
             }
         }
-        finally { Engine.Precision = precision; }
+        finally { Engine.Precision = precision; Engine.Isa = isa; }
     }
 
     [FactBf16]
@@ -129,7 +130,7 @@ public sealed class Bf16PrecisionTests
             Engine.Isa = IsaPath.Avx2;
             Engine.Precision = Precision.Fp32;
             Blas.Sgemm(false, false, m, n, k, a, b, fp32);
-            Engine.Isa = isa;
+            Engine.Isa = IsaPath.Avx512;
             Engine.Precision = Precision.Bf16;
             Engine.Isa = IsaPath.Avx2;                           // lowered after bf16 was chosen: the products still stay fp32
             Blas.Sgemm(false, false, m, n, k, a, b, forced);
