@@ -64,8 +64,7 @@ internal static class TinyBundle
         var rnn = new Aver.Models.AudioCnn.AudioCnnArchitecture([], Pooling: "reslstm", RecurrentHidden: 6, InBands: rnnOptions.Bands).Build(labels.Count, new RandomStream(4));
         var calibration = new BranchCalibration(temperature, 0.5);
         var path = Path.Combine(folder, "model.safetensors");
-        DecisionFusionWriter.Save(path, labels, new LogMelEnsembleParts(
-            [new LogMelBranchParts(cnn, labels, Fit(cnnOptions), calibration), new LogMelBranchParts(rnn, labels, Fit(rnnOptions), calibration)], labels, calibration),
+        DecisionFusionWriter.Save(path, labels, new LogMelEnsembleParts([(cnn, Fit(cnnOptions)), (rnn, Fit(rnnOptions))], labels, calibration),
             null, dtype: SafeTensorsDType.F32);
         return path;
     }

@@ -77,20 +77,9 @@ public sealed class LogMelAudioBranch : IAudioBranch
     public float[] Logits(IReadOnlyList<AudioBuffer> clips)
     {
         if (Members.Count == 1) return MemberLogits(0, clips);
-        int c = Labels.Count;
-        var mean = new float[clips.Count * c];
-        var p = new float[c];
-        for (int m = 0; m < Members.Count; m++)
-        {
-            var logits = MemberLogits(m, clips);
-            for (int i = 0; i < clips.Count; i++)
-            {
-                System.Numerics.Tensors.TensorPrimitives.SoftMax(logits.AsSpan(i * c, c), p);
-                System.Numerics.Tensors.TensorPrimitives.Add(mean.AsSpan(i * c, c), p, mean.AsSpan(i * c, c));
-            }
-        }
-        for (int k = 0; k < mean.Length; k++) mean[k] = MathF.Log(Math.Max(mean[k] / Members.Count, 1e-30f));
-        return mean;
+        var scores = new float[Members.Count][];
+        for (int m = 0; m < Members.Count; m++) scores[m] = MemberLogits(m, clips);
+        return Aver.Tensors.Nn.Ensemble.LogMeanProbability(scores, Labels.Count);
     }
 
     private float[] MemberLogits(int member, IReadOnlyList<AudioBuffer> clips)

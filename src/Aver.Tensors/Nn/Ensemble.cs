@@ -34,4 +34,28 @@ public sealed class Ensemble : Module
         }
         return (sum! * (1f / _members.Count) + Floor).Log();
     }
+
+    /// <summary>
+    /// The same answer from scores computed apart, for members that read different inputs (an audio branch whose
+    /// networks each have their own front end): <paramref name="memberScores"/> holds each member's [N, classes] scores,
+    /// row-major; the result is the log of their mean softmax, [N, classes].
+    /// </summary>
+    public static float[] LogMeanProbability(IReadOnlyList<float[]> memberScores, int classes)
+    {
+        if (memberScores.Count == 0) throw new ArgumentException("an ensemble needs at least one member's scores", nameof(memberScores));
+        int length = memberScores[0].Length;
+        var mean = new float[length];
+        var p = new float[classes];
+        foreach (var scores in memberScores)
+        {
+            if (scores.Length != length) throw new ArgumentException($"members scored {length} and {scores.Length} values", nameof(memberScores));
+            for (int row = 0; row < length / classes; row++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.SoftMax(scores.AsSpan(row * classes, classes), p);
+                System.Numerics.Tensors.TensorPrimitives.Add(mean.AsSpan(row * classes, classes), p, mean.AsSpan(row * classes, classes));
+            }
+        }
+        for (int k = 0; k < length; k++) mean[k] = MathF.Log(mean[k] / memberScores.Count + Floor);
+        return mean;
+    }
 }

@@ -51,7 +51,8 @@ public sealed record LogMelBranchParts(AudioCnnNetwork Network, LabelSpace Label
 /// Several log-mel networks trained apart as one audio branch (their mean probability): each with its own front end,
 /// written as "audio.i"; the calibration is the average's.
 /// </summary>
-public sealed record LogMelEnsembleParts(IReadOnlyList<LogMelBranchParts> Members, LabelSpace Labels, BranchCalibration Calibration) : IAudioBranchParts
+public sealed record LogMelEnsembleParts(IReadOnlyList<(AudioCnnNetwork Network, LogMelFrontEnd Features)> Members, LabelSpace Labels,
+    BranchCalibration Calibration) : IAudioBranchParts
 {
     public Module Network { get; } = new Ensemble(Members.Select(m => (Module)m.Network));
     public AudioBranchArchitecture Architecture => new(null, DecisionFusionWriter.Spec(Labels), Cnns: Members.Select(m => m.Network.Architecture).ToList());

@@ -193,20 +193,11 @@ public static class DefaultModelRecipe
             return new AudioBranchTraining(Validate("RAVDESS validation speakers", m.Logits, targets, Labels.Count), m.Training,
                 calibration => new LogMelBranchParts(m.Task.Network, Labels, m.Task.FrontEnd, calibration), m.Network, m.Recipe);
         }
-        // The ensemble answers with the log of its members' mean probability (LogMelAudioBranch does the same at prediction).
-        int c = Labels.Count;
-        var mean = new float[targets.Length * c];
-        var p = new float[c];
-        foreach (var m in members)
-            for (int i = 0; i < targets.Length; i++)
-            {
-                System.Numerics.Tensors.TensorPrimitives.SoftMax(m.Logits.AsSpan(i * c, c), p);
-                System.Numerics.Tensors.TensorPrimitives.Add(mean.AsSpan(i * c, c), p, mean.AsSpan(i * c, c));
-            }
-        for (int k = 0; k < mean.Length; k++) mean[k] = MathF.Log(Math.Max(mean[k] / members.Count, 1e-30f));
+        // The ensemble answers with the log of its members' mean probability, as LogMelAudioBranch does at prediction.
+        var mean = Ensemble.LogMeanProbability(members.Select(m => m.Logits).ToList(), Labels.Count);
         log.WriteLine($"audio branch: the mean probability of {members.Count} networks");
-        return new AudioBranchTraining(Validate("RAVDESS validation speakers", mean, targets, c), members[0].Training,
-            calibration => new LogMelEnsembleParts(members.Select(m => new LogMelBranchParts(m.Task.Network, Labels, m.Task.FrontEnd, calibration)).ToList(), Labels, calibration),
+        return new AudioBranchTraining(Validate("RAVDESS validation speakers", mean, targets, Labels.Count), members[0].Training,
+            calibration => new LogMelEnsembleParts(members.Select(m => (m.Task.Network, m.Task.FrontEnd)).ToList(), Labels, calibration),
             $"the mean probability of {members.Count} networks: " + string.Join("; ", members.Select(m => m.Network)),
             string.Join("; ", members.Select(m => m.Recipe)));
     }

@@ -25,6 +25,20 @@ public class EnsembleTests
     }
 
     [Fact]
+    public void Scores_computed_apart_give_the_same_answer_as_the_module()
+    {
+        var rng = new RandomStream(5);
+        var a = new Linear(5, 4, rng: rng.Fork("a"));
+        var b = new Linear(5, 4, rng: rng.Fork("b"));
+        var x = Tensor.Normal(rng.Fork("x"), 0f, 2f, 6, 5);
+        using var _ = GradMode.NoGrad();
+        var module = new Ensemble([a, b]).Forward(x).Data;
+        var apart = Ensemble.LogMeanProbability([a.Forward(x).Data, b.Forward(x).Data], 4);
+        Fixture.AssertClose(module, apart, "log mean probability", 1e-5f, 1e-6f);
+        Assert.Throws<ArgumentException>(() => Ensemble.LogMeanProbability([new float[8], new float[4]], 4));
+    }
+
+    [Fact]
     public void Members_are_children_0_1_and_load_from_a_state_dict()
     {
         var rng = new RandomStream(4);
