@@ -69,9 +69,7 @@ public static class Engine
     public static Precision Precision
     {
         get => _precision;
-        set => _precision = ParsePrecision(value == Precision.Bf16 ? "bf16" : "fp32", out _) is { } error
-            ? throw new PlatformNotSupportedException(error)
-            : value;
+        set => _precision = Unavailable(value) is { } error ? throw new PlatformNotSupportedException(error) : value;
     }
 
     /// <summary>One line on what is wrong with AVER_PRECISION, or null; the command line refuses to run with it.</summary>
@@ -85,15 +83,19 @@ public static class Engine
     public static string? ParsePrecision(string value, out Precision precision)
     {
         precision = Precision.Fp32;
-        switch (value)
-        {
-            case "fp32": return null;
-            case "bf16" when !Kernels.Bf16.Bf16Gemm.IsSupported: return "bf16 needs a CPU with AVX512_BF16; this one has none";
-            case "bf16" when _isa < IsaPath.Avx512: return $"bf16 runs on the avx512 path; AVER_ISA forces {_isa.ToString().ToLowerInvariant()}";
-            case "bf16": precision = Precision.Bf16; return null;
-            default: return "expected fp32 or bf16";
-        }
+        var named = value switch { "fp32" => Precision.Fp32, "bf16" => Precision.Bf16, _ => (Precision?)null };
+        if (named is null) return "expected fp32 or bf16";
+        if (Unavailable(named.Value) is { } why) return why;
+        precision = named.Value;
+        return null;
     }
+
+    /// <summary>Why <paramref name="precision"/> cannot run here (bf16 without AVX512_BF16 or on a forced slower path), or null.</summary>
+    private static string? Unavailable(Precision precision) =>
+        precision != Precision.Bf16 ? null
+        : !Kernels.Bf16.Bf16Gemm.IsSupported ? "bf16 needs a CPU with AVX512_BF16; this one has none"
+        : _isa < IsaPath.Avx512 ? $"bf16 runs on the avx512 path; AVER_ISA forces {_isa.ToString().ToLowerInvariant()}"
+        : null;
 
     /// <summary>AVER_PRECISION's precision, fp32 when unset or unusable (<see cref="PrecisionEnvironmentError"/> then says why).</summary>
     private static Precision PrecisionFromEnvironment(out string? error)
