@@ -66,7 +66,7 @@ public static class Program
     {
         var p = new float[logits.Length];
         for (int e = 0; e < logits.Length / classes; e++)
-            System.Numerics.Tensors.TensorPrimitives.SoftMax(logits.AsSpan(e * classes, classes), p.AsSpan(e * classes, classes));
+            Aver.Models.Calibration.TemperatureScaling.Softmax(logits.AsSpan(e * classes, classes), 1f, p.AsSpan(e * classes, classes));
         return p;
     }
 }
