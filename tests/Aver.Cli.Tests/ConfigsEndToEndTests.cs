@@ -82,11 +82,7 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         var (fcode, _, ferr) = CliRun.Run("pretrain", Path.Combine(data.Root, "fer2013"), "--out", second, "--epochs", "1", "--width", "8", "--stem", "small", "--patience", "none");
         Assert.True(fcode == 0, ferr);
         // The tuned recipe, one epoch: its model, features and training sections are what the audio branch is made with.
-        var yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", "ravdess-audio-cnn-tuned.yaml"));
-        yaml = Regex.Replace(yaml, @"(?m)^(\s*epochs:\s*)\d+", "${1}1");
-        yaml = Regex.Replace(yaml, @"(?m)^(\s*warmup_epochs:\s*)\d+", "${1}0");
-        var config = Path.Combine(data.Root, "default-audio.yaml");
-        File.WriteAllText(config, yaml);
+        var config = OneEpochConfig("ravdess-audio-cnn-tuned");
         var outDir = Path.Combine(data.Root, "default-model");
         var (code, stdout, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", outDir,
             "--work", Path.Combine(data.Root, "default-work"), "--visual", data.FerModel + "," + second, "--audio-config", config, "--validation-actors", "05,06");
@@ -98,29 +94,16 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         Assert.Contains("| audio | audio CNN 32-64-128-256 (4 blocks conv3x3-BN-ReLU-maxpool) on 64-band log-mel crops of 3 s |", card);
         Assert.Contains($"aver evaluate {config}", card);
 
-        var clip = Directory.GetFiles(Path.Combine(data.Ravdess, "av"), "*.mp4").Order().First();
-        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", outDir, "--json");
-        Assert.True(pcode == 0, perr);
-        var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
-        Assert.Contains("audio: audio CNN 32-64-128-256 on 64-band log-mel crops", answer.GetProperty("model").GetString());
-        var branches = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().ToList();
-        Assert.Equal("used", branches.Single(b => b.GetProperty("name").GetString() == "audio").GetProperty("status").GetString());
-        Assert.Equal("used", branches.Single(b => b.GetProperty("name").GetString() == "visual").GetProperty("status").GetString());
+        var (model, status) = PredictAvClip(outDir);
+        Assert.Contains("audio: audio CNN 32-64-128-256 on 64-band log-mel crops", model);
+        Assert.Equal("used", status("audio"));
+        Assert.Equal("used", status("visual"));
     }
 
     [FactRequires(Need.BlazeFace)]
     public void Build_model_with_two_audio_configs_makes_an_audio_branch_of_both_networks_each_with_its_front_end()
     {
-        string OneEpoch(string name)
-        {
-            var yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", name + ".yaml"));
-            yaml = Regex.Replace(yaml, @"(?m)^(\s*epochs:\s*)\d+", "${1}1");
-            yaml = Regex.Replace(yaml, @"(?m)^(\s*warmup_epochs:\s*)\d+", "${1}0");
-            var path = Path.Combine(data.Root, name + ".yaml");
-            File.WriteAllText(path, yaml);
-            return path;
-        }
-        string cnn = OneEpoch("ravdess-audio-cnn-tuned-noise"), rnn = OneEpoch("ravdess-audio-reslstm-mfcc-chroma");
+        string cnn = OneEpochConfig("ravdess-audio-cnn-tuned-noise"), rnn = OneEpochConfig("ravdess-audio-reslstm-mfcc-chroma");
         var outDir = Path.Combine(data.Root, "ensemble-model");
         var (code, stdout, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", outDir,
             "--work", Path.Combine(data.Root, "ensemble-work"), "--visual", data.FerModel, "--audio-config", cnn + "," + rnn, "--validation-actors", "05,06");
@@ -130,12 +113,31 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         Assert.Contains("| audio | the mean probability of 2 networks: audio CNN 32-64-128-256 (4 blocks conv3x3-BN-ReLU-maxpool) on 64-band log-mel crops of 3 s; ResLSTM-SA 64 on 34 MFCCs + 12 chroma of 64-band log-mel crops of 3 s |", card);
         Assert.Contains($"`aver evaluate {cnn}`, `aver evaluate {rnn}`", card);
 
+        var (model, status) = PredictAvClip(outDir);
+        Assert.Contains("audio: the mean of 2 networks: audio CNN 32-64-128-256 on 64-band log-mel crops of 3 s (3 averaged); ResLSTM-SA 64 on 34 MFCCs + 12 chroma", model);
+        Assert.Equal("used", status("audio"));
+    }
+
+    /// <summary>configs/NAME.yaml cut to one epoch without warm-up, written beside the tiny corpora; its path.</summary>
+    private string OneEpochConfig(string name)
+    {
+        var yaml = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "configs", name + ".yaml"));
+        yaml = Regex.Replace(yaml, @"(?m)^(\s*epochs:\s*)\d+", "${1}1");
+        yaml = Regex.Replace(yaml, @"(?m)^(\s*warmup_epochs:\s*)\d+", "${1}0");
+        var path = Path.Combine(data.Root, name + ".yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    /// <summary>`aver predict --json` of the first tiny AV clip with the model in <paramref name="outDir"/>: its description, and each branch's status by name.</summary>
+    private (string? Model, Func<string, string?> Status) PredictAvClip(string outDir)
+    {
         var clip = Directory.GetFiles(Path.Combine(data.Ravdess, "av"), "*.mp4").Order().First();
-        var (pcode, json, perr) = CliRun.Run("predict", clip, "--model", outDir, "--json");
-        Assert.True(pcode == 0, perr);
-        var answer = System.Text.Json.JsonDocument.Parse(json).RootElement;
-        Assert.Contains("audio: the mean of 2 networks: audio CNN 32-64-128-256 on 64-band log-mel crops of 3 s (3 averaged); ResLSTM-SA 64 on 34 MFCCs + 12 chroma", answer.GetProperty("model").GetString());
-        var audio = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "audio");
-        Assert.Equal("used", audio.GetProperty("status").GetString());
+        var (code, json, err) = CliRun.Run("predict", clip, "--model", outDir, "--json");
+        Assert.True(code == 0, err);
+        var answer = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
+        var branches = answer.GetProperty("clips")[0].GetProperty("branches").EnumerateArray().ToList();
+        return (answer.GetProperty("model").GetString(),
+            name => branches.Single(b => b.GetProperty("name").GetString() == name).GetProperty("status").GetString());
     }
 }
