@@ -11,7 +11,7 @@ namespace Aver.FerEnsemble;
 /// once over the hold-out; the subsets are combined from those probabilities. Single view, as the calibration is.
 /// The test images choose nothing: score the chosen subset's model with `aver score` afterwards.
 ///
-///   dotnet tools/fer-ensemble/bin/Release/net10.0/Aver.FerEnsemble.dll ../shared/data/fer2013 A.safetensors B.safetensors ...
+///   dotnet tools/fer-ensemble/bin/Release/net10.0/Aver.FerEnsemble.dll ../shared/data/fer2013 A.safetensors B.safetensors ... (a default-model bundle brings its visual networks)
 /// </summary>
 public static class Program
 {
@@ -22,7 +22,7 @@ public static class Program
             Console.Error.WriteLine("usage: Aver.FerEnsemble FER2013_DIR NETWORK.safetensors [NETWORK.safetensors ...]");
             return 2;
         }
-        var networks = args.Skip(1).Select(FerNetwork.Load).ToList();
+        var networks = args.Skip(1).SelectMany(FerNetwork.LoadAll).ToList();
         foreach (var n in networks.Skip(1)) n.CheckSameInputAs(networks[0]);
         var options = new PretrainOptions(args[0], networks[0].Path) { SplitSeed = ulong.Parse(networks[0].SplitSeed ?? "1", CultureInfo.InvariantCulture) };
         var items = FerPretraining.ValidationItems(options);

@@ -9,18 +9,23 @@ public sealed class BuildModelCommand : CliCommand
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
         aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL[,FER_MODEL...]] [--work DIR] [--face-shift 0]
-                         [--audio-config CONFIG[,CONFIG...] | --audio-epochs 22 --audio-width 8 --audio-pool 4] [--validation-actors 15,16] [--limit N] [--threads N] [--json]
+                         [--audio-config CONFIG[,CONFIG...] | --audio-from BUNDLE | --audio-epochs 22 --audio-width 8 --audio-pool 4]
+                         [--validation-actors 15,16] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
           visual branch  ResNet-18 (width 16) over 48x48 grey faces, pre-trained on FER2013 as `aver pretrain` does
                          (8 epochs, seed 1; skipped when --visual names that output), temperature fitted on the
                          FER2013 training images pre-training held out; several --visual models (same data,
                          seed and face standardisation) answer together as an ensemble (mean probability);
+                         a default-model bundle (folder or model.safetensors) in --visual brings every network
+                         of its visual branch;
           audio branch   MRPN's AM (width 8, spectrograms pooled by 4, LSTM 64) trained on RAVDESS speech of actors
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
                          with --audio-config, the log-mel network of that audio-cnn experiment config (its model,
                          features and training sections) instead, on the same speakers; several configs (one clip
-                         length and evaluation hop) train several networks that answer as an ensemble;
+                         length and evaluation hop) train several networks that answer as an ensemble; with
+                         --audio-from, the log-mel audio branch of that bundle, kept whole (networks, front end,
+                         band statistics), only its temperature and weight fitted anew;
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
         --validation-actors names the RAVDESS actors held out for early stopping, calibration and the audio weight.
@@ -41,8 +46,11 @@ public sealed class BuildModelCommand : CliCommand
 
     public override int Run(CliArgs args, CliContext ctx)
     {
-        if (args.Option("audio-config") is not null && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
-            throw new UsageException($"--{am} sets MRPN's AM; with --audio-config the config's recipe trains the audio branch");
+        string? audioFrom = args.Option("audio-from");
+        if ((args.Option("audio-config") is not null || audioFrom is not null) && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
+            throw new UsageException($"--{am} sets MRPN's AM; with --audio-config or --audio-from another audio branch is made");
+        if (audioFrom is not null && args.Option("audio-config") is not null)
+            throw new UsageException("--audio-from keeps a bundle's audio branch and --audio-config trains one: give one of them");
         var visual = List(args, "visual");
         var audioConfigs = List(args, "audio-config");
         var o = new DefaultModelOptions(
@@ -55,6 +63,7 @@ public sealed class BuildModelCommand : CliCommand
             VisualEnsemble = visual.Skip(1).ToList(),
             AudioConfig = audioConfigs.FirstOrDefault(),
             AudioEnsemble = audioConfigs.Skip(1).ToList(),
+            AudioFrom = audioFrom,
             AudioEpochs = args.Int("audio-epochs", 22, min: 1, max: 1000),
             FaceShift = (float)args.Double("face-shift", 0, min: -0.5, max: 0.5),
             Audio = new DefaultModelOptions("", "", "", "").Audio with

@@ -31,6 +31,11 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
     /// front end; their clip length, evaluation hop and sample rate must agree (they place the timeline).
     /// </summary>
     public IReadOnlyList<string> AudioEnsemble { get; init; } = [];
+    /// <summary>
+    /// A default-model bundle whose log-mel audio branch is kept whole (networks, front ends, band statistics) instead
+    /// of training one; only its temperature and weight are fitted anew on <see cref="ValidationSpeakers"/>.
+    /// </summary>
+    public string? AudioFrom { get; init; }
     public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 4, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);
     public int AudioEpochs { get; init; } = 22;
     public double AudioLearningRate { get; init; } = 1e-3;

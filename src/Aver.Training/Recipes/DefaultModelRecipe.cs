@@ -74,29 +74,32 @@ public static class DefaultModelRecipe
     public static DefaultModelResult Run(DefaultModelOptions o, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
-        // A bad audio config is found before an hour of visual pre-training, not after it.
+        // A bad audio config or bundle is found before an hour of visual pre-training, not after it.
+        var audioFrom = o.AudioFrom is { } bundlePath ? DefaultModelBundle.Load(bundlePath) : null;
         var audioConfigs = o.AudioConfig is { } configPath ? new[] { configPath }.Concat(o.AudioEnsemble).Select(p => (p, AudioConfig(p))).ToList() : null;
         Directory.CreateDirectory(o.WorkDir);
 
         // Visual branch: FER2013 pre-training (resumable), then temperature on its own hold-out.
         var ferOptions = new PretrainOptions(o.FerDir, o.VisualCheckpoint ?? Path.Combine(o.WorkDir, $"fer-resnet18-w{o.FerWidth}.safetensors"),
             Width: o.FerWidth, Epochs: o.FerEpochs, Seed: o.FerSeed, LimitPerClass: o.Limit);
-        if (o.VisualCheckpoint is null || !File.Exists(o.VisualCheckpoint))
+        if (o.VisualCheckpoint is null || !File.Exists(DefaultModelBundle.FileOf(o.VisualCheckpoint)))
         {
             log.WriteLine($"visual branch: pre-training ResNet-18 (width {o.FerWidth}) on FER2013 into {ferOptions.Output}");
             FerPretraining.Run(ferOptions, new PlainTextProgress(log, "  fer "), log);
         }
-        var fer = FerNetwork.Load(ferOptions.Output);
+        // A bundle named by --visual brings every network of its visual branch; the first network leads.
+        var networks = new[] { ferOptions.Output }.Concat(o.VisualEnsemble).SelectMany(FerNetwork.LoadAll).ToList();
+        var fer = networks[0];
         // The calibration hold-out is the one the file's pre-training drew (its split seed when it records one).
         if (ulong.TryParse(fer.SplitSeed, CultureInfo.InvariantCulture, out ulong splitSeed)) ferOptions = ferOptions with { SplitSeed = splitSeed };
         var ferMeta = fer.Metadata;
         var faceInput = new FaceInput(48, fer.PixelMean, fer.PixelStd, VerticalShift: o.FaceShift);
         // Further networks answer with it as an ensemble: the same hold-out (seed) and face standardisation, or the
         // calibration below would see some member's training images or feed it faces scaled for another.
-        var members = o.VisualEnsemble.Select(FerNetwork.Load).ToList();
+        var members = networks.Skip(1).ToList();
         foreach (var m in members) m.CheckSameInputAs(fer);
         Module visualNet = members.Count == 0 ? fer.Network : new Ensemble([fer.Network, .. members.Select(m => m.Network)]);
-        if (members.Count > 0) log.WriteLine($"visual branch: an ensemble of {members.Count + 1} networks ({string.Join(", ", [ferOptions.Output, .. o.VisualEnsemble])}), their mean probability");
+        if (members.Count > 0) log.WriteLine($"visual branch: an ensemble of {members.Count + 1} networks ({string.Join(", ", networks.Select(n => n.Path))}), their mean probability");
         log.WriteLine("visual branch: calibrating on the FER2013 training images pre-training held out");
         var visual = CalibrateVisual(visualNet, faceInput, FerPretraining.ValidationItems(ferOptions));
         log.WriteLine($"  {visual.Examples} images: accuracy {visual.Accuracy:P1}, NLL {visual.NllRaw:F3} -> {visual.NllCalibrated:F3} at T = {visual.Temperature:F3}");
@@ -108,7 +111,8 @@ public static class DefaultModelRecipe
         var validation = Pick(items, i => o.ValidationSpeakers.Contains(i.Speaker ?? ""), o.Limit);
         if (train.Length == 0 || validation.Length == 0)
             throw new InvalidDataException($"{o.RavdessDir}: needs RAVDESS audio-only speech of training and validation actors ({string.Join(", ", o.ValidationSpeakers)}); found {train.Length} and {validation.Length} clips");
-        var audioBranch = audioConfigs is not null ? TrainLogMel(o, audioConfigs, catalog, train, validation, log) : TrainAm(o, catalog, train, validation, log);
+        var audioBranch = audioFrom is not null ? AudioBranchFromBundle.Take(audioFrom, catalog, validation, Labels, log)
+            : audioConfigs is not null ? TrainLogMel(o, audioConfigs, catalog, train, validation, log) : TrainAm(o, catalog, train, validation, log);
         var audio = audioBranch.Validation;
         log.WriteLine($"  validation speakers: accuracy {audio.Accuracy:P1}, NLL {audio.NllRaw:F3} -> {audio.NllCalibrated:F3} at T = {audio.Temperature:F3}");
 
@@ -122,10 +126,12 @@ public static class DefaultModelRecipe
         var extra = new Dictionary<string, string>
         {
             ["audio.trained_on"] = $"RAVDESS speech, actors {Speakers(items, train)} ({train.Length} clips, calm excluded)",
+            [DefaultModelBundle.AudioRecipeKey] = audioBranch.Recipe,
             ["audio.validation"] = $"RAVDESS actors {Speakers(items, validation)} ({validation.Length} clips): accuracy {audio.Accuracy:F4}",
             ["visual.trained_on"] = ferMeta.GetValueOrDefault("trained_on", "FER2013 train") + (members.Count > 0 ? $" (each of the {members.Count + 1} networks of the ensemble)" : ""),
             ["visual.validation"] = $"FER2013 held-out training images ({visual.Examples}): accuracy {visual.Accuracy:F4}",
             ["visual.test_accuracy"] = testAccuracy.ToString("F4", CultureInfo.InvariantCulture),
+            [DefaultModelBundle.VisualSplitSeedKey] = ferOptions.EffectiveSplitSeed.ToString(CultureInfo.InvariantCulture),
             ["fusion"] = "weighted average of temperature-scaled probabilities; weights = calibrated information gain on each branch's validation data",
             ["licence"] = "trained on RAVDESS (CC BY-NC-SA 4.0) and FER2013 (research use): non-commercial use only",
         };
@@ -269,7 +275,7 @@ public static class DefaultModelRecipe
         return Validate("RAVDESS validation speakers", logits.ToArray(), targets.ToArray(), Labels.Count);
     }
 
-    private static BranchValidation Validate(string data, float[] logits, int[] targets, int classes)
+    internal static BranchValidation Validate(string data, float[] logits, int[] targets, int classes)
     {
         int correct = 0;
         for (int i = 0; i < targets.Length; i++)

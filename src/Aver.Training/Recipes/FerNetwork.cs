@@ -2,6 +2,7 @@ using System.Globalization;
 using Aver.Data.Labels;
 using Aver.Models.ResNet;
 using Aver.Models.Spec;
+using System.Text.Json;
 using Aver.Tensors.IO;
 
 namespace Aver.Training.Recipes;
@@ -17,10 +18,45 @@ public sealed record FerNetwork(string Path, ResNet18 Network, IReadOnlyDictiona
     /// <summary>The seed that drew its hold-out (`--split-seed`, else its `--seed`), or null when the file does not say.</summary>
     public string? SplitSeed => Metadata.GetValueOrDefault("split_seed") ?? Metadata.GetValueOrDefault("seed");
 
-    /// <summary>Reads <paramref name="path"/>; a file of other classes is an error naming it.</summary>
-    public static FerNetwork Load(string path)
+    /// <summary>Reads the <c>aver pretrain</c> output <paramref name="path"/>; a file of other classes is an error naming it.</summary>
+    public static FerNetwork Load(string path) => Load(SafeTensors.Load(path), path);
+
+    /// <summary>
+    /// The FER2013 networks <paramref name="path"/> holds: an <c>aver pretrain</c> output's one, or every network of a
+    /// default-model bundle's visual branch (a bundle folder or its model file), which then join another ensemble as
+    /// trained; a bundle that does not record its hold-out's split seed cannot join one.
+    /// </summary>
+    public static IReadOnlyList<FerNetwork> LoadAll(string path)
     {
-        var file = SafeTensors.Load(path);
+        string file = DefaultModelBundle.FileOf(path);
+        var loaded = SafeTensors.Load(file);
+        return DefaultModelBundle.Read(loaded, file) is { } bundle ? FromBundle(bundle) : [Load(loaded, file)];
+    }
+
+    /// <summary>The visual networks of <paramref name="bundle"/>, with its face standardisation and recorded split seed.</summary>
+    private static IReadOnlyList<FerNetwork> FromBundle(DefaultModelBundle bundle)
+    {
+        var spec = bundle.Spec;
+        string file = bundle.File;
+        var networks = bundle.Networks.Visual switch
+        {
+            ResNet18 one => [one],
+            Aver.Tensors.Nn.Ensemble e => e.Members.Cast<ResNet18>().ToList(),
+            _ => throw new InvalidDataException($"{file}: the bundle has no visual branch"),
+        };
+        if (!string.Equals(string.Join(",", spec.Labels.Names), string.Join(",", Labels.Names), StringComparison.Ordinal))
+            throw new InvalidDataException($"{file}: predicts [{string.Join(",", spec.Labels.Names)}], not {Labels}");
+        var face = spec.FrontEnds.TryGetValue("face", out var json) ? json.Deserialize<Aver.Data.Pipelines.FaceInput>(MetadataJson.Options)
+            : null;
+        if (face is null) throw new InvalidDataException($"{file}: the bundle's visual branch has no face front end");
+        var meta = new Dictionary<string, string> { ["labels"] = string.Join(",", Labels.Names) };
+        if (spec.Extra?.GetValueOrDefault(DefaultModelBundle.VisualSplitSeedKey) is { } splitSeed) meta["split_seed"] = splitSeed;
+        return networks.Select((n, i) => new FerNetwork($"{file}#visual.{i}", n, meta, face.PixelMean, face.PixelStd,
+            new VisualSource(n.Config, $"# network {i} of the visual branch of {file}", null, null))).ToList();
+    }
+
+    private static FerNetwork Load(SafeTensorsFile file, string path)
+    {
         var meta = file.Metadata;
         // A file with a model spec rebuilds its own network (stem included); older files carry flat keys only.
         ResNet18 network;

@@ -30,15 +30,21 @@ public static class ModelCard
         sb.AppendLine(c, $"| audio | {r.AudioNetwork} | RAVDESS speech, actors {trainActors} ({trainClips} clips) | RAVDESS actors {validationActors} ({validationClips} clips, speaker-independent) | {r.Audio.Accuracy:P1} | {r.AudioWeight:F3} | {r.Audio.Temperature:F3} |");
         sb.AppendLine();
         bool ensemble = o.AudioEnsemble.Count > 0;
-        sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training{(ensemble ? " (the first network)" : "")}: {r.AudioTraining.History.Count} epochs,");
-        sb.AppendLine(c, $"{r.AudioRecipe}. Weights: {r.Bytes / 1e6:F1} MB, float16 safetensors.");
+        if (o.AudioFrom is not null)
+            sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. The audio branch: {r.AudioRecipe}. Weights: {r.Bytes / 1e6:F1} MB, float16 safetensors.");
+        else
+        {
+            sb.AppendLine(c, $"Chance is {1.0 / DefaultModelRecipe.Labels.Count:P1} for seven classes. Audio training{(ensemble ? " (the first network)" : "")}: {r.AudioTraining.History.Count} epochs,");
+            sb.AppendLine(c, $"{r.AudioRecipe}. Weights: {r.Bytes / 1e6:F1} MB, float16 safetensors.");
+        }
         var accuracies = r.AudioTraining.History.Where(e => e.ValidationAccuracy is not null).Select(e => e.ValidationAccuracy!.Value).ToList();
         if (accuracies.Count > 1)
         {
             sb.AppendLine(c, $"The audio accuracy is measured on the same two speakers that chose the best epoch and the temperature, so it is optimistic;");
             sb.AppendLine(c, $"over the epochs {(ensemble ? "the first network's" : "it")} ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
         }
-        sb.AppendLine(o.AudioConfig is { } config
+        if (o.AudioFrom is null)
+            sb.AppendLine(o.AudioConfig is { } config
             ? $"The same recipe's speaker-independent cross-validation over actor pairs ({string.Join(", ", new[] { config }.Concat(o.AudioEnsemble).Select(c => $"`aver evaluate {c}`"))}) is the better estimate of the audio network's accuracy."
             : "MRPN's speaker-independent protocol over all actor pairs (`aver evaluate configs/ravdess-audio-am-t-cpu.yaml`) is the better estimate of the audio network's accuracy.");
         sb.AppendLine();
@@ -53,7 +59,7 @@ public static class ModelCard
         sb.AppendLine("not video frames, so its weight is an estimate made without the target domain. A clip with audio only or video only");
         sb.AppendLine("uses that branch alone; a branch that finds no face or only silence is reported and left out.");
         sb.AppendLine("MRPN fusion weights come from `aver train` on a paired corpus a user has; such a model is a different bundle format.");
-        if (o.AudioConfig is not null)
+        if (o.AudioConfig is not null || o.AudioFrom is not null)
         {
             sb.AppendLine("In a timeline, the audio network answers each window from the clip length of audio centred on it (the input it was trained on),");
             sb.AppendLine("so its answers resolve emotion to about that length; on a recording no longer than a clip every window answers as the clip.");
@@ -67,7 +73,9 @@ public static class ModelCard
         sb.AppendLine(o.Command ?? "./aver build-model --fer ../shared/data/fer2013 --ravdess ../shared/data/ravdess --out models/default");
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine(c, $"The audio training's epochs took {r.AudioTraining.History.Sum(e => e.Seconds) / 60:F1} min on the project's shared 2-core machine (the last run of the command, resuming finished training, {r.Elapsed.TotalMinutes:F1} min).");
+        sb.AppendLine(o.AudioFrom is null
+            ? string.Create(c, $"The audio training's epochs took {r.AudioTraining.History.Sum(e => e.Seconds) / 60:F1} min on the project's shared 2-core machine (the last run of the command, resuming finished training, {r.Elapsed.TotalMinutes:F1} min).")
+            : string.Create(c, $"The command took {r.Elapsed.TotalMinutes:F1} min on the project's shared 2-core machine."));
         if (o.VisualCheckpoint is null)
         {
             sb.AppendLine("The command pre-trains the visual branch with `aver pretrain`'s");
@@ -93,7 +101,7 @@ public static class ModelCard
                 sb.AppendLine("```");
             }
             sb.AppendLine();
-            sb.AppendLine("The audio training resumes from its run folder.");
+            sb.AppendLine(o.AudioFrom is null ? "The audio training resumes from its run folder." : $"The audio branch is taken whole from `{o.AudioFrom}`.");
         }
         sb.AppendLine();
         sb.AppendLine("## Licences and intended use");

@@ -1,0 +1,74 @@
+using Aver.Data.Catalogs;
+using Aver.Data.Labels;
+using Aver.Data.Pipelines;
+using Aver.Models.AudioCnn;
+using Aver.Models.Fusion;
+using Aver.Tensors;
+using Aver.Tensors.Nn;
+using Aver.Training.Data;
+using Aver.Training.Training;
+
+namespace Aver.Training.Recipes;
+
+/// <summary>
+/// The log-mel audio branch of an existing default-model bundle, kept whole for a rebuild (<c>aver build-model
+/// --audio-from</c>): its networks and front ends with their band statistics, exactly as `aver predict` runs them, so
+/// a new visual branch ships beside a tested audio branch. Only its temperature and fusion weight are fitted anew, on
+/// the validation speakers, because the weight depends on both branches.
+/// </summary>
+internal static class AudioBranchFromBundle
+{
+    public static AudioBranchTraining Take(DefaultModelBundle bundle, Catalog catalog, int[] validation, LabelSpace labels, TextWriter log)
+    {
+        var members = Members(bundle);
+        var items = validation.Select(i => catalog.Items[i]).ToList();
+        var all = Enumerable.Range(0, items.Count).ToArray();
+        log.WriteLine($"audio branch: taken whole from {bundle.File} ({members.Count} network{(members.Count > 1 ? "s" : "")}); validating on {items.Count} clips");
+        var logits = new List<float[]>();
+        int[] targets = [];
+        foreach (var (network, frontEnd) in members)
+        {
+            var set = new LogMelClipSet(items, labels, new LogMelPipeline(frontEnd.Options));
+            set.Prepare();
+            network.Eval();
+            var scores = new List<float>();
+            var truth = new List<int>();
+            using (GradMode.NoGrad())
+                foreach (var batch in set.Batches(all, 16))
+                {
+                    scores.AddRange(network.ForwardCrops(frontEnd.Normalized(batch.Input.Crops)).Data);
+                    truth.AddRange(batch.Targets);
+                }
+            logits.Add(scores.ToArray());
+            targets = truth.ToArray();
+        }
+        var combined = members.Count == 1 ? logits[0] : Ensemble.LogMeanProbability(logits, labels.Count);
+        var summary = string.Join("; ", members.Select(m => $"{m.Network.Architecture.Summary} on {m.FrontEnd.Options.Describe} crops of {m.FrontEnd.Options.CropSeconds:0.##} s"));
+        return new AudioBranchTraining(DefaultModelRecipe.Validate("RAVDESS validation speakers", combined, targets, labels.Count),
+            new TrainingResult([], 0, false),
+            calibration => members.Count == 1
+                ? new LogMelBranchParts(members[0].Network, labels, members[0].FrontEnd, calibration)
+                : new LogMelEnsembleParts(members, labels, calibration),
+            members.Count == 1 ? summary : $"the mean probability of {members.Count} networks: {summary}",
+            $"taken whole from `{bundle.File}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}");
+    }
+
+    /// <summary>The bundle's log-mel networks with the front end each reads; an MRPN AM branch or none is an error naming the file.</summary>
+    private static IReadOnlyList<(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd)> Members(DefaultModelBundle bundle)
+    {
+        var ends = bundle.Spec.FrontEnds;
+        string file = bundle.File;
+        return bundle.Networks.Audio switch
+        {
+            AudioCnnNetwork cnn => [(cnn, LogMelFrontEnd.FromSpec(ends, file))],
+            Ensemble e => e.Members.Select((m, i) =>
+            {
+                string name = AudioBranchArchitecture.MemberFrontEnd(i);
+                var end = ends.TryGetValue(name, out var json) ? json : throw new InvalidDataException($"{file}: member {i} of its audio branch has no front end {name}");
+                return ((AudioCnnNetwork)m, LogMelFrontEnd.FromSpec(new Dictionary<string, System.Text.Json.Nodes.JsonObject> { [LogMelFrontEnd.Name] = end }, $"{file} ({name})"));
+            }).ToList(),
+            null => throw new InvalidDataException($"{file}: the bundle has no audio branch to take"),
+            _ => throw new InvalidDataException($"{file}: only a log-mel audio branch can be taken from a bundle, not MRPN's AM (retrain it instead)"),
+        };
+    }
+}

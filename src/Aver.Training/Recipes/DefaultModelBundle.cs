@@ -1,0 +1,41 @@
+using Aver.Models.Fusion;
+using Aver.Models.Spec;
+using Aver.Tensors.IO;
+
+namespace Aver.Training.Recipes;
+
+/// <summary>
+/// A default-model bundle read back for a rebuild: its spec and its branches' trained networks, so `aver build-model`
+/// can keep a branch whole (<c>--audio-from</c>) or let its visual networks join an ensemble (<c>--visual</c>).
+/// </summary>
+public sealed record DefaultModelBundle(string File, ModelSpec Spec, DecisionFusionNetworks Networks)
+{
+    /// <summary>The extra key that records the seed which drew the visual networks' FER2013 hold-out (their calibration data).</summary>
+    public const string VisualSplitSeedKey = "visual.split_seed";
+
+    /// <summary>The extra key that records, in words, how the audio branch was trained (kept when a rebuild takes the branch whole).</summary>
+    public const string AudioRecipeKey = "audio.recipe";
+
+    /// <summary>How this bundle's audio branch was trained, as it records it, else the command that made the bundle.</summary>
+    public string AudioRecipe => Spec.Extra?.GetValueOrDefault(AudioRecipeKey)
+        ?? $"in the card of the bundle made by `{Spec.Provenance?.Command ?? "(command not recorded)"}`";
+
+    /// <summary>The model file a bundle path names: the file itself, or <c>model.safetensors</c> in a bundle folder.</summary>
+    public static string FileOf(string path) => Directory.Exists(path) ? System.IO.Path.Combine(path, "model.safetensors") : path;
+
+    /// <summary>Reads the bundle at <paramref name="path"/>; anything else is an error naming it.</summary>
+    public static DefaultModelBundle Load(string path)
+    {
+        string file = FileOf(path);
+        if (!System.IO.File.Exists(file)) throw new FileNotFoundException($"{path}: no default-model bundle there (model.safetensors)");
+        return Read(SafeTensors.Load(file), file) ?? throw new InvalidDataException($"{file}: not a decision-fusion bundle (a default model)");
+    }
+
+    /// <summary>The bundle in a loaded file, or null when the file holds another kind of model.</summary>
+    public static DefaultModelBundle? Read(SafeTensorsFile loaded, string file)
+    {
+        if (!ModelSpec.IsIn(loaded.Metadata) || ModelSpec.FromMetadata(loaded.Metadata, file).Family != DecisionFusionArchitecture.Family) return null;
+        var (spec, network) = ModelFile.Load(loaded, file);
+        return new DefaultModelBundle(file, spec, (DecisionFusionNetworks)network);
+    }
+}
