@@ -128,39 +128,52 @@ public sealed class FaceBranch
     }
 
     /// <summary>
+    /// A detected face at least this fraction of the photo's shorter side means the photo already is a face crop
+    /// (FER2013, CK+): re-cropping it around the detector's box (margins added, edges padded) frames it unlike the
+    /// training faces, so it is classified whole. Chosen on FER2013 training images the model never saw: with the
+    /// two-network branch, 0.5-0.75 are within 0.1 point of each other and cropping every face costs 1.3 points
+    /// (results/2026-12-06/photo-fill).
+    /// </summary>
+    public const float TightCropFill = 0.7f;
+
+    /// <summary>
     /// Classifies a photo: the most confident face BlazeFace finds, cropped as video frames are; where it finds none,
-    /// the photo is taken to be a tight face crop already (FER2013, CK+: the face fills the frame, too close for the
-    /// detector) and classified whole, its centre square in grey. The message says which.
+    /// or one filling the photo (<see cref="TightCropFill"/>), the photo is taken to be a tight face crop already and
+    /// classified whole, its centre square in grey. The message says which.
     /// </summary>
     /// <param name="photo">The photo.</param>
     /// <param name="tenCrop">Average the ten-crop views (<see cref="TenCrop"/>) rather than classify the one face crop.</param>
     public BranchOutput RunPhoto(Image photo, bool tenCrop = true)
     {
-        const float TightCropFill = 0.7f;
-        FaceDetection? best = null;
-        foreach (var d in _tracker.Value.Detector.Detect(photo))
-            if (best is null || d.Score > best.Score) best = d;
-        Image crop;
-        string message;
-        // A face that fills most of the picture means the photo already is a face crop: re-cropping it around the
-        // detector's box (margins added, edges padded) frames it unlike the training faces. Chosen on 700 FER2013
-        // *training* images (whole below 0.3 of the side: 54.7 %, from 0.7: 56.1 %, never whole: 46.4 %).
-        if (best is not null && Math.Max(best.Box.Width, best.Box.Height) >= TightCropFill * Math.Min(photo.Width, photo.Height)) best = null;
-        if (best is not null)
-        {
-            crop = FaceCropper.Crop(photo, best, Input.CropOptions);
-            message = $"a face found in the photo (detector score {best.Score:0.00})";
-        }
-        else
-        {
-            int side = Math.Min(photo.Width, photo.Height);
-            crop = photo.Crop((photo.Width - side) / 2, (photo.Height - side) / 2, side, side).ToGray().Resize(Input.Size, Input.Size);
-            message = "the face fills the photo (or none was detected): the photo was classified whole, as a tight face crop";
-        }
+        var best = BestFace(photo);
+        if (best is not null && Fill(best, photo) >= TightCropFill) best = null;
+        var crop = PhotoCrop(photo, best);
+        string message = best is not null ? $"a face found in the photo (detector score {best.Score:0.00})"
+            : "the face fills the photo (or none was detected): the photo was classified whole, as a tight face crop";
         if (tenCrop) return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, TenCrop(crop)), [], 1, 0, message + "; ten-crop averaged");
         var p = new float[Labels.Count];
         TemperatureScaling.Softmax(Logits(Pixels([crop])), Temperature, p);
         return new BranchOutput(BranchName, BranchStatus.Used, new ClassProbabilities(Labels, p), [], 1, 0, message + "; one view");
+    }
+
+    /// <summary>The most confident face BlazeFace finds in <paramref name="photo"/>, or null.</summary>
+    public FaceDetection? BestFace(Image photo)
+    {
+        FaceDetection? best = null;
+        foreach (var d in _tracker.Value.Detector.Detect(photo))
+            if (best is null || d.Score > best.Score) best = d;
+        return best;
+    }
+
+    /// <summary>The detected box's longer side as a fraction of the photo's shorter side.</summary>
+    public static float Fill(FaceDetection face, Image photo) => Math.Max(face.Box.Width, face.Box.Height) / Math.Min(photo.Width, photo.Height);
+
+    /// <summary>The face crop of <paramref name="photo"/>: around <paramref name="face"/> as video frames are cropped, or (null) the whole photo's centre square in grey.</summary>
+    public Image PhotoCrop(Image photo, FaceDetection? face)
+    {
+        if (face is not null) return FaceCropper.Crop(photo, face, Input.CropOptions);
+        int side = Math.Min(photo.Width, photo.Height);
+        return photo.Crop((photo.Width - side) / 2, (photo.Height - side) / 2, side, side).ToGray().Resize(Input.Size, Input.Size);
     }
 
     /// <summary>
