@@ -29,32 +29,52 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     /// The image of the clip played at <paramref name="speed"/> times its speed (<see cref="SpeedPerturbation"/>;
     /// training only), computed once per clip and speed.
     /// </summary>
-    public Tensor Image(CatalogItem item, double speed) => speed == 1 ? Image(item) :
-        _images.GetOrAdd(SpeedKey(item, speed), _ =>
-            LogMelSpectrogram.Compute(SpeedPerturbation.Apply(MediaDecoder.ReadAudio(item.Path, Options.SampleRate), speed), Options));
+    public Tensor Image(CatalogItem item, double speed) => Image(item, speed, null);
 
     /// <summary>
-    /// Computes and keeps the clip's image at its own speed and at each of <paramref name="speeds"/>, decoding the file
-    /// once; with <paramref name="keepAudio"/> the decoded (and sped) audio is kept too, for augmentations that change
-    /// the waveform on every draw (<see cref="Audio"/>).
+    /// The image of the clip at <paramref name="speed"/> times its speed and, unless <paramref name="kbps"/> is null,
+    /// through an mp3 round trip at that bitrate (<see cref="CodecAugmentation"/>; training only), computed once per
+    /// clip, speed and bitrate.
     /// </summary>
-    public void Prepare(CatalogItem item, IReadOnlyList<double> speeds, bool keepAudio = false)
+    public Tensor Image(CatalogItem item, double speed, int? kbps) => speed == 1 && kbps is null ? Image(item) :
+        _images.GetOrAdd(Key(item, speed, kbps), _ => LogMelSpectrogram.Compute(Audio(item, speed, kbps, keep: false), Options));
+
+    /// <summary>
+    /// Computes and keeps the clip's image at its own speed and at each of <paramref name="speeds"/>, each also through
+    /// each mp3 bitrate of <paramref name="kbps"/>, decoding the file once; with <paramref name="keepAudio"/> the decoded
+    /// (sped, coded) audio is kept too, for augmentations that change the waveform on every draw (<see cref="Audio"/>).
+    /// </summary>
+    public void Prepare(CatalogItem item, IReadOnlyList<double> speeds, bool keepAudio = false, IReadOnlyList<int>? kbps = null)
     {
         AudioBuffer? decoded = null;
-        AudioBuffer At(double speed) => keepAudio ? Audio(item, speed)
-            : SpeedPerturbation.Apply(decoded ??= MediaDecoder.ReadAudio(item.Path, Options.SampleRate), speed);
-        _images.GetOrAdd(item.Path, _ => LogMelSpectrogram.Compute(At(1), Options));
-        foreach (double speed in speeds)
-            if (speed != 1) _images.GetOrAdd(SpeedKey(item, speed), _ => LogMelSpectrogram.Compute(At(speed), Options));
+        AudioBuffer Decoded() => decoded ??= MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
+        foreach (double speed in speeds.Prepend(1.0).Distinct())
+            foreach (int? k in (kbps ?? []).Select(k => (int?)k).Prepend(null))
+                _images.GetOrAdd(Key(item, speed, k), _ => LogMelSpectrogram.Compute(keepAudio ? Audio(item, speed, k) : Variant(Decoded(), speed, k), Options));
     }
 
-    /// <summary>The clip's decoded audio at <paramref name="speed"/> times its speed, decoded (and sped) once and kept.</summary>
-    public AudioBuffer Audio(CatalogItem item, double speed = 1) => speed == 1
-        ? _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate))
-        : _audio.GetOrAdd(SpeedKey(item, speed), _ => SpeedPerturbation.Apply(Audio(item), speed));
+    /// <summary>The clip's decoded audio at <paramref name="speed"/> times its speed (and through mp3 at <paramref name="kbps"/> unless null), decoded, sped and coded once and kept.</summary>
+    public AudioBuffer Audio(CatalogItem item, double speed = 1, int? kbps = null) => Audio(item, speed, kbps, keep: true);
 
-    private static string SpeedKey(CatalogItem item, double speed) =>
-        item.Path + "\0speed=" + speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    private AudioBuffer Audio(CatalogItem item, double speed, int? kbps, bool keep)
+    {
+        if (speed == 1 && kbps is null)
+            return keep ? _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate)) : MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
+        var source = kbps is null ? Audio(item, 1, null, keep) : Audio(item, speed, null, keep);
+        return keep ? _audio.GetOrAdd(Key(item, speed, kbps), _ => Variant(source, kbps is null ? speed : 1, kbps)) : Variant(source, kbps is null ? speed : 1, kbps);
+    }
+
+    /// <summary><paramref name="audio"/> sped by <paramref name="speed"/>, then through mp3 at <paramref name="kbps"/> unless null.</summary>
+    private static AudioBuffer Variant(AudioBuffer audio, double speed, int? kbps)
+    {
+        var sped = speed == 1 ? audio : SpeedPerturbation.Apply(audio, speed);
+        return kbps is int k ? AudioCodec.Mp3RoundTrip(sped, k) : sped;
+    }
+
+    /// <summary>The cache key of a clip's variant: its path alone for the clip as it is.</summary>
+    private static string Key(CatalogItem item, double speed, int? kbps) =>
+        item.Path + (speed == 1 ? "" : "\0speed=" + speed.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+        + (kbps is int k ? "\0mp3=" + k.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
 
     /// <summary>The image [mels, ClipFrames] of decoded audio (prediction).</summary>
     public Tensor Image(AudioBuffer audio) => LogMelSpectrogram.Compute(audio, Options);

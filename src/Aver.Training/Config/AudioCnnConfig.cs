@@ -34,6 +34,14 @@ public sealed class AudioCnnModelConfig
     /// <summary>Speeds besides 1.0 a training clip may be played at (<c>SpeedPerturbation</c>; e.g. [0.9, 1.1]); empty for none.</summary>
     public List<double> SpeedPerturbation { get; set; } = [];
 
+    /// <summary>mp3 bitrates (kbit/s) a training clip may be round-tripped through (<c>CodecAugmentation</c>; e.g. [32, 64, 128]); empty for none.</summary>
+    public List<int> CodecKbps { get; set; } = [];
+    /// <summary>The share of training draws that go through a codec.</summary>
+    public double CodecProbability { get; set; } = 0.5;
+
+    /// <summary>The codec augmentation these settings describe, or null when <see cref="CodecKbps"/> is empty.</summary>
+    public Aver.Features.Augmentation.CodecAugmentation? Codec() => CodecKbps.Count > 0 ? new(CodecKbps.ToArray(), CodecProbability) : null;
+
     /// <summary>The noise floor these settings describe, or null when <see cref="NoiseSnrDb"/> is empty.</summary>
     public Aver.Features.Augmentation.NoiseFloor? NoiseFloor() =>
         NoiseSnrDb.Count == 2 ? new(NoiseSnrDb[0], NoiseSnrDb[1], NoiseProbability) : null;
@@ -61,6 +69,9 @@ public static class AudioCnnConfigValidator
         else if (cnn.NoiseFloor() is { } noise)
             try { noise.Validate(); }
             catch (ArgumentException e) { fail(e.Message.Contains("probability") ? "model.audio_cnn.noise_probability" : "model.audio_cnn.noise_snr_db", e.Message.Replace("noise floor: ", "")); }
+        if (cnn.Codec() is { } codec)
+            try { codec.Validate(); }
+            catch (ArgumentException e) { fail(e.Message.Contains("probability") ? "model.audio_cnn.codec_probability" : "model.audio_cnn.codec_kbps", e.Message.Replace("codec: ", "")); }
         if (!Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings.Contains(cnn.Pooling))
             fail("model.audio_cnn.pooling", $"must be one of {string.Join(", ", Aver.Models.AudioCnn.AudioCnnArchitecture.Poolings)}, got '{cnn.Pooling}'");
         bool resLstm = cnn.Pooling == "reslstm";

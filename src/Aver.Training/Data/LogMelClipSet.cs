@@ -24,7 +24,7 @@ public sealed record LogMelBatch(Tensor Crops, RandomStream[]? Augment);
 /// subtracted (<see cref="SpeakerBandMeans"/>, taken once all images are prepared).
 /// </summary>
 public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels, LogMelPipeline pipeline, SpeedPerturbation? speed = null,
-    NoiseFloor? noise = null)
+    NoiseFloor? noise = null, CodecAugmentation? codec = null)
     : ClipSet<(Tensor Crops, RandomStream? Augment), LogMelBatch>(items, labels)
 {
     public LogMelPipeline Pipeline { get; } = pipeline;
@@ -35,6 +35,9 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
     /// <summary>A noise floor under training clips (the image then computed afresh for each draw), or null.</summary>
     public NoiseFloor? Noise { get; } = noise;
 
+    /// <summary>An mp3 round trip of training clips (its images computed once per bitrate by <see cref="Prepare"/>), or null.</summary>
+    public CodecAugmentation? Codec { get; } = codec;
+
     /// <summary>Each speaker's band means (with <see cref="Aver.Features.LogMel.LogMelOptions.SpeakerNorm"/>, after <see cref="Prepare"/>), else null.</summary>
     public SpeakerBandMeans? Speakers { get; private set; }
 
@@ -44,7 +47,7 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
         int done = 0;
         Engine.For(Count, i =>
         {
-            Pipeline.Prepare(Items[i], Speed?.Factors ?? [], keepAudio: Noise is not null);
+            Pipeline.Prepare(Items[i], Speed?.Factors ?? [], keepAudio: Noise is not null, Codec?.Kbps);
             int d = Interlocked.Increment(ref done);
             if (d % 200 == 0 || d == Count) progress?.Invoke(d, Count);
         });
@@ -65,9 +68,10 @@ public sealed class LogMelClipSet(IReadOnlyList<CatalogItem> items, LabelSpace l
     protected override (Tensor Crops, RandomStream? Augment) Clip(CatalogItem item, RandomStream? augment)
     {
         double speed = augment is not null && Speed is not null ? Speed.Draw(augment.Fork("speed")) : 1;
+        int? kbps = augment is not null && Codec is not null ? Codec.Draw(augment.Fork("codec")) : null;
         var image = augment is not null && Noise is not null
-            ? Pipeline.Image(Noise.Apply(Pipeline.Audio(item, speed), augment.Fork("noise")))
-            : Pipeline.Image(item, speed);
+            ? Pipeline.Image(Noise.Apply(Pipeline.Audio(item, speed, kbps), augment.Fork("noise")))
+            : Pipeline.Image(item, speed, kbps);
         var crops = Pipeline.Crops(image, augment);
         Speakers?.Subtract(item, crops);
         return (crops, augment?.Fork("standardised"));

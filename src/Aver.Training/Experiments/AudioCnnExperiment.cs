@@ -25,8 +25,10 @@ namespace Aver.Training.Experiments;
 /// <param name="mixupAlpha">mixup's α on training batches; 0 for none.</param>
 /// <param name="speed">Speed perturbation of training clips, or null.</param>
 /// <param name="noise">A noise floor under training clips, or null.</param>
+/// <param name="codec">An mp3 round trip of training clips, or null.</param>
 public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMelOptions features, string name,
-    SpecAugment? specAugment = null, double mixupAlpha = 0, SpeedPerturbation? speed = null, NoiseFloor? noise = null) : IExperiment
+    SpecAugment? specAugment = null, double mixupAlpha = 0, SpeedPerturbation? speed = null, NoiseFloor? noise = null,
+    CodecAugmentation? codec = null) : IExperiment
 {
     /// <summary>The fold's model file in its folder (named after the family, so a fold folder resolves to it).</summary>
     public const string BundleFileName = AudioCnnArchitecture.Family + ".safetensors";
@@ -45,7 +47,7 @@ public sealed class AudioCnnExperiment(AudioCnnArchitecture architecture, LogMel
             RecurrentHidden: resLstm ? cnn.RecurrentHidden : null, InBands: resLstm && cnn.Widths.Count == 0 ? features.Bands : null);
         return new AudioCnnExperiment(architecture, features, config.Name ?? "audio-cnn",
             cnn.SpecAugmentMasks > 0 ? new SpecAugment(cnn.SpecAugmentMasks, cnn.SpecAugmentMaxBands, cnn.SpecAugmentMaxFrames) : null, cnn.MixupAlpha,
-            cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null, cnn.NoiseFloor());
+            cnn.SpeedPerturbation.Count > 0 ? new SpeedPerturbation(cnn.SpeedPerturbation.ToArray()) : null, cnn.NoiseFloor(), cnn.Codec());
     }
 
     /// <summary>Audio-only speech clips.</summary>
@@ -100,7 +102,7 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
     /// The set of <paramref name="items"/> this recipe trains on (speed-perturbed images when it asks for them), each
     /// clip's images computed once.
     /// </summary>
-    public LogMelClipSet ClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels) => new(items, labels, new LogMelPipeline(Features), speed, noise);
+    public LogMelClipSet ClipSet(IReadOnlyList<CatalogItem> items, LabelSpace labels) => new(items, labels, new LogMelPipeline(Features), speed, noise, codec);
 
     /// <summary>The model spec of a trained network with its fold's front end.</summary>
     public ModelSpec ToSpec(LogMelFrontEnd frontEnd, LabelSpace labels, IReadOnlyDictionary<string, string>? extra = null, Provenance? provenance = null) =>

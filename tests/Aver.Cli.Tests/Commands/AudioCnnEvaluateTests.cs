@@ -104,6 +104,8 @@ public sealed class AudioCnnEvaluateTests : IDisposable
     [InlineData("[4, 4]", ", pooling: max", "model.audio_cnn.pooling")]
     [InlineData("[4, 4]", ", noise_snr_db: [50, 10]", "model.audio_cnn.noise_snr_db")]
     [InlineData("[4, 4]", ", noise_snr_db: [10, 50], noise_probability: 0", "model.audio_cnn.noise_probability")]
+    [InlineData("[4, 4]", ", codec_kbps: [64, 500]", "model.audio_cnn.codec_kbps")]
+    [InlineData("[4, 4]", ", codec_kbps: [64], codec_probability: 1.5", "model.audio_cnn.codec_probability")]
     public void ABadAudioCnnConfigExitsWithOneLineNamingTheKey(string widths, string extra, string key)
     {
         var (code, _, stderr) = CliRun.Run("evaluate", Config(widths, extra), "--out", Path.Combine(_dir, "bad"));

@@ -49,6 +49,31 @@ public sealed class LogMelPipelineTests
     }
 
     [Fact]
+    public void CodecVariantsAreTheMp3RoundTripOfTheSpedClipComputedOnceWhetherOrNotTheAudioIsKept()
+    {
+        var options = new LogMelOptions { ClipSeconds = 1.0, CropSeconds = 0.5, EvalHopSeconds = 0.25 };
+        string path = Path.Combine(Path.GetTempPath(), $"aver-codec-{Guid.NewGuid():N}.wav");
+        var audio = new AudioBuffer(Enumerable.Range(0, 16000).Select(i => 0.3f * MathF.Sin(i * 0.07f) * (i / 4000 % 2)).ToArray(), 16000);
+        Aver.Media.Wav.Write(path, audio, Aver.Media.WavSampleFormat.Float32);
+        try
+        {
+            var item = new Aver.Data.Catalogs.CatalogItem(path, Aver.Data.Catalogs.Modality.Audio, Aver.Data.Labels.LabelSpaces.Ravdess8[0], "01", null, "r", new Dictionary<string, string>());
+            var plain = new LogMelPipeline(options);
+            plain.Prepare(item, [0.9], keepAudio: false, kbps: [32]);
+            var kept = new LogMelPipeline(options);
+            kept.Prepare(item, [0.9], keepAudio: true, kbps: [32]);
+            var expected = LogMelSpectrogram.Compute(AudioCodec.Mp3RoundTrip(Aver.Features.Augmentation.SpeedPerturbation.Apply(audio, 0.9), 32), options);
+            Assert.Equal(expected.Data, plain.Image(item, 0.9, 32).Data);
+            Assert.Equal(expected.Data, kept.Image(item, 0.9, 32).Data);
+            Assert.Same(plain.Image(item, 1, 32), plain.Image(item, 1, 32));   // computed once
+            Assert.NotEqual(plain.Image(item).Data, plain.Image(item, 1, 32).Data);
+            Assert.Equal(plain.Image(item).Shape.ToArray(), plain.Image(item, 1, 32).Shape.ToArray());
+            Assert.Equal(AudioCodec.Mp3RoundTrip(audio, 32).Samples, kept.Audio(item, 1, 32).Samples);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void TheFrontEndRoundTripsThroughItsSpecObjectAndABadOneNamesTheFile()
     {
         var end = LogMelFrontEnd.Fit(new LogMelOptions(), [LogMelSpectrogram.Compute(new AudioBuffer(Enumerable.Range(0, 20000).Select(i => MathF.Sin(i * 0.3f)).ToArray(), 16000), new LogMelOptions())]);
