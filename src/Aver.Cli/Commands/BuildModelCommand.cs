@@ -9,7 +9,7 @@ public sealed class BuildModelCommand : CliCommand
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
         aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL[,FER_MODEL...]] [--work DIR] [--face-shift 0]
-                         [--audio-config CONFIG[,CONFIG...] | --audio-from BUNDLE | --audio-epochs 22 --audio-width 8 --audio-pool 4]
+                         [--audio-config CONFIG[,CONFIG...]] [--audio-from BUNDLE] [--audio-epochs 22 --audio-width 8 --audio-pool 4]
                          [--validation-actors 15,16] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
@@ -24,8 +24,9 @@ public sealed class BuildModelCommand : CliCommand
                          with --audio-config, the log-mel network of that audio-cnn experiment config (its model,
                          features and training sections) instead, on the same speakers; several configs (one clip
                          length and evaluation hop) train several networks that answer as an ensemble; with
-                         --audio-from, the log-mel audio branch of that bundle, kept whole (networks, front end,
-                         band statistics), only its temperature and weight fitted anew;
+                         --audio-from, the log-mel networks of that bundle's audio branch, kept whole (weights,
+                         front ends, band statistics), alone or with the --audio-config networks; the branch's
+                         temperature and weight are fitted anew;
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
         --validation-actors names the RAVDESS actors held out for early stopping, calibration and the audio weight.
@@ -49,8 +50,6 @@ public sealed class BuildModelCommand : CliCommand
         string? audioFrom = args.Option("audio-from");
         if ((args.Option("audio-config") is not null || audioFrom is not null) && AmOptions.FirstOrDefault(n => args.Option(n) is not null) is { } am)
             throw new UsageException($"--{am} sets MRPN's AM; with --audio-config or --audio-from another audio branch is made");
-        if (audioFrom is not null && args.Option("audio-config") is not null)
-            throw new UsageException("--audio-from keeps a bundle's audio branch and --audio-config trains one: give one of them");
         var visual = List(args, "visual");
         var audioConfigs = List(args, "audio-config");
         var o = new DefaultModelOptions(

@@ -48,9 +48,20 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     {
         AudioBuffer? decoded = null;
         AudioBuffer Decoded() => decoded ??= MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
+        kbps ??= [];
         foreach (double speed in speeds.Prepend(1.0).Distinct())
-            foreach (int? k in (kbps ?? []).Select(k => (int?)k).Prepend(null))
-                _images.GetOrAdd(Key(item, speed, k), _ => LogMelSpectrogram.Compute(keepAudio ? Audio(item, speed, k) : Variant(Decoded(), speed, k), Options));
+        {
+            var sped = keepAudio ? Audio(item, speed) : speed == 1 ? Decoded() : SpeedPerturbation.Apply(Decoded(), speed);
+            _images.GetOrAdd(Key(item, speed, null), _ => LogMelSpectrogram.Compute(sped, Options));
+            var missing = kbps.Where(k => !_images.ContainsKey(Key(item, speed, k))).ToArray();
+            // Every bitrate of this speed in one round trip: ffmpeg's start-up, not the encoding, is what costs.
+            var coded = AudioCodec.Mp3RoundTrips(sped, missing);
+            for (int i = 0; i < missing.Length; i++)
+            {
+                if (keepAudio) _audio.TryAdd(Key(item, speed, missing[i]), coded[i]);
+                _images.TryAdd(Key(item, speed, missing[i]), LogMelSpectrogram.Compute(coded[i], Options));
+            }
+        }
     }
 
     /// <summary>The clip's decoded audio at <paramref name="speed"/> times its speed (and through mp3 at <paramref name="kbps"/> unless null), decoded, sped and coded once and kept.</summary>

@@ -12,26 +12,45 @@ public static class AudioCodec
     /// long as the input (the decoder drops the encoder's delay; a shorter result is padded with zeros).
     /// </summary>
     /// <exception cref="MediaException">ffmpeg failed to encode or decode.</exception>
-    public static AudioBuffer Mp3RoundTrip(AudioBuffer audio, int kbps)
+    public static AudioBuffer Mp3RoundTrip(AudioBuffer audio, int kbps) => Mp3RoundTrips(audio, [kbps])[0];
+
+    /// <summary>
+    /// <see cref="Mp3RoundTrip"/> at each of <paramref name="kbps"/>, in that order, with one encoding and one decoding
+    /// process for all of them (a process start costs more than a clip's encoding).
+    /// </summary>
+    public static AudioBuffer[] Mp3RoundTrips(AudioBuffer audio, IReadOnlyList<int> kbps)
     {
-        if (kbps is < 8 or > 320) throw new ArgumentOutOfRangeException(nameof(kbps), kbps, "an mp3 bitrate is 8-320 kbit/s");
+        foreach (int k in kbps)
+            if (k is < 8 or > 320) throw new ArgumentOutOfRangeException(nameof(kbps), k, "an mp3 bitrate is 8-320 kbit/s");
+        if (kbps.Count == 0) return [];
         string stem = Path.Combine(Path.GetTempPath(), $"aver-codec-{Guid.NewGuid():N}");
-        string wav = stem + ".wav", mp3 = stem + ".mp3";
+        string wav = stem + ".wav";
+        var mp3 = kbps.Select((k, i) => $"{stem}-{i}.mp3").ToArray();
+        var decoded = kbps.Select((k, i) => $"{stem}-{i}.wav").ToArray();
         try
         {
             Wav.Write(wav, audio, WavSampleFormat.Float32);
-            var args = FfmpegArgs.Input(wav);
-            args.AddRange(["-c:a", "libmp3lame", "-b:a", $"{kbps}k", "-map_metadata", "-1", "-f", "mp3", "-y", mp3]);
-            using (var p = FfmpegProcess.Start(FfmpegTools.Ffmpeg, args, wav)) p.WaitForSuccess("audio");
-            var decoded = MediaDecoder.ReadAudio(mp3, audio.SampleRate).Samples;
-            var samples = new float[audio.Samples.Length];
-            decoded.AsSpan(0, Math.Min(decoded.Length, samples.Length)).CopyTo(samples);
-            return new AudioBuffer(samples, audio.SampleRate);
+            var encode = FfmpegArgs.Input(wav, threads: 1);
+            for (int i = 0; i < kbps.Count; i++)
+                encode.AddRange(["-map", "0:a", "-c:a", "libmp3lame", "-b:a", $"{kbps[i]}k", "-map_metadata", "-1", "-f", "mp3", "-y", mp3[i]]);
+            using (var p = FfmpegProcess.Start(FfmpegTools.Ffmpeg, encode, wav)) p.WaitForSuccess("audio");
+            var decode = FfmpegArgs.Input(mp3[0], threads: 1);
+            foreach (var m in mp3.Skip(1)) decode.AddRange(["-i", FfmpegArgs.InputUrl(m)]);
+            for (int i = 0; i < kbps.Count; i++)
+                decode.AddRange(["-map", $"{i}:a", "-c:a", "pcm_f32le", "-ar", audio.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "-ac", "1", "-bitexact", "-f", "wav", "-y", decoded[i]]);
+            using (var p = FfmpegProcess.Start(FfmpegTools.Ffmpeg, decode, mp3[0])) p.WaitForSuccess("audio");
+            return decoded.Select(path =>
+            {
+                var back = Wav.ReadMono(path).Samples;
+                var samples = new float[audio.Samples.Length];
+                back.AsSpan(0, Math.Min(back.Length, samples.Length)).CopyTo(samples);
+                return new AudioBuffer(samples, audio.SampleRate);
+            }).ToArray();
         }
         finally
         {
-            File.Delete(wav);
-            File.Delete(mp3);
+            foreach (var f in new[] { wav }.Concat(mp3).Concat(decoded)) File.Delete(f);
         }
     }
 }

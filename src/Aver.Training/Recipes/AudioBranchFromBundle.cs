@@ -18,14 +18,14 @@ namespace Aver.Training.Recipes;
 /// </summary>
 internal static class AudioBranchFromBundle
 {
-    public static AudioBranchTraining Take(DefaultModelBundle bundle, Catalog catalog, int[] validation, LabelSpace labels, TextWriter log)
+    /// <summary>The bundle's audio networks, each scored on the <paramref name="validation"/> clips through its own front end.</summary>
+    public static IReadOnlyList<LogMelMember> Members(DefaultModelBundle bundle, Catalog catalog, int[] validation, LabelSpace labels, TextWriter log)
     {
-        var members = Members(bundle);
+        var members = Networks(bundle);
         var items = validation.Select(i => catalog.Items[i]).ToList();
         var all = Enumerable.Range(0, items.Count).ToArray();
-        log.WriteLine($"audio branch: taken whole from {bundle.File} ({members.Count} network{(members.Count > 1 ? "s" : "")}); validating on {items.Count} clips");
-        var logits = new List<float[]>();
-        int[] targets = [];
+        log.WriteLine($"audio branch: {members.Count} network{(members.Count > 1 ? "s" : "")} taken whole from {bundle.File}; scoring {items.Count} validation clips");
+        var result = new List<LogMelMember>();
         foreach (var (network, frontEnd) in members)
         {
             var set = new LogMelClipSet(items, labels, new LogMelPipeline(frontEnd.Options));
@@ -39,22 +39,15 @@ internal static class AudioBranchFromBundle
                     scores.AddRange(network.ForwardCrops(frontEnd.Normalized(batch.Input.Crops)).Data);
                     truth.AddRange(batch.Targets);
                 }
-            logits.Add(scores.ToArray());
-            targets = truth.ToArray();
+            result.Add(new LogMelMember(network, frontEnd, new TrainingResult([], 0, false), scores.ToArray(), truth.ToArray(),
+                $"{network.Architecture.Summary} on {frontEnd.Options.Describe} crops of {frontEnd.Options.CropSeconds:0.##} s",
+                $"taken whole from `{bundle.File}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}"));
         }
-        var combined = members.Count == 1 ? logits[0] : Ensemble.LogMeanProbability(logits, labels.Count);
-        var summary = string.Join("; ", members.Select(m => $"{m.Network.Architecture.Summary} on {m.FrontEnd.Options.Describe} crops of {m.FrontEnd.Options.CropSeconds:0.##} s"));
-        return new AudioBranchTraining(DefaultModelRecipe.Validate("RAVDESS validation speakers", combined, targets, labels.Count),
-            new TrainingResult([], 0, false),
-            calibration => members.Count == 1
-                ? new LogMelBranchParts(members[0].Network, labels, members[0].FrontEnd, calibration)
-                : new LogMelEnsembleParts(members, labels, calibration),
-            members.Count == 1 ? summary : $"the mean probability of {members.Count} networks: {summary}",
-            $"taken whole from `{bundle.File}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}");
+        return result;
     }
 
     /// <summary>The bundle's log-mel networks with the front end each reads; an MRPN AM branch or none is an error naming the file.</summary>
-    private static IReadOnlyList<(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd)> Members(DefaultModelBundle bundle)
+    private static IReadOnlyList<(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd)> Networks(DefaultModelBundle bundle)
     {
         var ends = bundle.Spec.FrontEnds;
         string file = bundle.File;

@@ -38,6 +38,13 @@ public sealed record DefaultModelResult(string ModelPath, BranchValidation Audio
     public string AudioRecipe { get; init; } = "";
 }
 
+/// <summary>
+/// One log-mel network of the audio branch: the network and the front end it reads, its training (empty for a network
+/// taken from a bundle), its raw scores on the validation clips, and its descriptions.
+/// </summary>
+internal sealed record LogMelMember(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd, TrainingResult Training, float[] Logits, int[] Targets,
+    string Description, string Recipe);
+
 /// <summary>A trained audio branch before its fusion weight is known: its validation, training history, parts given a calibration, and descriptions.</summary>
 internal sealed record AudioBranchTraining(BranchValidation Validation, TrainingResult Training, Func<BranchCalibration, IAudioBranchParts> Parts,
     string Network, string Recipe);
@@ -111,8 +118,8 @@ public static class DefaultModelRecipe
         var validation = Pick(items, i => o.ValidationSpeakers.Contains(i.Speaker ?? ""), o.Limit);
         if (train.Length == 0 || validation.Length == 0)
             throw new InvalidDataException($"{o.RavdessDir}: needs RAVDESS audio-only speech of training and validation actors ({string.Join(", ", o.ValidationSpeakers)}); found {train.Length} and {validation.Length} clips");
-        var audioBranch = audioFrom is not null ? AudioBranchFromBundle.Take(audioFrom, catalog, validation, Labels, log)
-            : audioConfigs is not null ? TrainLogMel(o, audioConfigs, catalog, train, validation, log) : TrainAm(o, catalog, train, validation, log);
+        var audioBranch = audioFrom is not null || audioConfigs is not null ? LogMelBranch(o, audioFrom, audioConfigs ?? [], catalog, train, validation, log)
+            : TrainAm(o, catalog, train, validation, log);
         var audio = audioBranch.Validation;
         log.WriteLine($"  validation speakers: accuracy {audio.Accuracy:P1}, NLL {audio.NllRaw:F3} -> {audio.NllCalibrated:F3} at T = {audio.Temperature:F3}");
 
@@ -182,34 +189,34 @@ public static class DefaultModelRecipe
     /// <summary>
     /// A log-mel network trained by the recipe of each audio-cnn experiment config (<paramref name="configs"/>: their model,
     /// features and training sections; their dataset and protocol are not used): band statistics of the training
-    /// speakers' clips, the best epoch chosen on the validation speakers, as a fold of that experiment is trained. With
-    /// several configs the branch is their ensemble: the log of the networks' mean probability is calibrated and validated.
+    /// speakers' clips, the best epoch chosen on the validation speakers, as a fold of that experiment is trained; and the
+    /// networks of <paramref name="from"/>'s audio branch, kept whole. With several networks the branch is their
+    /// ensemble: the log of the networks' mean probability is calibrated and validated.
     /// </summary>
-    private static AudioBranchTraining TrainLogMel(DefaultModelOptions o, IReadOnlyList<(string Path, ExperimentConfig Config)> configs, Catalog catalog,
-        int[] train, int[] validation, TextWriter log)
+    private static AudioBranchTraining LogMelBranch(DefaultModelOptions o, DefaultModelBundle? from, IReadOnlyList<(string Path, ExperimentConfig Config)> configs,
+        Catalog catalog, int[] train, int[] validation, TextWriter log)
     {
-        var members = configs.Select(c => TrainLogMelMember(o, c.Path, c.Config, catalog, train, validation, log)).ToList();
+        var members = (from is null ? [] : AudioBranchFromBundle.Members(from, catalog, validation, Labels, log))
+            .Concat(configs.Select(c => TrainLogMelMember(o, c.Path, c.Config, catalog, train, validation, log))).ToList();
         var targets = members[0].Targets;
+        var training = members.FirstOrDefault(m => m.Training.History.Count > 0)?.Training ?? members[0].Training;
         if (members.Count > 1)
             foreach (var m in members)
-                log.WriteLine($"  {m.Network}: validation speakers {Validate("", m.Logits, targets, Labels.Count).Accuracy:P1} alone");
+                log.WriteLine($"  {m.Description}: validation speakers {Validate("", m.Logits, targets, Labels.Count).Accuracy:P1} alone");
         if (members.Count == 1)
         {
             var m = members[0];
-            return new AudioBranchTraining(Validate("RAVDESS validation speakers", m.Logits, targets, Labels.Count), m.Training,
-                calibration => new LogMelBranchParts(m.Task.Network, Labels, m.Task.FrontEnd, calibration), m.Network, m.Recipe);
+            return new AudioBranchTraining(Validate("RAVDESS validation speakers", m.Logits, targets, Labels.Count), training,
+                calibration => new LogMelBranchParts(m.Network, Labels, m.FrontEnd, calibration), m.Description, m.Recipe);
         }
         // The ensemble answers with the log of its members' mean probability, as LogMelAudioBranch does at prediction.
         var mean = Ensemble.LogMeanProbability(members.Select(m => m.Logits).ToList(), Labels.Count);
         log.WriteLine($"audio branch: the mean probability of {members.Count} networks");
-        return new AudioBranchTraining(Validate("RAVDESS validation speakers", mean, targets, Labels.Count), members[0].Training,
-            calibration => new LogMelEnsembleParts(members.Select(m => (m.Task.Network, m.Task.FrontEnd)).ToList(), Labels, calibration),
-            $"the mean probability of {members.Count} networks: " + string.Join("; ", members.Select(m => m.Network)),
-            string.Join("; ", members.Select(m => m.Recipe)));
+        return new AudioBranchTraining(Validate("RAVDESS validation speakers", mean, targets, Labels.Count), training,
+            calibration => new LogMelEnsembleParts(members.Select(m => (m.Network, m.FrontEnd)).ToList(), Labels, calibration),
+            $"the mean probability of {members.Count} networks: " + string.Join("; ", members.Select(m => m.Description)),
+            string.Join("; ", members.Select(m => m.Recipe).Distinct()));
     }
-
-    /// <summary>One trained log-mel network of the audio branch: its task (network and front end), its raw validation scores, and its descriptions.</summary>
-    private sealed record LogMelMember(LogMelCnnTask Task, TrainingResult Training, float[] Logits, int[] Targets, string Network, string Recipe);
 
     private static LogMelMember TrainLogMelMember(DefaultModelOptions o, string configPath, ExperimentConfig config, Catalog catalog, int[] train, int[] validation, TextWriter log)
     {
@@ -233,7 +240,7 @@ public static class DefaultModelRecipe
             }
         var t = config.Training;
         var arch = experiment.Architecture;
-        return new LogMelMember(task, training, logits.ToArray(), targets.ToArray(),
+        return new LogMelMember(task.Network, task.FrontEnd, training, logits.ToArray(), targets.ToArray(),
             $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Describe} crops of {experiment.Features.CropSeconds:0.##} s",
             $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
     }

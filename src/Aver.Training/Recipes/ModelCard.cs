@@ -101,7 +101,9 @@ public static class ModelCard
                 sb.AppendLine("```");
             }
             sb.AppendLine();
-            sb.AppendLine(o.AudioFrom is null ? "The audio training resumes from its run folder." : $"The audio branch is taken whole from `{o.AudioFrom}`.");
+            sb.AppendLine(o.AudioFrom is null ? "The audio training resumes from its run folder."
+                : o.AudioConfig is null ? $"The audio branch is taken whole from `{o.AudioFrom}`."
+                : $"The audio branch keeps the networks of `{o.AudioFrom}` whole; the `--audio-config` networks' training resumes from its run folders.");
         }
         sb.AppendLine();
         sb.AppendLine("## Licences and intended use");

@@ -22,14 +22,6 @@ public class BuildModelCommandTests
     }
 
     [Fact]
-    public void Audio_from_a_bundle_and_an_audio_config_together_are_a_usage_error()
-    {
-        var (code, _, err) = CliRun.Run("build-model", "--fer", "f", "--ravdess", "r", "--out", "o", "--audio-config", "configs/x.yaml", "--audio-from", "models/default");
-        Assert.Equal(2, code);
-        Assert.Contains("give one of them", err.Split('\n')[0]);
-    }
-
-    [Fact]
     public void Audio_from_a_missing_bundle_is_refused_naming_it_before_any_training()
     {
         var (code, _, err) = CliRun.Run("build-model", "--fer", "/nonexistent-fer", "--ravdess", "/nonexistent-ravdess", "--out", Path.GetTempPath(), "--audio-from", "/nonexistent-bundle");

@@ -47,6 +47,16 @@ public class AudioCodecTests
     }
 
     [Fact]
+    public void Several_bitrates_in_one_round_trip_are_each_bitrate_alone()
+    {
+        var clean = Speechlike();
+        var both = AudioCodec.Mp3RoundTrips(clean, [32, 128]);
+        Assert.Equal(AudioCodec.Mp3RoundTrip(clean, 32).Samples, both[0].Samples);
+        Assert.Equal(AudioCodec.Mp3RoundTrip(clean, 128).Samples, both[1].Samples);
+        Assert.NotEqual(both[0].Samples, both[1].Samples);
+    }
+
+    [Fact]
     public void A_bitrate_mp3_does_not_have_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => AudioCodec.Mp3RoundTrip(Speechlike(), 1000));
 }
