@@ -77,11 +77,12 @@ CreateTask(set, fold.Train.Indices, labels.Count, seed), context,
             : Architecture.AttentionPooling ? "frequency mean then softmax attention over time frames" : "global average pooling") + $", dropout {Architecture.Dropout}, linear.",
             $"Log-mel: {(o.StandardizeWaveform ? "waveform standardised per clip, " : "")}centre {o.ClipSeconds} s ({o.ClipFrames} frames), n_fft {o.NFft}, window {o.WinLength}, hop {o.HopLength}, {o.Mels} mels {o.FMin}-{o.FMax} Hz, log(x + {o.LogOffset}){(o.Cepstra > 0 ? $", its first {o.Cepstra} DCT-II coefficients (MFCCs)" : "")}; {(o.UtteranceNorm ? "each band's mean over the clip subtracted; " : "")}{(o.SpeakerNorm ? "each band's mean over the speaker's clips subtracted (test speakers' own clips, unlabelled); " : "")}bands standardised with each fold's training statistics; training on random {o.CropSeconds}-s crops ({o.CropFrames} frames), evaluation averaging the logits of the crops at frames {string.Join(", ", o.EvalOffsets())}.",
         };
-        if (specAugment is not null || mixupAlpha > 0 || speed is not null || noise is not null)
+        if (specAugment is not null || mixupAlpha > 0 || speed is not null || noise is not null || codec is not null)
             notes.Add("Training augmentation: " + string.Join("; ", new[]
             {
                 speed is null ? null : $"speed perturbation (each clip played at 1.0 or {string.Join(" or ", speed.Factors)} times its speed, equally likely)",
                 noise is null ? null : $"a white noise floor {noise.MinSnrDb}-{noise.MaxSnrDb} dB under the clip's RMS on {noise.Probability:P0} of training draws",
+                codec is null ? null : $"an mp3 round trip at {string.Join(" or ", codec.Kbps)} kbit/s on {codec.Probability:P0} of training draws",
                 specAugment is null ? null : $"SpecAugment {specAugment.Masks} x (frequency mask <= {specAugment.MaxBands} bands, time mask <= {specAugment.MaxFrames} frames)",
                 mixupAlpha > 0 ? $"mixup alpha {mixupAlpha}" : null,
             }.OfType<string>()) + ".");
