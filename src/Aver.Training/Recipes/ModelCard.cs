@@ -41,7 +41,7 @@ public static class ModelCard
         if (accuracies.Count > 1)
         {
             sb.AppendLine(c, $"The audio accuracy is measured on the same two speakers that chose the best epoch and the temperature, so it is optimistic;");
-            sb.AppendLine(c, $"over the epochs {(ensemble ? "the first network's" : "it")} ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
+            sb.AppendLine(c, $"over the epochs {(o.AudioFrom is not null ? "the trained network's" : ensemble ? "the first network's" : "it")} ranged from {accuracies.Min():P1} to {accuracies.Max():P1} ({validationClips} clips: one clip is {1.0 / validationClips:P1}).");
         }
         if (o.AudioFrom is null)
             sb.AppendLine(o.AudioConfig is { } config
@@ -85,7 +85,7 @@ public static class ModelCard
         else
         {
             var v = r.VisualFrom;
-            sb.AppendLine(c, $"The visual branch is the `aver pretrain` output `--visual` names{(v?.BestEpoch is int e ? $" (its best epoch: {e}" + (v.TenCropTestAccuracy is double t ? $"; FER2013 test with ten-crop averaging: {t:P1}" : "") + ")" : "")}, made by:");
+            sb.AppendLine(c, $"The visual branch is the {(v?.Command?.StartsWith('#') == true ? "network" : "`aver pretrain` output")} `--visual` names{(v?.BestEpoch is int e ? $" (its best epoch: {e}" + (v.TenCropTestAccuracy is double t ? $"; FER2013 test with ten-crop averaging: {t:P1}" : "") + ")" : "")}, made by:");
             sb.AppendLine();
             sb.AppendLine("```sh");
             sb.AppendLine(v?.Command ?? "# not recorded in that file; see the results/ report of the run that made it");
