@@ -89,21 +89,24 @@ public sealed record LogMelFrontEnd(LogMelOptions Options, float[] BandMean, flo
     /// <summary>The front end as the spec's JSON object.</summary>
     public JsonObject ToSpec() => JsonSerializer.SerializeToNode(this, MetadataJson.Options)!.AsObject();
 
-    /// <summary>The front end of a spec; <see cref="InvalidDataException"/> names <paramref name="source"/> and what is wrong.</summary>
-    public static LogMelFrontEnd FromSpec(IReadOnlyDictionary<string, JsonObject> ends, string source)
+    /// <summary>
+    /// The front end of a spec named <paramref name="name"/> ("audio", or "audio.i" for member i of an ensemble);
+    /// <see cref="InvalidDataException"/> names <paramref name="source"/> and what is wrong.
+    /// </summary>
+    public static LogMelFrontEnd FromSpec(IReadOnlyDictionary<string, JsonObject> ends, string source, string name = Name)
     {
-        if (!ends.TryGetValue(Name, out var node)) throw new InvalidDataException($"{source}: its model spec has no front_ends.{Name}");
+        if (!ends.TryGetValue(name, out var node)) throw new InvalidDataException($"{source}: its model spec has no front_ends.{name}");
         LogMelFrontEnd? end;
         try { end = node.Deserialize<LogMelFrontEnd>(MetadataJson.Options); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: model spec front_ends.{Name} is unreadable ({e.Message.Split(" Path:")[0]})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"{source}: model spec front_ends.{name} is unreadable ({e.Message.Split(" Path:")[0]})", e); }
         if (end?.Options is null || end.BandMean is null || end.BandStd is null)
-            throw new InvalidDataException($"{source}: model spec front_ends.{Name} needs options, band_mean and band_std");
+            throw new InvalidDataException($"{source}: model spec front_ends.{name} needs options, band_mean and band_std");
         if (end.Options.SpeakerNorm)
             throw new InvalidDataException($"{source}: its front end subtracts each speaker's band means over all their clips (features.log_mel.speaker_norm), which prediction does not do yet; its fold's report has its scores");
         try { end.Options.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException($"{source}: model spec front_ends.{Name}: {e.Message}", e); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{source}: model spec front_ends.{name}: {e.Message}", e); }
         if (end.BandMean.Length != end.Options.Bands || end.BandStd.Length != end.Options.Bands || end.BandStd.Any(s => !(s > 0)))
-            throw new InvalidDataException($"{source}: model spec front_ends.{Name} needs {end.Options.Bands} band means and positive deviations");
+            throw new InvalidDataException($"{source}: model spec front_ends.{name} needs {end.Options.Bands} band means and positive deviations");
         return end;
     }
 }

@@ -54,11 +54,7 @@ public static class DecisionFusionBundle
             {
                 // Several log-mel networks, member i reading front end "audio.i": one branch answering with their mean probability.
                 var members = ensemble.Members.Select((m, i) =>
-                {
-                    string name = AudioBranchArchitecture.MemberFrontEnd(i);
-                    if (!spec.FrontEnds.TryGetValue(name, out var json)) throw new InvalidDataException($"{source}: member {i} of its audio branch has no front end {name}");
-                    return ((AudioCnnNetwork)m, LogMelFrontEnd.FromSpec(new Dictionary<string, JsonObject> { [LogMelFrontEnd.Name] = json }, $"{source} ({name})"));
-                }).ToList();
+                    ((AudioCnnNetwork)m, LogMelFrontEnd.FromSpec(spec.FrontEnds, source, AudioBranchArchitecture.MemberFrontEnd(i)))).ToList();
                 try { audio = new LogMelAudioBranch(members, Space(a.Labels, source), (float)audioCalibration.Temperature); }
                 catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }
             }

@@ -3,7 +3,6 @@ using Aver.Data.Labels;
 using Aver.Data.Pipelines;
 using Aver.Models.AudioCnn;
 using Aver.Models.Fusion;
-using Aver.Tensors;
 using Aver.Tensors.Nn;
 using Aver.Training.Data;
 using Aver.Training.Training;
@@ -30,16 +29,8 @@ internal static class AudioBranchFromBundle
         {
             var set = new LogMelClipSet(items, labels, new LogMelPipeline(frontEnd.Options));
             set.Prepare();
-            network.Eval();
-            var scores = new List<float>();
-            var truth = new List<int>();
-            using (GradMode.NoGrad())
-                foreach (var batch in set.Batches(all, 16))
-                {
-                    scores.AddRange(network.ForwardCrops(frontEnd.Normalized(batch.Input.Crops)).Data);
-                    truth.AddRange(batch.Targets);
-                }
-            result.Add(new LogMelMember(network, frontEnd, new TrainingResult([], 0, false), scores.ToArray(), truth.ToArray(),
+            var (scores, truth) = DefaultModelRecipe.Scores(network, frontEnd, set, all);
+            result.Add(new LogMelMember(network, frontEnd, new TrainingResult([], 0, false), scores, truth,
                 $"{network.Architecture.Summary} on {frontEnd.Options.Describe} crops of {frontEnd.Options.CropSeconds:0.##} s",
                 $"taken whole from `{bundle.File}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}"));
         }
@@ -54,12 +45,7 @@ internal static class AudioBranchFromBundle
         return bundle.Networks.Audio switch
         {
             AudioCnnNetwork cnn => [(cnn, LogMelFrontEnd.FromSpec(ends, file))],
-            Ensemble e => e.Members.Select((m, i) =>
-            {
-                string name = AudioBranchArchitecture.MemberFrontEnd(i);
-                var end = ends.TryGetValue(name, out var json) ? json : throw new InvalidDataException($"{file}: member {i} of its audio branch has no front end {name}");
-                return ((AudioCnnNetwork)m, LogMelFrontEnd.FromSpec(new Dictionary<string, System.Text.Json.Nodes.JsonObject> { [LogMelFrontEnd.Name] = end }, $"{file} ({name})"));
-            }).ToList(),
+            Ensemble e => e.Members.Select((m, i) => ((AudioCnnNetwork)m, LogMelFrontEnd.FromSpec(ends, file, AudioBranchArchitecture.MemberFrontEnd(i)))).ToList(),
             null => throw new InvalidDataException($"{file}: the bundle has no audio branch to take"),
             _ => throw new InvalidDataException($"{file}: only a log-mel audio branch can be taken from a bundle, not MRPN's AM (retrain it instead)"),
         };

@@ -34,8 +34,9 @@ public sealed record DefaultModelBundle(string File, ModelSpec Spec, DecisionFus
     /// <summary>The bundle in a loaded file, or null when the file holds another kind of model.</summary>
     public static DefaultModelBundle? Read(SafeTensorsFile loaded, string file)
     {
-        if (!ModelSpec.IsIn(loaded.Metadata) || ModelSpec.FromMetadata(loaded.Metadata, file).Family != DecisionFusionArchitecture.Family) return null;
-        var (spec, network) = ModelFile.Load(loaded, file);
-        return new DefaultModelBundle(file, spec, (DecisionFusionNetworks)network);
+        if (!ModelSpec.IsIn(loaded.Metadata)) return null;
+        var spec = ModelSpec.FromMetadata(loaded.Metadata, file);
+        return spec.Family != DecisionFusionArchitecture.Family ? null
+            : new DefaultModelBundle(file, spec, (DecisionFusionNetworks)ModelRegistry.Load(spec, loaded.Tensors, file));
     }
 }

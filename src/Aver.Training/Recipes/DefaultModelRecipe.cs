@@ -229,20 +229,27 @@ public static class DefaultModelRecipe
         var task = experiment.CreateTask(set, train, Labels.Count, options.Seed);
         var training = new Trainer<LogMelBatch>(task, options, new PlainTextProgress(log, "  audio "))
             .Fit(new ExampleSubset<LogMelBatch>(set, train), new ExampleSubset<LogMelBatch>(set, validation), Path.Combine(o.WorkDir, "audio-cnn-" + (config.Name ?? Path.GetFileNameWithoutExtension(configPath))), resume: true);
-        task.Network.Eval();
+        var (logits, targets) = Scores(task.Network, task.FrontEnd, set, validation);
+        var t = config.Training;
+        var arch = experiment.Architecture;
+        return new LogMelMember(task.Network, task.FrontEnd, training, logits, targets,
+            $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Describe} crops of {experiment.Features.CropSeconds:0.##} s",
+            $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
+    }
+
+    /// <summary>A log-mel network's raw scores [clips, classes] on clips <paramref name="indices"/> of <paramref name="set"/> (their evaluation crops through <paramref name="frontEnd"/>), and their targets.</summary>
+    internal static (float[] Logits, int[] Targets) Scores(AudioCnnNetwork network, LogMelFrontEnd frontEnd, LogMelClipSet set, IReadOnlyList<int> indices)
+    {
+        network.Eval();
         var logits = new List<float>();
         var targets = new List<int>();
         using (GradMode.NoGrad())
-            foreach (var batch in set.Batches(validation, 16))
+            foreach (var batch in set.Batches(indices, 16))
             {
-                logits.AddRange(task.Network.ForwardCrops(task.FrontEnd.Normalized(batch.Input.Crops)).Data);
+                logits.AddRange(network.ForwardCrops(frontEnd.Normalized(batch.Input.Crops)).Data);
                 targets.AddRange(batch.Targets);
             }
-        var t = config.Training;
-        var arch = experiment.Architecture;
-        return new LogMelMember(task.Network, task.FrontEnd, training, logits.ToArray(), targets.ToArray(),
-            $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Describe} crops of {experiment.Features.CropSeconds:0.##} s",
-            $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
+        return (logits.ToArray(), targets.ToArray());
     }
 
     /// <summary>Temperature and accuracy of the visual network on FER2013 images it was not trained on.</summary>
