@@ -67,19 +67,17 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     /// <summary>The clip's decoded audio at <paramref name="speed"/> times its speed (and through mp3 at <paramref name="kbps"/> unless null), decoded, sped and coded once and kept.</summary>
     public AudioBuffer Audio(CatalogItem item, double speed = 1, int? kbps = null) => Audio(item, speed, kbps, keep: true);
 
+    /// <summary>
+    /// The clip's audio at <paramref name="speed"/>, through mp3 at <paramref name="kbps"/> unless null: the decoded clip,
+    /// sped, then coded, each step from the one before; with <paramref name="keep"/> every step is kept.
+    /// </summary>
     private AudioBuffer Audio(CatalogItem item, double speed, int? kbps, bool keep)
     {
-        if (speed == 1 && kbps is null)
-            return keep ? _audio.GetOrAdd(item.Path, p => MediaDecoder.ReadAudio(p, Options.SampleRate)) : MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
-        var source = kbps is null ? Audio(item, 1, null, keep) : Audio(item, speed, null, keep);
-        return keep ? _audio.GetOrAdd(Key(item, speed, kbps), _ => Variant(source, kbps is null ? speed : 1, kbps)) : Variant(source, kbps is null ? speed : 1, kbps);
-    }
-
-    /// <summary><paramref name="audio"/> sped by <paramref name="speed"/>, then through mp3 at <paramref name="kbps"/> unless null.</summary>
-    private static AudioBuffer Variant(AudioBuffer audio, double speed, int? kbps)
-    {
-        var sped = speed == 1 ? audio : SpeedPerturbation.Apply(audio, speed);
-        return kbps is int k ? AudioCodec.Mp3RoundTrip(sped, k) : sped;
+        AudioBuffer Make() =>
+            kbps is int k ? AudioCodec.Mp3RoundTrip(Audio(item, speed, null, keep), k)
+            : speed != 1 ? SpeedPerturbation.Apply(Audio(item, 1, null, keep), speed)
+            : MediaDecoder.ReadAudio(item.Path, Options.SampleRate);
+        return keep ? _audio.GetOrAdd(Key(item, speed, kbps), _ => Make()) : Make();
     }
 
     /// <summary>The cache key of a clip's variant: its path alone for the clip as it is.</summary>

@@ -15,7 +15,8 @@ public sealed record CodecAugmentation(IReadOnlyList<int> Kbps, double Probabili
     {
         if (Kbps.Count == 0) throw new ArgumentException("codec: give at least one mp3 bitrate");
         foreach (int k in Kbps)
-            if (k is < 8 or > 320) throw new ArgumentException($"codec: an mp3 bitrate is 8-320 kbit/s, got {k}");
+            if (k is < Aver.Media.AudioCodec.MinKbps or > Aver.Media.AudioCodec.MaxKbps)
+                throw new ArgumentException($"codec: an mp3 bitrate is {Aver.Media.AudioCodec.MinKbps}-{Aver.Media.AudioCodec.MaxKbps} kbit/s, got {k}");
         if (!(Probability is > 0 and <= 1)) throw new ArgumentException($"codec: the probability must be in (0, 1], got {Probability}");
     }
 

@@ -7,6 +7,9 @@ namespace Aver.Media;
 /// </summary>
 public static class AudioCodec
 {
+    /// <summary>The bitrates (kbit/s) LAME encodes: MPEG-2 layer III's lowest to MPEG-1's highest.</summary>
+    public const int MinKbps = 8, MaxKbps = 320;
+
     /// <summary>
     /// <paramref name="audio"/> encoded as mp3 at <paramref name="kbps"/> kbit/s and decoded back at its own rate, as
     /// long as the input (the decoder drops the encoder's delay; a shorter result is padded with zeros).
@@ -21,7 +24,7 @@ public static class AudioCodec
     public static AudioBuffer[] Mp3RoundTrips(AudioBuffer audio, IReadOnlyList<int> kbps)
     {
         foreach (int k in kbps)
-            if (k is < 8 or > 320) throw new ArgumentOutOfRangeException(nameof(kbps), k, "an mp3 bitrate is 8-320 kbit/s");
+            if (k is < MinKbps or > MaxKbps) throw new ArgumentOutOfRangeException(nameof(kbps), k, $"an mp3 bitrate is {MinKbps}-{MaxKbps} kbit/s");
         if (kbps.Count == 0) return [];
         string stem = Path.Combine(Path.GetTempPath(), $"aver-codec-{Guid.NewGuid():N}");
         string wav = stem + ".wav";

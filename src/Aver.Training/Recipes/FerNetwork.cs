@@ -1,8 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using Aver.Data.Labels;
 using Aver.Models.ResNet;
 using Aver.Models.Spec;
-using System.Text.Json;
 using Aver.Tensors.IO;
 
 namespace Aver.Training.Recipes;
