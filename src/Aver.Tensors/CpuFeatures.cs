@@ -31,6 +31,15 @@ public static class CpuFeatures
     /// </summary>
     public static bool HasAvx512Bf16 { get; } = ReadFlags().Contains("avx512_bf16");
 
+    /// <summary>
+    /// Time per 512-bit multiply-add over time per 256-bit one, measured at start-up (<see cref="Kernels.FmaWidthProbe"/>):
+    /// about 1 where the core has full-width AVX-512 FMA units (Zen 5), about 2 where it splits them (Zen 4); NaN without AVX-512.
+    /// </summary>
+    public static double Fma512TimeRatio { get; } = Kernels.FmaWidthProbe.WideOverNarrowTime();
+
+    /// <summary>Whether 512-bit multiply-adds run at the rate of 256-bit ones (<see cref="Fma512TimeRatio"/> under 1.5).</summary>
+    public static bool FullRateAvx512Fma => Kernels.FmaWidthProbe.FullRate(Fma512TimeRatio);
+
     /// <summary>Bytes of the L2 cache of CPU 0 from Linux's sysfs, or null where sysfs does not say (some VMs).</summary>
     public static int? L2BytesFromSysfs { get; } = ReadL2();
 

@@ -50,12 +50,19 @@ public static class Engine
     public static bool Winograd { get; set; } = Environment.GetEnvironmentVariable("AVER_WINOGRAD") != "0";
 
     /// <summary>
-    /// Whether <see cref="Blas"/> hands the shape classes its micro-benchmark measured faster with Aver's packed
-    /// AVX-512 kernel to it (<see cref="Kernels.PackedGemm.Serves"/>). Off by default (AVER_PACKED_GEMM=1 turns it
-    /// on): in the convolutions themselves it was 2-5% slower than OpenBLAS (bench/gemm.md). Either way the packed
-    /// kernel stands in for a missing OpenBLAS on the AVX2 and AVX-512 paths.
+    /// Whether <see cref="Blas"/> hands products to Aver's packed AVX-512 kernel (the ones <see cref="Kernels.PackedGemm.Serves"/>
+    /// names) instead of OpenBLAS. On by default where the CPU runs 512-bit multiply-adds at full rate
+    /// (<see cref="CpuFeatures.FullRateAvx512Fma"/>: there the kernel measured 1.2-2.7x OpenBLAS's Haswell kernel on every
+    /// shape); off where it runs them at half rate (level with OpenBLAS, 2-5% slower inside the convolutions; bench/gemm.md).
+    /// AVER_PACKED_GEMM=1 or 0 overrides. Either way the packed kernel stands in for a missing OpenBLAS on the AVX2 and
+    /// AVX-512 paths.
     /// </summary>
-    public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") == "1";
+    public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") switch
+    {
+        "1" => true,
+        "0" => false,
+        _ => CpuFeatures.FullRateAvx512Fma,
+    };
 
     private static Precision _precision = PrecisionFromEnvironment(out _precisionEnvironmentError);
     private static readonly string? _precisionEnvironmentError;

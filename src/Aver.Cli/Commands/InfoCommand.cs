@@ -13,8 +13,10 @@ public sealed class InfoCommand : CliCommand
         Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD width, the
         CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
         the L2 cache size that sizes convolution tiles, whether 3x3 convolutions use Winograd's
-        algorithm (AVER_WINOGRAD=0 turns it off), and whether Aver's own AVX-512 matrix-product kernel does
-        some products instead of OpenBLAS (AVER_PACKED_GEMM=1 turns it on), and whether the large products round
+        algorithm (AVER_WINOGRAD=0 turns it off), the time of a 512-bit multiply-add over a 256-bit one
+        (about 1: full-width AVX-512 units; about 2: split ones), whether Aver's own AVX-512 matrix-product
+        kernel does products instead of OpenBLAS (on where 512-bit multiply-adds run at full rate;
+        AVER_PACKED_GEMM=1 or 0 forces it), and whether the large products round
         their inputs to bf16 (--precision bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16).
 
         Example:
@@ -35,6 +37,8 @@ public sealed class InfoCommand : CliCommand
             ["l2_cache"] = $"{Engine.L2CacheBytes >> 10} KiB" + (CpuFeatures.L2BytesFromSysfs is null ? " (default: sysfs has no cache size)" : " (sysfs)"),
             // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs the AVX2 path; AVER_WINOGRAD=0 turns it off
             ["winograd"] = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
+            ["fma512_time"] = double.IsNaN(CpuFeatures.Fma512TimeRatio) ? "unavailable (no AVX-512)"
+                : $"{CpuFeatures.Fma512TimeRatio:F2}x a 256-bit one ({(CpuFeatures.FullRateAvx512Fma ? "full" : "half")} rate)",
             ["packed_gemm"] = PackedGemm(),
             ["bf16"] = Bf16(),
             ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
@@ -57,7 +61,10 @@ public sealed class InfoCommand : CliCommand
         Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)"
         : !Blas.UsesOpenBlas ? "every product (no OpenBLAS)"
         : Engine.Isa < IsaPath.Avx512 ? "off (the AVX2 tile measured slower than OpenBLAS)"
-        : Engine.PackedGemm ? "on (AVER_PACKED_GEMM=1: the shape classes of bench/gemm.md)" : "off (AVER_PACKED_GEMM=1 turns it on)";
+        : Engine.PackedGemm && CpuFeatures.FullRateAvx512Fma ? "on (every product: 512-bit multiply-adds run at full rate here)"
+        : Engine.PackedGemm ? "on (the shape classes of bench/gemm.md measured faster where 512-bit multiply-adds run at half rate)"
+        : CpuFeatures.FullRateAvx512Fma ? "off (AVER_PACKED_GEMM=0)"
+        : "off (512-bit multiply-adds run at half rate here, where OpenBLAS is as fast; AVER_PACKED_GEMM=1 turns it on)";
 
     private static string Lower(IsaPath path) => path.ToString().ToLowerInvariant();
 }

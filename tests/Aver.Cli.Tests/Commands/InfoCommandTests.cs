@@ -20,6 +20,7 @@ public class InfoCommandTests
         string expected = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)";
         Assert.Equal(expected, root.GetProperty("winograd").GetString());
         Assert.Equal(Aver.Cli.Commands.InfoCommand.PackedGemm(), root.GetProperty("packed_gemm").GetString());
+        Assert.StartsWith(double.IsNaN(CpuFeatures.Fma512TimeRatio) ? "unavailable" : $"{CpuFeatures.Fma512TimeRatio:F2}x", root.GetProperty("fma512_time").GetString());
         if (Engine.Isa == IsaPath.Avx512 && Blas.UsesOpenBlas) Assert.StartsWith(Engine.PackedGemm ? "on" : "off", root.GetProperty("packed_gemm").GetString());
         bool bf16 = File.Exists("/proc/cpuinfo") && File.ReadLines("/proc/cpuinfo").Any(l => l.StartsWith("flags") && l.Split(' ').Contains("avx512_bf16"));
         Assert.StartsWith(bf16 && Engine.Isa == IsaPath.Avx512 ? "off (the cpu has AVX512_BF16" : "unavailable", root.GetProperty("bf16").GetString());

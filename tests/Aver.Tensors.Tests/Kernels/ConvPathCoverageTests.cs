@@ -98,16 +98,18 @@ public class ConvPathCoverageTests
     public void ForcingTheScalarPathTurnsWinogradOff()
     {
         var x = Rand(71, 2, 16, 12, 12); var w = Rand(72, 16, 16, 3, 3);
-        var isa = Engine.Isa;
+        var (isa, packed) = (Engine.Isa, Engine.PackedGemm);
         try
         {
+            // The same matrix-product kernel on both paths (the packed one runs only on the vector paths).
+            Engine.PackedGemm = false;
             Engine.Isa = IsaPath.Scalar;
             var scalar = x.Conv2d(w, null, 1, 1).Data;
             Engine.Winograd = false;
             Engine.Isa = isa;
             Assert.True(x.Conv2d(w, null, 1, 1).Data.AsSpan().SequenceEqual(scalar), "the scalar path is the im2col path");
         }
-        finally { Engine.Isa = isa; Engine.Winograd = true; }
+        finally { (Engine.Isa, Engine.PackedGemm) = (isa, packed); Engine.Winograd = true; }
     }
 
     /// <summary>
