@@ -142,7 +142,7 @@ internal static class ConvKernels
             for (int n = 0; n < p.Batch; n++)
                 for (int o = 0; o < p.OutChannels; o++)
                     gb[o] += TensorPrimitives.Sum(gy.AsSpan((n * p.OutChannels + o) * pv, pv));
-        if (Winograd.Applies(p))
+        if (Winograd.Applies(p, backward: true))
         {
             if (gx is not null) Winograd.BackwardData(p, w, gy, gx);
             if (gw is not null) Winograd.BackwardWeights(p, x, gy, gw);

@@ -33,10 +33,11 @@ internal static unsafe class Winograd
 
     /// <summary>
     /// True for the convolutions this kernel serves: 2-D, one group, 3x3, unit stride and dilation,
-    /// padding at most 2, channel counts divisible by 8, and outputs big enough that 4x4 tiles do
-    /// not waste most of their work (at most 2.5x the output area).
+    /// padding at most 2, channel counts divisible by 8, outputs big enough that 4x4 tiles do not waste
+    /// most of their work (at most 2.5x the output area), and enough tiles per image for the direction
+    /// (<see cref="MinTilesPerImage"/>).
     /// </summary>
-    public static bool Applies(ConvPlan p)
+    public static bool Applies(ConvPlan p, bool backward = false)
     {
         var w = p.Window;
         if (!Engine.Winograd || Engine.Isa < IsaPath.Avx2 || !Avx2.IsSupported || p.Groups != 1) return false;
@@ -44,9 +45,25 @@ internal static unsafe class Winograd
         if (w.Stride[1] != 1 || w.Stride[2] != 1 || w.Dilation[1] != 1 || w.Dilation[2] != 1) return false;
         if (w.Padding[1] > 2 || w.Padding[2] > 2) return false;
         if (p.Channels % Lanes != 0 || p.OutChannels % Lanes != 0) return false;
-        long tiled = 16L * Tiles(w.Out[1]) * Tiles(w.Out[2]);
-        return tiled * 2 <= 5L * w.Out[1] * w.Out[2];
+        int tilesPerImage = Tiles(w.Out[1]) * Tiles(w.Out[2]);
+        if (tilesPerImage < MinTilesPerImage(backward)) return false;
+        return 16L * tilesPerImage * 2 <= 5L * w.Out[1] * w.Out[2];
     }
+
+    /// <summary>Tests set this to take Winograd at every output size it can serve, whatever <see cref="MinTilesPerImage"/> says.</summary>
+    internal static bool OnSmallOutputs;
+
+    /// <summary>
+    /// The fewest 4x4 tiles per image for which Winograd beats im2col. Where im2col's products run on the packed
+    /// kernel at full 512-bit rate (Zen 5), Winograd's transforms and its short products lose on small outputs:
+    /// one thread, batch 16, ms Winograd / im2col (bench/conv-shapes.md): 4x4 output (1 tile, 512 channels) forward
+    /// 6.3 / 5.7, input gradient 13.6 / 5.9, weight gradient 13.7 / 5.8; 7x7 (4 tiles, 256) forward 4.1 / 4.5, input
+    /// gradient 5.3 / 4.8, weight gradient 6.3 / 4.6; 14x14 (16 tiles, 128) 2.4 / 5.6, 3.0 / 6.4, 3.0 / 5.3. Elsewhere
+    /// (OpenBLAS's Haswell kernel) it won at every ResNet-18 stage, the 4x4 one included.
+    /// </summary>
+    internal static int MinTilesPerImage(bool backward) =>
+        OnSmallOutputs || !Engine.PackedGemm || Engine.Isa < IsaPath.Avx512 || !CpuFeatures.FullRateAvx512Fma ? 1
+        : backward ? 9 : 4;
 
     /// <summary>y = conv(x, w) + bias for a plan where <see cref="Applies"/> holds.</summary>
     public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)

@@ -8,7 +8,7 @@ using static TestData;
 /// Every code path of ResNet-18's convolutions, whatever machine the tests run on: each instruction-set
 /// path the CPU supports (forced through <see cref="Engine.Isa"/>; the scalar path has no Winograd),
 /// L2 cache sizes of 256 KiB to 2 MiB (which size im2col's tiles), one thread and two (which decide
-/// Winograd's chunking), on the real layer shapes of a 112x112 ResNet-18 at batch 1 and 16 — output,
+/// Winograd's chunking), Winograd where this CPU's policy takes it and at every size it can serve, on the real layer shapes of a 112x112 ResNet-18 at batch 1 and 16 — output,
 /// input gradient and weight gradient each against a direct convolution summed in double precision.
 /// Added after a CI failure on an AVX-512 machine (issue 13) that looked like a Winograd defect and
 /// was a reference input with a ReLU 1.5e-6 from its kink; these tests pin the kernels themselves.
@@ -51,21 +51,25 @@ public class ConvPathCoverageTests
             foreach (var path in Enum.GetValues<IsaPath>())
             {
                 if (path > CpuFeatures.Supported) continue;
-                foreach (int cache in CacheSizes)
-                    foreach (int t in ThreadCounts)
-                    {
-                        (Engine.Isa, Engine.L2CacheBytes, Engine.Threads) = (path, cache, t);
-                        x.ZeroGrad(); w.ZeroGrad(); b.ZeroGrad();
-                        var y = x.Conv2d(w, b, stride, pad);
-                        y.Backward(gy);
-                        string at = $"{layer}, batch {n}, {path}, L2 {cache >> 10} KiB, {t} thread(s)";
-                        AssertNear(ey, y.Data, $"{at}: output");
-                        AssertNear(egx, x.Grad!, $"{at}: input gradient");
-                        AssertNear(egw, w.Grad!, $"{at}: weight gradient");
-                    }
+                Engine.Isa = path;
+                // The policy's choice, then Winograd at every size where that differs (small outputs on full-rate AVX-512).
+                bool policyDiffers = Winograd.MinTilesPerImage(backward: true) > 1 || Winograd.MinTilesPerImage(backward: false) > 1;
+                foreach (bool everywhere in policyDiffers ? new[] { false, true } : [false])
+                    foreach (int cache in CacheSizes)
+                        foreach (int t in ThreadCounts)
+                        {
+                            (Engine.Isa, Engine.L2CacheBytes, Engine.Threads, Winograd.OnSmallOutputs) = (path, cache, t, everywhere);
+                            x.ZeroGrad(); w.ZeroGrad(); b.ZeroGrad();
+                            var y = x.Conv2d(w, b, stride, pad);
+                            y.Backward(gy);
+                            string at = $"{layer}, batch {n}, {path}, L2 {cache >> 10} KiB, {t} thread(s){(everywhere ? ", Winograd at every size" : "")}";
+                            AssertNear(ey, y.Data, $"{at}: output");
+                            AssertNear(egx, x.Grad!, $"{at}: input gradient");
+                            AssertNear(egw, w.Grad!, $"{at}: weight gradient");
+                        }
             }
         }
-        finally { (Engine.Isa, Engine.L2CacheBytes, Engine.Threads) = (isa, l2, threads); }
+        finally { (Engine.Isa, Engine.L2CacheBytes, Engine.Threads, Winograd.OnSmallOutputs) = (isa, l2, threads, false); }
     }
 
     [Fact]
@@ -92,6 +96,29 @@ public class ConvPathCoverageTests
         Assert.False(Plan([16, 64, 28, 28], 2, 3, 1, 1).Phased);      // stride 1
         var depth = new ConvPlan(2, 4, 8, 1, Window.Create("conv", [2, 4, 6, 8, 8], 3, [3, 3, 3], [2, 2, 2], [1, 1, 1], [1, 1, 1]));
         Assert.False(depth.Phased);                                   // 3-D: strided in depth too
+    }
+
+    [Fact]
+    public void SmallOutputsLeaveWinogradOnlyWhereThePackedKernelRunsAtFullRate()
+    {
+        static ConvPlan Plan(int size, int channels) => new(16, channels, channels, 1,
+            Window.Create("conv", [16, channels, size, size], 2, [1, 3, 3], [1, 1, 1], [0, 1, 1], [1, 1, 1]));
+        var (isa, packed) = (Engine.Isa, Engine.PackedGemm);
+        try
+        {
+            foreach (var path in Enum.GetValues<IsaPath>().Where(p => p >= IsaPath.Avx2 && p <= CpuFeatures.Supported))
+                foreach (bool on in new[] { false, true })
+                {
+                    (Engine.Isa, Engine.PackedGemm) = (path, on);
+                    bool full = on && path == IsaPath.Avx512 && CpuFeatures.FullRateAvx512Fma;
+                    string at = $"{path}, packed {on}";
+                    Assert.True(Winograd.Applies(Plan(14, 128), backward: true), at);          // 16 tiles per image
+                    Assert.True(Winograd.Applies(Plan(7, 256)), at);                           // 4 tiles forward
+                    Assert.Equal(!full, Winograd.Applies(Plan(7, 256), backward: true));      // 4 tiles backward
+                    Assert.Equal(!full, Winograd.Applies(Plan(4, 512)));                       // 1 tile
+                }
+        }
+        finally { (Engine.Isa, Engine.PackedGemm) = (isa, packed); }
     }
 
     [Fact]
