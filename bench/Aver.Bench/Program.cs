@@ -11,6 +11,8 @@ if (options is null)
     return 2;
 }
 Engine.Threads = options.Threads;
+// AVER_BENCH_L2_KIB sizes the kernels' cache tiles for another L2 than sysfs reports (e.g. one L2 shared by two threads).
+if (int.TryParse(Environment.GetEnvironmentVariable("AVER_BENCH_L2_KIB"), out int l2Kib)) Engine.L2CacheBytes = l2Kib << 10;
 if (options.Bench == "conv-shapes")
 {
     ConvShapesBench.Run(options.Seconds, Console.Out);
