@@ -64,6 +64,13 @@ public static class Engine
         _ => CpuFeatures.FullRateAvx512Fma,
     };
 
+    /// <summary>
+    /// Whether the packed kernel takes every product: <see cref="PackedGemm"/> on, on the AVX-512 path, where 512-bit
+    /// multiply-adds run at full rate (<see cref="Kernels.PackedGemm.Serves"/>); it also moves where Winograd pays
+    /// (<see cref="Kernels.Winograd.MinTilesPerImage"/>).
+    /// </summary>
+    public static bool PackedGemmEverywhere => PackedGemm && _isa >= IsaPath.Avx512 && CpuFeatures.FullRateAvx512Fma;
+
     private static Precision _precision = PrecisionFromEnvironment(out _precisionEnvironmentError);
     private static readonly string? _precisionEnvironmentError;
 

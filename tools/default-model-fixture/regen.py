@@ -4,7 +4,6 @@ answered by `./aver predict --json --no-timeline` with models/default, probabili
 regression test allows the last digit's rounding).
 
 usage: tools/default-model-fixture/regen.py "ABOUT: how this model was made"     (from the repository root)"""
-import io
 import json
 import os
 import subprocess
@@ -17,10 +16,10 @@ repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 fixture = os.path.join(repo, "tests", "fixtures", "predict", "default-model-answers.json")
 data = os.path.normpath(os.path.join(repo, "..", "shared", "data"))
 files = [clip["file"] for clip in json.load(open(fixture))["clips"]]
-answer = json.load(io.StringIO(subprocess.run(
+answer = json.loads(subprocess.run(
     [os.path.join(repo, "aver"), "predict", *[os.path.join(data, f) for f in files], "--json", "--no-timeline",
      "--model", os.path.join(repo, "models", "default")],
-    check=True, capture_output=True, text=True, cwd=repo).stdout))
+    check=True, capture_output=True, text=True, cwd=repo).stdout)
 
 
 def rounded(probabilities):

@@ -61,7 +61,7 @@ public sealed class InfoCommand : CliCommand
         Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)"
         : !Blas.UsesOpenBlas ? "every product (no OpenBLAS)"
         : Engine.Isa < IsaPath.Avx512 ? "off (the AVX2 tile measured slower than OpenBLAS)"
-        : Engine.PackedGemm && CpuFeatures.FullRateAvx512Fma ? "on (every product: 512-bit multiply-adds run at full rate here)"
+        : Engine.PackedGemmEverywhere ? "on (every product: 512-bit multiply-adds run at full rate here)"
         : Engine.PackedGemm ? "on (the shape classes of bench/gemm.md measured faster where 512-bit multiply-adds run at half rate)"
         : CpuFeatures.FullRateAvx512Fma ? "off (AVER_PACKED_GEMM=0)"
         : "off (512-bit multiply-adds run at half rate here, where OpenBLAS is as fast; AVER_PACKED_GEMM=1 turns it on)";

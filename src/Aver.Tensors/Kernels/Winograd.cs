@@ -62,8 +62,7 @@ internal static unsafe class Winograd
     /// (OpenBLAS's Haswell kernel) it won at every ResNet-18 stage, the 4x4 one included.
     /// </summary>
     internal static int MinTilesPerImage(bool backward) =>
-        OnSmallOutputs || !Engine.PackedGemm || Engine.Isa < IsaPath.Avx512 || !CpuFeatures.FullRateAvx512Fma ? 1
-        : backward ? 9 : 4;
+        OnSmallOutputs || !Engine.PackedGemmEverywhere ? 1 : backward ? 9 : 4;
 
     /// <summary>y = conv(x, w) + bias for a plan where <see cref="Applies"/> holds.</summary>
     public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)

@@ -8,8 +8,9 @@ using static TestData;
 /// Every code path of ResNet-18's convolutions, whatever machine the tests run on: each instruction-set
 /// path the CPU supports (forced through <see cref="Engine.Isa"/>; the scalar path has no Winograd),
 /// L2 cache sizes of 256 KiB to 2 MiB (which size im2col's tiles), one thread and two (which decide
-/// Winograd's chunking), Winograd where this CPU's policy takes it and at every size it can serve, on the real layer shapes of a 112x112 ResNet-18 at batch 1 and 16 — output,
-/// input gradient and weight gradient each against a direct convolution summed in double precision.
+/// Winograd's chunking), Winograd where this CPU's policy takes it and at every size it can serve, on the
+/// real layer shapes of a 112x112 ResNet-18 at batch 1 and 16 — output, input gradient and weight gradient
+/// each against a direct convolution summed in double precision.
 /// Added after a CI failure on an AVX-512 machine (issue 13) that looked like a Winograd defect and
 /// was a reference input with a ReLU 1.5e-6 from its kink; these tests pin the kernels themselves.
 /// </summary>
