@@ -42,7 +42,7 @@ public sealed class LogMelPipeline(LogMelOptions? options = null)
     /// <summary>
     /// Computes and keeps the clip's image at its own speed and at each of <paramref name="speeds"/>, each also through
     /// each mp3 bitrate of <paramref name="kbps"/>, decoding the file once; with <paramref name="keepAudio"/> the decoded
-    /// (sped, coded) audio is kept too, for augmentations that change the waveform on every draw (<see cref="Audio"/>).
+    /// (sped, coded) audio is kept too, for augmentations that change the waveform on every draw (<see cref="Audio(CatalogItem, double, int?)"/>).
     /// </summary>
     public void Prepare(CatalogItem item, IReadOnlyList<double> speeds, bool keepAudio = false, IReadOnlyList<int>? kbps = null)
     {

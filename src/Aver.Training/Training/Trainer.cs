@@ -11,7 +11,8 @@ namespace Aver.Training.Training;
 /// Trains a task's model over epochs (MRPN §5.2): AdamW, ReduceLROnPlateau on the validation loss (or, as
 /// options, SGD with Nesterov momentum and warm-up + cosine),
 /// early stopping on the validation speakers keeping the best weights, optional gradient clipping, and optionally an
-/// exponential moving average of the weights (<see cref="WeightAverage"/>) that is validated and kept instead.
+/// exponential moving average of the weights or a uniform one over the last epochs (SWA; <see cref="WeightAverage"/>)
+/// that is validated and kept instead.
 /// After every epoch a <see cref="Checkpoint"/> is written atomically; <c>resume</c> continues from it
 /// and ends with the same weights, bit for bit, as a run that was never interrupted (all randomness is
 /// derived from the seed and the epoch, see <see cref="RandomStreams"/>) provided it runs with the same
@@ -55,7 +56,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         var streams = new RandomStreams(Options.Seed);
         var history = new List<EpochMetrics>();
         Dictionary<string, Tensor>? best = null;
-        var ema = Options.EmaDecay is double decay ? new WeightAverage(model, decay) : null;
+        var ema = Options.EmaDecay is double decay ? new WeightAverage(model, decay)
+            : Options.SwaEpochs is int swa ? WeightAverage.Uniform(model, Options.Epochs - swa + 1) : null;
         int first = 1;
         string? path = folder is null ? null : Checkpoint.PathIn(folder);
 
@@ -67,8 +69,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             if (cp.Threads != Engine.Threads)
                 _progress.Warning($"{path} was written with {cp.Threads} threads, this run has {Engine.Threads}: the result will not be bit-identical to an uninterrupted run");
             model.LoadStateDict(cp.Model, strict: true, source: path);
-            if (ema is not null) ema.Load(cp.Ema ?? throw new CheckpointException(path, "has no weight average; this run keeps one (ema_decay)"), path);
-            else if (cp.Ema is not null) throw new CheckpointException(path, "holds a weight average; this run keeps none (ema_decay)");
+            if (ema is not null) ema.Load(cp.Ema ?? throw new CheckpointException(path, "has no weight average; this run keeps one (ema_decay or swa_epochs)"), path);
+            else if (cp.Ema is not null) throw new CheckpointException(path, "holds a weight average; this run keeps none (ema_decay or swa_epochs)");
             optimizer.LoadStateDict(cp.Optimizer);
             schedule.LoadStateDict(cp.Schedule);
             var bestMetrics = cp.History.FirstOrDefault(h => h.Epoch == cp.BestEpoch);
@@ -88,15 +90,17 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         {
             var epochClock = Stopwatch.StartNew();
             double lr = optimizer.LearningRate;
-            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, ema, cancel);
-            // With a weight average, the averaged weights are what is validated and kept.
+            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, ema is { IsUniform: false } ? ema : null, cancel);
+            if (ema is { IsUniform: true } && epoch >= ema.FromEpoch) ema.Update();
+            // Once a weight average holds anything, the averaged weights are what is validated and kept.
+            var averaged = ema is { Steps: > 0 } ? ema : null;
             EvaluationResult Validate() => Evaluation.Run(Task, validation!.Set, validation.Indices, Options.EvalBatchSize ?? Options.BatchSize, cancel: cancel);
-            EvaluationResult? val = validation is null ? null : ema is null ? Validate() : ema.WithAveraged(Validate);
+            EvaluationResult? val = validation is null ? null : averaged is null ? Validate() : averaged.WithAveraged(Validate);
             var metrics = new EpochMetrics(epoch, trainLoss, trainAccuracy, val?.Loss, val?.Accuracy, lr, epochClock.Elapsed.TotalSeconds);
             history.Add(metrics);
 
             bool isBest = early.Update(metrics);
-            if (isBest) best = ema?.State() ?? Checkpoint.Snapshot(model);
+            if (isBest) best = averaged?.State() ?? Checkpoint.Snapshot(model);
             bool reduced = StepSchedule(schedule, val?.Loss ?? trainLoss);
             stopped = early.ShouldStop && epoch < Options.Epochs;
             if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early, ema);

@@ -74,6 +74,12 @@ public sealed record TrainerOptions
     /// </summary>
     public double? EmaDecay { get; init; }
     /// <summary>
+    /// Stochastic weight averaging: the last this-many epochs' end-of-epoch weights averaged uniformly
+    /// (<see cref="WeightAverage.Uniform"/>); within them the average is what is validated, selected and kept. Null
+    /// averages nothing.
+    /// </summary>
+    public int? SwaEpochs { get; init; }
+    /// <summary>
     /// Networks trained per fold of a cross-validation, each from its own seed, tested (and validated) by their mean
     /// probability (<see cref="CrossValidation{TInput}"/>); 1 trains one.
     /// </summary>
@@ -93,6 +99,8 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "TrainerOptions: warm-up epochs must be non-negative and fewer than the epochs");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
         if (EmaDecay is double d && !(d is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "TrainerOptions: the weight average's decay must be in (0, 1)");
+        if (SwaEpochs is int swa && (swa < 1 || swa > Epochs)) throw new ArgumentOutOfRangeException(nameof(SwaEpochs), SwaEpochs, "TrainerOptions: weight averaging takes between 1 and all of the epochs");
+        if (SwaEpochs is not null && EmaDecay is not null) throw new ArgumentException("TrainerOptions: keep either an exponential (EmaDecay) or a uniform (SwaEpochs) weight average, not both");
         if (Ensemble < 1) throw new ArgumentOutOfRangeException(nameof(Ensemble), Ensemble, "TrainerOptions: an ensemble has at least one network");
     }
 

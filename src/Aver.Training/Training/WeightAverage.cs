@@ -7,30 +7,48 @@ using Aver.Tensors.Optim;
 namespace Aver.Training.Training;
 
 /// <summary>
-/// An exponential moving average of a model's weights (Polyak averaging; timm's ModelEmaV2): after every optimiser step
-/// each parameter and buffer becomes a ← d·a + (1 − d)·w, with the decay warmed up as min(d, (1 + n) / (10 + n)) over
-/// the first steps n so the initial weights fade quickly. The trainer validates, selects and saves the averaged
-/// weights; training continues on the live ones.
+/// An average of a model's weights, of one of two kinds. Exponential (Polyak averaging; timm's ModelEmaV2): after every
+/// optimiser step each parameter and buffer becomes a ← d·a + (1 − d)·w, with the decay warmed up as
+/// min(d, (1 + n) / (10 + n)) over the first steps n so the initial weights fade quickly. Uniform (stochastic weight
+/// averaging, Izmailov et al. 2018): the plain mean of the weights at the end of each epoch from
+/// <see cref="FromEpoch"/> on, a ← a + (w − a) / (n + 1), batch-norm statistics averaged like the weights. The
+/// trainer validates, selects and saves the averaged weights once the average holds any; training continues on the
+/// live ones.
 /// </summary>
 public sealed class WeightAverage
 {
     private readonly List<(string Name, Tensor Live, float[] Average)> _entries = [];
 
-    public WeightAverage(Module model, double decay)
+    /// <summary>An exponential moving average of decay <paramref name="decay"/>, updated after every optimiser step.</summary>
+    public WeightAverage(Module model, double decay) : this(model)
+        => Decay = decay is > 0 and < 1 ? decay : throw new ArgumentOutOfRangeException(nameof(decay), decay, "the weight average's decay must be in (0, 1)");
+
+    private WeightAverage(Module model)
     {
-        Decay = decay is > 0 and < 1 ? decay : throw new ArgumentOutOfRangeException(nameof(decay), decay, "the weight average's decay must be in (0, 1)");
         foreach (var (name, t) in model.StateDict()) _entries.Add((name, t, (float[])t.Data.AsSpan(0, t.Size).ToArray()));
     }
 
+    /// <summary>A uniform average of the weights at the end of every epoch from <paramref name="fromEpoch"/> on (SWA).</summary>
+    public static WeightAverage Uniform(Module model, int fromEpoch) => new(model)
+    {
+        FromEpoch = fromEpoch >= 1 ? fromEpoch : throw new ArgumentOutOfRangeException(nameof(fromEpoch), fromEpoch, "the weight average's first epoch must be at least 1"),
+    };
+
+    /// <summary>The exponential average's decay; 0 for a uniform average.</summary>
     public double Decay { get; }
 
-    /// <summary>Optimiser steps averaged so far.</summary>
+    /// <summary>The first epoch a uniform average takes in; 0 for an exponential one.</summary>
+    public int FromEpoch { get; private init; }
+
+    public bool IsUniform => FromEpoch > 0;
+
+    /// <summary>Updates folded in so far: optimiser steps (exponential) or epochs (uniform).</summary>
     public long Steps { get; private set; }
 
-    /// <summary>Folds the model's current weights into the average (after an optimiser step).</summary>
+    /// <summary>Folds the model's current weights into the average (exponential: after an optimiser step; uniform: after an epoch).</summary>
     public void Update()
     {
-        float d = (float)Math.Min(Decay, (1.0 + Steps) / (10.0 + Steps));
+        float d = IsUniform ? Steps / (Steps + 1f) : (float)Math.Min(Decay, (1.0 + Steps) / (10.0 + Steps));
         foreach (var (_, live, average) in _entries)
         {
             var a = average.AsSpan();
@@ -62,15 +80,22 @@ public sealed class WeightAverage
         finally { for (int i = 0; i < _entries.Count; i++) live[i].CopyTo(_entries[i].Live.Data, 0); }
     }
 
-    /// <summary>The average as a checkpoint keeps it (tensors by name, the step count).</summary>
+    /// <summary>The average as a checkpoint keeps it (tensors by name, the update count, its kind).</summary>
     public SavedState ToSavedState() => new(State().OrderBy(kv => kv.Key, StringComparer.Ordinal),
-        new Dictionary<string, string> { ["steps"] = Steps.ToString(CultureInfo.InvariantCulture), ["decay"] = Decay.ToString("R", CultureInfo.InvariantCulture) });
+        new Dictionary<string, string> { ["steps"] = Steps.ToString(CultureInfo.InvariantCulture), [KindKey] = KindValue });
 
-    /// <summary>Restores the average of a checkpoint; a different decay or a missing tensor is an error naming <paramref name="source"/>.</summary>
+    private string KindKey => IsUniform ? "from_epoch" : "decay";
+    private string KindValue => IsUniform ? FromEpoch.ToString(CultureInfo.InvariantCulture) : Decay.ToString("R", CultureInfo.InvariantCulture);
+    private string Describe(string key, string? value) => key == "decay" ? $"an exponential weight average of decay {value}" : $"a uniform weight average from epoch {value}";
+
+    /// <summary>Restores the average of a checkpoint; another kind, decay or first epoch, or a missing tensor, is an error naming <paramref name="source"/>.</summary>
     public void Load(SavedState state, string source)
     {
-        if (!state.Values.TryGetValue("decay", out var decay) || double.Parse(decay, CultureInfo.InvariantCulture) != Decay)
-            throw new CheckpointException(source, $"holds a weight average of decay {decay ?? "none"}, this run's is {Decay.ToString("R", CultureInfo.InvariantCulture)}");
+        if (!state.Values.TryGetValue(KindKey, out var value) || value != KindValue)
+        {
+            string key = state.Values.ContainsKey("decay") ? "decay" : "from_epoch";
+            throw new CheckpointException(source, $"holds {Describe(key, state.Values.GetValueOrDefault(key) ?? "?")}, this run keeps {Describe(KindKey, KindValue)}");
+        }
         var tensors = state.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         foreach (var (name, live, average) in _entries)
         {

@@ -152,6 +152,12 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(0.99, ExperimentConfigLoader.TrainerOptions(ema).EmaDecay);
         var e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, ema_decay: 1"))));
         Assert.Equal("training.ema_decay", Assert.Single(e.Errors).Key);
+        var swa = ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 2")));
+        Assert.Equal(2, ExperimentConfigLoader.TrainerOptions(swa).SwaEpochs);
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 6"))));
+        Assert.Equal("training.swa_epochs", Assert.Single(e.Errors).Key);
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 2, ema_decay: 0.9"))));
+        Assert.Equal("training.swa_epochs", Assert.Single(e.Errors).Key);
     }
 
     [Fact]

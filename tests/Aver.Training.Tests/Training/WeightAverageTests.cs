@@ -15,10 +15,69 @@ public sealed class WeightAverageTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    private static TrainerOptions Options(int epochs, double? ema = 0.9) => new()
+    private static TrainerOptions Options(int epochs, double? ema = 0.9, int? swa = null) => new()
     {
-        Epochs = epochs, BatchSize = 32, LearningRate = 3e-3, Seed = 7, EarlyStoppingPatience = null, Threads = 1, EmaDecay = ema,
+        Epochs = epochs, BatchSize = 32, LearningRate = 3e-3, Seed = 7, EarlyStoppingPatience = null, Threads = 1, EmaDecay = ema, SwaEpochs = swa,
     };
+
+    [Fact]
+    public void A_uniform_average_is_the_plain_mean_of_the_updates()
+    {
+        var layer = new Linear(2, 1, rng: new RandomStream(1));
+        var w = layer.StateDict().First(kv => kv.Key == "weight").Value;
+        var swa = WeightAverage.Uniform(layer, fromEpoch: 3);
+        foreach (var (a, b) in new[] { (1f, -2f), (4f, 0f), (10f, 8f) }) { w.Data[0] = a; w.Data[1] = b; swa.Update(); }
+        Assert.Equal(5f, swa.State()["weight"].Data[0], 5);
+        Assert.Equal(2f, swa.State()["weight"].Data[1], 5);
+        Assert.Equal(3, swa.Steps);
+        Assert.True(swa.IsUniform);
+    }
+
+    [Fact]
+    public void A_run_with_swa_validates_and_keeps_the_mean_of_the_last_epochs_weights_and_resumes_it_exactly()
+    {
+        var set = GeneratedTasks.BrightSquares(192, seed: 2, augment: true);
+        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 160).ToArray());
+        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(160, 32).ToArray());
+
+        // Four epochs, the last two averaged.
+        var whole = new ClassifierTask(GeneratedTasks.SmallCnn(11));
+        var result = new Trainer<Tensor>(whole, Options(4, ema: null, swa: 2)).Fit(train, val, Path.Combine(_dir, "whole"));
+        var cp = Checkpoint.Load(Checkpoint.PathIn(Path.Combine(_dir, "whole")));
+        Assert.Equal("3", cp.Ema!.Values["from_epoch"]);
+        Assert.Equal("2", cp.Ema.Values["steps"]);
+
+        // Three epochs with the last one "averaged" take the same path (the average starts at epoch 3 in both), so
+        // their live weights are the first run's after epoch 3: the average is their mean with the weights after epoch 4.
+        string folder = Path.Combine(_dir, "split");
+        var three = new ClassifierTask(GeneratedTasks.SmallCnn(11));
+        new Trainer<Tensor>(three, Options(3, ema: null, swa: 1)).Fit(train, val, folder);
+        var end3 = Checkpoint.Load(Checkpoint.PathIn(folder)).Model;
+        foreach (var (name, t) in cp.Ema.Tensors)
+        {
+            var a = end3[name].Data; var b = cp.Model[name].Data;
+            for (int i = 0; i < t.Size; i++) Assert.Equal((a[i] + b[i]) / 2, t.Data[i], 5);
+        }
+
+        // What was validated last, and kept, is the average, not the live weights.
+        var averaged = new ClassifierTask(GeneratedTasks.SmallCnn(5));
+        averaged.Model.LoadStateDict(cp.Ema.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value), strict: true, source: "swa");
+        Assert.Equal(result.History[^1].ValidationLoss!.Value, Evaluation.Run(averaged, set, val.Indices, 32).Loss, 6);
+        var live = new ClassifierTask(GeneratedTasks.SmallCnn(5));
+        live.Model.LoadStateDict(cp.Model, strict: true, source: "live");
+        Assert.NotEqual(result.History[^1].ValidationLoss!.Value, Evaluation.Run(live, set, val.Indices, 32).Loss, 6);
+
+        // The three-epoch run resumed to four: the same average and the same kept weights, bit for bit.
+        var resumed = new ClassifierTask(GeneratedTasks.SmallCnn(999));
+        new Trainer<Tensor>(resumed, Options(4, ema: null, swa: 2)).Fit(train, val, folder, resume: true);
+        var after = Checkpoint.Load(Checkpoint.PathIn(folder));
+        foreach (var (name, t) in cp.Ema.Tensors) Assert.Equal(t.Data, after.Ema!.Tensors.Single(kv => kv.Key == name).Value.Data);
+        foreach (var (name, t) in whole.Model.StateDict()) Assert.Equal(t.Data, resumed.Model.StateDict().Single(kv => kv.Key == name).Value.Data);
+
+        // An exponential average's run does not continue it.
+        var e = Assert.Throws<CheckpointException>(() => new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(1)), Options(5)).Fit(train, val, folder, resume: true));
+        Assert.Contains("uniform weight average from epoch 3", e.Message);
+    }
 
     [Fact]
     public void The_average_follows_d_a_plus_one_minus_d_w_with_the_decay_warmed_up()
