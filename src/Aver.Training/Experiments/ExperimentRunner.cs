@@ -57,6 +57,7 @@ public static class ExperimentRunner
         {
             $"Protocol {plan.Protocol}, seed {plan.Seed}{(plan.SpeakerDependent ? " (SPEAKER-DEPENDENT split)" : ", speaker-independent")}.",
             $"Command: {command}",
+            training.Describe(),
         };
         if (training.Ensemble > 1)
             notes.Add($"Each fold trains an ensemble of {training.Ensemble} networks from different seeds; its test and validation answers are their mean probability (curves and features: the first network's).");

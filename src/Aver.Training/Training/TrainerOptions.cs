@@ -117,4 +117,26 @@ public sealed record TrainerOptions
         ScheduleKind.Cosine => new WarmupCosineLR(optimizer, Epochs, WarmupEpochs),
         _ => new ReduceLROnPlateau(optimizer, PlateauMode.Min, PlateauFactor, PlateauPatience, maxReductions: MaxReductions),
     };
+
+    /// <summary>The run's recipe in one sentence, as reports print it.</summary>
+    public string Describe()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string optimizer = Optimizer == OptimizerKind.SgdNesterov
+            ? string.Create(inv, $"SGD with Nesterov momentum {Momentum}, learning rate {LearningRate}, weight decay {WeightDecay}")
+            : string.Create(inv, $"AdamW, learning rate {LearningRate}, weight decay {WeightDecay}");
+        string schedule = Schedule == ScheduleKind.Cosine
+            ? (WarmupEpochs > 0 ? $"{WarmupEpochs} warm-up epochs then cosine to zero" : "cosine to zero")
+            : string.Create(inv, $"the rate times {PlateauFactor} after {PlateauPatience} epochs without a lower validation loss{(MaxReductions is int m ? $", at most {m} times" : "")}");
+        string kept = BestBy switch
+        {
+            BestBy.ValidationAccuracy => "validation accuracy",
+            BestBy.ValidationAccuracyThenLoss => "validation accuracy, ties to the lower loss",
+            _ => "validation loss",
+        };
+        string average = EmaDecay is double d ? string.Create(inv, $"; an exponential average of the weights (decay {d}) is validated and kept")
+            : SwaEpochs is int swa ? $"; from epoch {Epochs - swa + 1} the mean of the weights at every epoch's end since (SWA) is validated and kept" : "";
+        return $"Training: at most {Epochs} epochs{(EarlyStoppingPatience is int p ? $" (stopping after {p} without a better {kept})" : "")}, batch {BatchSize}, {optimizer}, {schedule}" +
+            (ClipGradNorm is double c ? string.Create(inv, $", gradients clipped to norm {c}") : "") + $"; the epoch kept by {kept}{average}.";
+    }
 }
