@@ -57,7 +57,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         var history = new List<EpochMetrics>();
         Dictionary<string, Tensor>? best = null;
         var ema = Options.EmaDecay is double decay ? new WeightAverage(model, decay)
-            : Options.SwaEpochs is int swa ? WeightAverage.Uniform(model, Options.Epochs - swa + 1) : null;
+            : Options.SwaFromEpoch() is int from ? WeightAverage.Uniform(model, from) : null;
         int first = 1;
         string? path = folder is null ? null : Checkpoint.PathIn(folder);
 

@@ -76,9 +76,12 @@ public sealed record TrainerOptions
     /// <summary>
     /// Stochastic weight averaging: the last this-many epochs' end-of-epoch weights averaged uniformly
     /// (<see cref="WeightAverage.Uniform"/>); within them the average is what is validated, selected and kept. Null
-    /// averages nothing.
+    /// averages nothing; more than <see cref="Epochs"/> (a shortened run) averages them all.
     /// </summary>
     public int? SwaEpochs { get; init; }
+
+    /// <summary>The first epoch the uniform weight average takes in (<see cref="SwaEpochs"/>); null without one.</summary>
+    public int? SwaFromEpoch() => SwaEpochs is int swa ? Math.Max(1, Epochs - swa + 1) : null;
     /// <summary>
     /// Networks trained per fold of a cross-validation, each from its own seed, tested (and validated) by their mean
     /// probability (<see cref="CrossValidation{TInput}"/>); 1 trains one.
@@ -99,7 +102,7 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(WarmupEpochs), WarmupEpochs, "TrainerOptions: warm-up epochs must be non-negative and fewer than the epochs");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
         if (EmaDecay is double d && !(d is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "TrainerOptions: the weight average's decay must be in (0, 1)");
-        if (SwaEpochs is int swa && (swa < 1 || swa > Epochs)) throw new ArgumentOutOfRangeException(nameof(SwaEpochs), SwaEpochs, "TrainerOptions: weight averaging takes between 1 and all of the epochs");
+        if (SwaEpochs < 1) throw new ArgumentOutOfRangeException(nameof(SwaEpochs), SwaEpochs, "TrainerOptions: weight averaging takes at least one epoch");
         if (SwaEpochs is not null && EmaDecay is not null) throw new ArgumentException("TrainerOptions: keep either an exponential (EmaDecay) or a uniform (SwaEpochs) weight average, not both");
         if (Ensemble < 1) throw new ArgumentOutOfRangeException(nameof(Ensemble), Ensemble, "TrainerOptions: an ensemble has at least one network");
     }
@@ -135,7 +138,7 @@ public sealed record TrainerOptions
             _ => "validation loss",
         };
         string average = EmaDecay is double d ? string.Create(inv, $"; an exponential average of the weights (decay {d}) is validated and kept")
-            : SwaEpochs is int swa ? $"; from epoch {Epochs - swa + 1} the mean of the weights at every epoch's end since (SWA) is validated and kept" : "";
+            : SwaFromEpoch() is int from ? $"; from epoch {from} the mean of the weights at every epoch's end since (SWA) is validated and kept" : "";
         return $"Training: at most {Epochs} epochs{(EarlyStoppingPatience is int p ? $" (stopping after {p} without a better {kept})" : "")}, batch {BatchSize}, {optimizer}, {schedule}" +
             (ClipGradNorm is double c ? string.Create(inv, $", gradients clipped to norm {c}") : "") + $"; the epoch kept by {kept}{average}.";
     }

@@ -26,6 +26,7 @@ public sealed class WeightAverageTests : IDisposable
         var swa = Options(100, ema: null, swa: 30) with { Schedule = ScheduleKind.Cosine, WarmupEpochs = 2, BestBy = BestBy.ValidationAccuracyThenLoss };
         Assert.Equal("Training: at most 100 epochs, batch 32, AdamW, learning rate 0.003, weight decay 0.01, 2 warm-up epochs then cosine to zero; "
             + "the epoch kept by validation accuracy, ties to the lower loss; from epoch 71 the mean of the weights at every epoch's end since (SWA) is validated and kept.", swa.Describe());
+        Assert.Contains("from epoch 1 the mean", (swa with { Epochs = 20 }).Describe());   // a shortened run averages every epoch
         var ema = Options(10, ema: 0.99) with { EarlyStoppingPatience = 4 };
         Assert.Equal("Training: at most 10 epochs (stopping after 4 without a better validation loss), batch 32, AdamW, learning rate 0.003, weight decay 0.01, "
             + "the rate times 0.5 after 10 epochs without a lower validation loss, at most 2 times; the epoch kept by validation loss; an exponential average of the weights (decay 0.99) is validated and kept.", ema.Describe());
