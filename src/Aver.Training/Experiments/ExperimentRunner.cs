@@ -34,7 +34,12 @@ public static class ExperimentRunner
         string outDir = options.Out ?? Path.Combine("runs", config.Name!);
         var training = ExperimentConfigLoader.TrainerOptions(config);
         // A shorter run keeps its warm-up shorter than itself (a cosine schedule needs at least one epoch after it).
-        if (options.Epochs is int e) training = training with { Epochs = e, WarmupEpochs = Math.Min(training.WarmupEpochs, e - 1) };
+        if (options.Epochs is int e)
+        {
+            training = training with { Epochs = e, WarmupEpochs = Math.Min(training.WarmupEpochs, e - 1) };
+            // A run too short to anneal before its averaged epochs keeps the plain cosine.
+            if (training.SwaFromEpoch() - 1 <= training.WarmupEpochs) training = training with { SwaLr = null };
+        }
         var folds = options.Folds ?? (config.Protocol!.Folds.Count > 0 ? config.Protocol.Folds : null);
 
         var catalog = experiment.Select(DatasetReader.Open(config.Dataset!.Path!, config.Dataset.Kind));

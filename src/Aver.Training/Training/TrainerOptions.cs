@@ -80,6 +80,13 @@ public sealed record TrainerOptions
     /// </summary>
     public int? SwaEpochs { get; init; }
 
+    /// <summary>
+    /// With <see cref="SwaEpochs"/> and the cosine schedule: the rate the cosine anneals to by the first averaged epoch and
+    /// holds through the averaged ones (PyTorch's <c>SWALR</c> after <c>CosineAnnealingLR</c>; Izmailov et al. 2018 §3.2),
+    /// so the averaged weights still move; null anneals to zero over all the epochs.
+    /// </summary>
+    public double? SwaLr { get; init; }
+
     /// <summary>The first epoch the uniform weight average takes in (<see cref="SwaEpochs"/>); null without one.</summary>
     public int? SwaFromEpoch() => SwaEpochs is int swa ? Math.Max(1, Epochs - swa + 1) : null;
     /// <summary>
@@ -103,6 +110,8 @@ public sealed record TrainerOptions
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
         if (EmaDecay is double d && !(d is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "TrainerOptions: the weight average's decay must be in (0, 1)");
         if (SwaEpochs < 1) throw new ArgumentOutOfRangeException(nameof(SwaEpochs), SwaEpochs, "TrainerOptions: weight averaging takes at least one epoch");
+        if (SwaLr is double swaLr && (!(swaLr > 0) || SwaEpochs is null || Schedule != ScheduleKind.Cosine || SwaFromEpoch() - 1 <= WarmupEpochs))
+            throw new ArgumentOutOfRangeException(nameof(SwaLr), SwaLr, "TrainerOptions: an SWA rate is positive and needs SwaEpochs, the cosine schedule, and warm-up epochs before the averaged ones");
         if (SwaEpochs is not null && EmaDecay is not null) throw new ArgumentException("TrainerOptions: keep either an exponential (EmaDecay) or a uniform (SwaEpochs) weight average, not both");
         if (Ensemble < 1) throw new ArgumentOutOfRangeException(nameof(Ensemble), Ensemble, "TrainerOptions: an ensemble has at least one network");
     }
@@ -117,7 +126,9 @@ public sealed record TrainerOptions
     /// <summary>The schedule of the run: the plateau schedule (mode min on the validation loss, MRPN §5.2) or warm-up + cosine.</summary>
     public LRSchedule CreateSchedule(Optimizer optimizer) => Schedule switch
     {
-        ScheduleKind.Cosine => new WarmupCosineLR(optimizer, Epochs, WarmupEpochs),
+        // With an SWA rate the cosine ends at it on the first averaged epoch and stays there (its progress stops at 1).
+        ScheduleKind.Cosine => SwaLr is double swaLr ? new WarmupCosineLR(optimizer, SwaFromEpoch()!.Value - 1, WarmupEpochs, swaLr)
+            : new WarmupCosineLR(optimizer, Epochs, WarmupEpochs),
         _ => new ReduceLROnPlateau(optimizer, PlateauMode.Min, PlateauFactor, PlateauPatience, maxReductions: MaxReductions),
     };
 
@@ -129,7 +140,8 @@ public sealed record TrainerOptions
             ? string.Create(inv, $"SGD with Nesterov momentum {Momentum}, learning rate {LearningRate}, weight decay {WeightDecay}")
             : string.Create(inv, $"AdamW, learning rate {LearningRate}, weight decay {WeightDecay}");
         string schedule = Schedule == ScheduleKind.Cosine
-            ? (WarmupEpochs > 0 ? $"{WarmupEpochs} warm-up epochs then cosine to zero" : "cosine to zero")
+            ? (WarmupEpochs > 0 ? $"{WarmupEpochs} warm-up epochs then cosine" : "cosine")
+              + (SwaLr is double swaLr && SwaFromEpoch() is int first ? string.Create(inv, $" to {swaLr} by epoch {first}, held there") : " to zero")
             : string.Create(inv, $"the rate times {PlateauFactor} after {PlateauPatience} epochs without a lower validation loss{(MaxReductions is int m ? $", at most {m} times" : "")}");
         string kept = BestBy switch
         {

@@ -158,6 +158,12 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal("training.swa_epochs", Assert.Single(e.Errors).Key);
         e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 2, ema_decay: 0.9"))));
         Assert.Equal("training.swa_epochs", Assert.Single(e.Errors).Key);
+        var swaLr = ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 2, swa_lr: 1.0e-4, schedule: cosine")));
+        Assert.Equal(1e-4, ExperimentConfigLoader.TrainerOptions(swaLr).SwaLr);
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_lr: 1.0e-4, schedule: cosine"))));
+        Assert.Equal("training.swa_lr", Assert.Single(e.Errors).Key);      // without swa_epochs
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 4, swa_lr: 1.0e-4, schedule: cosine, warmup_epochs: 1"))));
+        Assert.Equal("training.swa_lr", Assert.Single(e.Errors).Key);      // no epoch left to anneal in
     }
 
     [Fact]

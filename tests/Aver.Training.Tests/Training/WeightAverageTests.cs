@@ -33,6 +33,24 @@ public sealed class WeightAverageTests : IDisposable
     }
 
     [Fact]
+    public void An_swa_rate_ends_the_cosine_at_the_first_averaged_epoch_and_holds_it()
+    {
+        var set = GeneratedTasks.BrightSquares(96, seed: 3, augment: false);
+        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 64).ToArray());
+        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(64, 32).ToArray());
+        var options = Options(8, ema: null, swa: 3) with { Schedule = ScheduleKind.Cosine, WarmupEpochs = 1, SwaLr = 1e-4 };
+        var history = new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(4)), options).Fit(train, val).History;
+        var rates = history.Select(h => h.LearningRate).ToArray();
+        Assert.Equal(3e-3, rates[0], 12);                                      // warm-up of one epoch
+        Assert.Equal(3e-3, rates[1], 12);                                      // the cosine's start
+        for (int e = 2; e < 5; e++) Assert.True(rates[e] < rates[e - 1] && rates[e] > 1e-4, $"epoch {e + 1}: {rates[e]}");
+        Assert.All(rates[5..], r => Assert.Equal(1e-4, r, 12));                // epochs 6-8: averaged, at the SWA rate
+        Assert.Contains("cosine to 0.0001 by epoch 6, held there", options.Describe());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (options with { Schedule = ScheduleKind.Plateau, WarmupEpochs = 0 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (options with { SwaEpochs = null }).Validate());
+    }
+
+    [Fact]
     public void A_uniform_average_is_the_plain_mean_of_the_updates()
     {
         var layer = new Linear(2, 1, rng: new RandomStream(1));
