@@ -18,7 +18,7 @@ public sealed class BuildModelCommand : CliCommand
                          FER2013 training images pre-training held out; several --visual models (same data,
                          seed and face standardisation) answer together as an ensemble (mean probability);
                          a default-model bundle (folder or model.safetensors) in --visual brings every network
-                         of its visual branch;
+                         of its visual branch, BUNDLE#visual.N its network N alone;
           audio branch   MRPN's AM (width 8, spectrograms pooled by 4, LSTM 64) trained on RAVDESS speech of actors
                          01-14, early-stopped and calibrated on actors 15-16 (calm left out: no FER counterpart);
                          with --audio-config, the log-mel network of that audio-cnn experiment config (its model,

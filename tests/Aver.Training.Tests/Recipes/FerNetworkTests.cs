@@ -92,6 +92,12 @@ public class FerNetworkFromBundleTests : IDisposable
         a.Eval(); b.Eval();
         Assert.Equal(b.Forward(x).Data, networks[1].Network.Forward(x).Data);
         Assert.Equal(a.Forward(x).Data, networks[0].Network.Forward(x).Data);
+        // One network of a bundle by the name it was given.
+        var second = Assert.Single(FerNetwork.LoadAll(networks[1].Path));
+        Assert.Equal(b.Forward(x).Data, second.Network.Forward(x).Data);
+        Assert.Equal(networks[1].Path, second.Path);
+        var e = Assert.Throws<InvalidDataException>(() => FerNetwork.LoadAll(Path.Combine(dir, "model.safetensors") + "#visual.2"));
+        Assert.Contains("#visual.0 to #visual.1", e.Message);
         // A pretrain file is still one network.
         var file = Path.Combine(_dir, "one.safetensors");
         b.Save(file, new Dictionary<string, string> { ["width"] = "3", ["labels"] = string.Join(",", LabelSpaces.Fer7.Names), ["pixel_mean"] = "0.5", ["pixel_std"] = "0.25", ["seed"] = "1" });
