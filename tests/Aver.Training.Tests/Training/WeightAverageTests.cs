@@ -20,6 +20,13 @@ public sealed class WeightAverageTests : IDisposable
         Epochs = epochs, BatchSize = 32, LearningRate = 3e-3, Seed = 7, EarlyStoppingPatience = null, Threads = 1, EmaDecay = ema, SwaEpochs = swa,
     };
 
+    /// <summary>192 generated images: the first 160 to train on, the last 32 to validate on.</summary>
+    private static (TensorExampleSet Set, ExampleSubset<Tensor> Train, ExampleSubset<Tensor> Validation) Squares()
+    {
+        var set = GeneratedTasks.BrightSquares(192, seed: 2, augment: true);
+        return (set, new ExampleSubset<Tensor>(set, Enumerable.Range(0, 160).ToArray()), new ExampleSubset<Tensor>(set, Enumerable.Range(160, 32).ToArray()));
+    }
+
     [Fact]
     public void A_report_says_which_weights_were_kept()
     {
@@ -66,9 +73,7 @@ public sealed class WeightAverageTests : IDisposable
     [Fact]
     public void A_run_with_swa_validates_and_keeps_the_mean_of_the_last_epochs_weights_and_resumes_it_exactly()
     {
-        var set = GeneratedTasks.BrightSquares(192, seed: 2, augment: true);
-        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 160).ToArray());
-        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(160, 32).ToArray());
+        var (set, train, val) = Squares();
 
         // Four epochs, the last two averaged.
         var whole = new ClassifierTask(GeneratedTasks.SmallCnn(11));
@@ -132,9 +137,7 @@ public sealed class WeightAverageTests : IDisposable
     [Fact]
     public void A_run_with_an_average_validates_and_keeps_the_average_and_resumes_it_exactly()
     {
-        var set = GeneratedTasks.BrightSquares(192, seed: 2, augment: true);
-        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 160).ToArray());
-        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(160, 32).ToArray());
+        var (set, train, val) = Squares();
 
         var whole = new ClassifierTask(GeneratedTasks.SmallCnn(11));
         var result = new Trainer<Tensor>(whole, Options(3)).Fit(train, val, Path.Combine(_dir, "whole"));
