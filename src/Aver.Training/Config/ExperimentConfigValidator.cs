@@ -83,7 +83,7 @@ public static class ExperimentConfigValidator
         if (t.SwaEpochs is int swa && (swa < 1 || swa > t.Epochs)) Fail("training.swa_epochs", $"must be between 1 and training.epochs ({t.Epochs}), got {swa}");
         if (t.SwaLr is double swaLr && (!(swaLr > 0) || t.SwaEpochs is null || !cosine))
             Fail("training.swa_lr", "must be positive and comes with training.swa_epochs and schedule: cosine");
-        else if (t.SwaLr is not null && t.SwaFromEpoch() - 1 <= t.WarmupEpochs)
+        else if (t.SwaLr is not null && !t.AnnealsBeforeSwa())
             Fail("training.swa_lr", $"needs the warm-up ({t.WarmupEpochs} epochs) to end before the averaged epochs start (epoch {t.SwaFromEpoch()})");
         if (t.SwaEpochs is not null && t.EmaDecay is not null) Fail("training.swa_epochs", "and training.ema_decay exclude each other: keep one weight average");
         if (t.Ensemble < 1) Fail("training.ensemble", $"must be at least 1, got {t.Ensemble}");

@@ -38,7 +38,7 @@ public static class ExperimentRunner
         {
             training = training with { Epochs = e, WarmupEpochs = Math.Min(training.WarmupEpochs, e - 1) };
             // A run too short to anneal before its averaged epochs keeps the plain cosine.
-            if (training.SwaFromEpoch() - 1 <= training.WarmupEpochs) training = training with { SwaLr = null };
+            if (!training.AnnealsBeforeSwa()) training = training with { SwaLr = null };
         }
         var folds = options.Folds ?? (config.Protocol!.Folds.Count > 0 ? config.Protocol.Folds : null);
 

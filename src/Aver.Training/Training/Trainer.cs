@@ -56,7 +56,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         var streams = new RandomStreams(Options.Seed);
         var history = new List<EpochMetrics>();
         Dictionary<string, Tensor>? best = null;
-        var ema = Options.EmaDecay is double decay ? new WeightAverage(model, decay)
+        var average = Options.EmaDecay is double decay ? new WeightAverage(model, decay)
             : Options.SwaFromEpoch() is int from ? WeightAverage.Uniform(model, from) : null;
         int first = 1;
         string? path = folder is null ? null : Checkpoint.PathIn(folder);
@@ -69,7 +69,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             if (cp.Threads != Engine.Threads)
                 _progress.Warning($"{path} was written with {cp.Threads} threads, this run has {Engine.Threads}: the result will not be bit-identical to an uninterrupted run");
             model.LoadStateDict(cp.Model, strict: true, source: path);
-            if (ema is not null) ema.Load(cp.Ema ?? throw new CheckpointException(path, "has no weight average; this run keeps one (ema_decay or swa_epochs)"), path);
+            if (average is not null) average.Load(cp.Ema ?? throw new CheckpointException(path, "has no weight average; this run keeps one (ema_decay or swa_epochs)"), path);
             else if (cp.Ema is not null) throw new CheckpointException(path, "holds a weight average; this run keeps none (ema_decay or swa_epochs)");
             optimizer.LoadStateDict(cp.Optimizer);
             schedule.LoadStateDict(cp.Schedule);
@@ -90,10 +90,11 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         {
             var epochClock = Stopwatch.StartNew();
             double lr = optimizer.LearningRate;
-            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, ema is { IsUniform: false } ? ema : null, cancel);
-            if (ema is { IsUniform: true } && epoch >= ema.FromEpoch) ema.Update();
+            // An exponential average folds in every step, a uniform one every epoch's end.
+            var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, average is { IsUniform: false } ? average : null, cancel);
+            if (average is { IsUniform: true } && epoch >= average.FromEpoch) average.Update();
             // Once a weight average holds anything, the averaged weights are what is validated and kept.
-            var averaged = ema is { Steps: > 0 } ? ema : null;
+            var averaged = average is { Steps: > 0 } ? average : null;
             EvaluationResult Validate() => Evaluation.Run(Task, validation!.Set, validation.Indices, Options.EvalBatchSize ?? Options.BatchSize, cancel: cancel);
             EvaluationResult? val = validation is null ? null : averaged is null ? Validate() : averaged.WithAveraged(Validate);
             var metrics = new EpochMetrics(epoch, trainLoss, trainAccuracy, val?.Loss, val?.Accuracy, lr, epochClock.Elapsed.TotalSeconds);
@@ -103,7 +104,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             if (isBest) best = averaged?.State() ?? Checkpoint.Snapshot(model);
             bool reduced = StepSchedule(schedule, val?.Loss ?? trainLoss);
             stopped = early.ShouldStop && epoch < Options.Epochs;
-            if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early, ema);
+            if (path is not null) WriteCheckpoint(path, epoch, stopped, history, model, best!, optimizer, schedule, early, average);
             if (folder is not null) HistoryFiles.Write(folder, history);
 
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (epoch - first + 1) * (Options.Epochs - epoch));
@@ -155,7 +156,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
     }
 
     private void WriteCheckpoint(string path, int epoch, bool stoppedEarly, List<EpochMetrics> history, Module model,
-        Dictionary<string, Tensor> best, Optimizer optimizer, Tensors.Optim.Schedules.LRSchedule schedule, EarlyStopping early, WeightAverage? ema)
+        Dictionary<string, Tensor> best, Optimizer optimizer, Tensors.Optim.Schedules.LRSchedule schedule, EarlyStopping early, WeightAverage? average)
     {
         new Checkpoint
         {
@@ -171,7 +172,7 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             BestMetric = early.BestMetric,
             BestEpoch = early.BestEpoch,
             EpochsWithoutImprovement = early.EpochsWithoutImprovement,
-            Ema = ema?.ToSavedState(),
+            Ema = average?.ToSavedState(),
         }.Save(path);
     }
 

@@ -89,6 +89,10 @@ public sealed record TrainerOptions
 
     /// <summary>The first epoch the uniform weight average takes in (<see cref="SwaEpochs"/>); null without one.</summary>
     public int? SwaFromEpoch() => SwaEpochs is int swa ? Math.Max(1, Epochs - swa + 1) : null;
+
+    /// <summary>Whether the cosine has an epoch after its warm-up to anneal to <see cref="SwaLr"/> in before the averaged epochs.</summary>
+    public bool AnnealsBeforeSwa() => SwaFromEpoch() - 1 > WarmupEpochs;
+
     /// <summary>
     /// Networks trained per fold of a cross-validation, each from its own seed, tested (and validated) by their mean
     /// probability (<see cref="CrossValidation{TInput}"/>); 1 trains one.
@@ -110,7 +114,7 @@ public sealed record TrainerOptions
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "TrainerOptions: threads must be at least 1");
         if (EmaDecay is double d && !(d is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(EmaDecay), EmaDecay, "TrainerOptions: the weight average's decay must be in (0, 1)");
         if (SwaEpochs < 1) throw new ArgumentOutOfRangeException(nameof(SwaEpochs), SwaEpochs, "TrainerOptions: weight averaging takes at least one epoch");
-        if (SwaLr is double swaLr && (!(swaLr > 0) || SwaEpochs is null || Schedule != ScheduleKind.Cosine || SwaFromEpoch() - 1 <= WarmupEpochs))
+        if (SwaLr is double swaLr && (!(swaLr > 0) || SwaEpochs is null || Schedule != ScheduleKind.Cosine || !AnnealsBeforeSwa()))
             throw new ArgumentOutOfRangeException(nameof(SwaLr), SwaLr, "TrainerOptions: an SWA rate is positive and needs SwaEpochs, the cosine schedule, and warm-up epochs before the averaged ones");
         if (SwaEpochs is not null && EmaDecay is not null) throw new ArgumentException("TrainerOptions: keep either an exponential (EmaDecay) or a uniform (SwaEpochs) weight average, not both");
         if (Ensemble < 1) throw new ArgumentOutOfRangeException(nameof(Ensemble), Ensemble, "TrainerOptions: an ensemble has at least one network");
