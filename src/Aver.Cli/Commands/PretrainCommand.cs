@@ -16,6 +16,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
                       [--stem imagenet|small] [--augment flip-shift|recipe|none] [--erasing 0.5]
                       [--label-smoothing 0] [--mixup 0] [--optimizer adamw|sgd] [--weight-decay W]
                       [--schedule plateau|cosine] [--warmup 0] [--patience 6|none] [--ten-crop]
+                      [--init MODEL] [--swa-epochs N]
                       [--session-epochs N] [--limit-per-class N] [--seed S] [--split-seed S] [--threads N] [--json]
 
         Trains ResNet-18 (1 input channel, 7 classes) on FER2013's training images, holding out 10% per
@@ -32,6 +33,9 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
           --optimizer sgd       SGD with Nesterov momentum 0.9 (weight decay 5e-4 unless --weight-decay)
           --schedule cosine     linear warm-up over --warmup epochs, then cosine to 0 at --epochs
           --patience N|none     early stopping on validation accuracy (none: run every epoch, as cosine wants)
+          --init MODEL          start from MODEL's weights (an `aver pretrain` output or BUNDLE#visual.N of the same
+                                architecture and --split-seed) instead of a fresh initialisation: a fine-tune
+          --swa-epochs N        validate and keep the mean of the weights at the ends of the last N epochs (SWA)
           --ten-crop            also report ten-crop test accuracy (centre + corners, mirrored, softmax mean)
           --session-epochs N    train N epochs in this session, then stop after the checkpoint
           --split-seed S        draw the validation hold-out with S instead of --seed: networks of one split seed
@@ -42,6 +46,9 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
           aver pretrain ../shared/data/fer2013 --out runs/fer-w32-small.safetensors --width 32 --stem small \
               --augment recipe --label-smoothing 0.1 --optimizer sgd --lr 0.05 --schedule cosine --warmup 2 \
               --epochs 40 --patience none --ten-crop --session-epochs 5
+          aver pretrain ../shared/data/fer2013 --out runs/fer-w32-swa.safetensors --init runs/fer-w32-small.safetensors \
+              --width 32 --stem small --augment recipe --label-smoothing 0.1 --optimizer sgd --lr 0.01 \
+              --schedule cosine --epochs 8 --swa-epochs 8 --patience none --ten-crop
         """;
 
     public override int Run(CliArgs args, CliContext ctx)
@@ -73,6 +80,8 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
             SplitSeed = args.Option("split-seed") is null ? null : args.Seed(name: "split-seed"),
             Command = "./aver pretrain " + string.Join(" ", Environment.GetCommandLineArgs().Skip(2)),
             SessionEpochs = args.Option("session-epochs") is null ? null : args.Int("session-epochs", 0, min: 1),
+            InitFrom = args.Option("init"),
+            SwaEpochs = args.Option("swa-epochs") is null ? null : args.Int("swa-epochs", 0, min: 1),
         };
         if (o.MixupAlpha < 0) throw new UsageException($"--mixup {o.MixupAlpha}: α must be non-negative");
         bool json = args.Flag("json");

@@ -5,6 +5,7 @@ using Aver.Tensors;
 using Aver.Training.Data;
 using Aver.Data.Metrics;
 using Aver.Training.Tasks;
+using Aver.Training.Recipes;
 using Aver.Training.Training;
 using Aver.Data.Pipelines;
 using Aver.Models.Spec;
@@ -45,6 +46,7 @@ public static class FerPretraining
 
         var architecture = new ResNetArchitecture(1, o.Width, o.Stem);
         var model = architecture.Build(catalog.Labels.Count, rng.Fork("init"));
+        if (o.InitFrom is string init) StartFrom(model, init, o, norm);
         ITrainingTask<Tensor> task = o.MixupAlpha > 0 ? new MixupClassifierTask(model, o.MixupAlpha, o.LabelSmoothing) : new ClassifierTask(model, labelSmoothing: o.LabelSmoothing);
         using var budget = new SessionBudget(progress, o.SessionEpochs);
         var trainer = new Trainer<Tensor>(task, new TrainerOptions
@@ -52,6 +54,7 @@ public static class FerPretraining
             Epochs = o.Epochs, BatchSize = o.BatchSize, EvalBatchSize = 256, LearningRate = o.LearningRate,
             BestBy = BestBy.ValidationAccuracy, Seed = o.Seed, Threads = o.Threads, PlateauPatience = 3, EarlyStoppingPatience = o.EarlyStoppingPatience,
             Optimizer = o.Optimizer, WeightDecay = o.EffectiveWeightDecay, Schedule = o.Schedule, WarmupEpochs = o.WarmupEpochs,
+            SwaEpochs = o.SwaEpochs,
         }, budget);
         var runDir = o.Output + ".run";
         TrainingResult result;
@@ -74,7 +77,7 @@ public static class FerPretraining
             {
                 ["test_accuracy"] = eval.Accuracy, ["test_uar"] = eval.Confusion.UnweightedAverageRecall,
                 ["test_accuracy_ten_crop"] = tenCrop?.Accuracy, ["best_epoch"] = result.BestEpoch, ["seed"] = o.Seed,
-                ["split_seed"] = o.EffectiveSplitSeed,
+                ["split_seed"] = o.EffectiveSplitSeed, ["init_from"] = o.InitFrom,
             }));
         // The flat keys of the files written before the spec, still read by MrpnExperimentSettings and DefaultModelRecipe.
         var flat = Invariant(new()
@@ -89,6 +92,29 @@ public static class FerPretraining
         return new PretrainResult(eval.Accuracy, eval.Confusion.UnweightedAverageRecall, eval.Confusion, result, o.Output,
             tenCrop?.Accuracy, tenCrop?.UnweightedAverageRecall);
     }
+
+    /// <summary>
+    /// Loads the weights of the network <paramref name="path"/> names into <paramref name="model"/>, refusing (naming the
+    /// file) one of another architecture, hold-out or face standardisation.
+    /// </summary>
+    private static void StartFrom(ResNet18 model, string path, PretrainOptions o, PixelStandardization norm)
+    {
+        var networks = FerNetwork.LoadAll(path);
+        if (networks.Count != 1)
+            throw new InvalidDataException($"{path}: holds {networks.Count} networks; start from one of them ({path}#visual.0 ...)");
+        var from = networks[0];
+        if (from.Network.Config != model.Config)
+            throw new InvalidDataException($"{path}: a {Describe(from.Network.Config)}, this run trains a {Describe(model.Config)}");
+        string split = o.EffectiveSplitSeed.ToString(CultureInfo.InvariantCulture);
+        if (from.SplitSeed != split)
+            throw new InvalidDataException($"{path}: its hold-out was drawn with seed {from.SplitSeed ?? "(not recorded)"}, this run's with {split} (--split-seed): the hold-out would hold images it trained on");
+        if (Math.Abs(from.PixelMean - norm.Mean) > 1e-4f || Math.Abs(from.PixelStd - norm.Std) > 1e-4f)
+            throw new InvalidDataException($"{path}: standardises faces by mean {from.PixelMean} / std {from.PixelStd}, this run's images by {norm.Mean} / {norm.Std}");
+        model.LoadStateDict(from.Network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), strict: true, source: path);
+    }
+
+    private static string Describe(ResNetConfig c) =>
+        $"ResNet-18 of width {c.Width} with the {c.Stem.ToString().ToLowerInvariant()} stem over {c.Classes} classes from {c.InChannels} channel(s)";
 
     /// <summary>The training augmentation <paramref name="o"/> asks for, as a batch function; null for none.</summary>
     private static Func<Tensor, RandomStream, Tensor>? Augmentation(PretrainOptions o) => o.Augmentation switch

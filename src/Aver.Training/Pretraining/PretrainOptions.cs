@@ -50,6 +50,14 @@ public sealed record PretrainOptions(string DataDir, string Output, int Width = 
     public int WarmupEpochs { get; init; }
     /// <summary>Epochs without a better validation accuracy before stopping; null never stops early.</summary>
     public int? EarlyStoppingPatience { get; init; } = 6;
+    /// <summary>
+    /// An <c>aver pretrain</c> network (or a bundle's <c>BUNDLE#visual.N</c>) whose weights this run starts from instead
+    /// of a fresh initialisation: a fine-tune, e.g. a short cosine restart with <see cref="SwaEpochs"/>. It must have
+    /// this run's architecture and hold-out (split seed), or the hold-out would select on images it trained on.
+    /// </summary>
+    public string? InitFrom { get; init; }
+    /// <summary>Average the weights of the last N epochs' ends (SWA, Izmailov et al. 2018), validated and kept; null for none.</summary>
+    public int? SwaEpochs { get; init; }
     /// <summary>Also evaluate the test images with ten-crop averaging (<see cref="TenCrop"/>).</summary>
     public bool TenCrop { get; init; }
     /// <summary>Train at most this many epochs in this session, then stop after the checkpoint; the same command continues.</summary>

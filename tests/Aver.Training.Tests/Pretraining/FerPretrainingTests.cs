@@ -101,4 +101,34 @@ public sealed class FerPretrainingTests : IDisposable
         // Both held out the same images, so the default model's recipe takes them as one ensemble.
         Aver.Training.Recipes.FerNetwork.Load(Path.Combine(_dir, "b.safetensors")).CheckSameInputAs(Aver.Training.Recipes.FerNetwork.Load(Path.Combine(_dir, "a.safetensors")));
     }
+
+    [Fact]
+    public void A_fine_tune_starts_from_the_given_network_and_refuses_one_of_another_hold_out_or_width()
+    {
+        string data = GeneratedFer();
+        var basis = Recipe(data, "a.safetensors") with { Epochs = 1, WarmupEpochs = 0, TenCrop = false };
+        var trained = SafeTensors.Load(FerPretraining.Run(basis).ModelPath);
+        // A step too small to move the weights: the fine-tune's SWA keeps the network it started from, not a fresh one.
+        var tune = basis with
+        {
+            Output = Path.Combine(_dir, "tuned.safetensors"), InitFrom = Path.Combine(_dir, "a.safetensors"), Seed = 7, SplitSeed = 5,
+            LearningRate = 1e-9, WeightDecay = 0, MixupAlpha = 0, Augmentation = FaceAugmentationKind.None, SwaEpochs = 1,
+        };
+        var tuned = SafeTensors.Load(FerPretraining.Run(tune).ModelPath);
+        var fresh = SafeTensors.Load(FerPretraining.Run(tune with { Output = Path.Combine(_dir, "fresh.safetensors"), InitFrom = null }).ModelPath);
+        foreach (var name in new[] { "conv1.weight", "layer4.1.conv2.weight", "fc.weight" })
+        {
+            var (t, f, a) = (tuned.Tensors[name].Data, fresh.Tensors[name].Data, trained.Tensors[name].Data);
+            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], t[i], 1e-5f);
+            Assert.NotEqual(a, f);
+        }
+        Assert.Contains("a.safetensors", ModelFile.Load(tuned, "tuned").Spec.Extra!["init_from"]);
+
+        var otherHoldOut = Assert.Throws<InvalidDataException>(() => FerPretraining.Run(tune with { Output = Path.Combine(_dir, "x.safetensors"), SplitSeed = 9 }));
+        Assert.Contains("a.safetensors", otherHoldOut.Message);
+        Assert.Contains("hold-out", otherHoldOut.Message);
+        var otherWidth = Assert.Throws<InvalidDataException>(() => FerPretraining.Run(tune with { Output = Path.Combine(_dir, "y.safetensors"), Width = 4 }));
+        Assert.Contains("width 2", otherWidth.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "y.safetensors")));
+    }
 }
