@@ -7,7 +7,7 @@ namespace Aver.Cli.Commands;
 /// <summary>`aver pretrain`: the visual extractor on FER2013 (MRPN §5.2), with the issue-16 recipe as options.</summary>
 public sealed class PretrainCommand : CliCommand, IHasFlags
 {
-    public string[] Flags => ["ten-crop"];
+    public string[] Flags => ["ten-crop", "swa-update-bn"];
 
     public override string Name => "pretrain";
     public override string Summary => "pre-train the visual ResNet-18 on FER2013 and report its test accuracy";
@@ -16,7 +16,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
                       [--stem imagenet|small] [--augment flip-shift|recipe|none] [--erasing 0.5]
                       [--label-smoothing 0] [--mixup 0] [--optimizer adamw|sgd] [--weight-decay W]
                       [--schedule plateau|cosine] [--warmup 0] [--patience 6|none] [--ten-crop]
-                      [--init MODEL] [--swa-epochs N]
+                      [--init MODEL] [--swa-epochs N [--swa-update-bn]]
                       [--session-epochs N] [--limit-per-class N] [--seed S] [--split-seed S] [--threads N] [--json]
 
         Trains ResNet-18 (1 input channel, 7 classes) on FER2013's training images, holding out 10% per
@@ -36,6 +36,8 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
           --init MODEL          start from MODEL's weights (an `aver pretrain` output or BUNDLE#visual.N of the same
                                 architecture and --split-seed) instead of a fresh initialisation: a fine-tune
           --swa-epochs N        validate and keep the mean of the weights at the ends of the last N epochs (SWA)
+          --swa-update-bn       measure that mean's batch-norm statistics afresh on the training batches after each
+                                averaged epoch (Izmailov et al. 2018), instead of averaging them (~1/3 epoch each)
           --ten-crop            also report ten-crop test accuracy (centre + corners, mirrored, softmax mean)
           --session-epochs N    train N epochs in this session, then stop after the checkpoint
           --split-seed S        draw the validation hold-out with S instead of --seed: networks of one split seed
@@ -48,7 +50,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
               --epochs 40 --patience none --ten-crop --session-epochs 5
           aver pretrain ../shared/data/fer2013 --out runs/fer-w32-swa.safetensors --init runs/fer-w32-small.safetensors \
               --width 32 --stem small --augment recipe --label-smoothing 0.1 --optimizer sgd --lr 0.01 \
-              --schedule cosine --epochs 8 --swa-epochs 8 --patience none --ten-crop
+              --schedule cosine --epochs 8 --swa-epochs 8 --swa-update-bn --patience none --ten-crop
         """;
 
     public override int Run(CliArgs args, CliContext ctx)
@@ -82,6 +84,7 @@ public sealed class PretrainCommand : CliCommand, IHasFlags
             SessionEpochs = args.Option("session-epochs") is null ? null : args.Int("session-epochs", 0, min: 1),
             InitFrom = args.Option("init"),
             SwaEpochs = args.Option("swa-epochs") is null ? null : args.Int("swa-epochs", 0, min: 1),
+            SwaUpdateBatchNorm = args.Flag("swa-update-bn"),
         };
         if (o.MixupAlpha < 0) throw new UsageException($"--mixup {o.MixupAlpha}: α must be non-negative");
         bool json = args.Flag("json");

@@ -17,8 +17,11 @@ public abstract class BatchNorm : Module
     public int NumFeatures { get; }
     public float Eps { get; }
 
-    /// <summary>The running-average factor; null means a cumulative average (factor 1 / num_batches_tracked), as in PyTorch.</summary>
-    public float? Momentum { get; }
+    /// <summary>
+    /// The running-average factor; null means a cumulative average (factor 1 / num_batches_tracked), as in PyTorch.
+    /// Settable, as PyTorch's is: SWA's batch-norm update measures the statistics afresh as a cumulative average.
+    /// </summary>
+    public float? Momentum { get; set; }
     public Tensor? Weight { get; }
     public Tensor? Bias { get; }
     public Tensor? RunningMean { get; }

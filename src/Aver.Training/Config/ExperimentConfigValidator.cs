@@ -85,6 +85,7 @@ public static class ExperimentConfigValidator
             Fail("training.swa_lr", "must be positive and comes with training.swa_epochs and schedule: cosine");
         else if (t.SwaLr is not null && !t.AnnealsBeforeSwa())
             Fail("training.swa_lr", $"needs the warm-up ({t.WarmupEpochs} epochs) to end before the averaged epochs start (epoch {t.SwaFromEpoch()})");
+        if (t.SwaUpdateBatchNorm && t.SwaEpochs is null) Fail("training.swa_update_batch_norm", "re-measures the SWA average's batch-norm statistics and comes with training.swa_epochs");
         if (t.SwaEpochs is not null && t.EmaDecay is not null) Fail("training.swa_epochs", "and training.ema_decay exclude each other: keep one weight average");
         if (t.Ensemble < 1) Fail("training.ensemble", $"must be at least 1, got {t.Ensemble}");
         if (t.ClipGradNorm is double clip) Positive("training.clip_grad_norm", clip);

@@ -54,7 +54,7 @@ public static class FerPretraining
             Epochs = o.Epochs, BatchSize = o.BatchSize, EvalBatchSize = 256, LearningRate = o.LearningRate,
             BestBy = BestBy.ValidationAccuracy, Seed = o.Seed, Threads = o.Threads, PlateauPatience = 3, EarlyStoppingPatience = o.EarlyStoppingPatience,
             Optimizer = o.Optimizer, WeightDecay = o.EffectiveWeightDecay, Schedule = o.Schedule, WarmupEpochs = o.WarmupEpochs,
-            SwaEpochs = o.SwaEpochs,
+            SwaEpochs = o.SwaEpochs, SwaUpdateBatchNorm = o.SwaUpdateBatchNorm,
         }, budget);
         var runDir = o.Output + ".run";
         TrainingResult result;

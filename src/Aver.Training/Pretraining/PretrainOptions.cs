@@ -58,6 +58,8 @@ public sealed record PretrainOptions(string DataDir, string Output, int Width = 
     public string? InitFrom { get; init; }
     /// <summary>Average the weights of the last N epochs' ends (SWA, Izmailov et al. 2018), validated and kept; null for none.</summary>
     public int? SwaEpochs { get; init; }
+    /// <summary>With <see cref="SwaEpochs"/>: measure the average's batch-norm statistics afresh (<see cref="TrainerOptions.SwaUpdateBatchNorm"/>).</summary>
+    public bool SwaUpdateBatchNorm { get; init; }
     /// <summary>Also evaluate the test images with ten-crop averaging (<see cref="TenCrop"/>).</summary>
     public bool TenCrop { get; init; }
     /// <summary>Train at most this many epochs in this session, then stop after the checkpoint; the same command continues.</summary>

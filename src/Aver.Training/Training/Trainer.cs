@@ -92,7 +92,11 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             double lr = optimizer.LearningRate;
             // An exponential average folds in every step, a uniform one every epoch's end.
             var (trainLoss, trainAccuracy) = TrainEpoch(train, epoch, batches, streams, optimizer, parameters, average is { IsUniform: false } ? average : null, cancel);
-            if (average is { IsUniform: true } && epoch >= average.FromEpoch) average.Update();
+            if (average is { IsUniform: true } && epoch >= average.FromEpoch)
+            {
+                average.Update();
+                if (Options.SwaUpdateBatchNorm) average.RemeasureBuffers(model, () => MeasureBatchNorm(train, epoch, streams, cancel));
+            }
             // Once a weight average holds anything, the averaged weights are what is validated and kept.
             var averaged = average is { Steps: > 0 } ? average : null;
             EvaluationResult Validate() => Evaluation.Run(Task, validation!.Set, validation.Indices, Options.EvalBatchSize ?? Options.BatchSize, cancel: cancel);
@@ -145,6 +149,35 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
             _progress.Batch(epoch, ++b, batches, lossSum / seen);
         }
         return (lossSum / seen, (double)correct / seen);
+    }
+
+    /// <summary>
+    /// SWA's batch-norm update (Izmailov et al. 2018 §3.2; PyTorch's <c>swa_utils.update_bn</c>): the statistics the
+    /// averaged weights produce are not the average of the live weights' ones, so every batch-norm layer's are reset and
+    /// measured as a cumulative average over a forward pass, in training mode and without gradients, over epoch
+    /// <paramref name="epoch"/>'s training batches (its order, augmentation and dropout again).
+    /// </summary>
+    private void MeasureBatchNorm(ExampleSubset<TInput> train, int epoch, RandomStreams streams, CancellationToken cancel)
+    {
+        var model = Task.Model;
+        var norms = model.NamedModules().Select(kv => kv.Value).OfType<BatchNorm>().Where(b => b.RunningMean is not null).ToList();
+        if (norms.Count == 0) return;
+        var momenta = norms.ConvertAll(b => b.Momentum);
+        foreach (var b in norms) { b.ResetRunningStats(); b.Momentum = null; }
+        try
+        {
+            model.Train();
+            streams.SeedDropout(model, epoch);
+            if (Task is IRandomTrainingTask randomTask) randomTask.BeginEpoch(streams.Task(epoch));
+            var augment = Options.Augment ? streams.Augment(epoch) : null;
+            using var _ = GradMode.NoGrad();
+            foreach (var batch in train.Set.Batches(train.Indices, Options.BatchSize, streams.Shuffle(epoch), augment))
+            {
+                cancel.ThrowIfCancellationRequested();
+                Task.Step(batch.Input, batch.Targets);
+            }
+        }
+        finally { for (int i = 0; i < norms.Count; i++) norms[i].Momentum = momenta[i]; }
     }
 
     /// <summary>Ends the epoch in the schedule; true when a plateau schedule reduced the rate.</summary>

@@ -87,6 +87,13 @@ public sealed record TrainerOptions
     /// </summary>
     public double? SwaLr { get; init; }
 
+    /// <summary>
+    /// With <see cref="SwaEpochs"/>: after each averaged epoch, measure the batch-norm statistics of the averaged weights
+    /// afresh by a forward pass over that epoch's training batches (Izmailov et al. 2018 §3.2; PyTorch's
+    /// <c>swa_utils.update_bn</c>) instead of averaging the live ones; costs about a third of an epoch each time.
+    /// </summary>
+    public bool SwaUpdateBatchNorm { get; init; }
+
     /// <summary>The first epoch the uniform weight average takes in (<see cref="SwaEpochs"/>); null without one.</summary>
     public int? SwaFromEpoch() => SwaEpochs is int swa ? Math.Max(1, Epochs - swa + 1) : null;
 
@@ -116,6 +123,7 @@ public sealed record TrainerOptions
         if (SwaEpochs < 1) throw new ArgumentOutOfRangeException(nameof(SwaEpochs), SwaEpochs, "TrainerOptions: weight averaging takes at least one epoch");
         if (SwaLr is double swaLr && (!(swaLr > 0) || SwaEpochs is null || Schedule != ScheduleKind.Cosine || !AnnealsBeforeSwa()))
             throw new ArgumentOutOfRangeException(nameof(SwaLr), SwaLr, "TrainerOptions: an SWA rate is positive and needs SwaEpochs, the cosine schedule, and warm-up epochs before the averaged ones");
+        if (SwaUpdateBatchNorm && SwaEpochs is null) throw new ArgumentException("TrainerOptions: SwaUpdateBatchNorm re-measures the SWA average's batch-norm statistics and needs SwaEpochs");
         if (SwaEpochs is not null && EmaDecay is not null) throw new ArgumentException("TrainerOptions: keep either an exponential (EmaDecay) or a uniform (SwaEpochs) weight average, not both");
         if (Ensemble < 1) throw new ArgumentOutOfRangeException(nameof(Ensemble), Ensemble, "TrainerOptions: an ensemble has at least one network");
     }
@@ -154,7 +162,8 @@ public sealed record TrainerOptions
             _ => "validation loss",
         };
         string average = EmaDecay is double d ? string.Create(inv, $"; an exponential average of the weights (decay {d}) is validated and kept")
-            : SwaFromEpoch() is int from ? $"; from epoch {from} the mean of the weights at every epoch's end since (SWA) is validated and kept" : "";
+            : SwaFromEpoch() is int from ? $"; from epoch {from} the mean of the weights at every epoch's end since (SWA) is validated and kept" +
+              (SwaUpdateBatchNorm ? ", its batch-norm statistics measured afresh on the training batches" : "") : "";
         return $"Training: at most {Epochs} epochs{(EarlyStoppingPatience is int p ? $" (stopping after {p} without a better {kept})" : "")}, batch {BatchSize}, {optimizer}, {schedule}" +
             (ClipGradNorm is double c ? string.Create(inv, $", gradients clipped to norm {c}") : "") + $"; the epoch kept by {kept}{average}.";
     }

@@ -80,6 +80,22 @@ public sealed class WeightAverage
         finally { for (int i = 0; i < _entries.Count; i++) live[i].CopyTo(_entries[i].Live.Data, 0); }
     }
 
+    /// <summary>
+    /// Puts the averaged weights in the model, runs <paramref name="measure"/> (which sets the model's buffers, e.g.
+    /// batch-norm statistics measured afresh), keeps the buffers it set as the average's, then puts the live weights back.
+    /// </summary>
+    public void RemeasureBuffers(Module model, Action measure)
+    {
+        var buffers = new HashSet<string>(model.NamedBuffers().Select(kv => kv.Key), StringComparer.Ordinal);
+        WithAveraged(() =>
+        {
+            measure();
+            foreach (var (name, live, average) in _entries)
+                if (buffers.Contains(name)) live.Data.AsSpan(0, average.Length).CopyTo(average);
+            return 0;
+        });
+    }
+
     /// <summary>The average as a checkpoint keeps it (tensors by name, the update count, its kind).</summary>
     public SavedState ToSavedState() => new(State().OrderBy(kv => kv.Key, StringComparer.Ordinal),
         new Dictionary<string, string> { ["steps"] = Steps.ToString(CultureInfo.InvariantCulture), [KindKey] = KindValue });

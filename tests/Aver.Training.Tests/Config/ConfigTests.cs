@@ -164,6 +164,10 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal("training.swa_lr", Assert.Single(e.Errors).Key);      // without swa_epochs
         e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 4, swa_lr: 1.0e-4, schedule: cosine, warmup_epochs: 1"))));
         Assert.Equal("training.swa_lr", Assert.Single(e.Errors).Key);      // no epoch left to anneal in
+        var bn = ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_epochs: 2, swa_update_batch_norm: true")));
+        Assert.True(ExperimentConfigLoader.TrainerOptions(bn).SwaUpdateBatchNorm);
+        e = Assert.Throws<ConfigException>(() => ExperimentConfigLoader.Load(Write(Valid.Replace("epochs: 5", "epochs: 5, swa_update_batch_norm: true"))));
+        Assert.Equal("training.swa_update_batch_norm", Assert.Single(e.Errors).Key);
     }
 
     [Fact]

@@ -115,6 +115,40 @@ public sealed class WeightAverageTests : IDisposable
     }
 
     [Fact]
+    public void Swa_with_a_batch_norm_update_keeps_the_statistics_the_averaged_weights_give_the_training_images()
+    {
+        // One batch of all 160 training images, no augmentation: the statistics measured afresh are those of that batch.
+        var set = GeneratedTasks.BrightSquares(192, seed: 2, augment: false);
+        var train = new ExampleSubset<Tensor>(set, Enumerable.Range(0, 160).ToArray());
+        var val = new ExampleSubset<Tensor>(set, Enumerable.Range(160, 32).ToArray());
+        var options = Options(3, ema: null, swa: 2) with { BatchSize = 160, SwaUpdateBatchNorm = true };
+        var result = new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(11)), options).Fit(train, val, Path.Combine(_dir, "bn"));
+        var kept = Checkpoint.Load(Checkpoint.PathIn(Path.Combine(_dir, "bn"))).Ema!.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        var model = GeneratedTasks.SmallCnn(5);
+        model.LoadStateDict(kept, strict: true, source: "swa");
+        var norms = model.NamedModules().Select(kv => kv.Value).OfType<BatchNorm>().ToList();
+        foreach (var b in norms) { b.ResetRunningStats(); b.Momentum = null; }
+        model.Train();
+        using (GradMode.NoGrad())
+            foreach (var batch in set.Batches(train.Indices, 160)) model.Forward(batch.Input);
+        var measured = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var name in new[] { "1.running_mean", "1.running_var", "5.running_mean", "5.running_var" })
+            for (int i = 0; i < kept[name].Size; i++) Assert.Equal(measured[name].Data[i], kept[name].Data[i], 4);
+
+        // Averaged instead (no update), the statistics are not those; what was validated last is the updated average.
+        var plain = new Trainer<Tensor>(new ClassifierTask(GeneratedTasks.SmallCnn(11)), options with { SwaUpdateBatchNorm = false }).Fit(train, val, Path.Combine(_dir, "plain"));
+        var averaged = Checkpoint.Load(Checkpoint.PathIn(Path.Combine(_dir, "plain"))).Ema!.Tensors.Single(kv => kv.Key == "5.running_var").Value.Data;
+        Assert.Contains(Enumerable.Range(0, averaged.Length), i => Math.Abs(averaged[i] - kept["5.running_var"].Data[i]) > 1e-3);
+        var task = new ClassifierTask(GeneratedTasks.SmallCnn(5));
+        task.Model.LoadStateDict(kept, strict: true, source: "swa");
+        Assert.Equal(result.History[^1].ValidationLoss!.Value, Evaluation.Run(task, set, val.Indices, 32).Loss, 6);
+        Assert.NotEqual(result.History[^1].ValidationLoss!.Value, plain.History[^1].ValidationLoss!.Value, 6);
+        Assert.Contains("batch-norm statistics measured afresh", options.Describe());
+        Assert.Throws<ArgumentException>(() => (options with { SwaEpochs = null }).Validate());
+    }
+
+    [Fact]
     public void The_average_follows_d_a_plus_one_minus_d_w_with_the_decay_warmed_up()
     {
         var layer = new Linear(2, 1, rng: new RandomStream(1));
