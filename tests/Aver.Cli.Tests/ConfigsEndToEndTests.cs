@@ -138,6 +138,21 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
             afterSpec.Extra![Aver.Training.Recipes.DefaultModelBundle.AudioRecipeKey].Split("its training: ")[1]);
         Assert.Contains($"The audio branch keeps the networks of `{outDir}` whole", File.ReadAllText(Path.Combine(rebuilt, "MODEL_CARD.md")));
         Assert.Equal("used", PredictAvClip(rebuilt).Status("audio"));
+
+        // BUNDLE#audio.N keeps that network alone: the rebuilt bundle's third network, then the first bundle's first.
+        var picked = Path.Combine(data.Root, "picked-model");
+        (code, _, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", picked,
+            "--work", Path.Combine(data.Root, "picked-work"), "--visual", data.FerModel, "--audio-from", $"{rebuilt}#audio.2,{outDir}#audio.0",
+            "--validation-actors", "05,06");
+        Assert.True(code == 0, err);
+        var chosen = Aver.Tensors.IO.SafeTensors.Load(Path.Combine(picked, "model.safetensors"));
+        Assert.Equal(after.Tensors["audio.2.fc.weight"].Data, chosen.Tensors["audio.0.fc.weight"].Data);
+        Assert.Equal(before.Tensors["audio.0.fc.weight"].Data, chosen.Tensors["audio.1.fc.weight"].Data);
+        Assert.DoesNotContain("audio.2.fc.weight", chosen.Tensors.Keys);
+        (code, _, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", Path.Combine(data.Root, "none"),
+            "--visual", data.FerModel, "--audio-from", $"{outDir}#audio.5");
+        Assert.NotEqual(0, code);
+        Assert.Contains($"{outDir}#audio.5: the bundle's audio branch has 2 network(s), #audio.0 to #audio.1", err);
     }
 
     /// <summary>configs/NAME.yaml cut to one epoch without warm-up, written beside the tiny corpora; its path.</summary>

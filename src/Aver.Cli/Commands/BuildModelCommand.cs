@@ -9,7 +9,7 @@ public sealed class BuildModelCommand : CliCommand
     public override string Summary => "make the default model (FER2013 faces + RAVDESS audio, decision-level fusion) and its model card";
     public override string Help => """
         aver build-model --fer FER_DIR --ravdess RAVDESS_DIR --out DIR [--visual FER_MODEL[,FER_MODEL...]] [--work DIR] [--face-shift 0]
-                         [--audio-config CONFIG[,CONFIG...]] [--audio-from BUNDLE] [--audio-epochs 22 --audio-width 8 --audio-pool 4]
+                         [--audio-config CONFIG[,CONFIG...]] [--audio-from BUNDLE[,BUNDLE...]] [--audio-epochs 22 --audio-width 8 --audio-pool 4]
                          [--validation-actors 15,16] [--limit N] [--threads N] [--json]
 
         Makes the bundle `aver predict` uses by default, in DIR (model.safetensors, MODEL_CARD.md, labels.txt):
@@ -24,9 +24,9 @@ public sealed class BuildModelCommand : CliCommand
                          with --audio-config, the log-mel network of that audio-cnn experiment config (its model,
                          features and training sections) instead, on the same speakers; several configs (one clip
                          length and evaluation hop) train several networks that answer as an ensemble; with
-                         --audio-from, the log-mel networks of that bundle's audio branch, kept whole (weights,
-                         front ends, band statistics), alone or with the --audio-config networks; the branch's
-                         temperature and weight are fitted anew;
+                         --audio-from, the log-mel networks of those bundles' audio branches, kept whole (weights,
+                         front ends, band statistics), alone or with the --audio-config networks (BUNDLE#audio.N:
+                         its network N alone); the branch's temperature and weight are fitted anew;
           fusion         weighted average of the calibrated probabilities over FER2013's seven classes; each weight
                          is the branch's information gain over chance on its validation data.
         --validation-actors names the RAVDESS actors held out for early stopping, calibration and the audio weight.

@@ -17,22 +17,54 @@ namespace Aver.Training.Recipes;
 /// </summary>
 internal static class AudioBranchFromBundle
 {
-    /// <summary>The bundle's audio networks, each scored on the <paramref name="validation"/> clips through its own front end.</summary>
-    public static IReadOnlyList<LogMelMember> Members(DefaultModelBundle bundle, Catalog catalog, int[] validation, LabelSpace labels, TextWriter log)
+    private const string MemberSuffix = "#audio.";
+
+    /// <summary>One bundle's audio networks to keep: all of them, or network <see cref="Member"/> alone.</summary>
+    public sealed record Source(DefaultModelBundle Bundle, int? Member, string Name);
+
+    /// <summary>
+    /// The networks <paramref name="spec"/> names, comma-separated: a bundle (folder or model file) brings every
+    /// network of its audio branch, <c>BUNDLE#audio.N</c> its network N alone. Read at once, so that a bad name
+    /// stops the build before any training; an index past the branch is an error naming the bundle.
+    /// </summary>
+    public static IReadOnlyList<Source> Open(string spec)
     {
-        var members = Networks(bundle);
+        var sources = new List<Source>();
+        foreach (var name in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int at = name.LastIndexOf(MemberSuffix, StringComparison.Ordinal);
+            var bundle = DefaultModelBundle.Load(at >= 0 ? name[..at] : name);
+            int count = Networks(bundle).Count;
+            int? member = null;
+            if (at >= 0)
+            {
+                if (!int.TryParse(name.AsSpan(at + MemberSuffix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) || i >= count)
+                    throw new InvalidDataException($"{name}: the bundle's audio branch has {count} network(s), #audio.0 to #audio.{count - 1}");
+                member = i;
+            }
+            sources.Add(new Source(bundle, member, name));
+        }
+        return sources.Count > 0 ? sources : throw new ArgumentException("--audio-from names no bundle");
+    }
+
+    /// <summary>The source's audio networks, each scored on the <paramref name="validation"/> clips through its own front end.</summary>
+    public static IReadOnlyList<LogMelMember> Members(Source source, Catalog catalog, int[] validation, LabelSpace labels, TextWriter log)
+    {
+        var bundle = source.Bundle;
+        var all = Networks(bundle);
+        var members = source.Member is int m ? [all[m]] : all;
         var items = validation.Select(i => catalog.Items[i]).ToList();
-        var all = Enumerable.Range(0, items.Count).ToArray();
-        log.WriteLine($"audio branch: {members.Count} network{(members.Count > 1 ? "s" : "")} taken whole from {bundle.File}; scoring {items.Count} validation clips");
+        var indices = Enumerable.Range(0, items.Count).ToArray();
+        log.WriteLine($"audio branch: {members.Count} network{(members.Count > 1 ? "s" : "")} taken whole from {source.Name}; scoring {items.Count} validation clips");
         var result = new List<LogMelMember>();
         foreach (var (network, frontEnd) in members)
         {
             var set = new LogMelClipSet(items, labels, new LogMelPipeline(frontEnd.Options));
             set.Prepare();
-            var (scores, truth) = DefaultModelRecipe.Scores(network, frontEnd, set, all);
+            var (scores, truth) = DefaultModelRecipe.Scores(network, frontEnd, set, indices);
             result.Add(new LogMelMember(network, frontEnd, new TrainingResult([], 0, false), scores, truth,
                 $"{network.Architecture.Summary} on {frontEnd.Options.Describe} crops of {frontEnd.Options.CropSeconds:0.##} s",
-                $"taken whole from `{bundle.File}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}"));
+                $"taken whole from `{source.Name}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}"));
         }
         return result;
     }

@@ -32,9 +32,9 @@ public sealed record DefaultModelOptions(string FerDir, string RavdessDir, strin
     /// </summary>
     public IReadOnlyList<string> AudioEnsemble { get; init; } = [];
     /// <summary>
-    /// A default-model bundle whose log-mel audio networks are kept whole (weights, front ends, band statistics), alone
-    /// or beside the networks of <see cref="AudioConfig"/>; the branch's temperature and weight are fitted anew on
-    /// <see cref="ValidationSpeakers"/>.
+    /// Default-model bundles (comma-separated) whose log-mel audio networks are kept whole (weights, front ends, band
+    /// statistics), alone or beside the networks of <see cref="AudioConfig"/>; <c>BUNDLE#audio.N</c> keeps its network N
+    /// alone. The branch's temperature and weight are fitted anew on <see cref="ValidationSpeakers"/>.
     /// </summary>
     public string? AudioFrom { get; init; }
     public AudioNetworkSettings Audio { get; init; } = new(Width: 8, Pool: 4, Hidden: 64, ScoringHidden: 64, Dropout: 0.3f);

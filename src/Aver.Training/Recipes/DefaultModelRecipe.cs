@@ -82,7 +82,7 @@ public static class DefaultModelRecipe
     {
         var clock = Stopwatch.StartNew();
         // A bad audio config or bundle is found before an hour of visual pre-training, not after it.
-        var audioFrom = o.AudioFrom is { } bundlePath ? DefaultModelBundle.Load(bundlePath) : null;
+        var audioFrom = o.AudioFrom is { } fromSpec ? AudioBranchFromBundle.Open(fromSpec) : null;
         var audioConfigs = o.AudioConfig is { } configPath ? new[] { configPath }.Concat(o.AudioEnsemble).Select(p => (p, AudioConfig(p))).ToList() : null;
         Directory.CreateDirectory(o.WorkDir);
 
@@ -193,10 +193,10 @@ public static class DefaultModelRecipe
     /// networks of <paramref name="from"/>'s audio branch, kept whole. With several networks the branch is their
     /// ensemble: the log of the networks' mean probability is calibrated and validated.
     /// </summary>
-    private static AudioBranchTraining LogMelBranch(DefaultModelOptions o, DefaultModelBundle? from, IReadOnlyList<(string Path, ExperimentConfig Config)> configs,
+    private static AudioBranchTraining LogMelBranch(DefaultModelOptions o, IReadOnlyList<AudioBranchFromBundle.Source>? from, IReadOnlyList<(string Path, ExperimentConfig Config)> configs,
         Catalog catalog, int[] train, int[] validation, TextWriter log)
     {
-        var members = (from is null ? [] : AudioBranchFromBundle.Members(from, catalog, validation, Labels, log))
+        var members = (from ?? []).SelectMany(f => AudioBranchFromBundle.Members(f, catalog, validation, Labels, log))
             .Concat(configs.Select(c => TrainLogMelMember(o, c.Path, c.Config, catalog, train, validation, log))).ToList();
         var targets = members[0].Targets;
         var training = members.FirstOrDefault(m => m.Training.History.Count > 0)?.Training ?? members[0].Training;
