@@ -104,7 +104,7 @@ public static class FerPretraining
             throw new InvalidDataException($"{path}: holds {networks.Count} networks; start from one of them ({path}#visual.0 ...)");
         var from = networks[0];
         if (from.Network.Config != model.Config)
-            throw new InvalidDataException($"{path}: a {Describe(from.Network.Config)}, this run trains a {Describe(model.Config)}");
+            throw new InvalidDataException($"{path}: a {from.Source.Network}, this run trains a {new VisualSource(model.Config, null, null, null).Network}");
         string split = o.EffectiveSplitSeed.ToString(CultureInfo.InvariantCulture);
         if (from.SplitSeed != split)
             throw new InvalidDataException($"{path}: its hold-out was drawn with seed {from.SplitSeed ?? "(not recorded)"}, this run's with {split} (--split-seed): the hold-out would hold images it trained on");
@@ -112,9 +112,6 @@ public static class FerPretraining
             throw new InvalidDataException($"{path}: standardises faces by mean {from.PixelMean} / std {from.PixelStd}, this run's images by {norm.Mean} / {norm.Std}");
         model.LoadStateDict(from.Network.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), strict: true, source: path);
     }
-
-    private static string Describe(ResNetConfig c) =>
-        $"ResNet-18 of width {c.Width} with the {c.Stem.ToString().ToLowerInvariant()} stem over {c.Classes} classes from {c.InChannels} channel(s)";
 
     /// <summary>The training augmentation <paramref name="o"/> asks for, as a batch function; null for none.</summary>
     private static Func<Tensor, RandomStream, Tensor>? Augmentation(PretrainOptions o) => o.Augmentation switch

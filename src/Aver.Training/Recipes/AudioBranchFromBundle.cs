@@ -17,7 +17,7 @@ namespace Aver.Training.Recipes;
 /// </summary>
 internal static class AudioBranchFromBundle
 {
-    private const string MemberSuffix = "#audio.";
+    private const string Branch = "audio";
 
     /// <summary>One bundle's audio networks to keep: all of them, or network <see cref="Member"/> alone.</summary>
     public sealed record Source(DefaultModelBundle Bundle, int? Member, string Name);
@@ -32,16 +32,9 @@ internal static class AudioBranchFromBundle
         var sources = new List<Source>();
         foreach (var name in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            int at = name.LastIndexOf(MemberSuffix, StringComparison.Ordinal);
-            var bundle = DefaultModelBundle.Load(at >= 0 ? name[..at] : name);
-            int count = Networks(bundle).Count;
-            int? member = null;
-            if (at >= 0)
-            {
-                if (!int.TryParse(name.AsSpan(at + MemberSuffix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) || i >= count)
-                    throw new InvalidDataException($"{name}: the bundle's audio branch has {count} network(s), #audio.0 to #audio.{count - 1}");
-                member = i;
-            }
+            var (path, index) = BundleMemberName.Split(name, Branch);
+            var bundle = DefaultModelBundle.Load(path);
+            int? member = index is null ? null : BundleMemberName.Index(name, index, Branch, Networks(bundle).Count);
             sources.Add(new Source(bundle, member, name));
         }
         return sources.Count > 0 ? sources : throw new ArgumentException("--audio-from names no bundle");

@@ -14,7 +14,7 @@ namespace Aver.Training.Recipes;
 public sealed record FerNetwork(string Path, ResNet18 Network, IReadOnlyDictionary<string, string> Metadata, float PixelMean, float PixelStd, VisualSource Source)
 {
     private static LabelSpace Labels => DefaultModelRecipe.Labels;
-    private const string MemberSuffix = "#visual.";
+    private const string Branch = "visual";
 
     /// <summary>The seed that drew its hold-out (`--split-seed`, else its `--seed`), or null when the file does not say.</summary>
     public string? SplitSeed => Metadata.GetValueOrDefault("split_seed") ?? Metadata.GetValueOrDefault("seed");
@@ -30,13 +30,11 @@ public sealed record FerNetwork(string Path, ResNet18 Network, IReadOnlyDictiona
     /// </summary>
     public static IReadOnlyList<FerNetwork> LoadAll(string path)
     {
-        int at = path.LastIndexOf(MemberSuffix, StringComparison.Ordinal);
-        if (at >= 0)
+        var (bundlePath, index) = BundleMemberName.Split(path, Branch);
+        if (index is not null)
         {
-            var all = LoadAll(path[..at]);
-            if (!int.TryParse(path.AsSpan(at + MemberSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int i) || i >= all.Count)
-                throw new InvalidDataException($"{path}: the bundle's visual branch has {all.Count} network(s), #visual.0 to #visual.{all.Count - 1}");
-            return [all[i]];
+            var all = LoadAll(bundlePath);
+            return [all[BundleMemberName.Index(path, index, Branch, all.Count)]];
         }
         string file = DefaultModelBundle.FileOf(path);
         var loaded = SafeTensors.Load(file);
@@ -61,7 +59,7 @@ public sealed record FerNetwork(string Path, ResNet18 Network, IReadOnlyDictiona
         if (face is null) throw new InvalidDataException($"{file}: the bundle's visual branch has no face front end");
         var meta = new Dictionary<string, string> { ["labels"] = string.Join(",", Labels.Names) };
         if (spec.Extra?.GetValueOrDefault(DefaultModelBundle.VisualSplitSeedKey) is { } splitSeed) meta["split_seed"] = splitSeed;
-        return networks.Select((n, i) => new FerNetwork($"{file}{MemberSuffix}{i}", n, meta, face.PixelMean, face.PixelStd,
+        return networks.Select((n, i) => new FerNetwork(BundleMemberName.Of(file, Branch, i), n, meta, face.PixelMean, face.PixelStd,
             new VisualSource(n.Config, $"# network {i} of the visual branch of {file}", null, null))).ToList();
     }
 
