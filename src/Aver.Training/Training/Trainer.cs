@@ -122,15 +122,10 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
     private (double Loss, double Accuracy) TrainEpoch(ExampleSubset<TInput> train, int epoch, int batches, RandomStreams streams,
         Optimizer optimizer, List<Tensor> parameters, WeightAverage? ema, CancellationToken cancel)
     {
-        var model = Task.Model;
-        model.Train();
-        streams.SeedDropout(model, epoch);
-        if (Task is IRandomTrainingTask randomTask) randomTask.BeginEpoch(streams.Task(epoch));
         double lossSum = 0;
         long correct = 0, seen = 0;
         int b = 0;
-        var augment = Options.Augment ? streams.Augment(epoch) : null;
-        foreach (var batch in train.Set.Batches(train.Indices, Options.BatchSize, streams.Shuffle(epoch), augment))
+        foreach (var batch in EpochBatches(train, epoch, streams))
         {
             cancel.ThrowIfCancellationRequested();
             optimizer.ZeroGrad();
@@ -152,6 +147,19 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
     }
 
     /// <summary>
+    /// Epoch <paramref name="epoch"/>'s training batches, the model in training mode with the epoch's dropout and task
+    /// streams: its order and augmentation come from the seed and the epoch alone, so a second pass sees the same ones.
+    /// </summary>
+    private IEnumerable<Batch<TInput>> EpochBatches(ExampleSubset<TInput> train, int epoch, RandomStreams streams)
+    {
+        Task.Model.Train();
+        streams.SeedDropout(Task.Model, epoch);
+        if (Task is IRandomTrainingTask randomTask) randomTask.BeginEpoch(streams.Task(epoch));
+        var augment = Options.Augment ? streams.Augment(epoch) : null;
+        return train.Set.Batches(train.Indices, Options.BatchSize, streams.Shuffle(epoch), augment);
+    }
+
+    /// <summary>
     /// SWA's batch-norm update (Izmailov et al. 2018 §3.2; PyTorch's <c>swa_utils.update_bn</c>): the statistics the
     /// averaged weights produce are not the average of the live weights' ones, so every batch-norm layer's are reset and
     /// measured as a cumulative average over a forward pass, in training mode and without gradients, over epoch
@@ -166,12 +174,8 @@ public sealed class Trainer<TInput>(ITrainingTask<TInput> task, TrainerOptions o
         foreach (var b in norms) { b.ResetRunningStats(); b.Momentum = null; }
         try
         {
-            model.Train();
-            streams.SeedDropout(model, epoch);
-            if (Task is IRandomTrainingTask randomTask) randomTask.BeginEpoch(streams.Task(epoch));
-            var augment = Options.Augment ? streams.Augment(epoch) : null;
             using var _ = GradMode.NoGrad();
-            foreach (var batch in train.Set.Batches(train.Indices, Options.BatchSize, streams.Shuffle(epoch), augment))
+            foreach (var batch in EpochBatches(train, epoch, streams))
             {
                 cancel.ThrowIfCancellationRequested();
                 Task.Step(batch.Input, batch.Targets);
