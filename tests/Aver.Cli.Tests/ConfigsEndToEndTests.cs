@@ -134,8 +134,12 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         var (beforeSpec, afterSpec) = (Aver.Models.Spec.ModelSpec.FromMetadata(before.Metadata, "before"), Aver.Models.Spec.ModelSpec.FromMetadata(after.Metadata, "after"));
         foreach (var end in new[] { "audio.0", "audio.1" })
             Assert.Equal(beforeSpec.FrontEnds[end].ToJsonString(), afterSpec.FrontEnds[end].ToJsonString());
-        Assert.StartsWith(beforeSpec.Extra![Aver.Training.Recipes.DefaultModelBundle.AudioRecipeKey] + "; best epoch 1",
-            afterSpec.Extra![Aver.Training.Recipes.DefaultModelBundle.AudioRecipeKey].Split("its training: ")[1]);
+        // Each network keeps its own recipe (how it was trained), not a chain of the bundles it passed through.
+        foreach (int i in new[] { 0, 1 })
+            Assert.Equal(beforeSpec.Extra![RecipeKey(i)], afterSpec.Extra![RecipeKey(i)]);
+        Assert.StartsWith("best epoch 1 ", afterSpec.Extra![RecipeKey(2)]);
+        Assert.Contains($"network 0: {beforeSpec.Extra![RecipeKey(0)]} (kept whole from `{outDir}#audio.0`",
+            afterSpec.Extra![Aver.Training.Recipes.DefaultModelBundle.AudioRecipeKey]);
         Assert.Contains($"The audio branch keeps the networks of `{outDir}` whole", File.ReadAllText(Path.Combine(rebuilt, "MODEL_CARD.md")));
         Assert.Equal("used", PredictAvClip(rebuilt).Status("audio"));
 
@@ -149,11 +153,19 @@ public sealed class BuildModelEndToEndTests(TinyExperimentData data) : IClassFix
         Assert.Equal(after.Tensors["audio.2.fc.weight"].Data, chosen.Tensors["audio.0.fc.weight"].Data);
         Assert.Equal(before.Tensors["audio.0.fc.weight"].Data, chosen.Tensors["audio.1.fc.weight"].Data);
         Assert.DoesNotContain("audio.2.fc.weight", chosen.Tensors.Keys);
+        var chosenSpec = Aver.Models.Spec.ModelSpec.FromMetadata(chosen.Metadata, "picked");
+        Assert.Equal(afterSpec.Extra![RecipeKey(2)], chosenSpec.Extra![RecipeKey(0)]);
+        Assert.Equal(beforeSpec.Extra![RecipeKey(0)], chosenSpec.Extra![RecipeKey(1)]);
+        string branchRecipe = chosenSpec.Extra![Aver.Training.Recipes.DefaultModelBundle.AudioRecipeKey];
+        Assert.Equal(2, branchRecipe.Split("kept whole from").Length - 1);   // once per network, never nested
+        Assert.Contains($"(kept whole from `{rebuilt}#audio.2`", branchRecipe);
         (code, _, err) = CliRun.Run("build-model", "--fer", Path.Combine(data.Root, "fer2013"), "--ravdess", data.Ravdess, "--out", Path.Combine(data.Root, "none"),
             "--visual", data.FerModel, "--audio-from", $"{outDir}#audio.5");
         Assert.NotEqual(0, code);
         Assert.Contains($"{outDir}#audio.5: the bundle's audio branch has 2 network(s), #audio.0 to #audio.1", err);
     }
+
+    private static string RecipeKey(int member) => Aver.Training.Recipes.DefaultModelBundle.AudioMemberRecipeKey(member);
 
     /// <summary>configs/NAME.yaml cut to one epoch without warm-up, written beside the tiny corpora; its path.</summary>
     private string OneEpochConfig(string name)

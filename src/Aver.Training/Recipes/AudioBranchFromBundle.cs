@@ -45,19 +45,20 @@ internal static class AudioBranchFromBundle
     {
         var bundle = source.Bundle;
         var all = Networks(bundle);
-        var members = source.Member is int m ? [all[m]] : all;
+        var indices = source.Member is int m ? [m] : Enumerable.Range(0, all.Count).ToArray();
         var items = validation.Select(i => catalog.Items[i]).ToList();
-        var indices = Enumerable.Range(0, items.Count).ToArray();
-        log.WriteLine($"audio branch: {members.Count} network{(members.Count > 1 ? "s" : "")} taken whole from {source.Name}; scoring {items.Count} validation clips");
+        var clips = Enumerable.Range(0, items.Count).ToArray();
+        log.WriteLine($"audio branch: {indices.Length} network{(indices.Length > 1 ? "s" : "")} taken whole from {source.Name}; scoring {items.Count} validation clips");
         var result = new List<LogMelMember>();
-        foreach (var (network, frontEnd) in members)
+        foreach (int i in indices)
         {
+            var (network, frontEnd) = all[i];
             var set = new LogMelClipSet(items, labels, new LogMelPipeline(frontEnd.Options));
             set.Prepare();
-            var (scores, truth) = DefaultModelRecipe.Scores(network, frontEnd, set, indices);
+            var (scores, truth) = DefaultModelRecipe.Scores(network, frontEnd, set, clips);
             result.Add(new LogMelMember(network, frontEnd, new TrainingResult([], 0, false), scores, truth,
                 $"{network.Architecture.Summary} on {frontEnd.Options.Describe} crops of {frontEnd.Options.CropSeconds:0.##} s",
-                $"taken whole from `{source.Name}` (weights, front end and band statistics unchanged; temperature and weight fitted anew); its training: {bundle.AudioRecipe}"));
+                bundle.AudioMemberRecipe(i), source.Member is null ? $"{source.Name}#{Branch}.{i}" : source.Name));
         }
         return result;
     }

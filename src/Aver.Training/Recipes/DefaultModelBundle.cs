@@ -16,9 +16,22 @@ public sealed record DefaultModelBundle(string File, ModelSpec Spec, DecisionFus
     /// <summary>The extra key that records, in words, how the audio branch was trained (kept when a rebuild takes the branch whole).</summary>
     public const string AudioRecipeKey = "audio.recipe";
 
-    /// <summary>How this bundle's audio branch was trained, as it records it, else the command that made the bundle.</summary>
-    public string AudioRecipe => Spec.Extra?.GetValueOrDefault(AudioRecipeKey)
-        ?? $"in the card of the bundle made by `{Spec.Provenance?.Command ?? "(command not recorded)"}`";
+    /// <summary>The extra key that records how audio network <paramref name="member"/> itself was trained (a rebuild keeps it with the network).</summary>
+    public static string AudioMemberRecipeKey(int member) => $"audio.{member}.recipe";
+
+    /// <summary>
+    /// How audio network <paramref name="member"/> was trained, as the bundle records it. A bundle written before
+    /// networks carried their own recipe gives its whole branch's recipe, or the command that made it.
+    /// </summary>
+    public string AudioMemberRecipe(int member)
+    {
+        var extra = Spec.Extra;
+        if (extra?.GetValueOrDefault(AudioMemberRecipeKey(member)) is string own) return own;
+        string command = Spec.Provenance?.Command ?? "(command not recorded)";
+        return extra?.GetValueOrDefault(AudioRecipeKey) is string branch
+            ? $"one of the networks of a branch recorded as: {branch}"
+            : $"see the card of the bundle made by `{command}`";
+    }
 
     /// <summary>The model file a bundle path names: the file itself, or <c>model.safetensors</c> in a bundle folder.</summary>
     public static string FileOf(string path) => Directory.Exists(path) ? System.IO.Path.Combine(path, "model.safetensors") : path;

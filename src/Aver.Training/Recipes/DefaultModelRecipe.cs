@@ -40,14 +40,24 @@ public sealed record DefaultModelResult(string ModelPath, BranchValidation Audio
 
 /// <summary>
 /// One log-mel network of the audio branch: the network and the front end it reads, its training (empty for a network
-/// taken from a bundle), its raw scores on the validation clips, and its descriptions.
+/// taken from a bundle), its raw scores on the validation clips, and its descriptions. <see cref="Recipe"/> is how the
+/// network itself was trained, wherever that was; <see cref="KeptFrom"/> names the bundle member it was taken from, if
+/// any. The two stay apart so a network kept through several rebuilds still records its own training, not a chain of
+/// the bundles it passed through.
 /// </summary>
 internal sealed record LogMelMember(AudioCnnNetwork Network, LogMelFrontEnd FrontEnd, TrainingResult Training, float[] Logits, int[] Targets,
-    string Description, string Recipe);
+    string Description, string Recipe, string? KeptFrom = null)
+{
+    /// <summary>The recipe as the branch's description gives it: its training, and where it was kept from.</summary>
+    public string Summary => KeptFrom is null ? Recipe : $"{Recipe} (kept whole from `{KeptFrom}`; temperature and weight fitted anew)";
+}
 
-/// <summary>A trained audio branch before its fusion weight is known: its validation, training history, parts given a calibration, and descriptions.</summary>
+/// <summary>
+/// A trained audio branch before its fusion weight is known: its validation, training history, parts given a
+/// calibration, descriptions, and each network's own recipe (in branch order; stored per network in the bundle).
+/// </summary>
 internal sealed record AudioBranchTraining(BranchValidation Validation, TrainingResult Training, Func<BranchCalibration, IAudioBranchParts> Parts,
-    string Network, string Recipe);
+    string Network, string Recipe, IReadOnlyList<string> MemberRecipes);
 
 /// <summary>
 /// The FER2013 network the visual branch came from, as its file says: its architecture, the command that trained it
@@ -142,6 +152,7 @@ public static class DefaultModelRecipe
             ["fusion"] = "weighted average of temperature-scaled probabilities; weights = calibrated information gain on each branch's validation data",
             ["licence"] = "trained on RAVDESS (CC BY-NC-SA 4.0) and FER2013 (research use): non-commercial use only",
         };
+        for (int i = 0; i < audioBranch.MemberRecipes.Count; i++) extra[DefaultModelBundle.AudioMemberRecipeKey(i)] = audioBranch.MemberRecipes[i];
         DecisionFusionWriter.Save(modelPath, Labels,
             audioBranch.Parts(new BranchCalibration(audio.Temperature, wa)),
             new VisualBranchParts(visualNet, Labels, faceInput, new BranchCalibration(visual.Temperature, wv)),
@@ -180,10 +191,11 @@ public static class DefaultModelRecipe
         var training = trainer.Fit(new ExampleSubset<StepSequence>(set, train), new ExampleSubset<StepSequence>(set, validation),
             Path.Combine(o.WorkDir, "audio-am"), resume: true);
         var a = o.Audio;
+        string recipe = $"best epoch {training.BestEpoch} by validation loss (AdamW lr {o.AudioLearningRate}, batch {o.AudioBatch}, time augmentation, seed {o.AudioSeed})";
         return new AudioBranchTraining(CalibrateAudio(network, set, validation, a.Pool), training,
             calibration => new AudioBranchParts(network, a, Labels, calibration, pipeline.Options),
             $"MRPN AM: ResNet-18 width {a.Width} over 1-s spectrogram segments pooled by {a.Pool}, LSTM {a.Hidden}, scoring {a.ScoringHidden}",
-            $"best epoch {training.BestEpoch} by validation loss (AdamW lr {o.AudioLearningRate}, batch {o.AudioBatch}, time augmentation, seed {o.AudioSeed})");
+            recipe, [recipe]);
     }
 
     /// <summary>
@@ -207,7 +219,7 @@ public static class DefaultModelRecipe
         {
             var m = members[0];
             return new AudioBranchTraining(Validate("RAVDESS validation speakers", m.Logits, targets, Labels.Count), training,
-                calibration => new LogMelBranchParts(m.Network, Labels, m.FrontEnd, calibration), m.Description, m.Recipe);
+                calibration => new LogMelBranchParts(m.Network, Labels, m.FrontEnd, calibration), m.Description, m.Summary, [m.Recipe]);
         }
         // The ensemble answers with the log of its members' mean probability, as LogMelAudioBranch does at prediction.
         var mean = Ensemble.LogMeanProbability(members.Select(m => m.Logits).ToList(), Labels.Count);
@@ -215,7 +227,7 @@ public static class DefaultModelRecipe
         return new AudioBranchTraining(Validate("RAVDESS validation speakers", mean, targets, Labels.Count), training,
             calibration => new LogMelEnsembleParts(members.Select(m => (m.Network, m.FrontEnd)).ToList(), Labels, calibration),
             $"the mean probability of {members.Count} networks: " + string.Join("; ", members.Select(m => m.Description)),
-            string.Join("; ", members.Select(m => m.Recipe).Distinct()));
+            string.Join("; ", members.Select((m, i) => $"network {i}: {m.Summary}")), members.Select(m => m.Recipe).ToList());
     }
 
     private static LogMelMember TrainLogMelMember(DefaultModelOptions o, string configPath, ExperimentConfig config, Catalog catalog, int[] train, int[] validation, TextWriter log)
