@@ -74,12 +74,16 @@ internal static class ConfigYaml
                 $"'{scalar.Value}' is not one of {string.Join(", ", names.Select(n => n.Name))}");
         }
 
-        public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer)
-        {
-            foreach (var (v, name) in EnumNames[type].Names)
-                if (v.Equals(value)) { emitter.Emit(new Scalar(name)); return; }
-            throw new InvalidOperationException($"{type.Name}.{value} has no YAML name");
-        }
+        public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>
+            emitter.Emit(new Scalar(Name((Enum)value!)));
+    }
+
+    /// <summary>An enum value's name as a config writes it (<c>accuracy-then-loss</c>, <c>adamw</c>, <c>cosine</c>), for text that quotes a config.</summary>
+    public static string Name(Enum value)
+    {
+        foreach (var (v, name) in EnumNames[value.GetType()].Names)
+            if (v.Equals(value)) return name;
+        throw new InvalidOperationException($"{value.GetType().Name}.{value} has no YAML name");
     }
 }
 

@@ -246,7 +246,7 @@ public static class DefaultModelRecipe
         var arch = experiment.Architecture;
         return new LogMelMember(task.Network, task.FrontEnd, training, logits, targets,
             $"{arch.Summary}{(arch.BlockWidths.Count > 0 ? $" ({arch.BlockWidths.Count} blocks conv3x3-BN-ReLU-maxpool)" : "")} on {experiment.Features.Describe} crops of {experiment.Features.CropSeconds:0.##} s",
-            $"best epoch {training.BestEpoch} by validation {t.BestBy} ({t.Optimizer} lr {t.LearningRate}, {t.Schedule} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
+            $"best epoch {training.BestEpoch} by validation {ConfigYaml.Name(t.BestBy)} ({ConfigYaml.Name(t.Optimizer)} lr {t.LearningRate}, {ConfigYaml.Name(t.Schedule)} schedule, batch {t.BatchSize}, seed {config.Seed}; the recipe of `{configPath}`)");
     }
 
     /// <summary>A log-mel network's raw scores [clips, classes] on clips <paramref name="indices"/> of <paramref name="set"/> (their evaluation crops through <paramref name="frontEnd"/>), and their targets.</summary>
