@@ -58,7 +58,7 @@ internal static class AudioBranchFromBundle
             var (scores, truth) = DefaultModelRecipe.Scores(network, frontEnd, set, clips);
             result.Add(new LogMelMember(network, frontEnd, new TrainingResult([], 0, false), scores, truth,
                 $"{network.Architecture.Summary} on {frontEnd.Options.Describe} crops of {frontEnd.Options.CropSeconds:0.##} s",
-                bundle.AudioMemberRecipe(i), source.Member is null ? $"{source.Name}#{Branch}.{i}" : source.Name));
+                bundle.AudioMemberRecipe(i), source.Member is null ? BundleMemberName.Of(source.Name, Branch, i) : source.Name));
         }
         return result;
     }
