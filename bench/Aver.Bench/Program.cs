@@ -7,7 +7,7 @@ var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: dotnet bench/Aver.Bench/bin/Release/net10.0/Aver.Bench.dll BENCH [--threads N] [--seconds S]");
-    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | fer-train | conv-shapes | resnet-ops | gemm | gemm-bf16");
+    Console.Error.WriteLine("BENCH: resnet-train | resnet-infer | bilstm | transformer | audio-cnn-train | fer-train | conv-shapes | resnet-ops | gemm | gemm-bf16 | fma-peak");
     return 2;
 }
 Engine.Threads = options.Threads;
@@ -21,6 +21,11 @@ if (options.Bench == "conv-shapes")
 if (options.Bench == "gemm")
 {
     GemmBench.Run(options.Seconds, Console.Out);
+    return 0;
+}
+if (options.Bench == "fma-peak")
+{
+    FmaPeakBench.Run(options.Threads, options.Seconds, Console.Out);
     return 0;
 }
 if (options.Bench == "gemm-bf16")

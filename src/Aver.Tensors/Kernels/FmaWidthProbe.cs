@@ -44,7 +44,7 @@ internal static class FmaWidthProbe
     public static bool FullRate(double wideOverNarrowTime) => wideOverNarrowTime < 1.5;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Run512(int steps)
+    internal static float Run512(int steps)
     {
         var m = Vector512.Create(0.999f);
         var a = Vector512.Create(1e-3f);
@@ -64,7 +64,7 @@ internal static class FmaWidthProbe
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Run256(int steps)
+    internal static float Run256(int steps)
     {
         var m = Vector256.Create(0.999f);
         var a = Vector256.Create(1e-3f);
