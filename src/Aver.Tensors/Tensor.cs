@@ -116,12 +116,17 @@ public sealed partial class Tensor
     /// <summary>Adds <paramref name="g"/> into <see cref="Grad"/>, allocating it on first use.</summary>
     internal void AccumulateGrad(ReadOnlySpan<float> g)
     {
-        if (Grad is null) { Grad = g.ToArray(); return; }
+        if (Grad is null)
+        {
+            Grad = TensorMemory.Rent(g.Length);
+            g.CopyTo(Grad);
+            return;
+        }
         System.Numerics.Tensors.TensorPrimitives.Add(Grad, g, Grad);
     }
 
     /// <summary>The gradient buffer, allocated zero-filled on first use, for kernels that scatter into it.</summary>
-    internal float[] GradBuffer() => Grad ??= new float[Size];
+    internal float[] GradBuffer() => Grad ??= TensorMemory.RentZeroed(Size);
 
     public Tensor GradTensor() => Grad is null
         ? throw new InvalidOperationException($"{Describe()} has no gradient; call Backward first")

@@ -51,9 +51,11 @@ public sealed partial class Tensor
                 node.BackwardFn(node);
                 if (OpProfiler.Enabled) OpProfiler.Since(node.OpName + ".backward", start);
             }
-            // Free the graph behind us: intermediate results keep neither history nor gradient.
+            // Free the graph behind us: intermediate results keep neither history nor gradient. The gradient is this
+            // node's alone (ops hand arrays on with ReleaseGrad), so the next op may reuse it.
             node.BackwardFn = null;
             node.Parents = null;
+            TensorMemory.Recycle(node.Grad);
             node.Grad = null;
         }
     }

@@ -15,12 +15,12 @@ public sealed partial class Tensor
 
     private Tensor GeluExact()
     {
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         GeluKernel.Forward(Data, y);
         var a = this;
         return FromOp("Gelu", y, (int[])_shape.Clone(), [a], o =>
         {
-            var dx = GC.AllocateUninitializedArray<float>(a.Size);
+            var dx = TensorMemory.Rent(a.Size);
             GeluKernel.Backward(a.Data, o.Grad!, dx);
             a.AccumulateOwnedGrad(dx);
         });
@@ -47,7 +47,7 @@ public sealed partial class Tensor
         int outer = Rank == 0 ? 1 : _shape[0];
         int inner = outer == 0 ? 0 : (channels == 1 ? Size / outer : ShapeMath.Product(_shape, 2, Rank));
         int blocks = outer * channels;
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         var x = Data;
         var w = weight.Data;
         Engine.For(blocks, blk =>
@@ -58,7 +58,7 @@ public sealed partial class Tensor
         return FromOp("Prelu", y, (int[])_shape.Clone(), [a, weight], r =>
         {
             var g = r.Grad!;
-            var dx = a.RequiresGrad ? GC.AllocateUninitializedArray<float>(a.Size) : null;
+            var dx = a.RequiresGrad ? TensorMemory.Rent(a.Size) : null;
             var partial = new double[blocks]; // d loss / d slope from each block, summed per channel below
             Engine.For(blocks, blk =>
             {

@@ -16,7 +16,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(other);
         if (!ShapeMath.SameShape(_shape, other._shape)) return Add(other).Relu();
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         var xa = Data; var xb = other.Data;
         int chunks = (Size + ElementwiseChunk - 1) / ElementwiseChunk;
         Engine.For(chunks, k =>

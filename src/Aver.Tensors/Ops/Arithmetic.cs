@@ -22,7 +22,7 @@ public sealed partial class Tensor
     private Tensor Binary<TOp>(string op, Tensor other, Action<Tensor, Tensor, Tensor> backward) where TOp : IBinaryOperator
     {
         var shape = ShapeMath.Broadcast(_shape, other._shape, op);
-        var data = GC.AllocateUninitializedArray<float>(ShapeMath.Size(shape));
+        var data = TensorMemory.Rent(ShapeMath.Size(shape));
         Broadcasting.Apply<TOp>(Data, _shape, other.Data, other._shape, data, shape);
         var a = this;
         return FromOp(op, data, shape, [a, other], o => backward(a, other, o));
@@ -48,14 +48,14 @@ public sealed partial class Tensor
     {
         AccumulateBroadcastGrad(a, o.Grad, o);
         if (!b.RequiresGrad) return;
-        var neg = GC.AllocateUninitializedArray<float>(o.Size);
+        var neg = TensorMemory.Rent(o.Size);
         TensorPrimitives.Negate(o.Grad, neg);
         AccumulateBroadcastGrad(b, neg, o);
     });
 
     public Tensor Mul(Tensor other) => Binary<MultiplyOperator>("Mul", other, static (a, b, o) =>
     {
-        var tmp = GC.AllocateUninitializedArray<float>(o.Size);
+        var tmp = TensorMemory.Rent(o.Size);
         if (a.RequiresGrad)
         {
             Broadcasting.Apply<MultiplyOperator>(o.Grad, o._shape, b.Data, b._shape, tmp, o._shape);
@@ -70,7 +70,7 @@ public sealed partial class Tensor
 
     public Tensor Div(Tensor other) => Binary<DivideOperator>("Div", other, static (a, b, o) =>
     {
-        var tmp = GC.AllocateUninitializedArray<float>(o.Size);
+        var tmp = TensorMemory.Rent(o.Size);
         if (a.RequiresGrad)
         {
             Broadcasting.Apply<DivideOperator>(o.Grad, o._shape, b.Data, b._shape, tmp, o._shape);
@@ -103,7 +103,7 @@ public sealed partial class Tensor
 
     public Tensor Add(float s)
     {
-        var data = GC.AllocateUninitializedArray<float>(Size);
+        var data = TensorMemory.Rent(Size);
         TensorPrimitives.Add(Data, s, data);
         var a = this;
         return FromOp("AddScalar", data, _shape, [a], o => a.AccumulateGrad(o.Grad));
@@ -111,12 +111,12 @@ public sealed partial class Tensor
 
     public Tensor Mul(float s)
     {
-        var data = GC.AllocateUninitializedArray<float>(Size);
+        var data = TensorMemory.Rent(Size);
         TensorPrimitives.Multiply(Data, s, data);
         var a = this;
         return FromOp("MulScalar", data, _shape, [a], o =>
         {
-            var g = GC.AllocateUninitializedArray<float>(o.Size);
+            var g = TensorMemory.Rent(o.Size);
             TensorPrimitives.Multiply(o.Grad, s, g);
             a.AccumulateGrad(g);
         });
@@ -127,12 +127,12 @@ public sealed partial class Tensor
     /// <summary>x^p elementwise for a constant exponent.</summary>
     public Tensor Pow(float p)
     {
-        var data = GC.AllocateUninitializedArray<float>(Size);
+        var data = TensorMemory.Rent(Size);
         TensorPrimitives.Pow(Data, p, data);
         var a = this;
         return FromOp("Pow", data, _shape, [a], o =>
         {
-            var g = GC.AllocateUninitializedArray<float>(o.Size);
+            var g = TensorMemory.Rent(o.Size);
             TensorPrimitives.Pow(a.Data, p - 1f, g);
             TensorPrimitives.Multiply(g, p, g);
             TensorPrimitives.Multiply(g, o.Grad, g);

@@ -36,7 +36,7 @@ public sealed partial class Tensor
         var x = Data;
         var mean = new float[c];
         var rstd = new float[c];
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         float[]? w = weight?.Data, b = bias?.Data, res = residual?.Data;
         Engine.For(c, ch =>
         {
@@ -79,7 +79,7 @@ public sealed partial class Tensor
             // before the input gradient overwrites it, into a fresh array or added to its own.
             bool toResidual = residual is { RequiresGrad: true };
             bool freshResidualGrad = toResidual && residual!.Grad is null;
-            var dr = !toResidual ? null : freshResidualGrad ? GC.AllocateUninitializedArray<float>(a.Size) : residual!.Grad;
+            var dr = !toResidual ? null : freshResidualGrad ? TensorMemory.Rent(a.Size) : residual!.Grad;
             var dw = new float[c];
             var db = new float[c];
             Engine.For(c, ch =>

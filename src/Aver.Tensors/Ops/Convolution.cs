@@ -45,7 +45,7 @@ public sealed partial class Tensor
             dilation.Expand(rank, 1, 1, op, "dilation"));
         var plan = new ConvPlan(n, c, cout, groups, window);
         var shape = window.OutputShape(n, cout, rank);
-        var y = GC.AllocateUninitializedArray<float>(ShapeMath.Size(shape));
+        var y = TensorMemory.Rent(ShapeMath.Size(shape));
         ConvKernels.Forward(plan, Data, weight.Data, bias?.Data, y);
 
         var x = this;

@@ -36,7 +36,7 @@ public static partial class Losses
         return Tensor.FromOp("CrossEntropy", value, reduction == Reduction.None ? [n] : [], [logits], o =>
         {
             var g = o.Grad!;
-            var dx = GC.AllocateUninitializedArray<float>(n * c);
+            var dx = TensorMemory.Rent(n * c);
             Engine.For(n, i =>
             {
                 var d = dx.AsSpan(i * c, c);
@@ -91,7 +91,7 @@ public static partial class Losses
         var (n, c, w) = CheckScores("CrossEntropy", logits, weight);
         var logp = LogSoftmaxRows(logits.Data, n, c);
         // q = w * ((1 - e) target + e / C), the effective weighted target of each logit
-        var q = GC.AllocateUninitializedArray<float>(n * c);
+        var q = TensorMemory.Rent(n * c);
         TensorPrimitives.Multiply(targets.Data, 1f - labelSmoothing, q);
         TensorPrimitives.Add(q, labelSmoothing / c, q);
         if (w is not null) for (int i = 0; i < n; i++) TensorPrimitives.Multiply(q.AsSpan(i * c, c), w, q.AsSpan(i * c, c));
@@ -103,7 +103,7 @@ public static partial class Losses
         return Tensor.FromOp("CrossEntropyProbabilities", value, reduction == Reduction.None ? [n] : [], [logits], o =>
         {
             var g = o.Grad!;
-            var dx = GC.AllocateUninitializedArray<float>(n * c);
+            var dx = TensorMemory.Rent(n * c);
             Engine.For(n, i =>
             {
                 // d loss_i / dx_j = p_j sum_c q_c - q_j
@@ -122,7 +122,7 @@ public static partial class Losses
     /// <summary>Row-wise log-softmax of [n, c] data, stabilised by the row maximum.</summary>
     private static float[] LogSoftmaxRows(float[] x, int n, int c)
     {
-        var logp = GC.AllocateUninitializedArray<float>(n * c);
+        var logp = TensorMemory.Rent(n * c);
         Engine.For(n, i =>
         {
             var row = x.AsSpan(i * c, c);

@@ -15,14 +15,14 @@ public sealed partial class Tensor
         if (!(p >= 0f && p <= 1f)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: probability must be in [0, 1]");
         if (!training || p == 0f) return this;
         float scale = p == 1f ? 0f : 1f / (1f - p);
-        var mask = GC.AllocateUninitializedArray<float>(Size);
+        var mask = TensorMemory.Rent(Size);
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() < p ? 0f : scale;
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         System.Numerics.Tensors.TensorPrimitives.Multiply(Data, mask, y);
         var a = this;
         return FromOp("Dropout", y, (int[])_shape.Clone(), [a], r =>
         {
-            var dx = GC.AllocateUninitializedArray<float>(a.Size);
+            var dx = TensorMemory.Rent(a.Size);
             System.Numerics.Tensors.TensorPrimitives.Multiply(r.Grad, mask, dx);
             a.AccumulateOwnedGrad(dx);
         });

@@ -60,7 +60,7 @@ public sealed partial class Tensor
         int ax = ShapeMath.Axis(axis, Rank, op);
         int outer = ShapeMath.Product(_shape, 0, ax), n = _shape[ax], inner = ShapeMath.Product(_shape, ax + 1, Rank);
         if (n == 0) throw new ShapeException($"{op}: dimension {axis} of {ShapeMath.Format(_shape)} is empty");
-        var values = GC.AllocateUninitializedArray<float>(outer * inner);
+        var values = TensorMemory.Rent(outer * inner);
         var best = new int[outer * inner];
         var src = Data;
         Engine.For(outer, o =>

@@ -24,7 +24,7 @@ public sealed partial class Tensor
         var shape = (int[])_shape.Clone();
         shape[ax] = length;
         int run = length * inner, rowIn = n * inner, skip = start * inner;
-        var data = GC.AllocateUninitializedArray<float>(outer * run);
+        var data = TensorMemory.Rent(outer * run);
         for (int o = 0; o < outer; o++) Data.AsSpan(o * rowIn + skip, run).CopyTo(data.AsSpan(o * run, run));
         var a = this;
         return FromOp("Narrow", data, shape, [a], r =>
@@ -65,7 +65,7 @@ public sealed partial class Tensor
         var shape = (int[])_shape.Clone();
         shape[ax] = idx.Length;
         int k = idx.Length;
-        var data = GC.AllocateUninitializedArray<float>(outer * k * inner);
+        var data = TensorMemory.Rent(outer * k * inner);
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < k; j++)
                 Data.AsSpan((o * n + idx[j]) * inner, inner).CopyTo(data.AsSpan((o * k + j) * inner, inner));
@@ -108,7 +108,7 @@ public sealed partial class Tensor
         foreach (int i in index)
             if ((uint)i >= (uint)n) throw new ArgumentOutOfRangeException(nameof(index), $"Gather: index {i} is out of range for dimension {axis} (size {n}) of {ShapeMath.Format(_shape)}");
         var srcOffsets = GatherOffsets(_shape, ax, index, indexShape);
-        var data = GC.AllocateUninitializedArray<float>(index.Length);
+        var data = TensorMemory.Rent(index.Length);
         for (int i = 0; i < data.Length; i++) data[i] = Data[srcOffsets[i]];
         var a = this;
         return FromOp("Gather", data, (int[])indexShape.Clone(), [a], r =>

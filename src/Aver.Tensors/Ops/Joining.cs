@@ -28,7 +28,7 @@ public sealed partial class Tensor
         int outer = ShapeMath.Product(first._shape, 0, ax), inner = ShapeMath.Product(first._shape, ax + 1, first.Rank);
         var shape = (int[])first._shape.Clone();
         shape[ax] = total;
-        var data = GC.AllocateUninitializedArray<float>(ShapeMath.Size(shape));
+        var data = TensorMemory.Rent(ShapeMath.Size(shape));
         int rowOut = total * inner, offset = 0;
         foreach (var t in tensors)
         {

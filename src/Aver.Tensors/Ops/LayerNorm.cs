@@ -21,7 +21,7 @@ public sealed partial class Tensor
             if (p is not null && !ShapeMath.SameShape(p._shape, normalizedShape))
                 throw new ShapeException($"LayerNorm: parameter {p.Describe()} does not have normalized shape {ShapeMath.Format(normalizedShape)}");
         int d = ShapeMath.Size(normalizedShape), rows = d == 0 ? 0 : Size / d;
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         var mean = new float[rows];
         var rstd = new float[rows];
         var x = Data;
@@ -42,9 +42,9 @@ public sealed partial class Tensor
         return FromOp("LayerNorm", y, (int[])_shape.Clone(), WithAffine(a, weight, bias), o =>
         {
             var g = o.Grad!;
-            var dx = a.RequiresGrad ? GC.AllocateUninitializedArray<float>(a.Size) : null;
+            var dx = a.RequiresGrad ? TensorMemory.Rent(a.Size) : null;
             bool needW = weight is { RequiresGrad: true };
-            var xhat = needW ? GC.AllocateUninitializedArray<float>(a.Size) : null;
+            var xhat = needW ? TensorMemory.Rent(a.Size) : null;
             Engine.For(rows, r =>
             {
                 Span<float> buf = d <= 2048 ? stackalloc float[d] : new float[d];

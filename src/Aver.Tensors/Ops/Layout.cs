@@ -54,12 +54,12 @@ public sealed partial class Tensor
         }
         var outShape = new int[Rank];
         for (int i = 0; i < Rank; i++) outShape[i] = _shape[perm[i]];
-        var data = GC.AllocateUninitializedArray<float>(Size);
+        var data = TensorMemory.Rent(Size);
         PermuteKernel(Data, _shape, perm, data, inverse: false);
         var a = this;
         return FromOp("Permute", data, outShape, [a], o =>
         {
-            var g = GC.AllocateUninitializedArray<float>(o.Size);
+            var g = TensorMemory.Rent(o.Size);
             PermuteKernel(o.Grad, a._shape, perm, g, inverse: true);
             a.AccumulateGrad(g);
         });

@@ -87,7 +87,7 @@ public static partial class Losses
         var shape = reduction == Reduction.None ? logits.Shape.ToArray() : [];
         return Tensor.FromOp("BinaryCrossEntropyWithLogits", value, shape, [logits], o =>
         {
-            var dx = GC.AllocateUninitializedArray<float>(x.Length);
+            var dx = TensorMemory.Rent(x.Length);
             for (int i = 0; i < x.Length; i++)
             {
                 float lw = pw is null ? 1f : 1f + (pw[i % last] - 1f) * tg[i];

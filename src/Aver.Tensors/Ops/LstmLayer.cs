@@ -62,8 +62,8 @@ public static class LstmLayer
 
         var (n, t, d, h) = (shape.N, shape.T, shape.D, shape.H);
         var output = Tensor.FromOp("Lstm", run.Output, [n, t, d * h], inputs.ToArray(), o => run.Backward(o.Grad!));
-        var finalH = Tensor.FromOp("LstmFinalH", run.FinalH, [d, n, h], [output], o => { run.FinalHGrad = o.Grad; output.GradBuffer(); });
-        var finalC = Tensor.FromOp("LstmFinalC", run.FinalC, [d, n, h], [output], o => { run.FinalCGrad = o.Grad; output.GradBuffer(); });
+        var finalH = Tensor.FromOp("LstmFinalH", run.FinalH, [d, n, h], [output], o => { run.FinalHGrad = o.ReleaseGrad(); output.GradBuffer(); });
+        var finalC = Tensor.FromOp("LstmFinalC", run.FinalC, [d, n, h], [output], o => { run.FinalCGrad = o.ReleaseGrad(); output.GradBuffer(); });
         return new LstmResult(output, finalH, finalC);
     }
 
@@ -128,7 +128,7 @@ public static class LstmLayer
         {
             var (n, t, f, h, d, g) = (dims.N, dims.T, dims.F, dims.H, dims.D, dims.G);
             // Input projections of every step and direction, plus both biases: [N*T, D*4H].
-            var proj = GC.AllocateUninitializedArray<float>(n * t * d * g);
+            var proj = TensorMemory.Rent(n * t * d * g);
             for (int k = 0; k < d; k++)
             {
                 var w = dirs[k];

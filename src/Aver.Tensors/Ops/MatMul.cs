@@ -20,7 +20,7 @@ public sealed partial class Tensor
         int batch = ShapeMath.Product(_shape, 0, Rank - 2);
         var shape = (int[])_shape.Clone();
         shape[^1] = n;
-        var c = GC.AllocateUninitializedArray<float>(batch * m * n);
+        var c = TensorMemory.Rent(batch * m * n);
         var a = this;
         if (shared) Blas.Sgemm(false, false, batch * m, n, k, Data, other.Data, c);
         else for (int i = 0; i < batch; i++)
@@ -58,7 +58,7 @@ public sealed partial class Tensor
         int rows = Size / Math.Max(inF, 1);
         var shape = (int[])_shape.Clone();
         shape[^1] = outF;
-        var y = GC.AllocateUninitializedArray<float>(rows * outF);
+        var y = TensorMemory.Rent(rows * outF);
         if (bias is not null) for (int r = 0; r < rows; r++) bias.Data.CopyTo(y, r * outF);
         Blas.Sgemm(false, true, rows, outF, inF, Data, weight.Data, y, beta: bias is null ? 0f : 1f);
         var x = this;

@@ -47,7 +47,7 @@ public sealed partial class Tensor
         var w = PoolWindow(op, rank, kernel, stride, padding, dilation, ceilMode);
         int planes = _shape[0] * _shape[1];
         var shape = w.OutputShape(_shape[0], _shape[1], rank);
-        var y = GC.AllocateUninitializedArray<float>(ShapeMath.Size(shape));
+        var y = TensorMemory.Rent(ShapeMath.Size(shape));
         // The winners' offsets only matter to a backward pass: inference skips them.
         var argmax = GradMode.IsEnabled && RequiresGrad ? GC.AllocateUninitializedArray<int>(y.Length) : null;
         PoolKernels.MaxForward(w, planes, Data, y, argmax);
@@ -55,7 +55,7 @@ public sealed partial class Tensor
         return FromOp(op, y, shape, [x], o =>
         {
             if (x.Grad is not null) { PoolKernels.MaxBackward(w, planes, argmax!, o.Grad!, x.Grad, overwrite: false); return; }
-            var gx = GC.AllocateUninitializedArray<float>(x.Size);
+            var gx = TensorMemory.Rent(x.Size);
             PoolKernels.MaxBackward(w, planes, argmax!, o.Grad!, gx, overwrite: true);
             x.AccumulateOwnedGrad(gx);
         });
@@ -83,7 +83,7 @@ public sealed partial class Tensor
         var shape = new int[2 + rank];
         shape[0] = _shape[0]; shape[1] = _shape[1];
         for (int i = 0; i < rank; i++) shape[2 + i] = boxes.Out[3 - rank + i];
-        var y = GC.AllocateUninitializedArray<float>(ShapeMath.Size(shape));
+        var y = TensorMemory.Rent(ShapeMath.Size(shape));
         PoolKernels.AverageForward(boxes, planes, Data, y);
         var x = this;
         return FromOp(op, y, shape, [x], o => PoolKernels.AverageBackward(boxes, planes, o.Grad!, x.GradBuffer()));

@@ -11,7 +11,7 @@ public sealed partial class Tensor
         var a = this;
         return FromOp("Sum", [TensorPrimitives.Sum(Data)], [], [a], o =>
         {
-            var g = GC.AllocateUninitializedArray<float>(a.Size);
+            var g = TensorMemory.Rent(a.Size);
             Array.Fill(g, o.Grad![0]);
             a.AccumulateGrad(g);
         });

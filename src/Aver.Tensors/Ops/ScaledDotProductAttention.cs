@@ -35,13 +35,13 @@ public static class ScaledDotProductAttention
 
         float scale = 1f / MathF.Sqrt(d);
         var src = qkv.Data;
-        var weights = GC.AllocateUninitializedArray<float>(n * heads * tt);
-        var context = GC.AllocateUninitializedArray<float>(n * t * e);
+        var weights = TensorMemory.Rent(n * heads * tt);
+        var context = TensorMemory.Rent(n * t * e);
         // Inverted-dropout multipliers (0 or 1/(1-p)), drawn before the parallel loop so a seed fixes them.
         float[]? keep = null;
         if (dropout > 0f)
         {
-            keep = GC.AllocateUninitializedArray<float>(weights.Length);
+            keep = TensorMemory.Rent(weights.Length);
             float s = 1f / (1f - dropout);
             for (int i = 0; i < keep.Length; i++) keep[i] = rng!.NextFloat() < dropout ? 0f : s;
         }
@@ -101,7 +101,7 @@ public static class ScaledDotProductAttention
             });
             qkv.AccumulateGrad(dqkv);
         });
-        var w = Tensor.FromOp("AttentionWeights", weights, [n, heads, t, t], [ctx], o => { dWeights = o.Grad; ctx.GradBuffer(); });
+        var w = Tensor.FromOp("AttentionWeights", weights, [n, heads, t, t], [ctx], o => { dWeights = o.ReleaseGrad(); ctx.GradBuffer(); });
         return (ctx, w);
     }
 

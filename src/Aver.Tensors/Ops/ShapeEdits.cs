@@ -49,7 +49,7 @@ public sealed partial class Tensor
             if (_shape[i - lead] != 1 && _shape[i - lead] != target[i])
                 throw new ShapeException($"Expand: {ShapeMath.Format(_shape)} cannot be expanded to {ShapeMath.Format(shape)}");
         if (ShapeMath.SameShape(target, _shape)) return Reshape(target);
-        var data = GC.AllocateUninitializedArray<float>(ShapeMath.Size(target));
+        var data = TensorMemory.Rent(ShapeMath.Size(target));
         Broadcasting.Apply<AddOperator>(Data, _shape, [0f], [], data, target);
         var a = this;
         return FromOp("Expand", data, target, [a], r => AccumulateBroadcastGrad(a, r.Grad, r));
@@ -82,7 +82,7 @@ public sealed partial class Tensor
         var a = this;
         return FromOp("Pad", data, shape, [a], r =>
         {
-            var g = GC.AllocateUninitializedArray<float>(a.Size);
+            var g = TensorMemory.Rent(a.Size);
             CopyRegion(g, a._shape, r.Grad, shape, before, intoLarger: false);
             a.AccumulateGrad(g);
         });

@@ -12,7 +12,7 @@ public sealed partial class Tensor
     {
         int ax = ShapeMath.Axis(axis, Rank, log ? "LogSoftmax" : "Softmax");
         int outer = ShapeMath.Product(_shape, 0, ax), n = _shape[ax], inner = ShapeMath.Product(_shape, ax + 1, Rank);
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         var src = Data;
         Engine.For(outer, o =>
         {
@@ -42,7 +42,7 @@ public sealed partial class Tensor
         return FromOp(log ? "LogSoftmax" : "Softmax", y, _shape, [a], r =>
         {
             var g = r.Grad!;
-            var dx = GC.AllocateUninitializedArray<float>(a.Size);
+            var dx = TensorMemory.Rent(a.Size);
             Engine.For(outer, o =>
             {
                 for (int i = 0; i < inner; i++)

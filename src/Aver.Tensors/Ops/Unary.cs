@@ -15,7 +15,7 @@ public sealed partial class Tensor
     /// <summary>f(x) into a new array, f from TensorPrimitives.</summary>
     private float[] Mapped(SpanMap f)
     {
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         f(Data, y);
         return y;
     }
@@ -23,7 +23,7 @@ public sealed partial class Tensor
     /// <summary>f(x; a) into a new array, f an operator of the unary family.</summary>
     private float[] Mapped<TOp>(float a) where TOp : IUnaryOperator
     {
-        var y = GC.AllocateUninitializedArray<float>(Size);
+        var y = TensorMemory.Rent(Size);
         UnaryKernels.Map<TOp>(Data, a, y);
         return y;
     }

@@ -91,10 +91,19 @@ public abstract class Optimizer
             }
     }
 
-    /// <summary>Drops every parameter's gradient (PyTorch's <c>zero_grad(set_to_none=True)</c>).</summary>
+    /// <summary>
+    /// Drops every parameter's gradient (PyTorch's <c>zero_grad(set_to_none=True)</c>). The arrays go to
+    /// <see cref="TensorMemory"/> for the next step's ops: keep <see cref="Tensor.GradTensor"/>, a copy, to read a
+    /// gradient after this call, not the <see cref="Tensor.Grad"/> array itself.
+    /// </summary>
     public void ZeroGrad()
     {
-        foreach (var p in _flat) p.ZeroGrad();
+        foreach (var p in _flat)
+        {
+            var grad = p.Grad;
+            p.ZeroGrad();
+            TensorMemory.Recycle(grad);
+        }
     }
 
     /// <summary>

@@ -1,0 +1,89 @@
+namespace Aver.Tensors;
+
+/// <summary>
+/// Where op results and gradients get their arrays: recycled from gradients that backprop and the optimizer have
+/// finished with, else fresh from the GC. A training step allocates its activations and gradients anew, about 200 MB for
+/// ResNet-18 at batch 16; the GC hands freed large arrays back to the kernel, so each step faulted its memory in again
+/// page by page, and at two threads those faults and the kernel's zeroing took 15-20 % of the CPU time (bench/README.md).
+/// A gradient is recycled only where its owner is known to let go of it: <see cref="Tensor.Backward"/> drops each
+/// intermediate result's gradient once its closure has run (ops hand gradients on with ReleaseGrad, never sharing
+/// one array between two tensors), and <see cref="Optim.Optimizer.ZeroGrad"/> drops the parameters'. The next op that
+/// needs an array of exactly that length takes it. Like PyTorch's caching allocator, but sized by exact length and
+/// bounded by <see cref="MaxPooledBytes"/>; <see cref="Trim"/> empties it.
+/// </summary>
+public static class TensorMemory
+{
+    /// <summary>Arrays shorter than this (128 KiB) live and die cheaply in the GC's young generation; they are not pooled.</summary>
+    internal const int MinPooledLength = 1 << 15;
+
+    private static readonly Dictionary<int, Stack<float[]>> _free = [];
+    private static readonly Lock _lock = new();
+    private static long _pooledBytes;
+
+    /// <summary>
+    /// Whether arrays are recycled (default on; AVER_RECYCLE=0 turns it off). Results are the same bits either way:
+    /// every op writes all of an array it rents.
+    /// </summary>
+    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("AVER_RECYCLE") != "0";
+
+    /// <summary>Most bytes held for reuse (512 MiB); beyond it, dropped arrays go to the GC as before.</summary>
+    public static long MaxPooledBytes { get; set; } = 512L << 20;
+
+    /// <summary>
+    /// A debugging aid, on in Aver's test suites and with AVER_RECYCLE=poison: every recycled array is filled with NaN,
+    /// so an op that reads a rented array before writing it, or a tensor that still held a recycled one, shows as NaN.
+    /// </summary>
+    public static bool PoisonRecycled { get; set; } = Environment.GetEnvironmentVariable("AVER_RECYCLE") == "poison";
+
+    /// <summary>Bytes now held for reuse.</summary>
+    public static long PooledBytes { get { lock (_lock) return _pooledBytes; } }
+
+    /// <summary>An array of exactly <paramref name="length"/> floats with arbitrary contents: the caller writes every element.</summary>
+    public static float[] Rent(int length)
+    {
+        if (length >= MinPooledLength && Enabled)
+            lock (_lock)
+                if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
+                {
+                    _pooledBytes -= 4L * length;
+                    return stack.Pop();
+                }
+        return GC.AllocateUninitializedArray<float>(length);
+    }
+
+    /// <summary>An array of exactly <paramref name="length"/> zeros.</summary>
+    public static float[] RentZeroed(int length)
+    {
+        if (length < MinPooledLength || !Enabled) return new float[length];
+        var array = Rent(length);
+        Array.Clear(array);
+        return array;
+    }
+
+    /// <summary>
+    /// Takes back an array nothing else will read or write again. Only owners that know this call it (backprop for
+    /// intermediate gradients, the optimizer for parameter gradients); anything else lets the GC have its arrays.
+    /// </summary>
+    internal static void Recycle(float[]? array)
+    {
+        if (array is null || array.Length < MinPooledLength || !Enabled) return;
+        if (PoisonRecycled) array.AsSpan().Fill(float.NaN);
+        lock (_lock)
+        {
+            if (_pooledBytes + 4L * array.Length > MaxPooledBytes) return;
+            if (!_free.TryGetValue(array.Length, out var stack)) _free[array.Length] = stack = new Stack<float[]>();
+            stack.Push(array);
+            _pooledBytes += 4L * array.Length;
+        }
+    }
+
+    /// <summary>Lets the GC have every pooled array (e.g. when training ends and the process goes on with something else).</summary>
+    public static void Trim()
+    {
+        lock (_lock)
+        {
+            _free.Clear();
+            _pooledBytes = 0;
+        }
+    }
+}

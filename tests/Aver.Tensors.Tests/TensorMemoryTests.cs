@@ -1,0 +1,176 @@
+using Aver.Tensors.Nn;
+using Aver.Tensors.Optim;
+
+namespace Aver.Tensors.Tests;
+
+public class TensorMemoryTests
+{
+    private const int Large = TensorMemory.MinPooledLength;
+
+    [Fact]
+    public void ARecycledArrayIsRentedAgainAtItsExactLengthOnly()
+    {
+        using var _ = new RecyclingState(enabled: true);
+        var array = TensorMemory.Rent(Large + 5);
+        Assert.Equal(Large + 5, array.Length);
+        TensorMemory.Recycle(array);
+        Assert.Equal(4L * (Large + 5), TensorMemory.PooledBytes);
+        Assert.NotSame(array, TensorMemory.Rent(Large + 6));
+        Assert.Same(array, TensorMemory.Rent(Large + 5));
+        Assert.Equal(0, TensorMemory.PooledBytes);
+
+        TensorMemory.Recycle(array);
+        var zeroed = TensorMemory.RentZeroed(Large + 5);
+        Assert.Same(array, zeroed);
+        Assert.All(zeroed, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void SmallArraysTheCapAndTheSwitchKeepArraysOutOfThePool()
+    {
+        using var _ = new RecyclingState(enabled: true);
+        TensorMemory.Recycle(new float[Large - 1]);
+        Assert.Equal(0, TensorMemory.PooledBytes);
+
+        TensorMemory.MaxPooledBytes = 4L * Large;
+        TensorMemory.Recycle(new float[Large]);
+        TensorMemory.Recycle(new float[Large]);
+        Assert.Equal(4L * Large, TensorMemory.PooledBytes);
+        TensorMemory.Trim();
+        Assert.Equal(0, TensorMemory.PooledBytes);
+
+        TensorMemory.Enabled = false;
+        var array = new float[Large];
+        TensorMemory.Recycle(array);
+        Assert.Equal(0, TensorMemory.PooledBytes);
+        Assert.NotSame(array, TensorMemory.Rent(Large));
+    }
+
+    [Fact]
+    public void BackwardAndZeroGradHandTheirGradientsBackForTheNextStep()
+    {
+        using var _ = new RecyclingState(enabled: true);
+        var rng = new RandomStream(3);
+        var w = Tensor.Normal(rng, 0f, 1f, Large).RequireGrad();
+        var x = Tensor.Normal(rng, 0f, 1f, Large);
+        var optimizer = new Sgd([w], learningRate: 0.1);
+        w.Mul(x).Relu().Sum().Backward();
+        Assert.NotNull(w.Grad);
+        long afterBackward = TensorMemory.PooledBytes;
+        Assert.True(afterBackward >= 4L * Large, $"backprop recycled {afterBackward} bytes");
+        var grad = w.Grad;
+        optimizer.ZeroGrad();
+        Assert.Null(w.Grad);
+        Assert.Equal(afterBackward + 4L * Large, TensorMemory.PooledBytes);
+        // Recycled arrays are poisoned here, so a stale reader would see NaN.
+        Assert.True(float.IsNaN(grad[0]));
+    }
+
+    /// <summary>
+    /// Residual convolutions, batch norm with fused ReLU and residual add, max pooling, a linear head, cross-entropy and
+    /// AdamW, with arrays big enough to be pooled: three steps with recycling (every recycled array poisoned with NaN)
+    /// give the same parameters, bit for bit, as three steps without. An op that read a rented array before writing it,
+    /// or a tensor that still held a recycled one, would differ or turn NaN.
+    /// </summary>
+    [Fact]
+    public void TrainingStepsGiveTheSameBitsWithAndWithoutRecycling()
+    {
+        float[][] without, with;
+        using (new RecyclingState(enabled: false)) without = Train();
+        using (new RecyclingState(enabled: true))
+        {
+            with = Train();
+            Assert.True(TensorMemory.PooledBytes > 0, "nothing was recycled");
+        }
+        Assert.Equal(without.Length, with.Length);
+        for (int i = 0; i < without.Length; i++)
+        {
+            Assert.DoesNotContain(with[i], float.IsNaN);
+            Assert.Equal(without[i], with[i]);
+        }
+    }
+
+    /// <summary>
+    /// The ops whose closures keep a later closure's gradient (attention weights, an LSTM's final states) with arrays big
+    /// enough to be pooled: recycling must leave those gradients alone until their reader has run.
+    /// </summary>
+    [Fact]
+    public void AttentionAndLstmStepsGiveTheSameBitsWithAndWithoutRecycling()
+    {
+        float[][] without, with;
+        using (new RecyclingState(enabled: false)) without = TrainSequences();
+        using (new RecyclingState(enabled: true)) with = TrainSequences();
+        for (int i = 0; i < without.Length; i++)
+        {
+            Assert.DoesNotContain(with[i], float.IsNaN);
+            Assert.Equal(without[i], with[i]);
+        }
+    }
+
+    private static float[][] TrainSequences()
+    {
+        var rng = new RandomStream(5);
+        var lstm = new LSTM(16, 128, bidirectional: true, rng: rng);
+        var qkv = Tensor.Normal(rng, 0f, 0.5f, 8, 32, 192).RequireGrad();   // weights [8, 4, 32, 32]: 32,768 floats
+        var target = Tensor.Normal(rng, 0f, 0.1f, 8, 4, 32, 32);
+        var input = Tensor.Normal(rng, 0f, 1f, 128, 4, 16);                  // final states [2, 128, 128]: 32,768
+        var parameters = lstm.Parameters().Append(qkv).ToList();
+        var optimizer = new Sgd(parameters, learningRate: 0.01);
+        for (int step = 0; step < 3; step++)
+        {
+            optimizer.ZeroGrad();
+            var run = lstm.Forward(input, null);
+            var (context, weights) = ScaledDotProductAttention.Forward(qkv, heads: 4);
+            var loss = run.Output.Mul(run.Output).Sum().Add(run.H.Mul(run.C).Sum())
+                .Add(context.Mul(context).Sum()).Add(weights.Mul(target).Sum());
+            loss.Backward();
+            optimizer.Step();
+        }
+        return parameters.Select(p => (float[])p.Data.Clone()).ToArray();
+    }
+
+    private static float[][] Train()
+    {
+        var rng = new RandomStream(17);
+        var stem = new Conv2d(3, 16, 3, padding: 1, bias: false, rng: rng);
+        var bn1 = new BatchNorm2d(16);
+        var conv = new Conv2d(16, 16, 3, padding: 1, bias: false, rng: rng);
+        var bn2 = new BatchNorm2d(16);
+        var head = new Linear(16 * 16 * 16, 8, rng: rng); // 32,768 weights: pooled when ZeroGrad drops their gradient
+        var modules = new Module[] { stem, bn1, conv, bn2, head };
+        var parameters = modules.SelectMany(m => m.Parameters()).ToList();
+        var optimizer = new AdamW(parameters, learningRate: 1e-2);
+        var loss = new CrossEntropyLoss();
+        var x = Tensor.Normal(rng, 0f, 1f, 8, 3, 32, 32);
+        int[] labels = [0, 1, 2, 3, 4, 5, 6, 7];
+        for (int step = 0; step < 3; step++)
+        {
+            optimizer.ZeroGrad();
+            var h = bn1.ForwardRelu(stem.Forward(x));
+            var r = bn2.ForwardAddRelu(conv.Forward(h), h).MaxPool2d(2, 2);
+            loss.Forward(head.Forward(r.Reshape(8, 16 * 16 * 16)), labels).Backward();
+            optimizer.Step();
+        }
+        return parameters.Select(p => (float[])p.Data.Clone()).ToArray();
+    }
+
+    /// <summary>Sets recycling (with poisoning) for one test and puts the process-wide settings back after it.</summary>
+    private sealed class RecyclingState : IDisposable
+    {
+        private readonly bool _enabled = TensorMemory.Enabled, _poison = TensorMemory.PoisonRecycled;
+        private readonly long _max = TensorMemory.MaxPooledBytes;
+
+        public RecyclingState(bool enabled)
+        {
+            TensorMemory.Trim();
+            TensorMemory.Enabled = enabled;
+            TensorMemory.PoisonRecycled = true;
+        }
+
+        public void Dispose()
+        {
+            TensorMemory.Trim();
+            (TensorMemory.Enabled, TensorMemory.PoisonRecycled, TensorMemory.MaxPooledBytes) = (_enabled, _poison, _max);
+        }
+    }
+}
