@@ -5,7 +5,8 @@ namespace Aver.Tensors;
 /// finished with, else fresh from the GC. A training step allocates its activations and gradients anew, about 200 MB for
 /// ResNet-18 at batch 16; the GC hands freed large arrays back to the kernel, so each step faulted its memory in again
 /// page by page, and at two threads those faults and the kernel's zeroing took 15-20 % of the CPU time (bench/README.md).
-/// A gradient is recycled only where its owner is known to let go of it: <see cref="Tensor.Backward"/> drops each
+/// In inference, modules hand their intermediate results back with <see cref="Release"/>. A gradient is recycled only
+/// where its owner is known to let go of it: <see cref="Tensor.Backward"/> drops each
 /// intermediate result's gradient once its closure has run (ops hand gradients on with ReleaseGrad, never sharing
 /// one array between two tensors), and <see cref="Optim.Optimizer.ZeroGrad"/> drops the parameters'. The next op that
 /// needs an array of exactly that length takes it. Like PyTorch's caching allocator, but sized by exact length and
@@ -75,6 +76,18 @@ public static class TensorMemory
             stack.Push(array);
             _pooledBytes += 4L * array.Length;
         }
+    }
+
+    /// <summary>
+    /// Hands back the storage of a temporary result that the caller made and alone holds, once it has been read for the
+    /// last time: a module's forward pass calls it on its intermediate results. It does nothing to a tensor that
+    /// requires grad (an autograd graph keeps its values for backward), so it only acts in inference (NoGrad, or frozen
+    /// weights); there, the next op of the same size reuses the memory instead of faulting fresh pages in. The tensor's
+    /// values are undefined afterwards. Never pass a tensor that shares its storage (a reshape) or that a caller gave you.
+    /// </summary>
+    public static void Release(Tensor temporary)
+    {
+        if (!temporary.RequiresGrad) Recycle(temporary.Data);
     }
 
     /// <summary>Lets the GC have every pooled array (e.g. when training ends and the process goes on with something else).</summary>

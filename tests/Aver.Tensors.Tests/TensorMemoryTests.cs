@@ -66,6 +66,24 @@ public class TensorMemoryTests
         Assert.True(float.IsNaN(grad[0]));
     }
 
+    [Fact]
+    public void ReleaseTakesInferenceTemporariesButLeavesWhatAGraphNeeds()
+    {
+        using var _ = new RecyclingState(enabled: true);
+        var rng = new RandomStream(4);
+        var w = Tensor.Normal(rng, 0f, 1f, Large).RequireGrad();
+        var inGraph = w.Mul(2f);
+        TensorMemory.Release(inGraph);
+        Assert.Equal(0, TensorMemory.PooledBytes);
+        Assert.DoesNotContain(inGraph.Data, float.IsNaN);
+
+        Tensor temporary;
+        using (GradMode.NoGrad()) temporary = w.Mul(2f);
+        TensorMemory.Release(temporary);
+        Assert.Equal(4L * Large, TensorMemory.PooledBytes);
+        Assert.Same(temporary.Data, TensorMemory.Rent(Large));
+    }
+
     /// <summary>
     /// Residual convolutions, batch norm with fused ReLU and residual add, max pooling, a linear head, cross-entropy and
     /// AdamW, with arrays big enough to be pooled: three steps with recycling (every recycled array poisoned with NaN)

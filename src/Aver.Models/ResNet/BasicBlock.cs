@@ -26,9 +26,17 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor x)
     {
-        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each.
-        var y = _bn1.ForwardRelu(_conv1.Forward(x));
+        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each. In inference each
+        // intermediate goes back to TensorMemory once read, for the next layer's result (no-ops under autograd).
+        var c1 = _conv1.Forward(x);
+        var y = _bn1.ForwardRelu(c1);
+        TensorMemory.Release(c1);
+        var c2 = _conv2.Forward(y);
+        TensorMemory.Release(y);
         var shortcut = _downsample is null ? x : _downsample.Forward(x);
-        return _bn2.ForwardAddRelu(_conv2.Forward(y), shortcut);
+        var output = _bn2.ForwardAddRelu(c2, shortcut);
+        TensorMemory.Release(c2);
+        if (_downsample is not null) TensorMemory.Release(shortcut);
+        return output;
     }
 }

@@ -77,10 +77,19 @@ public sealed class ResNet18 : Module
     {
         if (x.Rank != 4 || x.Dim(1) != Config.InChannels)
             throw new ShapeException($"ResNet18: expects input [N, {Config.InChannels}, H, W], got {ShapeMath.Format(x.Shape)}");
-        var y = _bn1.ForwardRelu(_conv1.Forward(x));
-        if (_maxpool is not null) y = _maxpool.Forward(y);
-        foreach (var layer in _layers) y = layer.Forward(y);
-        return _avgpool.Forward(y).Flatten(1);
+        // Every intermediate is this method's own (never x): in inference each goes back to TensorMemory once read.
+        var stem = _conv1.Forward(x);
+        var y = _bn1.ForwardRelu(stem);
+        TensorMemory.Release(stem);
+        if (_maxpool is not null) y = Then(y, _maxpool.Forward(y));
+        foreach (var layer in _layers) y = Then(y, layer.Forward(y));
+        return Then(y, _avgpool.Forward(y)).Flatten(1);
+    }
+
+    private static Tensor Then(Tensor spent, Tensor next)
+    {
+        TensorMemory.Release(spent);
+        return next;
     }
 
     /// <summary>Class scores [N, Classes] (or the features when built without <c>fc</c>).</summary>
