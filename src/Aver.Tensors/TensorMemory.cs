@@ -14,8 +14,11 @@ namespace Aver.Tensors;
 /// </summary>
 public static class TensorMemory
 {
-    /// <summary>Arrays shorter than this (128 KiB) live and die cheaply in the GC's young generation; they are not pooled.</summary>
-    internal const int MinPooledLength = 1 << 15;
+    /// <summary>
+    /// Arrays shorter than this (default 32,768 floats, 128 KiB) live and die cheaply in the GC's young generation and
+    /// are not pooled. The test suites set it to 1, so that their small networks recycle (and poison) every array.
+    /// </summary>
+    public static int MinPooledLength { get; set; } = 1 << 15;
 
     private static readonly Dictionary<int, Stack<float[]>> _free = [];
     private static readonly Lock _lock = new();

@@ -5,7 +5,7 @@ namespace Aver.Tensors.Tests;
 
 public class TensorMemoryTests
 {
-    private const int Large = TensorMemory.MinPooledLength;
+    private const int Large = 1 << 15;   // TensorMemory's default MinPooledLength
 
     [Fact]
     public void ARecycledArrayIsRentedAgainAtItsExactLengthOnly()
@@ -172,23 +172,25 @@ public class TensorMemoryTests
         return parameters.Select(p => (float[])p.Data.Clone()).ToArray();
     }
 
-    /// <summary>Sets recycling (with poisoning) for one test and puts the process-wide settings back after it.</summary>
+    /// <summary>Sets recycling (with poisoning, pooling from the default length) for one test and puts the process-wide settings back after it.</summary>
     private sealed class RecyclingState : IDisposable
     {
         private readonly bool _enabled = TensorMemory.Enabled, _poison = TensorMemory.PoisonRecycled;
         private readonly long _max = TensorMemory.MaxPooledBytes;
+        private readonly int _min = TensorMemory.MinPooledLength;
 
         public RecyclingState(bool enabled)
         {
             TensorMemory.Trim();
             TensorMemory.Enabled = enabled;
             TensorMemory.PoisonRecycled = true;
+            TensorMemory.MinPooledLength = Large;
         }
 
         public void Dispose()
         {
             TensorMemory.Trim();
-            (TensorMemory.Enabled, TensorMemory.PoisonRecycled, TensorMemory.MaxPooledBytes) = (_enabled, _poison, _max);
+            (TensorMemory.Enabled, TensorMemory.PoisonRecycled, TensorMemory.MaxPooledBytes, TensorMemory.MinPooledLength) = (_enabled, _poison, _max, _min);
         }
     }
 }
