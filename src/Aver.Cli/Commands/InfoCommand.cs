@@ -6,7 +6,7 @@ namespace Aver.Cli.Commands;
 public sealed class InfoCommand : CliCommand
 {
     public override string Name => "info";
-    public override string Summary => "show the engine's configuration (BLAS, threads, CPU, ISA path, cache, Winograd, packed GEMM)";
+    public override string Summary => "show the engine's configuration (BLAS, threads, CPU, ISA path, cache, Winograd, packed GEMM, bf16, recycling)";
     public override string Help => """
         aver info [--json]
 
@@ -16,8 +16,9 @@ public sealed class InfoCommand : CliCommand
         algorithm (AVER_WINOGRAD=0 turns it off), the time of a 512-bit multiply-add over a 256-bit one
         (about 1: full-width AVX-512 units; about 2: split ones), whether Aver's own AVX-512 matrix-product
         kernel does products instead of OpenBLAS (on where 512-bit multiply-adds run at full rate;
-        AVER_PACKED_GEMM=1 or 0 forces it), and whether the large products round
-        their inputs to bf16 (--precision bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16).
+        AVER_PACKED_GEMM=1 or 0 forces it), whether the large products round their inputs to bf16
+        (--precision bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16), and whether op results reuse
+        the arrays backprop and the optimizer dropped (AVER_RECYCLE=0 turns it off, =poison fills them with NaN).
 
         Example:
           aver info --json
@@ -41,6 +42,7 @@ public sealed class InfoCommand : CliCommand
                 : $"{CpuFeatures.Fma512TimeRatio:F2}x a 256-bit one ({(CpuFeatures.FullRateAvx512Fma ? "full" : "half")} rate)",
             ["packed_gemm"] = PackedGemm(),
             ["bf16"] = Bf16(),
+            ["recycling"] = Recycling(),
             ["vector_bits"] = System.Numerics.Vector<float>.Count * 32,
             ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         };
@@ -55,6 +57,11 @@ public sealed class InfoCommand : CliCommand
         : Engine.Isa < IsaPath.Avx512 ? $"unavailable (the {Lower(Engine.Isa)} path is forced; bf16 runs on avx512)"
         : Engine.Precision == Precision.Bf16 ? $"on (products of 2^{Math.Log2(Aver.Tensors.Kernels.Bf16.Bf16Gemm.MinWork):F0} multiply-adds and more: bf16 inputs, fp32 sums)"
         : "off (the cpu has AVX512_BF16; --precision bf16 or AVER_PRECISION=bf16 turns it on)";
+
+    /// <summary>Whether op results and gradients reuse the arrays backprop and the optimizer dropped (TensorMemory).</summary>
+    internal static string Recycling() =>
+        !TensorMemory.Enabled ? "off (AVER_RECYCLE=0)"
+        : $"on (arrays of {TensorMemory.MinPooledLength} floats and more, up to {TensorMemory.MaxPooledBytes >> 20} MiB held{(TensorMemory.PoisonRecycled ? "; recycled arrays poisoned with NaN" : "")})";
 
     /// <summary>Which products Aver's own packed kernel does instead of OpenBLAS (Blas.Sgemm's choice).</summary>
     internal static string PackedGemm() =>

@@ -27,6 +27,23 @@ public class InfoCommandTests
     }
 
     [Theory]
+    [InlineData(null, "on (arrays of 32768 floats and more, up to 512 MiB held)")]
+    [InlineData("0", "off (AVER_RECYCLE=0)")]
+    [InlineData("poison", "on (arrays of 32768 floats and more, up to 512 MiB held; recycled arrays poisoned with NaN)")]
+    public void SaysWhetherTensorMemoryIsRecycled(string? value, string expected)
+    {
+        // AVER_RECYCLE is read once per process (and this suite poisons in-process), so the built command runs apart.
+        var dll = Path.Combine(AppContext.BaseDirectory, "aver.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "info", "--json"]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        if (value is null) start.Environment.Remove("AVER_RECYCLE"); else start.Environment["AVER_RECYCLE"] = value;
+        using var p = System.Diagnostics.Process.Start(start)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        Assert.Equal(expected, JsonDocument.Parse(output).RootElement.GetProperty("recycling").GetString());
+    }
+
+    [Theory]
     [InlineData("AVER_ISA", "bogus", "expected scalar, avx2 or avx512")]
     [InlineData("AVER_ISA", "3", "expected scalar, avx2 or avx512")]
     [InlineData("AVER_PRECISION", "fp16", "expected fp32 or bf16")]
