@@ -83,14 +83,15 @@ public static class TensorMemory
 
     /// <summary>
     /// Hands back the storage of a temporary result that the caller made and alone holds, once it has been read for the
-    /// last time: a module's forward pass calls it on its intermediate results. It does nothing to a tensor that
-    /// requires grad (an autograd graph keeps its values for backward), so it only acts in inference (NoGrad, or frozen
-    /// weights); there, the next op of the same size reuses the memory instead of faulting fresh pages in. The tensor's
-    /// values are undefined afterwards. Never pass a tensor that shares its storage (a reshape) or that a caller gave you.
+    /// last time: a module's forward pass calls it on its intermediate results. It acts only in inference, under
+    /// <see cref="GradMode.NoGrad"/>: with gradients on, a later op may have kept the tensor for its backward even when
+    /// the tensor itself needs no gradient (a frozen convolution's output feeding a trainable batch norm). There, the
+    /// next op of the same size reuses the memory instead of faulting fresh pages in. The tensor's values are undefined
+    /// afterwards. Never pass a tensor that shares its storage (a reshape) or that a caller gave you.
     /// </summary>
     public static void Release(Tensor temporary)
     {
-        if (!temporary.RequiresGrad) Recycle(temporary.Data);
+        if (!GradMode.IsEnabled && !temporary.RequiresGrad) Recycle(temporary.Data);
     }
 
     /// <summary>Lets the GC have every pooled array (e.g. when training ends and the process goes on with something else).</summary>

@@ -76,12 +76,22 @@ public class TensorMemoryTests
         TensorMemory.Release(inGraph);
         Assert.Equal(0, TensorMemory.PooledBytes);
         Assert.DoesNotContain(inGraph.Data, float.IsNaN);
+        // Needs no gradient itself, but the product with w keeps it for w's gradient: with gradients on, left alone.
+        var frozen = Tensor.Normal(rng, 0f, 1f, Large).Mul(3f);
+        var product = frozen.Mul(w);
+        TensorMemory.Release(frozen);
+        Assert.Equal(0, TensorMemory.PooledBytes);
+        product.Sum().Backward();
+        Assert.DoesNotContain(w.Grad!, float.IsNaN);
 
-        Tensor temporary;
-        using (GradMode.NoGrad()) temporary = w.Mul(2f);
-        TensorMemory.Release(temporary);
-        Assert.Equal(4L * Large, TensorMemory.PooledBytes);
-        Assert.Same(temporary.Data, TensorMemory.Rent(Large));
+        TensorMemory.Trim();
+        using (GradMode.NoGrad())
+        {
+            var temporary = w.Mul(2f);
+            TensorMemory.Release(temporary);
+            Assert.Equal(4L * Large, TensorMemory.PooledBytes);
+            Assert.Same(temporary.Data, TensorMemory.Rent(Large));
+        }
     }
 
     /// <summary>
