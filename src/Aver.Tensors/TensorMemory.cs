@@ -43,25 +43,26 @@ public static class TensorMemory
     public static long PooledBytes { get { lock (_lock) return _pooledBytes; } }
 
     /// <summary>An array of exactly <paramref name="length"/> floats with arbitrary contents: the caller writes every element.</summary>
-    public static float[] Rent(int length)
-    {
-        if (length >= MinPooledLength && Enabled)
-            lock (_lock)
-                if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
-                {
-                    _pooledBytes -= 4L * length;
-                    return stack.Pop();
-                }
-        return GC.AllocateUninitializedArray<float>(length);
-    }
+    public static float[] Rent(int length) => Pooled(length) ?? GC.AllocateUninitializedArray<float>(length);
 
-    /// <summary>An array of exactly <paramref name="length"/> zeros.</summary>
+    /// <summary>An array of exactly <paramref name="length"/> zeros: a pooled one cleared, or a new one (the GC's come zeroed).</summary>
     public static float[] RentZeroed(int length)
     {
-        if (length < MinPooledLength || !Enabled) return new float[length];
-        var array = Rent(length);
+        if (Pooled(length) is not { } array) return new float[length];
         Array.Clear(array);
         return array;
+    }
+
+    /// <summary>A pooled array of exactly <paramref name="length"/> floats, or null when the pool has none.</summary>
+    private static float[]? Pooled(int length)
+    {
+        if (length < MinPooledLength || !Enabled) return null;
+        lock (_lock)
+        {
+            if (!_free.TryGetValue(length, out var stack) || stack.Count == 0) return null;
+            _pooledBytes -= 4L * length;
+            return stack.Pop();
+        }
     }
 
     /// <summary>
