@@ -33,6 +33,8 @@ public sealed partial class Tensor
     internal Tensor[]? Parents;
     internal Action<Tensor>? BackwardFn;
     internal string? OpName;
+    // Set by TensorMemory.Release under grad mode: backprop recycles this op result's storage once its own closure has run.
+    internal bool RecycleAfterBackward;
 
     public Tensor(float[] data, params int[] shape)
     {

@@ -1,11 +1,12 @@
 namespace Aver.Tensors;
 
 /// <summary>
-/// Where op results and gradients get their arrays: recycled from gradients that backprop and the optimizer have
-/// finished with, else fresh from the GC. A training step allocates its activations and gradients anew, about 200 MB for
+/// Where op results and gradients get their arrays: recycled from results and gradients that their modules, backprop
+/// and the optimizer have finished with, else fresh from the GC. A training step allocates its activations and gradients anew, about 200 MB for
 /// ResNet-18 at batch 16; the GC hands freed large arrays back to the kernel, so each step faulted its memory in again
 /// page by page, and at two threads those faults and the kernel's zeroing took 15-20 % of the CPU time (bench/README.md).
-/// In inference, modules hand their intermediate results back with <see cref="Release"/>. A gradient is recycled only
+/// Modules hand their intermediate results back with <see cref="Release"/>: at once in inference, after their backward
+/// closure in training. A gradient is recycled only
 /// where its owner is known to let go of it: <see cref="Tensor.Backward"/> drops each
 /// intermediate result's gradient once its closure has run (ops hand gradients on with ReleaseGrad, never sharing
 /// one array between two tensors), and <see cref="Optim.Optimizer.ZeroGrad"/> drops the parameters'. The next op that
@@ -84,16 +85,21 @@ public static class TensorMemory
 
     /// <summary>
     /// Hands back the storage of a temporary result that the caller made and alone holds, once it has been read for the
-    /// last time: a module's forward pass calls it on its intermediate results. It acts only in inference, under
-    /// <see cref="GradMode.NoGrad"/>: with gradients on, a later op may have kept the tensor for its backward even when
-    /// the tensor itself needs no gradient (a frozen convolution's output feeding a trainable batch norm). There, the
-    /// next op of the same size reuses the memory instead of faulting fresh pages in. The tensor's values are undefined
-    /// afterwards. Never pass a tensor that shares its storage (a reshape) or that a caller gave you.
+    /// last time: a module's forward pass calls it on its intermediate results. In inference (<see cref="GradMode.NoGrad"/>)
+    /// the array is recycled at once, for the next op of the same size. With gradients on, the backward pass still reads
+    /// it, so the result is only marked: <see cref="Tensor.Backward"/> recycles it once its own closure has run (by then
+    /// every closure that reads it has), which makes a training step's activations the next step's instead of fresh
+    /// pages. A result outside the graph (needing no gradient: a frozen convolution's output feeding a trainable batch
+    /// norm, which keeps it for its own backward) is left to the GC. The tensor's values are undefined afterwards. Never
+    /// pass a tensor that shares its storage (a reshape) or that a caller gave you, nor one your module reads after the
+    /// backward pass.
     /// </summary>
     public static void Release(Tensor temporary)
     {
         if (!GradMode.IsEnabled && !temporary.RequiresGrad) Recycle(temporary.Data);
+        else if (GradMode.IsEnabled && temporary.BackwardFn is not null) temporary.RecycleAfterBackward = true;
     }
+
 
     /// <summary>Lets the GC have every pooled array (e.g. when training ends and the process goes on with something else).</summary>
     public static void Trim()

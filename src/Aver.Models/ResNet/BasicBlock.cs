@@ -26,8 +26,8 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor x)
     {
-        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each. In inference each
-        // intermediate goes back to TensorMemory once read, for the next layer's result (with gradients off only).
+        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each. Each intermediate goes
+        // back to TensorMemory once read (in training, once the backward pass is done with it), for a later result.
         var c1 = _conv1.Forward(x);
         var y = _bn1.ForwardRelu(c1);
         TensorMemory.Release(c1);

@@ -77,7 +77,8 @@ public sealed class ResNet18 : Module
     {
         if (x.Rank != 4 || x.Dim(1) != Config.InChannels)
             throw new ShapeException($"ResNet18: expects input [N, {Config.InChannels}, H, W], got {ShapeMath.Format(x.Shape)}");
-        // Every intermediate is this method's own (never x): in inference each goes back to TensorMemory once read.
+        // Every intermediate is this method's own (never x): each goes back to TensorMemory once read (in training, once
+        // the backward pass is done with it).
         var stem = _conv1.Forward(x);
         var y = _bn1.ForwardRelu(stem);
         TensorMemory.Release(stem);

@@ -57,6 +57,10 @@ public sealed partial class Tensor
             node.Parents = null;
             TensorMemory.Recycle(node.Grad);
             node.Grad = null;
+            // A result its module released (TensorMemory.Release): every closure that reads it, its consumers' and its
+            // own, has run by now.
+            if (node.RecycleAfterBackward) TensorMemory.Recycle(node.Data);
+            node.RecycleAfterBackward = false;
         }
     }
 
