@@ -14,6 +14,11 @@ import sys
 import time
 
 
+def _clock():
+    """Process CPU seconds (the conv-shapes default), or wall-clock seconds with AVER_CONV_CLOCK=wall (as Aver.Bench)."""
+    return time.perf_counter() if os.environ.get("AVER_CONV_CLOCK") == "wall" else time.process_time()
+
+
 def _pin_blas_threads(argv):
     # torch.set_num_threads sizes only torch's OpenMP pool; Debian's torch hands matrix products to
     # OpenBLAS, whose own pool would otherwise take every core (a "1-thread" run then used two, and a
@@ -121,9 +126,9 @@ def best_ms(f, seconds):
     f()
     best, t0, n = float("inf"), time.perf_counter(), 0
     while n < 3 or time.perf_counter() - t0 < seconds:
-        t = time.process_time()
+        t = _clock()
         ms = f()
-        best = min(best, ms if ms is not None else (time.process_time() - t) * 1000)
+        best = min(best, ms if ms is not None else (_clock() - t) * 1000)
         n += 1
     return best
 
@@ -149,9 +154,9 @@ def conv_shapes(seconds):
         def bwd(wrt_input):
             xi, wi = x16.clone().requires_grad_(wrt_input), w.clone().requires_grad_(not wrt_input)
             y = conv(xi, wi)
-            t = time.process_time()
+            t = _clock()
             y.backward(gy)
-            return (time.process_time() - t) * 1000
+            return (_clock() - t) * 1000
         row = [best_ms(lambda: fwd(x32), budget), best_ms(lambda: fwd(x16), budget), best_ms(lambda: bwd(True), budget), best_ms(lambda: bwd(False), budget)]
         total = [t + r * count for t, r in zip(total, row)]
         print(f"{name} | {count} | " + " | ".join(f"{r:.2f}" for r in row))
@@ -169,9 +174,9 @@ def conv_shapes(seconds):
     def pool_bwd():
         x = p16.clone().requires_grad_(True)
         y = nn.functional.max_pool2d(x, 3, 2, 1)
-        t = time.process_time()
+        t = _clock()
         y.backward(pgy)
-        return (time.process_time() - t) * 1000
+        return (_clock() - t) * 1000
     row = [best_ms(lambda: pool(p32), budget), best_ms(lambda: pool(p16), budget), best_ms(pool_bwd, budget)]
     print("maxpool 64 3x3/2 @56 | 1 | " + " | ".join(f"{r:.2f}" for r in row) + " | -")
 

@@ -12,7 +12,9 @@ namespace Aver.Bench;
 /// how often the shape occurs in the network; bench/torch_bench.py conv-shapes prints the same.
 /// Times are process CPU time (CLOCK_PROCESS_CPUTIME_ID, what Python's time.process_time reads),
 /// which other load on the shared machine disturbs far less than wall-clock time; with one
-/// thread it is the kernel's own cost.
+/// thread it is the kernel's own cost. With more threads the process clock undercounts (a running thread's time is
+/// added at its next tick, and the best of the repeats picks the runs it missed most), so <c>AVER_CONV_CLOCK=wall</c>
+/// times wall-clock milliseconds instead, to see how each shape scales.
 /// </summary>
 internal static class ConvShapesBench
 {
@@ -92,6 +94,10 @@ internal static class ConvShapesBench
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"maxpool 64 3x3/2 @56 | 1 | {m32:F2} | {m16:F2} | {mb:F2} | -"));
     }
 
+    private static readonly bool Wall = Environment.GetEnvironmentVariable("AVER_CONV_CLOCK") == "wall";
+
+    private static double Now() => Wall ? Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency : CpuTime.ProcessMs();
+
     private static Tensor NoGrad(Func<Tensor> f) { using var _ = GradMode.NoGrad(); return f(); }
 
     /// <summary>Best CPU ms of <paramref name="f"/> over at least 3 runs and about <paramref name="seconds"/>.</summary>
@@ -102,9 +108,9 @@ internal static class ConvShapesBench
         var total = Stopwatch.StartNew();
         for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
         {
-            double t = CpuTime.ProcessMs();
+            double t = Now();
             f();
-            best = Math.Min(best, CpuTime.ProcessMs() - t);
+            best = Math.Min(best, Now() - t);
         }
         return best;
     }
@@ -118,9 +124,9 @@ internal static class ConvShapesBench
         for (int n = 0; n < 3 || total.Elapsed.TotalSeconds < seconds; n++)
         {
             var y = forward();
-            double t = CpuTime.ProcessMs();
+            double t = Now();
             y.Backward(gy);
-            best = Math.Min(best, CpuTime.ProcessMs() - t);
+            best = Math.Min(best, Now() - t);
         }
         return best;
     }
