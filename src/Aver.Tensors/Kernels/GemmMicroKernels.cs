@@ -21,7 +21,8 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>
     /// AVX-512 8 x 32 tile. A's row i, step p is at byte offset i * aRow + 4 * p * aStep from <paramref name="a"/>
-    /// (a packed panel: aRow 4, aStep 8; A's rows where they lie: aRow 4 * lda, aStep 1); B a packed 32-lane panel.
+    /// (a packed panel: aRow 4, aStep 8; A's rows where they lie: aRow 4 * lda, aStep 1; a transposed A where it lies:
+    /// aRow 4, aStep lda); B a packed 32-lane panel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512(int kc, float* a, nint aRow, nint aStep, float* b, float* c, int ldc, float alpha, float beta)

@@ -9,7 +9,7 @@ namespace Aver.Tensors.Kernels;
 /// <see cref="KBlockMax"/> steps; per block, up to L2/2 bytes of op(B) are packed into panels of NR columns
 /// (the block stays in L2), then per MR rows of op(A) one panel is packed (it stays in L1) and multiplied
 /// by every B panel with the register tile of <see cref="GemmMicroKernels"/> (AVX-512 8 x 32, AVX2 6 x 16).
-/// On the AVX-512 path whole tiles read an untransposed A's rows where they lie, without a copy. Edge tiles run on zero-padded panels into a scratch tile; the last 16 or fewer
+/// On the AVX-512 path whole tiles read A where it lies, transposed or not, without a copy. Edge tiles run on zero-padded panels into a scratch tile; the last 16 or fewer
 /// columns of an AVX-512 product take a 16-wide tile.
 /// </summary>
 /// <remarks>
@@ -76,10 +76,12 @@ internal static unsafe class PackedGemm
         int kc = KBlock(k);
         int nc = Math.Max(nr, Engine.L2CacheBytes / 2 / sizeof(float) / kc / nr * nr);
         nc = Math.Min(nc, (n + nr - 1) / nr * nr);
-        // On the AVX-512 path whole tiles read an untransposed A's rows where they lie: eight sequential
-        // streams, no transposing copy. (Reading B in place too was faster from a warm cache but up to 2x
-        // slower on operands read from memory, as the convolutions' are: bench/gemm.md.)
-        bool directA = wide && !transA;
+        // On the AVX-512 path whole tiles read A where it lies, without a copy: an untransposed A as eight
+        // sequential row streams; a transposed one as eight consecutive floats per step of k, lda apart (its
+        // copy into a panel had cost the short products of Winograd's weight gradients and im2col's column
+        // gradients 25-50 %: bench/gemm.md). (Reading B in place too was faster from a warm cache but up to 2x
+        // slower on operands read from memory, as the convolutions' are.)
+        bool directA = wide;
         // Each B panel starts on a 64-byte boundary.
         long bFloats = ((long)nc * kc + 15) & ~15L, aFloats = (long)kc * mr;
         float* pack = Buffer(bFloats + aFloats + GemmPacking.Slack);
@@ -107,11 +109,15 @@ internal static unsafe class PackedGemm
                     int rows = Math.Min(mr, m - ir);
                     // One A panel, kept in L1 across the B panels: op(A)[i, p] is a[i * lda + p], or a[p * lda + i] when transposed.
                     bool rowsDirect = directA && rows == mr;
-                    if (transA) GemmPacking.Contiguous(a + (long)pc * lda + ir, lda, kb, rows, mr, ap);
-                    else if (!rowsDirect) GemmPacking.Strided(a + (long)ir * lda + pc, lda, kb, rows, mr, ap);
+                    if (!rowsDirect)
+                    {
+                        if (transA) GemmPacking.Contiguous(a + (long)pc * lda + ir, lda, kb, rows, mr, ap);
+                        else GemmPacking.Strided(a + (long)ir * lda + pc, lda, kb, rows, mr, ap);
+                    }
                     // Where the tile finds row i, step p of the panel: byte offset i * aRow + 4 * p * aStep.
-                    float* aPanel = rowsDirect ? a + (long)ir * lda + pc : ap;
-                    nint aRow = rowsDirect ? (nint)lda * sizeof(float) : sizeof(float), aStep = rowsDirect ? 1 : mr;
+                    float* aPanel = !rowsDirect ? ap : transA ? a + (long)pc * lda + ir : a + (long)ir * lda + pc;
+                    nint aRow = !rowsDirect || transA ? sizeof(float) : (nint)lda * sizeof(float);
+                    nint aStep = !rowsDirect ? mr : transA ? lda : 1;
                     for (int jr = 0; jr < nb; jr += nr)
                     {
                         int cols = Math.Min(nr, nb - jr), lanes = Lanes(wide, cols, nr);
