@@ -44,9 +44,9 @@ public class ResNetMemoryTests
             TensorMemory.Enabled = false;
             var expected = Train();
             TensorMemory.Enabled = true;
-            long pooled = TensorMemory.PooledBytes;
+            // (That the blocks' results go back to the pool at all is TensorMemoryTests' to check: this suite runs its
+            // classes in parallel, so the pool's size here is not this test's alone.)
             var actual = Train();
-            Assert.True(TensorMemory.PooledBytes > pooled, "nothing was recycled");
             for (int i = 0; i < expected.Length; i++)
             {
                 Assert.DoesNotContain(actual[i], float.IsNaN);
