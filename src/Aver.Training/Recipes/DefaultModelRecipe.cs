@@ -99,7 +99,8 @@ public static class DefaultModelRecipe
         // Visual branch: FER2013 pre-training (resumable), then temperature on its own hold-out.
         var ferOptions = new PretrainOptions(o.FerDir, o.VisualCheckpoint ?? Path.Combine(o.WorkDir, $"fer-resnet18-w{o.FerWidth}.safetensors"),
             Width: o.FerWidth, Epochs: o.FerEpochs, Seed: o.FerSeed, LimitPerClass: o.Limit);
-        if (o.VisualCheckpoint is null || !File.Exists(DefaultModelBundle.FileOf(o.VisualCheckpoint)))
+        // A checkpoint that is not there yet is pre-trained into; BUNDLE#visual.N names a network already in a bundle.
+        if (o.VisualCheckpoint is null || !File.Exists(DefaultModelBundle.FileOf(BundleMemberName.Split(o.VisualCheckpoint, "visual").Bundle)))
         {
             log.WriteLine($"visual branch: pre-training ResNet-18 (width {o.FerWidth}) on FER2013 into {ferOptions.Output}");
             FerPretraining.Run(ferOptions, new PlainTextProgress(log, "  fer "), log);

@@ -28,4 +28,21 @@ public class BuildModelCommandTests
         Assert.NotEqual(0, code);
         Assert.Equal("aver build-model: error: /nonexistent-bundle: no default-model bundle there (model.safetensors)", err.Trim());
     }
+
+    [Fact]
+    public void A_bundles_visual_network_is_used_as_trained_not_pre_trained_into()
+    {
+        // BUNDLE#visual.N names a network inside a bundle: there is no such file, and it must not be taken for a new
+        // checkpoint to pre-train (which would train a fresh network beside the bundle). It is loaded, and the build
+        // goes on to calibrate on the FER2013 hold-out, which fails here for want of FER2013.
+        string bundle = Path.Combine(TestPaths.RepoRoot, "models", "default", "model.safetensors");
+        var (code, output, err) = CliRun.Run("build-model", "--fer", "/nonexistent-fer", "--ravdess", "/nonexistent-ravdess",
+            "--out", Path.Combine(Path.GetTempPath(), "aver-bm-member-test"), "--work", Path.Combine(Path.GetTempPath(), "aver-bm-member-work"),
+            "--visual", $"{bundle}#visual.0,{bundle}#visual.1");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("pre-training ResNet-18", output + err);
+        Assert.Contains("an ensemble of 2 networks", output + err);
+        Assert.Contains("/nonexistent-fer", err);
+        Assert.False(Directory.Exists(bundle + "#visual.0.run"));
+    }
 }
