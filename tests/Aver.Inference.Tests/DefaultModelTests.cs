@@ -14,7 +14,9 @@ public class DefaultModelTests
     public void The_shipped_bundle_is_small_predicts_fer7_and_has_its_card()
     {
         var folder = Path.Combine(TestPaths.RepoRoot, ModelLoader.DefaultFolder);
-        Assert.True(new FileInfo(Path.Combine(folder, "model.safetensors")).Length <= 25_000_000);
+        // It lives in git: float16 weights of four visual networks (widths 16-48) and six audio ones are 27.4 MB; the
+        // cap catches float32 (twice that) or a bundle that took on networks unnoticed.
+        Assert.True(new FileInfo(Path.Combine(folder, "model.safetensors")).Length <= 30_000_000);
         Assert.True(File.Exists(Path.Combine(folder, "MODEL_CARD.md")));
         Assert.Equal(LabelSpaces.Fer7.Names, File.ReadAllLines(Path.Combine(folder, "labels.txt")));
         var m = (DecisionFusionModel)ModelLoader.Load(folder, () => throw new InvalidOperationException());
