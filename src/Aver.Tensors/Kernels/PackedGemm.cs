@@ -79,8 +79,8 @@ internal static unsafe class PackedGemm
         // On the AVX-512 path whole tiles read A where it lies, without a copy: an untransposed A as eight
         // sequential row streams; a transposed one as eight consecutive floats per step of k, lda apart (its
         // copy into a panel had cost the short products of Winograd's weight gradients and im2col's column
-        // gradients 25-50 %: bench/gemm.md). (Reading B in place too was faster from a warm cache but up to 2x
-        // slower on operands read from memory, as the convolutions' are.)
+        // gradients 25-50 %: bench/README.md, session 18). (Reading B in place too was faster from a warm
+        // cache but up to 2x slower on operands read from memory, as the convolutions' are: bench/gemm.md.)
         bool directA = wide;
         // Each B panel starts on a 64-byte boundary.
         long bFloats = ((long)nc * kc + 15) & ~15L, aFloats = (long)kc * mr;
