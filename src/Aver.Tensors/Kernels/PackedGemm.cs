@@ -76,12 +76,6 @@ internal static unsafe class PackedGemm
         int kc = KBlock(k);
         int nc = Math.Max(nr, Engine.L2CacheBytes / 2 / sizeof(float) / kc / nr * nr);
         nc = Math.Min(nc, (n + nr - 1) / nr * nr);
-        // On the AVX-512 path whole tiles read A where it lies, without a copy: an untransposed A as eight
-        // sequential row streams; a transposed one as eight consecutive floats per step of k, lda apart (its
-        // copy into a panel had cost the short products of Winograd's weight gradients and im2col's column
-        // gradients 25-50 %: bench/README.md, session 18). (Reading B in place too was faster from a warm
-        // cache but up to 2x slower on operands read from memory, as the convolutions' are: bench/gemm.md.)
-        bool directA = wide;
         // Each B panel starts on a 64-byte boundary.
         long bFloats = ((long)nc * kc + 15) & ~15L, aFloats = (long)kc * mr;
         float* pack = Buffer(bFloats + aFloats + GemmPacking.Slack);
@@ -108,7 +102,12 @@ internal static unsafe class PackedGemm
                 {
                     int rows = Math.Min(mr, m - ir);
                     // One A panel, kept in L1 across the B panels: op(A)[i, p] is a[i * lda + p], or a[p * lda + i] when transposed.
-                    bool rowsDirect = directA && rows == mr;
+                    // On the AVX-512 path whole tiles read A where it lies, without a copy: an untransposed A as eight
+                    // sequential row streams; a transposed one as eight consecutive floats per step of k, lda apart (its
+                    // copy into a panel had cost the short products of Winograd's weight gradients and im2col's column
+                    // gradients 25-50 %: bench/README.md, session 18). (Reading B in place too was faster from a warm
+                    // cache but up to 2x slower on operands read from memory, as the convolutions' are: bench/gemm.md.)
+                    bool rowsDirect = wide && rows == mr;
                     if (!rowsDirect)
                     {
                         if (transA) GemmPacking.Contiguous(a + (long)pc * lda + ir, lda, kb, rows, mr, ap);
