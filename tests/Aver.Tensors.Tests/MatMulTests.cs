@@ -46,6 +46,15 @@ public class MatMulTests
     }
 
     [Fact]
+    public void OnlyOpenBlasIsTakenForProducts()
+    {
+        // Debian's libblas.so.3 is netlib's reference BLAS when OpenBLAS is absent (15-22x slower than the packed
+        // kernel); a loaded library must be OpenBLAS, which can be held to one thread.
+        if (Aver.Tensors.Native.OpenBlas.IsAvailable) Assert.True(Aver.Tensors.Native.OpenBlas.ControlsThreads, $"loaded {Aver.Tensors.Native.OpenBlas.LoadedFrom}");
+        else Assert.Null(Aver.Tensors.Native.OpenBlas.LoadedFrom);
+    }
+
+    [Fact]
     public void MismatchNamesShapes()
     {
         var e = Assert.Throws<ShapeException>(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(4, 5)));
