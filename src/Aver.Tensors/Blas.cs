@@ -37,6 +37,15 @@ public static unsafe class Blas
     /// <summary>True when OpenBLAS was found and is used for matrix products.</summary>
     public static bool UsesOpenBlas => OpenBlas.IsAvailable && !ForceManaged;
 
+    /// <summary>
+    /// Which code does the products: "openblas (FILE)", the library file loaded; else "packed (no OpenBLAS)" where
+    /// Aver's packed kernel takes every product (the AVX2 and AVX-512 paths); else "managed (no OpenBLAS)".
+    /// </summary>
+    public static string Description =>
+        UsesOpenBlas ? $"openblas ({OpenBlas.LoadedFrom})"
+        : !ForceManaged && PackedGemm.Available ? "packed (no OpenBLAS)"
+        : "managed (no OpenBLAS)";
+
     /// <summary>Forces the managed fallback (for tests that compare the two paths).</summary>
     public static bool ForceManaged { get; set; }
 

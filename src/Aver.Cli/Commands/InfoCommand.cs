@@ -30,7 +30,7 @@ public sealed class InfoCommand : CliCommand
         args.EnsureAllUsed();
         var info = new Dictionary<string, object>
         {
-            ["blas"] = Blas.UsesOpenBlas ? "openblas" : "managed",
+            ["blas"] = Blas.Description,
             ["threads"] = Engine.Threads,
             ["cpu"] = CpuFeatures.ModelName,
             // the kernels' instruction-set path: the CPU's best unless AVER_ISA forces a slower one
