@@ -35,6 +35,44 @@ internal static class BenchTimer
         }
     }
 
+    /// <summary>
+    /// A/B inside one process: steps alternate between <paramref name="set"/>(false) and <paramref name="set"/>(true),
+    /// each timed alone, for at least <paramref name="seconds"/> after two warm-up steps of each, so that a host whose
+    /// speed drifts from minute to minute slows both alike. Returns items per second of each (from the median step)
+    /// and the median over adjacent pairs of (B step time / A step time).
+    /// </summary>
+    public static (double RateA, double RateB, double MedianTimeRatio, int Pairs) Alternate(Action step, Action<bool> set, int items, double seconds)
+    {
+        for (int k = 0; k < 4; k++) { set(k % 2 == 1); step(); }
+        var a = new List<double>();
+        var b = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds || a.Count < 3)
+        {
+            // ABBA order within each pair of pairs, so that neither side always follows the other
+            bool bFirst = a.Count % 2 == 1;
+            for (int k = 0; k < 2; k++)
+            {
+                bool useB = (k == 0) == bFirst;
+                set(useB);
+                long t = Stopwatch.GetTimestamp();
+                step();
+                (useB ? b : a).Add(Stopwatch.GetElapsedTime(t).TotalSeconds);
+            }
+        }
+        var ratios = new List<double>();
+        for (int i = 0; i < a.Count; i++) ratios.Add(b[i] / a[i]);
+        return (items / Median(a), items / Median(b), Median(ratios), a.Count);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     /// <summary>Peak resident set size of this process in MB (VmHWM, what getrusage's ru_maxrss reports).</summary>
     public static double PeakRssMb()
     {

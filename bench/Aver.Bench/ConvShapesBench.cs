@@ -55,6 +55,7 @@ internal static class ConvShapesBench
 
     public static void Run(double seconds, TextWriter output)
     {
+        if (Environment.GetEnvironmentVariable("AVER_CONV_COMPARE") == "winograd") { CompareWinograd(seconds, output); return; }
         var rng = new RandomStream(0);
         bool fer = Environment.GetEnvironmentVariable("AVER_CONV_NET") == "fer";
         var shapes = fer ? FerShapes : Shapes;
@@ -92,6 +93,53 @@ internal static class ConvShapesBench
         double m16 = Best(() => NoGrad(() => p16.MaxPool2d(3, 2, 1)), budget2);
         double mb = BestBackward(() => { p16.RequiresGrad = true; p16.ZeroGrad(); return p16.MaxPool2d(3, 2, 1); }, pgy, budget2);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"maxpool 64 3x3/2 @56 | 1 | {m32:F2} | {m16:F2} | {mb:F2} | -"));
+    }
+
+    /// <summary>
+    /// <c>AVER_CONV_COMPARE=winograd</c>: each 3x3 stride-1 shape at the training batch, Winograd and im2col timed in
+    /// alternation (one run of each, over and over, the best of each kept), so that a host whose speed drifts from
+    /// minute to minute (session 19) slows both alike. Ratio = Winograd / im2col (below 1: Winograd is faster).
+    /// </summary>
+    private static void CompareWinograd(double seconds, TextWriter output)
+    {
+        var rng = new RandomStream(0);
+        var shapes = Environment.GetEnvironmentVariable("AVER_CONV_NET") == "fer" ? FerShapes : Shapes;
+        int batch = shapes == FerShapes ? FerTrainBench.Batch : 16;
+        output.WriteLine($"shape | direction (batch {batch}) | winograd ms | im2col ms | ratio");
+        bool was = Engine.Winograd;
+        try
+        {
+            foreach (var s in shapes)
+            {
+                if (s.K != 3 || s.Stride != 1) continue;
+                var w = Tensor.Normal(rng, 0f, 0.05f, s.Cout, s.C, s.K, s.K);
+                var x = Tensor.Normal(rng, 0f, 1f, batch, s.C, s.Size, s.Size);
+                Tensor Conv() => x.Conv2d(w, null, s.Stride, s.Pad);
+                var gy = Tensor.Normal(rng, 0f, 1f, NoGrad(Conv).Shape.ToArray());
+                double budget = seconds / shapes.Length;
+                (string, Func<double>)[] directions =
+                [
+                    ("forward", () => { double t = Now(); NoGrad(Conv); return Now() - t; }),
+                    ("input gradient", () => { x.RequiresGrad = true; w.RequiresGrad = false; x.ZeroGrad(); var y = Conv(); double t = Now(); y.Backward(gy); return Now() - t; }),
+                    ("weight gradient", () => { x.RequiresGrad = false; w.RequiresGrad = true; w.ZeroGrad(); var y = Conv(); double t = Now(); y.Backward(gy); return Now() - t; }),
+                ];
+                foreach (var (name, once) in directions)
+                {
+                    double[] best = [double.MaxValue, double.MaxValue];
+                    var total = Stopwatch.StartNew();
+                    for (int n = 0; n < 4 || total.Elapsed.TotalSeconds < budget / 3; n++)
+                        for (int k = 0; k < 2; k++)
+                        {
+                            Engine.Winograd = k == 0;
+                            double ms = once();
+                            if (n > 0) best[k] = Math.Min(best[k], ms); // the first of each warms up
+                        }
+                    x.RequiresGrad = false; w.RequiresGrad = false;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Name} | {name} | {best[0]:F2} | {best[1]:F2} | {best[0] / best[1]:F2}"));
+                }
+            }
+        }
+        finally { Engine.Winograd = was; }
     }
 
     private static readonly bool Wall = Environment.GetEnvironmentVariable("AVER_CONV_CLOCK") == "wall";

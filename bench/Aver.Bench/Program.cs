@@ -54,6 +54,25 @@ if (setup is null)
     return 2;
 }
 int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, "fer-train" => FerTrainBench.Batch, _ => 32 };
+// AVER_BENCH_ALTERNATE=winograd|packed|packed-all: the same bench with that engine setting off (A) and on (B), step by step.
+string? alternate = Environment.GetEnvironmentVariable("AVER_BENCH_ALTERNATE");
+if (!string.IsNullOrEmpty(alternate))
+{
+    bool packedDefault = Engine.PackedGemm;
+    Action<bool>? set = alternate switch
+    {
+        "winograd" => on => Engine.Winograd = on,
+        "packed" => on => Engine.PackedGemm = on,
+        // off: the default (OpenBLAS where the packed kernel is off); on: the packed kernel for every product
+        "packed-all" => on => (Engine.PackedGemm, Aver.Tensors.Kernels.PackedGemm.ServeAll) = (on || packedDefault, on),
+        _ => null,
+    };
+    if (set is null) { Console.Error.WriteLine($"AVER_BENCH_ALTERNATE: unknown setting {alternate} (winograd, packed, packed-all)"); return 2; }
+    var (rateA, rateB, ratio, pairs) = BenchTimer.Alternate(setup(), set, items, options.Seconds);
+    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{{\"bench\": \"{options.Bench}\", \"alternate\": \"{alternate}\", \"off_items_per_s\": {rateA:F2}, \"on_items_per_s\": {rateB:F2}, \"median_time_ratio_on_off\": {ratio:F3}, \"pairs\": {pairs}, \"threads\": {options.Threads}}}"));
+    return 0;
+}
 var rate = BenchTimer.Run(setup(), items, options.Seconds);
 Console.WriteLine(BenchTimer.JsonLine(options.Bench, rate, options.Threads));
 if (OpProfiler.Enabled) OpProfiler.Report(Console.Error);

@@ -37,12 +37,15 @@ internal static unsafe class PackedGemm
     /// operands read from memory — every shape on AMD EPYC Zen 5, the shape classes below on Zen 4 (ratios are
     /// Aver / OpenBLAS there).
     /// </summary>
+    /// <summary>Benches set this to hand every product to the packed kernel, as on Zen 5, where it would take only some.</summary>
+    internal static bool ServeAll;
+
     public static bool Serves(bool transA, bool transB, int m, int n, int k)
     {
         // The AVX2 tile ran 10-30% below OpenBLAS's Haswell kernel on every shape.
         if (Engine.Isa < IsaPath.Avx512) return false;
         // With full-rate 512-bit FMAs (Zen 5) the kernel beat OpenBLAS on every shape measured, 1.16-2.67x.
-        if (CpuFeatures.FullRateAvx512Fma) return true;
+        if (CpuFeatures.FullRateAvx512Fma || ServeAll) return true;
         // The rest was measured where they run at half rate (Zen 4).
         // Small short products: edges and packing weigh most (attention scores 50 x 50 x 64: 0.79).
         if ((long)m * n < 4096 && k < 1024) return false;
