@@ -51,18 +51,14 @@ public static class Engine
 
     /// <summary>
     /// Whether <see cref="Blas"/> hands products to Aver's packed AVX-512 kernel (the ones <see cref="Kernels.PackedGemm.Serves"/>
-    /// names) instead of OpenBLAS. On by default where the CPU runs 512-bit multiply-adds at full rate
-    /// (<see cref="CpuFeatures.FullRateAvx512Fma"/>: there the kernel measured 1.2-2.7x OpenBLAS's Haswell kernel on every
-    /// shape); off where it runs them at half rate (level with OpenBLAS, 2-5% slower inside the convolutions; bench/gemm.md).
-    /// AVER_PACKED_GEMM=1 or 0 overrides. Either way the packed kernel stands in for a missing OpenBLAS on the AVX2 and
+    /// names) instead of OpenBLAS; on by default. Where the CPU runs 512-bit multiply-adds at full rate
+    /// (<see cref="CpuFeatures.FullRateAvx512Fma"/>) the kernel measured 1.2-2.7x OpenBLAS's Haswell kernel on every
+    /// shape; at half rate (Zen 4) it takes the shape classes measured faster, and whole steps ran 1-8 % faster with it
+    /// (bench/README.md, session 19: every bench, the two settings alternating step by step in one process).
+    /// AVER_PACKED_GEMM=0 turns it off. Either way the packed kernel stands in for a missing OpenBLAS on the AVX2 and
     /// AVX-512 paths.
     /// </summary>
-    public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") switch
-    {
-        "1" => true,
-        "0" => false,
-        _ => CpuFeatures.FullRateAvx512Fma,
-    };
+    public static bool PackedGemm { get; set; } = Environment.GetEnvironmentVariable("AVER_PACKED_GEMM") != "0";
 
     /// <summary>
     /// Whether the packed kernel takes every product: <see cref="PackedGemm"/> on, on the AVX-512 path, where 512-bit

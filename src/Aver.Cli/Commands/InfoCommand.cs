@@ -15,8 +15,8 @@ public sealed class InfoCommand : CliCommand
         the L2 cache size that sizes convolution tiles, whether 3x3 convolutions use Winograd's
         algorithm (AVER_WINOGRAD=0 turns it off), the time of a 512-bit multiply-add over a 256-bit one
         (about 1: full-width AVX-512 units; about 2: split ones), whether Aver's own AVX-512 matrix-product
-        kernel does products instead of OpenBLAS (on where 512-bit multiply-adds run at full rate;
-        AVER_PACKED_GEMM=1 or 0 forces it), whether the large products round their inputs to bf16
+        kernel does products instead of OpenBLAS (every one where 512-bit multiply-adds run at full rate,
+        the shape classes it wins where they run at half rate; AVER_PACKED_GEMM=0 turns it off), whether the large products round their inputs to bf16
         (--precision bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16), and whether op results reuse
         the arrays backprop and the optimizer dropped (AVER_RECYCLE=0 turns it off, =poison fills them with NaN).
 
@@ -70,8 +70,7 @@ public sealed class InfoCommand : CliCommand
         : Engine.Isa < IsaPath.Avx512 ? "off (the AVX2 tile measured slower than OpenBLAS)"
         : Engine.PackedGemmEverywhere ? "on (every product: 512-bit multiply-adds run at full rate here)"
         : Engine.PackedGemm ? "on (the shape classes of bench/gemm.md measured faster where 512-bit multiply-adds run at half rate)"
-        : CpuFeatures.FullRateAvx512Fma ? "off (AVER_PACKED_GEMM=0)"
-        : "off (512-bit multiply-adds run at half rate here, where OpenBLAS is as fast; AVER_PACKED_GEMM=1 turns it on)";
+        : "off (AVER_PACKED_GEMM=0)";
 
     private static string Lower(IsaPath path) => path.ToString().ToLowerInvariant();
 }
