@@ -1,6 +1,5 @@
 using System.Globalization;
 using Aver.Features.Augmentation;
-using Aver.Tensors;
 using Aver.Training.Pretraining;
 using Aver.Training.Recipes;
 
@@ -24,7 +23,7 @@ public static class Program
         string viewSets = "one";
         int at = list.IndexOf("--views");
         if (at >= 0 && at + 1 < list.Count) { viewSets = list[at + 1]; list.RemoveRange(at, 2); }
-        if (list.Count < 2)
+        if (list.Count < 2 || list.Contains("--views"))
         {
             Console.Error.WriteLine("usage: Aver.FerEnsemble FER2013_DIR [--views one|flip|tenN|tenN+one,...] NETWORK.safetensors [NETWORK.safetensors ...]");
             return 2;
@@ -44,7 +43,7 @@ public static class Program
             foreach (var n in networks)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                probabilities.Add(Probabilities(n.Network, pixels, views));
+                probabilities.Add(TenCrop.ProbabilitiesInBatches(n.Network, pixels, views, 256).Data);
                 Console.Error.WriteLine($"{n.Path}: {items.Count} hold-out images, {views.Length} views, in {clock.Elapsed.TotalSeconds:F0} s");
             }
             Console.WriteLine($"\nviews: {name} ({views.Length})\n");
@@ -71,19 +70,6 @@ public static class Program
             return plusOne ? [.. ten, .. whole] : ten;
         }
         throw new ArgumentException($"--views: unknown view set '{name}' (one, flip, tenN, tenN+one)");
-    }
-
-    private static float[] Probabilities(Aver.Tensors.Nn.Module network, Tensor pixels, SpatialTransform[] views)
-    {
-        int n = pixels.Dim(0), chunk = 256;
-        var result = new List<float>(n * 7);
-        for (int first = 0; first < n; first += chunk)
-        {
-            int m = Math.Min(chunk, n - first);
-            var batch = pixels.IndexSelect(0, Enumerable.Range(first, m).ToArray());
-            result.AddRange(TenCrop.Probabilities(network, batch, views).Data);
-        }
-        return result.ToArray();
     }
 
     private static void PrintSubsets(List<string> paths, List<float[]> probabilities, int[] truth, string? splitSeed)

@@ -38,20 +38,33 @@ public static class TenCrop
         finally { model.Train(wasTraining); }
     }
 
-    /// <summary>The confusion matrix of ten-crop predictions over <paramref name="images"/> with <paramref name="targets"/>, in batches.</summary>
-    public static ConfusionMatrix Evaluate(Module model, Tensor images, int[] targets, Aver.Data.Labels.LabelSpace labels, int batchSize = 128)
+    /// <summary>
+    /// <see cref="Probabilities"/> over <paramref name="images"/> [N, C, H, W] in batches of <paramref name="batchSize"/>
+    /// (the views of a whole set at once would not fit): class probabilities [N, classes].
+    /// </summary>
+    public static Tensor ProbabilitiesInBatches(Module model, Tensor images, IReadOnlyList<SpatialTransform> views, int batchSize = 128)
     {
         int n = images.Dim(0);
-        var views = SpatialTransform.TenCrop(images.Dim(2), images.Dim(3));
-        var predictions = new int[n];
+        float[]? all = null;
+        int classes = 0;
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
             var idx = new int[count];
             for (int i = 0; i < count; i++) idx[i] = start + i;
-            Training.Evaluation.ArgMax(Probabilities(model, images.IndexSelect(0, idx), views)).CopyTo(predictions, start);
+            var p = Probabilities(model, images.IndexSelect(0, idx), views);
+            classes = p.Dim(1);
+            all ??= new float[n * classes];
+            p.Data.AsSpan(0, count * classes).CopyTo(all.AsSpan(start * classes));
         }
-        return ConfusionMatrix.From(labels, targets, predictions);
+        return Tensor.FromArray(all ?? [], n, classes);
+    }
+
+    /// <summary>The confusion matrix of ten-crop predictions over <paramref name="images"/> with <paramref name="targets"/>, in batches.</summary>
+    public static ConfusionMatrix Evaluate(Module model, Tensor images, int[] targets, Aver.Data.Labels.LabelSpace labels, int batchSize = 128)
+    {
+        var views = SpatialTransform.TenCrop(images.Dim(2), images.Dim(3));
+        return ConfusionMatrix.From(labels, targets, Training.Evaluation.ArgMax(ProbabilitiesInBatches(model, images, views, batchSize)));
     }
 
     /// <summary>Row-wise softmax of scores [N, C] into a new tensor.</summary>

@@ -63,6 +63,18 @@ public sealed class FerRecipeTests : IDisposable
     }
 
     [Fact]
+    public void TenCropInBatchesIsTheWholeSetsProbabilitiesRowByRow()
+    {
+        var model = new Aver.Models.ResNet.ResNetArchitecture(1, 2, Aver.Models.ResNet.ResNetStem.Small).Build(7, new RandomStream(3));
+        var x = Faces(5, 6);
+        var views = Aver.Features.Augmentation.SpatialTransform.TenCrop(48, 48);
+        var whole = TenCrop.Probabilities(model, x, views);
+        var batched = TenCrop.ProbabilitiesInBatches(model, x, views, batchSize: 2); // 2 + 2 + 1: a short last batch
+        Assert.Equal(new[] { 5, 7 }, batched.Shape.ToArray());
+        for (int k = 0; k < whole.Data.Length; k++) Assert.Equal(whole.Data[k], batched.Data[k], 5);
+    }
+
+    [Fact]
     public void TenCropAveragesTheSoftmaxOfTheTenSingleViews()
     {
         var model = new Aver.Models.ResNet.ResNetArchitecture(1, 2, Aver.Models.ResNet.ResNetStem.Small).Build(7, new RandomStream(3));
