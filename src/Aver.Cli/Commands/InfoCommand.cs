@@ -10,15 +10,16 @@ public sealed class InfoCommand : CliCommand
     public override string Help => """
         aver info [--json]
 
-        Prints the matrix-product backend (OpenBLAS or the managed fallback), thread count, SIMD width, the
-        CPU model, the kernels' instruction-set path (AVER_ISA=scalar|avx2|avx512 forces a slower one),
-        the L2 cache size that sizes convolution tiles, whether 3x3 convolutions use Winograd's
-        algorithm (AVER_WINOGRAD=0 turns it off), the time of a 512-bit multiply-add over a 256-bit one
-        (about 1: full-width AVX-512 units; about 2: split ones), whether Aver's own AVX-512 matrix-product
-        kernel does products instead of OpenBLAS (every one where 512-bit multiply-adds run at full rate,
-        the shape classes it wins where they run at half rate; AVER_PACKED_GEMM=0 turns it off), whether the large products round their inputs to bf16
-        (--precision bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16), and whether op results reuse
-        the arrays backprop and the optimizer dropped (AVER_RECYCLE=0 turns it off, =poison fills them with NaN).
+        Prints the matrix-product backend (the OpenBLAS file, or where it is missing Aver's packed kernel or
+        the managed loop), thread count, SIMD width, the CPU model, the kernels' instruction-set path
+        (AVER_ISA=scalar|avx2|avx512 forces a slower one), the L2 cache size that sizes convolution tiles,
+        whether 3x3 convolutions use Winograd's algorithm (AVER_WINOGRAD=0 turns it off), the time of a
+        512-bit multiply-add over a 256-bit one (about 1: full-width AVX-512 units; about 2: split ones),
+        whether Aver's own AVX-512 matrix-product kernel does products instead of OpenBLAS (every one where
+        512-bit multiply-adds run at full rate, the shape classes it wins where they run at half rate;
+        AVER_PACKED_GEMM=0 turns it off), whether the large products round their inputs to bf16 (--precision
+        bf16 or AVER_PRECISION=bf16, on CPUs with AVX512_BF16), and whether op results reuse the arrays
+        backprop and the optimizer dropped (AVER_RECYCLE=0 turns it off, =poison fills them with NaN).
 
         Example:
           aver info --json
