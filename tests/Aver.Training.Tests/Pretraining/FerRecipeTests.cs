@@ -62,10 +62,14 @@ public sealed class FerRecipeTests : IDisposable
         }
     }
 
+    /// <summary>A width-2 ResNet-18 with the small stem: the recipe's network, cheap enough for a unit test.</summary>
+    private static Aver.Tensors.Nn.Module TinyResNet() =>
+        new Aver.Models.ResNet.ResNetArchitecture(1, 2, Aver.Models.ResNet.ResNetStem.Small).Build(7, new RandomStream(3));
+
     [Fact]
     public void TenCropInBatchesIsTheWholeSetsProbabilitiesRowByRow()
     {
-        var model = new Aver.Models.ResNet.ResNetArchitecture(1, 2, Aver.Models.ResNet.ResNetStem.Small).Build(7, new RandomStream(3));
+        var model = TinyResNet();
         var x = Faces(5, 6);
         var views = Aver.Features.Augmentation.SpatialTransform.TenCrop(48, 48);
         var whole = TenCrop.Probabilities(model, x, views);
@@ -77,7 +81,7 @@ public sealed class FerRecipeTests : IDisposable
     [Fact]
     public void TenCropAveragesTheSoftmaxOfTheTenSingleViews()
     {
-        var model = new Aver.Models.ResNet.ResNetArchitecture(1, 2, Aver.Models.ResNet.ResNetStem.Small).Build(7, new RandomStream(3));
+        var model = TinyResNet();
         var x = Faces(3, 4);
         var views = Aver.Features.Augmentation.SpatialTransform.TenCrop(48, 48);
         var averaged = TenCrop.Probabilities(model, x, views);
