@@ -114,4 +114,24 @@ public class WinogradConvTests : IDisposable
         // direct-convolution test allows it, not bit for bit.
         Fixture.AssertClose(one.gw, two.gw, "weight gradient", 1e-4f, 1e-3f);
     }
+
+    [Theory]
+    [InlineData(784, 64, 64, 2)]   // ResNet-18's first stage at batch 16: 227-tile chunks left one thread 103 tiles
+    [InlineData(1568, 64, 64, 2)]
+    [InlineData(256, 128, 128, 2)]
+    [InlineData(4608, 32, 32, 2)]  // the FER network's first stage at batch 64
+    [InlineData(1000, 64, 64, 3)]
+    public void ChunksShareTheTilesEvenlyBetweenTheThreads(int tiles, int cin, int cout, int threads)
+    {
+        var plan = Winograd.Schedule.For(tiles, cin, cout, threads);
+        Assert.False(plan.ByTap);
+        Assert.Equal(0, plan.Chunks % threads);
+        // Chunks of one size but for a shorter last one, taken in turn: the threads' shares differ by a few tiles
+        // (less than one per chunk), not by most of a chunk.
+        var share = new int[threads];
+        for (int c = 0; c < plan.Chunks; c++) share[c % threads] += Math.Min(plan.Chunk, tiles - c * plan.Chunk);
+        Assert.Equal(tiles, share.Sum());
+        Assert.True(share.Max() - share.Min() < plan.Chunks, $"shares {string.Join(", ", share)} of chunks of {plan.Chunk}");
+        Assert.True(plan.Chunk <= Math.Max(4, (1024 * 1024) / (36 * (cin + cout))), "a chunk stays within the cache budget");
+    }
 }
