@@ -128,12 +128,18 @@ public static class Engine
     {
         if (count <= 0) return;
         if (_threads == 1 || count == 1 || InParallelLoop) { for (int i = 0; i < count; i++) body(i); return; }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i =>
-        {
-            _loopDepth++;
-            try { body(i); }
-            finally { _loopDepth--; }
-        });
+        // The engine's own workers stay awake between loops; they are not for more threads than cores (they would
+        // spin against each other), nor for a second thread's loop while one runs.
+        if (_threads <= Environment.ProcessorCount && LoopWorkers.TryRun(count, _threads, body)) return;
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i => RunIteration(body, i));
+    }
+
+    /// <summary>One iteration of a parallel loop: loops nested in it run on its thread.</summary>
+    internal static void RunIteration(Action<int> body, int i)
+    {
+        _loopDepth++;
+        try { body(i); }
+        finally { _loopDepth--; }
     }
 
     private static IsaPath Checked(IsaPath path) => path <= CpuFeatures.Supported ? path
