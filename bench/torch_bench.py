@@ -71,6 +71,8 @@ def cpu_seconds():
 
 def timed(step, items, seconds):
     """Two warm-up steps, then steps until `seconds` passed and at least 3 ran: (items/s, CPU ms/item)."""
+    if os.environ.get("AVER_BENCH_ALTERNATE") == "threads":
+        alternate_threads(step, items, seconds)
     step()
     step()
     n, t0, c0 = 0, time.perf_counter(), cpu_seconds()
@@ -80,6 +82,29 @@ def timed(step, items, seconds):
         dt = time.perf_counter() - t0
         if dt >= seconds and n >= 3:
             return n * items / dt, (cpu_seconds() - c0) * 1000 / (n * items)
+
+
+def alternate_threads(step, items, seconds):
+    """AVER_BENCH_ALTERNATE=threads (as Aver.Bench): steps alternate between one thread (A) and --threads (B), ABBA,
+    each timed alone, so a host whose speed drifts slows both alike; prints both rates and the median B/A time ratio
+    (how the step scales), then exits."""
+    threads = torch.get_num_threads()
+    for k in range(4):
+        torch.set_num_threads(threads if k % 2 else 1)
+        step()
+    a, b, t0 = [], [], time.perf_counter()
+    while time.perf_counter() - t0 < seconds or len(a) < 3:
+        b_first = len(a) % 2 == 1
+        for k in range(2):
+            use_b = (k == 0) == b_first
+            torch.set_num_threads(threads if use_b else 1)
+            t = time.perf_counter()
+            step()
+            (b if use_b else a).append(time.perf_counter() - t)
+    med = lambda v: sorted(v)[len(v) // 2] if len(v) % 2 else sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2
+    print(json.dumps({"alternate": "threads", "off_items_per_s": round(items / med(a), 2), "on_items_per_s": round(items / med(b), 2),
+                      "median_time_ratio_on_off": round(med([y / x for x, y in zip(a, b)]), 3), "pairs": len(a), "threads": threads}))
+    sys.exit(0)
 
 
 CONV_SHAPES = [  # name, C, size, Cout, kernel, stride, padding, count in ResNet-18 (ConvShapesBench.cs)

@@ -55,7 +55,14 @@ internal static class ConvShapesBench
 
     public static void Run(double seconds, TextWriter output)
     {
-        if (Environment.GetEnvironmentVariable("AVER_CONV_COMPARE") == "winograd") { CompareWinograd(seconds, output); return; }
+        switch (Environment.GetEnvironmentVariable("AVER_CONV_COMPARE"))
+        {
+            case "winograd": Compare(seconds, output, "winograd", "im2col", on => Engine.Winograd = on, s => s.K == 3 && s.Stride == 1); return;
+            case "threads":
+                int threads = Engine.Threads;
+                Compare(seconds, output, $"{threads} threads", "1 thread", on => Engine.Threads = on ? threads : 1, _ => true);
+                return;
+        }
         var rng = new RandomStream(0);
         bool fer = Environment.GetEnvironmentVariable("AVER_CONV_NET") == "fer";
         var shapes = fer ? FerShapes : Shapes;
@@ -96,22 +103,24 @@ internal static class ConvShapesBench
     }
 
     /// <summary>
-    /// <c>AVER_CONV_COMPARE=winograd</c>: each 3x3 stride-1 shape at the training batch, Winograd and im2col timed in
-    /// alternation (one run of each, over and over, the best of each kept), so that a host whose speed drifts from
-    /// minute to minute (session 19) slows both alike. Ratio = Winograd / im2col (below 1: Winograd is faster).
+    /// <c>AVER_CONV_COMPARE=winograd|threads</c>: each selected shape at the training batch with an engine setting on and
+    /// off, timed in alternation (one run of each, over and over, the best of each kept), so that a host whose speed
+    /// drifts from minute to minute (session 19) slows both alike. <c>winograd</c>: the 3x3 stride-1 shapes by Winograd
+    /// and by im2col (ratio below 1: Winograd is faster); <c>threads</c>: every shape on --threads threads and on one,
+    /// best read with <c>AVER_CONV_CLOCK=wall</c> (ratio 0.5: the second thread halves the time). Ratio = on / off.
     /// </summary>
-    private static void CompareWinograd(double seconds, TextWriter output)
+    private static void Compare(double seconds, TextWriter output, string onName, string offName, Action<bool> set,
+        Func<(string Name, int C, int Size, int Cout, int K, int Stride, int Pad, int Count), bool> selected)
     {
         var rng = new RandomStream(0);
         var shapes = Environment.GetEnvironmentVariable("AVER_CONV_NET") == "fer" ? FerShapes : Shapes;
         int batch = shapes == FerShapes ? FerTrainBench.Batch : 16;
-        output.WriteLine($"shape | direction (batch {batch}) | winograd ms | im2col ms | ratio");
-        bool was = Engine.Winograd;
+        output.WriteLine($"shape | direction (batch {batch}) | {onName} ms | {offName} ms | ratio");
         try
         {
             foreach (var s in shapes)
             {
-                if (s.K != 3 || s.Stride != 1) continue;
+                if (!selected(s)) continue;
                 var w = Tensor.Normal(rng, 0f, 0.05f, s.Cout, s.C, s.K, s.K);
                 var x = Tensor.Normal(rng, 0f, 1f, batch, s.C, s.Size, s.Size);
                 Tensor Conv() => x.Conv2d(w, null, s.Stride, s.Pad);
@@ -130,7 +139,7 @@ internal static class ConvShapesBench
                     for (int n = 0; n < 4 || total.Elapsed.TotalSeconds < budget / 3; n++)
                         for (int k = 0; k < 2; k++)
                         {
-                            Engine.Winograd = k == 0;
+                            set(k == 0);
                             double ms = once();
                             if (n > 0) best[k] = Math.Min(best[k], ms); // the first of each warms up
                         }
@@ -139,7 +148,7 @@ internal static class ConvShapesBench
                 }
             }
         }
-        finally { Engine.Winograd = was; }
+        finally { set(true); }
     }
 
     private static readonly bool Wall = Environment.GetEnvironmentVariable("AVER_CONV_CLOCK") == "wall";
