@@ -13,6 +13,8 @@ public sealed class BasicBlock : Module
     private readonly Conv2d _conv1, _conv2;
     private readonly BatchNorm2d _bn1, _bn2;
     private readonly Sequential? _downsample;
+    private readonly Conv2d? _downsampleConv;
+    private readonly BatchNorm2d? _downsampleBn;
 
     public BasicBlock(int inPlanes, int planes, int stride, RandomStream rng)
     {
@@ -21,21 +23,22 @@ public sealed class BasicBlock : Module
         _conv2 = RegisterModule("conv2", ResNet18.Conv(planes, planes, 3, 1, rng));
         _bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
         if (stride != 1 || inPlanes != planes)
-            _downsample = RegisterModule("downsample", new Sequential(ResNet18.Conv(inPlanes, planes, 1, stride, rng), new BatchNorm2d(planes)));
+        {
+            _downsampleConv = ResNet18.Conv(inPlanes, planes, 1, stride, rng);
+            _downsampleBn = new BatchNorm2d(planes);
+            _downsample = RegisterModule("downsample", new Sequential(_downsampleConv, _downsampleBn));
+        }
     }
 
     public override Tensor Forward(Tensor x)
     {
-        // "bn, ReLU" and "bn, add the shortcut, ReLU" as fused ops: one pass and one tensor each. Each intermediate goes
-        // back to TensorMemory once read (in training, once the backward pass is done with it), for a later result.
-        var c1 = _conv1.Forward(x);
-        var y = _bn1.ForwardRelu(c1);
-        TensorMemory.Release(c1);
-        var c2 = _conv2.Forward(y);
+        // "conv, bn, ReLU" and "conv, bn, add the shortcut, ReLU" as fused ops (ConvBatchNorm: in inference the batch
+        // norm, the sum and ReLU run inside the convolution). Each intermediate goes back to TensorMemory once read (in
+        // training, once the backward pass is done with it), for a later result.
+        var y = ConvBatchNorm.ForwardRelu(_conv1, _bn1, x);
+        var shortcut = _downsample is null ? x : ConvBatchNorm.Forward(_downsampleConv!, _downsampleBn!, x);
+        var output = ConvBatchNorm.ForwardAddRelu(_conv2, _bn2, y, shortcut);
         TensorMemory.Release(y);
-        var shortcut = _downsample is null ? x : _downsample.Forward(x);
-        var output = _bn2.ForwardAddRelu(c2, shortcut);
-        TensorMemory.Release(c2);
         if (_downsample is not null) TensorMemory.Release(shortcut);
         return output;
     }

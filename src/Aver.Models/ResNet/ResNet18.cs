@@ -79,9 +79,7 @@ public sealed class ResNet18 : Module
             throw new ShapeException($"ResNet18: expects input [N, {Config.InChannels}, H, W], got {ShapeMath.Format(x.Shape)}");
         // Every intermediate is this method's own (never x): each goes back to TensorMemory once read (in training, once
         // the backward pass is done with it).
-        var stem = _conv1.Forward(x);
-        var y = _bn1.ForwardRelu(stem);
-        TensorMemory.Release(stem);
+        var y = ConvBatchNorm.ForwardRelu(_conv1, _bn1, x);
         if (_maxpool is not null) y = Then(y, _maxpool.Forward(y));
         foreach (var layer in _layers) y = Then(y, layer.Forward(y));
         return Then(y, _avgpool.Forward(y)).Flatten(1);

@@ -101,10 +101,16 @@ internal static class ConvKernels
     /// <summary>When false, samples run one after another with multi-threaded BLAS (kept for benchmarks).</summary>
     internal static bool ParallelOverBatch = true;
 
-    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
+    /// <summary>y = conv(x, w) + bias, through <paramref name="epilogue"/> when given (inference).</summary>
+    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null)
     {
-        if (Winograd.Applies(p)) { Winograd.Forward(p, x, w, bias, y); return; }
-        if (DepthwiseConv.Applies(p)) { DepthwiseConv.Forward(p, x, w, bias, y); return; }
+        if (Winograd.Applies(p)) { Winograd.Forward(p, x, w, bias, y, epilogue); return; }
+        if (DepthwiseConv.Applies(p))
+        {
+            DepthwiseConv.Forward(p, x, w, bias, y);
+            epilogue?.Apply(y, p.Batch, p.OutChannels, p.OutVolume);
+            return;
+        }
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut;
         ForChunks(p.Batch, p.ColSize, 0, (start, end, col, _) =>
         {
@@ -112,8 +118,13 @@ internal static class ConvKernels
             {
                 int step = p.SamplesPerTileIn(end - start);
                 for (int n = start; n < end; n += step)
+                {
+                    int samples = Math.Min(step, end - n);
                     for (int g = 0; g < p.Groups; g++)
-                        ForwardSamples(p, x, w, bias, y, n, Math.Min(step, end - n), g, col);
+                        ForwardSamples(p, x, w, bias, y, n, samples, g, col);
+                    // Each sample's outputs through the epilogue while they are still in cache.
+                    for (int k = n; k < n + samples; k++) epilogue?.Apply(y, k, p.OutChannels, 0, p.OutChannels, pv);
+                }
                 return;
             }
             for (int n = start; n < end; n++)
@@ -130,6 +141,7 @@ internal static class ConvKernels
                         Blas.Sgemm(false, false, go, cols, rows, 1f, w.AsSpan(g * go * rows), rows, c, ldc,
                             bias is null ? 0f : 1f, y.AsSpan(yAt + r0 * p.Width), pv);
                     }
+                    epilogue?.Apply(y, n, p.OutChannels, g * go, go, pv);
                 }
         });
     }

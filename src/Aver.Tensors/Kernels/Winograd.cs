@@ -64,9 +64,9 @@ internal static unsafe class Winograd
     internal static int MinTilesPerImage(bool backward) =>
         OnSmallOutputs || !Engine.PackedGemmEverywhere ? 1 : backward ? 9 : 4;
 
-    /// <summary>y = conv(x, w) + bias for a plan where <see cref="Applies"/> holds.</summary>
-    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y)
-        => Convolve(Geometry.Forward(p), x, w, p, flipped: false, bias, y);
+    /// <summary>y = conv(x, w) + bias, through <paramref name="epilogue"/> when given, for a plan where <see cref="Applies"/> holds.</summary>
+    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null)
+        => Convolve(Geometry.Forward(p), x, w, p, flipped: false, bias, y, epilogue);
 
     /// <summary>
     /// gx += the input gradient: the output gradient convolved with the kernels rotated by 180
@@ -83,19 +83,19 @@ internal static unsafe class Winograd
     /// Transforms the kernels, then convolves: the forward product (its U_tap [Cout, Cin] enters
     /// transposed) writes y; the input gradient's (flipped kernels, U_tap [Cin', Cout']) adds into it.
     /// </summary>
-    private static void Convolve(Geometry shape, float[] input, float[] w, ConvPlan p, bool flipped, float[]? bias, float[] output)
+    private static void Convolve(Geometry shape, float[] input, float[] w, ConvPlan p, bool flipped, float[]? bias, float[] output, ConvEpilogue? epilogue = null)
     {
         int size = Taps * p.Channels * p.OutChannels;
         // Without gradients the weights are usually fixed (inference): their transform is kept.
         if (!flipped && !GradMode.IsEnabled && WinogradKernelCache.TryUse(w, size,
                 u => TransformKernels(w, p.OutChannels, p.Channels, flipped, u),
-                u => Run(shape, input, u, transposedKernels: true, bias, output, accumulate: false)))
+                u => Run(shape, input, u, transposedKernels: true, bias, output, accumulate: false, epilogue)))
             return;
         var u = ArrayPool<float>.Shared.Rent(size);
         try
         {
             TransformKernels(w, p.OutChannels, p.Channels, flipped, u);
-            Run(shape, input, u, transposedKernels: !flipped, bias, output, accumulate: flipped);
+            Run(shape, input, u, transposedKernels: !flipped, bias, output, accumulate: flipped, epilogue);
         }
         finally { ArrayPool<float>.Shared.Return(u); }
     }
@@ -223,7 +223,7 @@ internal static unsafe class Winograd
         public int PackedBlock => PackedH * PackedW * Lanes;
     }
 
-    private static void Run(Geometry s, float[] x, float[] u, bool transposedKernels, float[]? bias, float[] y, bool accumulate)
+    private static void Run(Geometry s, float[] x, float[] u, bool transposedKernels, float[]? bias, float[] y, bool accumulate, ConvEpilogue? epilogue)
     {
         int blocks = s.Cin / Lanes;
         var packed = ArrayPool<float>.Shared.Rent(s.N * blocks * s.PackedBlock);
@@ -253,8 +253,9 @@ internal static unsafe class Winograd
                     else for (int tap = 0; tap < Taps; tap++) Product(tap);
                     Engine.For(parts, part =>
                     {
-                        fixed (float* pm = m, py = y, pb = bias)
-                            for (int t = part * count / parts; t < (part + 1) * count / parts; t++) OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate);
+                        fixed (float* pm = m, py = y, pb = bias, es = epilogue?.Scale, et = epilogue?.Shift, er = epilogue?.Residual)
+                            for (int t = part * count / parts; t < (part + 1) * count / parts; t++)
+                                OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate, es, et, er, epilogue?.Relu ?? false);
                     });
                 }
                 finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
@@ -362,8 +363,12 @@ internal static unsafe class Winograd
         }
     }
 
-    /// <summary>The 4x4 outputs of tile t from M[tap][t][Cout]: A^T m A plus bias, written (or added) into y [N, Cout, OH, OW].</summary>
-    private static void OutputTile(Geometry s, float* m, int tapStride, int tile, float* bias, float* y, bool accumulate)
+    /// <summary>
+    /// The 4x4 outputs of tile t from M[tap][t][Cout]: A^T m A plus bias, written (or added) into y [N, Cout, OH, OW];
+    /// with a <see cref="ConvEpilogue"/> (<paramref name="scale"/> not null) through its scale and shift, residual and ReLU.
+    /// </summary>
+    private static void OutputTile(Geometry s, float* m, int tapStride, int tile, float* bias, float* y, bool accumulate,
+        float* scale, float* shift, float* residual, bool relu)
     {
         int n = tile / s.TilesPerImage, r = tile % s.TilesPerImage, ty = r / s.TilesW, tx = r % s.TilesW;
         int rows = Math.Min(4, s.OH - ty * 4), cols = Math.Min(4, s.OW - tx * 4), plane = s.OH * s.OW;
@@ -377,15 +382,19 @@ internal static unsafe class Winograd
                 AT(Vector256.Load(at + j * tapStride), Vector256.Load(at + (6 + j) * tapStride), Vector256.Load(at + (12 + j) * tapStride),
                    Vector256.Load(at + (18 + j) * tapStride), Vector256.Load(at + (24 + j) * tapStride), Vector256.Load(at + (30 + j) * tapStride),
                    out a[j], out a[6 + j], out a[12 + j], out a[18 + j]);
-            var shift = bias is null ? Vector256<float>.Zero : Vector256.Load(bias + b * Lanes);
-            float* planes = y + (long)(n * s.Cout + b * Lanes) * plane + ty * 4 * s.OW + tx * 4;
+            var add = bias is null ? Vector256<float>.Zero : Vector256.Load(bias + b * Lanes);
+            var (es, et) = scale is null ? default : (Vector256.Load(scale + b * Lanes), Vector256.Load(shift + b * Lanes));
+            long origin = (long)(n * s.Cout + b * Lanes) * plane + ty * 4 * s.OW + tx * 4;
+            float* planes = y + origin, residuals = residual + origin;
             // (A^T m) A along each of the four rows; the row's 4 outputs x 8 channels transposed to
             // 8 channel runs of 4 (lane c of q_k holds outputs 0-3 of channel c (k < 4) or c + 4 (k >= 4)).
             for (int i = 0; i < rows; i++)
             {
                 var row = a + 6 * i;
                 AT(row[0], row[1], row[2], row[3], row[4], row[5], out var o0, out var o1, out var o2, out var o3);
-                o0 += shift; o1 += shift; o2 += shift; o3 += shift;
+                o0 += add; o1 += add; o2 += add; o3 += add;
+                // The epilogue's s y + t, lane by lane (the lanes are channels), as the batch-norm op computes it.
+                if (scale is not null) { o0 = o0 * es + et; o1 = o1 * es + et; o2 = o2 * es + et; o3 = o3 * es + et; }
                 var t0 = Avx.UnpackLow(o0, o1); var t1 = Avx.UnpackHigh(o0, o1);
                 var t2 = Avx.UnpackLow(o2, o3); var t3 = Avx.UnpackHigh(o2, o3);
                 q[0] = Avx.Shuffle(t0, t2, 0x44); q[1] = Avx.Shuffle(t0, t2, 0xEE);
@@ -395,13 +404,21 @@ internal static unsafe class Winograd
                 {
                     var run = (c & 4) == 0 ? q[c].GetLower() : q[c - 4].GetUpper();
                     float* to = dst + (long)c * plane;
+                    float* from = residual is null ? null : residuals + i * s.OW + (long)c * plane;
                     if (cols == 4)
                     {
                         if (accumulate) run += Vector128.Load(to);
+                        if (from is not null) run += Vector128.Load(from);
+                        if (relu) run = Vector128.Max(run, Vector128<float>.Zero);
                         run.Store(to);
                     }
                     else
-                        for (int j = 0; j < cols; j++) to[j] = accumulate ? to[j] + run.GetElement(j) : run.GetElement(j);
+                        for (int j = 0; j < cols; j++)
+                        {
+                            float v = accumulate ? to[j] + run.GetElement(j) : run.GetElement(j);
+                            if (from is not null) v += from[j];
+                            to[j] = relu ? MathF.Max(v, 0f) : v;
+                        }
                 }
             }
         }

@@ -17,6 +17,16 @@ public sealed partial class Tensor
     /// variance unbiased (PyTorch's rule). Evaluation: the running statistics, which are then
     /// required. Weight and bias [C] are optional.
     /// </summary>
+    /// <summary>
+    /// Batch norm of one channel as y = scale x + shift, from its mean, 1 / sqrt(variance + eps) and affine parameters:
+    /// the op's arithmetic, which a convolution's fused epilogue (<see cref="ConvEpilogue"/>) repeats bit for bit.
+    /// </summary>
+    internal static (float Scale, float Shift) BatchNormAffine(float rstd, float mean, float? weight, float? bias)
+    {
+        float scale = rstd * (weight ?? 1f);
+        return (scale, (bias ?? 0f) - mean * scale);
+    }
+
     public Tensor BatchNorm(Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
         bool training, float momentum = 0.1f, float eps = 1e-5f, bool relu = false, Tensor? residual = null)
     {
@@ -51,7 +61,7 @@ public sealed partial class Tensor
             float r = 1f / MathF.Sqrt(variance + eps);
             mean[ch] = mu; rstd[ch] = r;
             // y = x * scale + shift, one pass per [n, c] block
-            float scale = r * (w?[ch] ?? 1f), shift = (b?[ch] ?? 0f) - mu * scale;
+            var (scale, shift) = BatchNormAffine(r, mu, w?[ch], b?[ch]);
             for (int i = 0; i < n; i++)
             {
                 int off = (i * c + ch) * s;

@@ -23,7 +23,18 @@ public sealed partial class Tensor
     public Tensor Conv3d(Tensor weight, Tensor? bias = null, Dims stride = default, Dims padding = default, Dims dilation = default, int groups = 1)
         => Convolution("Conv3d", 3, weight, bias, stride, padding, dilation, groups);
 
-    private Tensor Convolution(string op, int rank, Tensor weight, Tensor? bias, Dims stride, Dims padding, Dims dilation, int groups)
+    /// <summary>
+    /// Conv2d whose output goes through <paramref name="epilogue"/> inside the kernel (<see cref="Nn.ConvBatchNorm"/>):
+    /// inference only, so no gradient flows through it.
+    /// </summary>
+    internal Tensor Conv2d(Tensor weight, Tensor? bias, Dims stride, Dims padding, Dims dilation, int groups, ConvEpilogue epilogue)
+    {
+        if (GradMode.IsEnabled) throw new InvalidOperationException("Conv2d with a fused batch norm runs without gradients only");
+        return Convolution("Conv2dBatchNorm", 2, weight, bias, stride, padding, dilation, groups, epilogue);
+    }
+
+    private Tensor Convolution(string op, int rank, Tensor weight, Tensor? bias, Dims stride, Dims padding, Dims dilation, int groups,
+        ConvEpilogue? epilogue = null)
     {
         string shapes = $"input {ShapeMath.Format(_shape)}, weight {ShapeMath.Format(weight._shape)}";
         if (Rank != rank + 2) throw new ShapeException($"{op}: expects input [N, C, {SpatialNames(rank)}], got {shapes}");
@@ -45,8 +56,12 @@ public sealed partial class Tensor
             dilation.Expand(rank, 1, 1, op, "dilation"));
         var plan = new ConvPlan(n, c, cout, groups, window);
         var shape = window.OutputShape(n, cout, rank);
+        if (epilogue is not null && epilogue.Scale.Length != cout)
+            throw new ShapeException($"{op}: the batch norm's {epilogue.Scale.Length} channels do not match output {ShapeMath.Format(shape)}");
+        if (epilogue?.ResidualShape is { } rs && !ShapeMath.SameShape(rs, shape))
+            throw new ShapeException($"{op}: residual {ShapeMath.Format(rs)} does not match output {ShapeMath.Format(shape)}");
         var y = TensorMemory.Rent(ShapeMath.Size(shape));
-        ConvKernels.Forward(plan, Data, weight.Data, bias?.Data, y);
+        ConvKernels.Forward(plan, Data, weight.Data, bias?.Data, y, epilogue);
 
         var x = this;
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
