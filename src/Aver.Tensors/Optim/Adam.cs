@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Aver.Tensors.Kernels;
 
 namespace Aver.Tensors.Optim;
 
@@ -51,43 +51,12 @@ public class Adam : Optimizer
         float negStepSize = (float)-(lr / biasCorrection1);
         // PyTorch divides by the Python scalar sqrt(bias_correction2) as a multiplication by its reciprocal.
         float invCorrection2 = (float)(1 / Math.Sqrt(biasCorrection2));
-        float b1 = (float)Beta1, b2 = (float)Beta2, oneMinusB1 = (float)(1 - Beta1), oneMinusB2 = (float)(1 - Beta2), eps = (float)Epsilon;
+        var k = new AdamKernel.Constants(shrink, l2 ? wd : 0f, (float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2),
+            invCorrection2, (float)Epsilon, negStepSize);
         var m = Buffer(index, ExpAvg);
         var v = Buffer(index, ExpAvgSq);
         var max = AmsGrad ? Buffer(index, MaxExpAvgSq) : null;
-        var decayed = ScratchA(param.Length);
-        var denom = ScratchB(param.Length);
-        ForEachChunk(param.Length, (start, n) =>
-        {
-            var p = param.AsSpan(start, n);
-            ReadOnlySpan<float> g = grad.AsSpan(start, n);
-            if (shrink != 1f) TensorPrimitives.Multiply(p, shrink, p);
-            if (l2)
-            {
-                var gd = decayed.AsSpan(start, n);
-                TensorPrimitives.MultiplyAdd(p, wd, g, gd);
-                g = gd;
-            }
-            var mc = m.AsSpan(start, n);
-            var vc = v.AsSpan(start, n);
-            var dc = denom.AsSpan(start, n);
-            TensorPrimitives.Multiply(mc, b1, mc);
-            TensorPrimitives.MultiplyAdd(g, oneMinusB1, mc, mc);
-            TensorPrimitives.Multiply(g, g, dc);
-            TensorPrimitives.Multiply(vc, b2, vc);
-            TensorPrimitives.MultiplyAdd(dc, oneMinusB2, vc, vc);
-            ReadOnlySpan<float> second = vc;
-            if (max is not null)
-            {
-                var xc = max.AsSpan(start, n);
-                TensorPrimitives.Max(xc, vc, xc);
-                second = xc;
-            }
-            TensorPrimitives.Sqrt(second, dc);
-            TensorPrimitives.Multiply(dc, invCorrection2, dc);
-            TensorPrimitives.Add(dc, eps, dc);
-            TensorPrimitives.Divide(mc, dc, dc);
-            TensorPrimitives.MultiplyAdd(dc, negStepSize, p, p);
-        });
+        ForEachChunk(param.Length, (start, n) => AdamKernel.Step(param.AsSpan(start, n), grad.AsSpan(start, n), m.AsSpan(start, n),
+            v.AsSpan(start, n), max is null ? default : max.AsSpan(start, n), k));
     }
 }
