@@ -184,7 +184,7 @@ internal static unsafe class Winograd
     internal readonly record struct Schedule(int Tiles, int Chunk, bool ByTap)
     {
         /// <summary>
-        /// Chunks as many as a multiple of the threads, of one size. Chunks of the largest size left the last one
+        /// Chunks as many as a multiple of the threads (of four, up to four threads), of one size. Chunks of the largest size left the last one
         /// short, and one thread idle while the other ran it (ResNet-18's 64-channel stage at batch 16: 227, 227, 227
         /// and 103 tiles); evened out, resnet-train ran 4-5 % and resnet-infer 2-3 % faster (session 20, Zen 4, two
         /// threads, alternating steps). Benches turn this off to compare.
@@ -195,12 +195,16 @@ internal static unsafe class Winograd
 
         public static Schedule For(int tiles, int cin, int cout, int threads)
         {
-            bool byTap = threads > 1 && (long)tiles * Taps * (cin + cout) <= 2L * ChunkFloats;
+            // Few tiles make one chunk on one thread too, cut as on more (the same products, so the same bits).
+            bool byTap = (threads > 1 || BalancedChunks) && (long)tiles * Taps * (cin + cout) <= 2L * ChunkFloats;
             int chunk = byTap ? tiles : Math.Min(Math.Max(ChunkFloats / (Taps * (cin + cout)), 4), tiles);
             if (!byTap && BalancedChunks)
             {
+                // A multiple of 4 for up to four threads, so that one, two and four threads cut the tiles alike: the
+                // products' rounding (OpenBLAS's depends on their row count) is then the same whatever the thread count.
+                int quantum = Math.Max(4, threads);
                 int chunks = (tiles + chunk - 1) / chunk;
-                chunks = (chunks + threads - 1) / threads * threads;
+                chunks = (chunks + quantum - 1) / quantum * quantum;
                 chunk = Math.Max(1, (tiles + chunks - 1) / chunks);
             }
             else if (!byTap) chunk = Math.Min(chunk, (tiles + threads - 1) / threads);

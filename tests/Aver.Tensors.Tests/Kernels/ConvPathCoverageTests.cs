@@ -79,10 +79,12 @@ public class ConvPathCoverageTests
         // tiles = batch x tiles per image; the schedule depends on tiles, channels and threads only
         var manyChunks = Winograd.Schedule.For(16 * 49, 64, 64, 2);     // layer1 at batch 16
         var byTap = Winograd.Schedule.For(16 * 4, 256, 256, 2);         // layer3 (7x7 -> 2x2 partial tiles)
-        var oneThread = Winograd.Schedule.For(16 * 4, 256, 256, 1);
+        var oneThread = Winograd.Schedule.For(16 * 49, 64, 64, 1);
         Assert.True(manyChunks is { ByTap: false, Chunks: > 2 }, manyChunks.ToString());
         Assert.True(byTap.ByTap, byTap.ToString());
+        // One thread sums several chunks in turn; few tiles it cuts as two threads do (one chunk, the taps in turn).
         Assert.True(oneThread is { ByTap: false, Chunks: > 1 }, oneThread.ToString());
+        Assert.Equal(byTap, Winograd.Schedule.For(16 * 4, 256, 256, 1));
     }
 
     [Fact]
