@@ -38,12 +38,14 @@ public static unsafe class Blas
     public static bool UsesOpenBlas => OpenBlas.IsAvailable && !ForceManaged;
 
     /// <summary>
-    /// Which code does the products: "openblas (FILE)", the library file loaded; else "packed (no OpenBLAS)" where
-    /// Aver's packed kernel takes every product (the AVX2 and AVX-512 paths); else "managed (no OpenBLAS)".
+    /// Which code does the products: "managed (forced)" under <see cref="ForceManaged"/>; "openblas (FILE)", the library
+    /// file loaded; else "packed (no OpenBLAS)" where Aver's packed kernel takes every product (the AVX2 and AVX-512
+    /// paths); else "managed (no OpenBLAS)".
     /// </summary>
     public static string Description =>
-        UsesOpenBlas ? $"openblas ({OpenBlas.LoadedFrom})"
-        : !ForceManaged && PackedGemm.Available ? "packed (no OpenBLAS)"
+        ForceManaged ? "managed (forced)"
+        : OpenBlas.IsAvailable ? $"openblas ({OpenBlas.LoadedFrom})"
+        : PackedGemm.Available ? "packed (no OpenBLAS)"
         : "managed (no OpenBLAS)";
 
     /// <summary>Forces the managed fallback (for tests that compare the two paths).</summary>

@@ -55,6 +55,20 @@ public class MatMulTests
     }
 
     [Fact]
+    public void TheDescriptionNamesTheCodeThatDoesTheProducts()
+    {
+        string expected = Aver.Tensors.Native.OpenBlas.IsAvailable ? $"openblas ({Aver.Tensors.Native.OpenBlas.LoadedFrom})"
+            : Aver.Tensors.Kernels.PackedGemm.Available ? "packed (no OpenBLAS)" : "managed (no OpenBLAS)";
+        Assert.Equal(expected, Blas.Description);
+        try
+        {
+            Blas.ForceManaged = true;
+            Assert.Equal("managed (forced)", Blas.Description); // not "no OpenBLAS" while OpenBLAS is loaded
+        }
+        finally { Blas.ForceManaged = false; }
+    }
+
+    [Fact]
     public void MismatchNamesShapes()
     {
         var e = Assert.Throws<ShapeException>(() => Tensor.Zeros(2, 3).MatMul(Tensor.Zeros(4, 5)));
