@@ -12,7 +12,7 @@ public sealed class BasicBlock : Module
 {
     private readonly Conv2d _conv1, _conv2;
     private readonly BatchNorm2d _bn1, _bn2;
-    private readonly Sequential? _downsample;
+    // The 1x1 projection shortcut, registered as torchvision's Sequential "downsample" (.0 conv, .1 batch norm).
     private readonly Conv2d? _downsampleConv;
     private readonly BatchNorm2d? _downsampleBn;
 
@@ -26,7 +26,7 @@ public sealed class BasicBlock : Module
         {
             _downsampleConv = ResNet18.Conv(inPlanes, planes, 1, stride, rng);
             _downsampleBn = new BatchNorm2d(planes);
-            _downsample = RegisterModule("downsample", new Sequential(_downsampleConv, _downsampleBn));
+            RegisterModule("downsample", new Sequential(_downsampleConv, _downsampleBn));
         }
     }
 
@@ -36,10 +36,10 @@ public sealed class BasicBlock : Module
         // norm, the sum and ReLU run inside the convolution). Each intermediate goes back to TensorMemory once read (in
         // training, once the backward pass is done with it), for a later result.
         var y = ConvBatchNorm.ForwardRelu(_conv1, _bn1, x);
-        var shortcut = _downsample is null ? x : ConvBatchNorm.Forward(_downsampleConv!, _downsampleBn!, x);
+        var shortcut = _downsampleConv is null ? x : ConvBatchNorm.Forward(_downsampleConv, _downsampleBn!, x);
         var output = ConvBatchNorm.ForwardAddRelu(_conv2, _bn2, y, shortcut);
         TensorMemory.Release(y);
-        if (_downsample is not null) TensorMemory.Release(shortcut);
+        if (_downsampleConv is not null) TensorMemory.Release(shortcut);
         return output;
     }
 }

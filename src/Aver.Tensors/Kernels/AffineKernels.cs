@@ -49,4 +49,17 @@ public static class AffineKernels
         }
         for (; i < n; i++) Unsafe.Add(ref dr, i) = TOp.Invoke(Unsafe.Add(ref xr, i), TOp.ReadsSecond ? Unsafe.Add(ref zr, i) : 0f, p, q, r);
     }
+
+    /// <summary>
+    /// d = max((scale x + shift) + r, 0): batch norm's per-channel affine map, plus <paramref name="residual"/> unless it is
+    /// empty, through ReLU with <paramref name="relu"/> (the batch-norm op and a convolution's fused epilogue, one formula).
+    /// </summary>
+    public static void ScaleShift(ReadOnlySpan<float> x, ReadOnlySpan<float> residual, float scale, float shift, bool relu, Span<float> d)
+    {
+        bool add = !residual.IsEmpty;
+        if (add && relu) Apply<ScaleShiftAddReluOperator>(x, residual, scale, shift, 0f, d);
+        else if (add) Apply<ScaleShiftAddOperator>(x, residual, scale, shift, 0f, d);
+        else if (relu) Apply<ScaleShiftReluOperator>(x, default, scale, shift, 0f, d);
+        else Apply<ScaleShiftOperator>(x, default, scale, shift, 0f, d);
+    }
 }

@@ -22,16 +22,11 @@ internal sealed class ConvEpilogue(float[] scale, float[] shift, Tensor? residua
         {
             int at = (n * cout + c) * plane;
             var d = y.AsSpan(at, plane);
-            ReadOnlySpan<float> r = Residual is null ? default : Residual.AsSpan(at, plane);
-            if (Residual is not null && Relu) AffineKernels.Apply<ScaleShiftAddReluOperator>(d, r, Scale[c], Shift[c], 0f, d);
-            else if (Residual is not null) AffineKernels.Apply<ScaleShiftAddOperator>(d, r, Scale[c], Shift[c], 0f, d);
-            else if (Relu) AffineKernels.Apply<ScaleShiftReluOperator>(d, default, Scale[c], Shift[c], 0f, d);
-            else AffineKernels.Apply<ScaleShiftOperator>(d, default, Scale[c], Shift[c], 0f, d);
+            AffineKernels.ScaleShift(d, Residual is null ? default : Residual.AsSpan(at, plane), Scale[c], Shift[c], Relu, d);
         }
     }
 
     /// <summary>Applies it to every sample and channel of y.</summary>
     public void Apply(float[] y, int batch, int cout, int plane)
         => Engine.For(batch, n => Apply(y, n, cout, 0, cout, plane));
-
 }

@@ -32,7 +32,7 @@ public static class ConvBatchNorm
         ArgumentNullException.ThrowIfNull(conv);
         ArgumentNullException.ThrowIfNull(bn);
         if (Fuses(conv, bn))
-            return x.Conv2d(conv.Weight, conv.Bias, conv.Stride, conv.Padding, conv.Dilation, conv.Groups, Epilogue(bn, relu, residual));
+            return x.Conv2dWithEpilogue(conv.Weight, conv.Bias, conv.Stride, conv.Padding, conv.Dilation, conv.Groups, Epilogue(bn, relu, residual));
         var c = conv.Forward(x);
         var y = residual is not null ? bn.ForwardAddRelu(c, residual) : relu ? bn.ForwardRelu(c) : bn.Forward(c);
         TensorMemory.Release(c);
@@ -48,7 +48,7 @@ public static class ConvBatchNorm
         int c = bn.NumFeatures;
         float[] mean = bn.RunningMean!.Data, variance = bn.RunningVar!.Data, scale = new float[c], shift = new float[c];
         for (int ch = 0; ch < c; ch++)
-            (scale[ch], shift[ch]) = Tensor.BatchNormAffine(1f / MathF.Sqrt(variance[ch] + bn.Eps), mean[ch], bn.Weight?.Data[ch], bn.Bias?.Data[ch]);
+            (_, scale[ch], shift[ch]) = Tensor.BatchNormAffine(mean[ch], variance[ch], bn.Eps, bn.Weight?.Data[ch], bn.Bias?.Data[ch]);
         return new ConvEpilogue(scale, shift, residual, relu);
     }
 }

@@ -17,16 +17,6 @@ public sealed partial class Tensor
     /// variance unbiased (PyTorch's rule). Evaluation: the running statistics, which are then
     /// required. Weight and bias [C] are optional.
     /// </summary>
-    /// <summary>
-    /// Batch norm of one channel as y = scale x + shift, from its mean, 1 / sqrt(variance + eps) and affine parameters:
-    /// the op's arithmetic, which a convolution's fused epilogue (<see cref="ConvEpilogue"/>) repeats bit for bit.
-    /// </summary>
-    internal static (float Scale, float Shift) BatchNormAffine(float rstd, float mean, float? weight, float? bias)
-    {
-        float scale = rstd * (weight ?? 1f);
-        return (scale, (bias ?? 0f) - mean * scale);
-    }
-
     public Tensor BatchNorm(Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
         bool training, float momentum = 0.1f, float eps = 1e-5f, bool relu = false, Tensor? residual = null)
     {
@@ -58,19 +48,13 @@ public sealed partial class Tensor
                 if (runningVar is not null) runningVar.Data[ch] = (1 - momentum) * runningVar.Data[ch] + momentum * (float)(variance * m / (double)(m - 1));
             }
             else { mu = runningMean!.Data[ch]; variance = runningVar!.Data[ch]; }
-            float r = 1f / MathF.Sqrt(variance + eps);
+            var (r, scale, shift) = BatchNormAffine(mu, variance, eps, w?[ch], b?[ch]);
             mean[ch] = mu; rstd[ch] = r;
             // y = x * scale + shift, one pass per [n, c] block
-            var (scale, shift) = BatchNormAffine(r, mu, w?[ch], b?[ch]);
             for (int i = 0; i < n; i++)
             {
                 int off = (i * c + ch) * s;
-                ReadOnlySpan<float> xs = x.AsSpan(off, s), rs = res is null ? default : res.AsSpan(off, s);
-                var ys = y.AsSpan(off, s);
-                if (res is not null && relu) AffineKernels.Apply<ScaleShiftAddReluOperator>(xs, rs, scale, shift, 0f, ys);
-                else if (res is not null) AffineKernels.Apply<ScaleShiftAddOperator>(xs, rs, scale, shift, 0f, ys);
-                else if (relu) AffineKernels.Apply<ScaleShiftReluOperator>(xs, default, scale, shift, 0f, ys);
-                else AffineKernels.Apply<ScaleShiftOperator>(xs, default, scale, shift, 0f, ys);
+                AffineKernels.ScaleShift(x.AsSpan(off, s), res is null ? default : res.AsSpan(off, s), scale, shift, relu, y.AsSpan(off, s));
             }
         });
 
@@ -132,6 +116,17 @@ public sealed partial class Tensor
             if (weight is { RequiresGrad: true }) weight.AccumulateGrad(dw);
             if (bias is { RequiresGrad: true }) bias.AccumulateGrad(db);
         });
+    }
+
+    /// <summary>
+    /// Batch norm of one channel as y = scale x + shift (and its 1 / sqrt(variance + eps)), from its mean, variance and
+    /// affine parameters: the op's arithmetic, which a convolution's fused epilogue (<see cref="ConvEpilogue"/>) repeats
+    /// bit for bit.
+    /// </summary>
+    internal static (float Rstd, float Scale, float Shift) BatchNormAffine(float mean, float variance, float eps, float? weight, float? bias)
+    {
+        float rstd = 1f / MathF.Sqrt(variance + eps), scale = rstd * (weight ?? 1f);
+        return (rstd, scale, (bias ?? 0f) - mean * scale);
     }
 
     /// <summary>

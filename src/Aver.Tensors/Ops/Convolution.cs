@@ -27,7 +27,7 @@ public sealed partial class Tensor
     /// Conv2d whose output goes through <paramref name="epilogue"/> inside the kernel (<see cref="Nn.ConvBatchNorm"/>):
     /// inference only, so no gradient flows through it.
     /// </summary>
-    internal Tensor Conv2d(Tensor weight, Tensor? bias, Dims stride, Dims padding, Dims dilation, int groups, ConvEpilogue epilogue)
+    internal Tensor Conv2dWithEpilogue(Tensor weight, Tensor? bias, Dims stride, Dims padding, Dims dilation, int groups, ConvEpilogue epilogue)
     {
         if (GradMode.IsEnabled) throw new InvalidOperationException("Conv2d with a fused batch norm runs without gradients only");
         return Convolution("Conv2dBatchNorm", 2, weight, bias, stride, padding, dilation, groups, epilogue);
