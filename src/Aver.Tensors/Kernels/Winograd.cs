@@ -32,6 +32,29 @@ internal static unsafe class Winograd
     private const int ChunkFloats = 1024 * 1024;
 
     /// <summary>
+    /// Floats from one tap's matrix to the next in U, V, M and their gradients: the matrix and one cache line more. The
+    /// 36 taps are written and read as 36 streams at once, and matrices of a power-of-two size (U of 512 x 512 channels:
+    /// 1 MB; V of 64 tiles x 256 channels) put every stream in the same cache set, so each access evicted another
+    /// stream's line (session 21, Zen 4, one thread: the 128 x 128 kernels' transform 0.26 -> 0.13 ms, their gradient's
+    /// 0.38 -> 0.15 ms).
+    /// </summary>
+    internal static int TapStride(int floats) => SpreadTaps ? floats + 16 : floats;
+
+    /// <summary>On: <see cref="TapStride"/> a cache line past each matrix and <see cref="RowPasses"/> by size; benches turn it off to compare.</summary>
+    internal static bool SpreadTaps = true;
+
+    /// <summary>
+    /// Whether the kernels' transforms write (and their gradients read) the 36 taps six at a time, in passes over all
+    /// of an output channel's kernels, rather than all 36 per eight kernels. With tap matrices larger than half the
+    /// L2 cache the 36 streams go to memory and the passes win (session 21, Zen 4, one thread, 512 x 512 channels:
+    /// transform 6.1 -> 4.3 ms, gradient 6.3 -> 5.2); below it they lose (128 x 128: 0.16 -> 0.21 ms), 256 x 256 ties.
+    /// </summary>
+    internal static bool RowPasses(int cout, int cin) => SpreadTaps && (long)cout * cin * sizeof(float) > Engine.L2CacheBytes / 2;
+
+    /// <summary>Blocks of eight kernels per pass: up to 512 input channels, 36 KB of stack.</summary>
+    private const int MaxPassBlocks = 64;
+
+    /// <summary>
     /// True for the convolutions this kernel serves: 2-D, one group, 3x3, unit stride and dilation,
     /// padding at most 2, channel counts divisible by 8, outputs big enough that 4x4 tiles do not waste
     /// most of their work (at most 2.5x the output area), and enough tiles per image for the direction
@@ -85,7 +108,7 @@ internal static unsafe class Winograd
     /// </summary>
     private static void Convolve(Geometry shape, float[] input, float[] w, ConvPlan p, bool flipped, float[]? bias, float[] output, ConvEpilogue? epilogue = null)
     {
-        int size = Taps * p.Channels * p.OutChannels;
+        int size = Taps * TapStride(p.Channels * p.OutChannels);
         // Without gradients the weights are usually fixed (inference): their transform is kept.
         if (!flipped && !GradMode.IsEnabled && WinogradKernelCache.TryUse(w, size,
                 u => TransformKernels(w, p.OutChannels, p.Channels, flipped, u),
@@ -115,7 +138,7 @@ internal static unsafe class Winograd
         var fwd = Geometry.Forward(p);
         // The output gradient read as an unpadded input of the same tiling: tile t's 4x4 block at its origin.
         var grad = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 0, 0, win.Out[1], win.Out[2]);
-        int cin = p.Channels, cout = p.OutChannels, taps = Taps * cin * cout;
+        int cin = p.Channels, cout = p.OutChannels, uTap = TapStride(cin * cout), taps = Taps * uTap;
         var plan = Schedule.For(fwd.N * fwd.TilesPerImage, cin, cout, Engine.Threads);
         // Summing chunk by chunk re-reads each thread's dU once per chunk: it pays while dU is small next to a
         // chunk (measured: FER's 32-128-channel stages 15-27 % faster, its 256-channel 6x6 stage 30 % slower).
@@ -133,8 +156,9 @@ internal static unsafe class Winograd
             // its transforms and products between the threads.
             void Worker(int w)
             {
-                var v = ArrayPool<float>.Shared.Rent(Taps * chunk * cin);
-                var gm = ArrayPool<float>.Shared.Rent(Taps * chunk * cout);
+                int vTap = TapStride(chunk * cin), gTap = TapStride(chunk * cout);
+                var v = ArrayPool<float>.Shared.Rent(Taps * vTap);
+                var gm = ArrayPool<float>.Shared.Rent(Taps * gTap);
                 du[w] = ArrayPool<float>.Shared.Rent(taps);
                 int parts = workers == 1 ? Math.Min(Engine.Threads, chunk) : 1;
                 try
@@ -148,12 +172,12 @@ internal static unsafe class Winograd
                             fixed (float* pv = v, pg = gm, px = packedX, pgy = packedG)
                                 for (int t = part * count / parts; t < (part + 1) * count / parts; t++)
                                 {
-                                    InputTile(fwd, px, t0 + t, pv + t * cin, chunk * cin);
-                                    GradientTile(grad, pgy, t0 + t, pg + t * cout, chunk * cout);
+                                    InputTile(fwd, px, t0 + t, pv + t * cin, vTap);
+                                    GradientTile(grad, pgy, t0 + t, pg + t * cout, gTap);
                                 }
                         });
-                        void Product(int tap) => Blas.Sgemm(true, false, cout, cin, count, 1f, gm.AsSpan(tap * chunk * cout), cout,
-                            v.AsSpan(tap * chunk * cin), cin, beta, du[w].AsSpan(tap * cin * cout), cin);
+                        void Product(int tap) => Blas.Sgemm(true, false, cout, cin, count, 1f, gm.AsSpan(tap * gTap), cout,
+                            v.AsSpan(tap * vTap), cin, beta, du[w].AsSpan(tap * uTap), cin);
                         if (workers == 1) Engine.For(Taps, Product);
                         else for (int tap = 0; tap < Taps; tap++) Product(tap);
                     }
@@ -241,17 +265,18 @@ internal static unsafe class Winograd
             void Chunk(int c, bool split)
             {
                 int t0 = c * chunk, count = Math.Min(chunk, tiles - t0);
-                var v = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cin);
-                var m = ArrayPool<float>.Shared.Rent(Taps * chunk * s.Cout);
+                int vTap = TapStride(chunk * s.Cin), mTap = TapStride(chunk * s.Cout), uTap = TapStride(s.Cin * s.Cout);
+                var v = ArrayPool<float>.Shared.Rent(Taps * vTap);
+                var m = ArrayPool<float>.Shared.Rent(Taps * mTap);
                 int parts = split ? Math.Min(Engine.Threads, count) : 1;
-                void Product(int tap) => Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * chunk * s.Cin), s.Cin,
-                    u.AsSpan(tap * s.Cin * s.Cout), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * chunk * s.Cout), s.Cout);
+                void Product(int tap) => Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * vTap), s.Cin,
+                    u.AsSpan(tap * uTap), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * mTap), s.Cout);
                 try
                 {
                     Engine.For(parts, part =>
                     {
                         fixed (float* pv = v, pp = packed)
-                            for (int t = part * count / parts; t < (part + 1) * count / parts; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, chunk * s.Cin);
+                            for (int t = part * count / parts; t < (part + 1) * count / parts; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, vTap);
                     });
                     if (split) Engine.For(Taps, Product);
                     else for (int tap = 0; tap < Taps; tap++) Product(tap);
@@ -259,7 +284,7 @@ internal static unsafe class Winograd
                     {
                         fixed (float* pm = m, py = y, pb = bias, es = epilogue?.Scale, et = epilogue?.Shift, er = epilogue?.Residual)
                             for (int t = part * count / parts; t < (part + 1) * count / parts; t++)
-                                OutputTile(s, pm + t * s.Cout, chunk * s.Cout, t0 + t, pb, py, accumulate, es, et, er, epilogue?.Relu ?? false);
+                                OutputTile(s, pm + t * s.Cout, mTap, t0 + t, pb, py, accumulate, es, et, er, epilogue?.Relu ?? false);
                     });
                 }
                 finally { ArrayPool<float>.Shared.Return(v); ArrayPool<float>.Shared.Return(m); }
@@ -433,63 +458,100 @@ internal static unsafe class Winograd
     /// <paramref name="flipped"/> (the input gradient's kernels). For the forward product U_tap is
     /// [Cout, Cin] and enters transposed; for the input gradient, whose input channels are the
     /// forward's output channels o, it is [Cin', Cout'] as it stands. Vectorised over eight
-    /// consecutive i, whose 8 x 9 kernel values are one contiguous run of w.
+    /// consecutive i, whose 8 x 9 kernel values are one contiguous run of w. Large tap matrices go by
+    /// <see cref="RowPasses"/>: for each o, G g of all its kernels first (18 vectors per eight, in L1), then
+    /// (G g) G^T one row of taps at a time, six output streams instead of 36.
     /// </summary>
-    private static void TransformKernels(float[] w, int cout, int cin, bool flipped, float[] u)
+    internal static void TransformKernels(float[] w, int cout, int cin, bool flipped, float[] u)
     {
-        long tap = (long)cout * cin;
+        long tap = TapStride(cout * cin);
+        int blocks = cin / Lanes, group = RowPasses(cout, cin) ? Math.Min(blocks, MaxPassBlocks) : 1;
         Engine.For(cout, o =>
         {
             var g = stackalloc float[9 * Lanes];
-            var gg = stackalloc Vector256<float>[18];
+            var gg0 = stackalloc float[group * 18 * Lanes];
             fixed (float* pw = w, pu = u)
-                for (int i0 = 0; i0 < cin; i0 += Lanes)
+                for (int b0 = 0; b0 < blocks; b0 += group)
                 {
-                    float* run = pw + ((long)o * cin + i0) * 9;
-                    for (int lane = 0; lane < Lanes; lane++)
-                        for (int k = 0; k < 9; k++) g[(flipped ? 8 - k : k) * Lanes + lane] = run[lane * 9 + k];
-                    // G g: down each of the three kernel columns
-                    for (int j = 0; j < 3; j++)
-                        GK(Vector256.Load(g + j * Lanes), Vector256.Load(g + (3 + j) * Lanes), Vector256.Load(g + (6 + j) * Lanes),
-                           out gg[j], out gg[3 + j], out gg[6 + j], out gg[9 + j], out gg[12 + j], out gg[15 + j]);
-                    // (G g) G^T along each of the six rows
+                    int b1 = Math.Min(b0 + group, blocks);
+                    float* gg = gg0 - b0 * 18 * Lanes;
+                    for (int b = b0; b < b1; b++)
+                    {
+                        float* run = pw + ((long)o * cin + b * Lanes) * 9;
+                        for (int lane = 0; lane < Lanes; lane++)
+                            for (int k = 0; k < 9; k++) g[(flipped ? 8 - k : k) * Lanes + lane] = run[lane * 9 + k];
+                        // G g: down each of the three kernel columns; row r of G g at gg + (18 b + 3 r) * 8
+                        float* at = gg + b * 18 * Lanes;
+                        for (int j = 0; j < 3; j++)
+                        {
+                            GK(Vector256.Load(g + j * Lanes), Vector256.Load(g + (3 + j) * Lanes), Vector256.Load(g + (6 + j) * Lanes),
+                               out var o0, out var o1, out var o2, out var o3, out var o4, out var o5);
+                            o0.Store(at + j * Lanes); o1.Store(at + (3 + j) * Lanes); o2.Store(at + (6 + j) * Lanes);
+                            o3.Store(at + (9 + j) * Lanes); o4.Store(at + (12 + j) * Lanes); o5.Store(at + (15 + j) * Lanes);
+                        }
+                    }
+                    // (G g) G^T along row r of each block: taps 6 r .. 6 r + 5
                     for (int r = 0; r < 6; r++)
                     {
-                        GK(gg[3 * r], gg[3 * r + 1], gg[3 * r + 2], out var o0, out var o1, out var o2, out var o3, out var o4, out var o5);
-                        float* at = pu + 6 * r * tap + (long)o * cin + i0;
-                        o0.Store(at); o1.Store(at + tap); o2.Store(at + 2 * tap); o3.Store(at + 3 * tap); o4.Store(at + 4 * tap); o5.Store(at + 5 * tap);
+                        float* to = pu + 6 * r * tap + (long)o * cin + b0 * Lanes;
+                        for (int b = b0; b < b1; b++, to += Lanes)
+                        {
+                            float* row = gg + (b * 18 + 3 * r) * Lanes;
+                            GK(Vector256.Load(row), Vector256.Load(row + Lanes), Vector256.Load(row + 2 * Lanes),
+                               out var o0, out var o1, out var o2, out var o3, out var o4, out var o5);
+                            o0.Store(to); o1.Store(to + tap); o2.Store(to + 2 * tap); o3.Store(to + 3 * tap); o4.Store(to + 4 * tap); o5.Store(to + 5 * tap);
+                        }
                     }
                 }
         });
     }
 
-    /// <summary>gw[o][i] += G^T dU[.][o][i] G for every kernel, vectorised over eight consecutive i (the inverse walk of <see cref="TransformKernels"/>).</summary>
-    private static void AccumulateKernelGradients(float[] du, int cout, int cin, float[] gw)
+    /// <summary>
+    /// gw[o][i] += G^T dU[.][o][i] G for every kernel, vectorised over eight consecutive i (the inverse walk of
+    /// <see cref="TransformKernels"/>; with <see cref="RowPasses"/>, six streams of dU at a time: G^T dU down column j
+    /// of every block, then the rows from L1).
+    /// </summary>
+    internal static void AccumulateKernelGradients(float[] du, int cout, int cin, float[] gw)
     {
-        long tap = (long)cout * cin;
+        long tap = TapStride(cout * cin);
+        int blocks = cin / Lanes, group = RowPasses(cout, cin) ? Math.Min(blocks, MaxPassBlocks) : 1;
         Engine.For(cout, o =>
         {
-            var cols = stackalloc Vector256<float>[18];
             var k = stackalloc float[9 * Lanes];
+            var cols0 = stackalloc float[group * 18 * Lanes];
             fixed (float* pd = du, pw = gw)
-                for (int i0 = 0; i0 < cin; i0 += Lanes)
+                for (int b0 = 0; b0 < blocks; b0 += group)
                 {
-                    float* at = pd + (long)o * cin + i0;
-                    // G^T dU: down each of the six columns
+                    int b1 = Math.Min(b0 + group, blocks);
+                    float* cols = cols0 - b0 * 18 * Lanes;
+                    // G^T dU down column j (taps j, 6 + j, ..., 30 + j); row r of G^T dU at cols + (18 b + 6 r) * 8
                     for (int j = 0; j < 6; j++)
-                        GT(Vector256.Load(at + j * tap), Vector256.Load(at + (6 + j) * tap), Vector256.Load(at + (12 + j) * tap),
-                           Vector256.Load(at + (18 + j) * tap), Vector256.Load(at + (24 + j) * tap), Vector256.Load(at + (30 + j) * tap),
-                           out cols[j], out cols[6 + j], out cols[12 + j]);
-                    // (G^T dU) G along each of the three rows
-                    for (int r = 0; r < 3; r++)
                     {
-                        var row = cols + 6 * r;
-                        GT(row[0], row[1], row[2], row[3], row[4], row[5], out var o0, out var o1, out var o2);
-                        o0.Store(k + (3 * r) * Lanes); o1.Store(k + (3 * r + 1) * Lanes); o2.Store(k + (3 * r + 2) * Lanes);
+                        float* at = pd + (long)o * cin + j * tap + b0 * Lanes;
+                        for (int b = b0; b < b1; b++, at += Lanes)
+                        {
+                            GT(Vector256.Load(at), Vector256.Load(at + 6 * tap), Vector256.Load(at + 12 * tap),
+                               Vector256.Load(at + 18 * tap), Vector256.Load(at + 24 * tap), Vector256.Load(at + 30 * tap),
+                               out var c0, out var c1, out var c2);
+                            float* to = cols + b * 18 * Lanes + j * Lanes;
+                            c0.Store(to); c1.Store(to + 6 * Lanes); c2.Store(to + 12 * Lanes);
+                        }
                     }
-                    float* run = pw + ((long)o * cin + i0) * 9;
-                    for (int lane = 0; lane < Lanes; lane++)
-                        for (int kk = 0; kk < 9; kk++) run[lane * 9 + kk] += k[kk * Lanes + lane];
+                    for (int b = b0; b < b1; b++)
+                    {
+                        // (G^T dU) G along each of the three rows
+                        for (int r = 0; r < 3; r++)
+                        {
+                            float* row = cols + (b * 18 + 6 * r) * Lanes;
+                            GT(Vector256.Load(row), Vector256.Load(row + Lanes), Vector256.Load(row + 2 * Lanes),
+                               Vector256.Load(row + 3 * Lanes), Vector256.Load(row + 4 * Lanes), Vector256.Load(row + 5 * Lanes),
+                               out var o0, out var o1, out var o2);
+                            o0.Store(k + (3 * r) * Lanes); o1.Store(k + (3 * r + 1) * Lanes); o2.Store(k + (3 * r + 2) * Lanes);
+                        }
+                        float* run = pw + ((long)o * cin + b * Lanes) * 9;
+                        for (int lane = 0; lane < Lanes; lane++)
+                            for (int kk = 0; kk < 9; kk++) run[lane * 9 + kk] += k[kk * Lanes + lane];
+                    }
                 }
         });
     }

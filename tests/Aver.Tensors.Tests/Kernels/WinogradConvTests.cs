@@ -90,6 +90,43 @@ public class WinogradConvTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2, 96, 6, 6, 96)]     // one pass of 12 blocks of eight kernels per output channel
+    [InlineData(1, 576, 4, 4, 16)]    // 72 blocks: a pass of 64 and one of 8
+    public void KernelTransformsByRowsOfTapsGiveTheSameBits(int n, int c, int h, int wd, int o)
+    {
+        (float[] y, float[] gx, float[] gw) Run(bool spread)
+        {
+            var x = Rand(61, n, c, h, wd); var w = Rand(62, o, c, 3, 3);
+            Winograd.SpreadTaps = spread;
+            try
+            {
+                var y = x.Conv2d(w, Rand(64, o), 1, 1);
+                y.Backward(Rand(63, y.Shape.ToArray()));
+                return (y.Data, x.Grad!, w.Grad!);
+            }
+            finally { Winograd.SpreadTaps = true; }
+        }
+        int l2 = Engine.L2CacheBytes;
+        Engine.L2CacheBytes = 64 << 10;   // tap matrices of 36 KB past half of it: the transforms go by rows of taps
+        try
+        {
+            Assert.True(Winograd.RowPasses(o, c));
+            var rows = Run(spread: true);
+            var streams = Run(spread: false);   // 36 taps at once, one matrix right after another
+            Assert.True(rows.y.AsSpan().SequenceEqual(streams.y), "output");
+            Assert.True(rows.gx.AsSpan().SequenceEqual(streams.gx), "input gradient");
+            Assert.True(rows.gw.AsSpan().SequenceEqual(streams.gw), "weight gradient");
+            var x = Rand(61, n, c, h, wd); var w = Rand(62, o, c, 3, 3);
+            var (ey, egx, egw) = ConvTilingTests.Direct(x, w, Rand(64, o), Rand(63, n, o, h, wd), 1, 1);
+            float tol = 2e-5f * c * 9;
+            Fixture.AssertClose(ey, rows.y, "output", 1e-4f, tol);
+            Fixture.AssertClose(egx, rows.gx, "input gradient", 1e-4f, tol);
+            Fixture.AssertClose(egw, rows.gw, "weight gradient", 1e-4f, 1e-3f);
+        }
+        finally { Engine.L2CacheBytes = l2; }
+    }
+
+    [Theory]
     [InlineData(8, 64, 30, 30, 64)]   // chunked over the tiles (one thread sums three chunks of the weight gradient)
     [InlineData(4, 32, 7, 7, 64)]     // few tiles: the 36 products split between threads
     public void OneThreadAndTwoAgree(int n, int c, int h, int wd, int o)
