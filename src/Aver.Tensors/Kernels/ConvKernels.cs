@@ -101,15 +101,19 @@ internal static class ConvKernels
     /// <summary>When false, samples run one after another with multi-threaded BLAS (kept for benchmarks).</summary>
     internal static bool ParallelOverBatch = true;
 
-    /// <summary>y = conv(x, w) + bias, through <paramref name="epilogue"/> when given (inference).</summary>
-    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null)
+    /// <summary>
+    /// y = conv(x, w) + bias, through <paramref name="epilogue"/> when given (inference). With
+    /// <paramref name="keepKernels"/> it may return work of the forward pass that <see cref="Backward"/> reuses for the
+    /// input gradient (Winograd's transformed kernels); hand it to the backward pass, which recycles it.
+    /// </summary>
+    public static float[]? Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null, bool keepKernels = false)
     {
-        if (Winograd.Applies(p)) { Winograd.Forward(p, x, w, bias, y, epilogue); return; }
+        if (Winograd.Applies(p)) return Winograd.Forward(p, x, w, bias, y, epilogue, keepKernels);
         if (DepthwiseConv.Applies(p))
         {
             DepthwiseConv.Forward(p, x, w, bias, y);
             epilogue?.Apply(y, p.Batch, p.OutChannels, p.OutVolume);
-            return;
+            return null;
         }
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut;
         ForChunks(p.Batch, p.ColSize, 0, (start, end, col, _) =>
@@ -144,10 +148,20 @@ internal static class ConvKernels
                     epilogue?.Apply(y, n, p.OutChannels, g * go, go, pv);
                 }
         });
+        return null;
     }
 
-    /// <summary>Accumulates the gradients of input, weight and bias (each optional) from the output gradient <paramref name="gy"/>.</summary>
-    public static void Backward(ConvPlan p, float[] x, float[] w, float[] gy, float[]? gx, float[]? gw, float[]? gb)
+    /// <summary>
+    /// Accumulates the gradients of input, weight and bias (each optional) from the output gradient <paramref name="gy"/>;
+    /// <paramref name="kept"/> is what <see cref="Forward"/> returned, recycled here.
+    /// </summary>
+    public static void Backward(ConvPlan p, float[] x, float[] w, float[] gy, float[]? gx, float[]? gw, float[]? gb, float[]? kept = null)
+    {
+        try { Gradients(p, x, w, gy, gx, gw, gb, kept); }
+        finally { TensorMemory.Recycle(kept); }
+    }
+
+    private static void Gradients(ConvPlan p, float[] x, float[] w, float[] gy, float[]? gx, float[]? gw, float[]? gb, float[]? kept)
     {
         int rows = p.ColRows, pv = p.OutVolume, go = p.GroupOut, gi = p.GroupIn;
         if (gb is not null)
@@ -156,6 +170,7 @@ internal static class ConvKernels
                     gb[o] += TensorPrimitives.Sum(gy.AsSpan((n * p.OutChannels + o) * pv, pv));
         if (Winograd.Applies(p, backward: true))
         {
+            if (kept is not null && gx is not null) { Winograd.BackwardByTap(p, x, gy, gx, gw, kept); return; }
             if (gx is not null) Winograd.BackwardData(p, w, gy, gx);
             if (gw is not null) Winograd.BackwardWeights(p, x, gy, gw);
             return;

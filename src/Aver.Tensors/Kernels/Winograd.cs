@@ -87,9 +87,27 @@ internal static unsafe class Winograd
     internal static int MinTilesPerImage(bool backward) =>
         OnSmallOutputs || !Engine.PackedGemmEverywhere ? 1 : backward ? 9 : 4;
 
-    /// <summary>y = conv(x, w) + bias, through <paramref name="epilogue"/> when given, for a plan where <see cref="Applies"/> holds.</summary>
-    public static void Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null)
-        => Convolve(Geometry.Forward(p), x, w, p, flipped: false, bias, y, epilogue);
+    /// <summary>
+    /// y = conv(x, w) + bias, through <paramref name="epilogue"/> when given, for a plan where <see cref="Applies"/> holds.
+    /// With <paramref name="keepKernels"/> (a training step that will want the input gradient), returns the transformed
+    /// kernels when <see cref="BackwardByTap"/> can use them (otherwise null); the caller hands them to it.
+    /// </summary>
+    public static float[]? Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null, bool keepKernels = false)
+    {
+        if (keepKernels && AdjointInputGradient && Applies(p, backward: true)
+            && Schedule.For(p.Batch * Tiles(p.Window.Out[1]) * Tiles(p.Window.Out[2]), p.Channels, p.OutChannels, Engine.Threads).ByTap)
+        {
+            var u = TensorMemory.Rent(Taps * TapStride(p.Channels * p.OutChannels));
+            TransformKernels(w, p.OutChannels, p.Channels, flipped: false, u);
+            Run(Geometry.Forward(p), x, u, transposedKernels: true, bias, y, accumulate: false, epilogue);
+            return u;
+        }
+        Convolve(Geometry.Forward(p), x, w, p, flipped: false, bias, y, epilogue);
+        return null;
+    }
+
+    /// <summary>On: the forward keeps its transformed kernels for <see cref="BackwardByTap"/> where it applies; benches turn it off to compare.</summary>
+    internal static bool AdjointInputGradient = true;
 
     /// <summary>
     /// gx += the input gradient: the output gradient convolved with the kernels rotated by 180
@@ -193,6 +211,75 @@ internal static unsafe class Winograd
         {
             ArrayPool<float>.Shared.Return(packedX); ArrayPool<float>.Shared.Return(packedG);
             foreach (var d in du) if (d is not null) ArrayPool<float>.Shared.Return(d);
+        }
+    }
+
+    /// <summary>
+    /// Both gradients of a convolution whose tiles make one chunk (<see cref="Schedule.ByTap"/>: ResNet's 7x7 and 4x4
+    /// stages), from the forward's transformed kernels <paramref name="u"/> (U_tap [Cout, Cin]). The output gradient's
+    /// transform dM = A dY A^T serves both: the weights' dU_tap = dM_tap^T V_tap as in <see cref="BackwardWeights"/>,
+    /// and the input's by the adjoint of the forward, dV_tap = dM_tap U_tap, then B dV B^T added into each tile's 6x6
+    /// input window. <see cref="BackwardData"/> instead transforms the flipped kernels afresh (at 512 x 512 channels
+    /// 38 MB written per convolution) and transforms dY a second time. gx and gw (when not null) are added to.
+    /// </summary>
+    public static void BackwardByTap(ConvPlan p, float[] x, float[] gy, float[] gx, float[]? gw, float[] u)
+    {
+        var win = p.Window;
+        var fwd = Geometry.Forward(p);
+        var grad = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 0, 0, win.Out[1], win.Out[2]);
+        int cin = p.Channels, cout = p.OutChannels, tiles = fwd.N * fwd.TilesPerImage, blocks = cin / Lanes;
+        int uTap = TapStride(cin * cout), vTap = TapStride(tiles * cin), gTap = TapStride(tiles * cout);
+        int parts = Math.Min(Engine.Threads, tiles);
+        var pool = ArrayPool<float>.Shared;
+        var packedX = gw is null ? null : pool.Rent(fwd.N * blocks * fwd.PackedBlock);
+        var packedG = pool.Rent(grad.N * (cout / Lanes) * grad.PackedBlock);
+        var v = pool.Rent(Taps * vTap);
+        var gm = pool.Rent(Taps * gTap);
+        var du = gw is null ? null : pool.Rent(Taps * uTap);
+        try
+        {
+            if (packedX is not null) Engine.For(fwd.N * blocks, nb => Pack(fwd, x, nb, packedX));
+            Engine.For(grad.N * (cout / Lanes), nb => Pack(grad, gy, nb, packedG));
+            Engine.For(parts, part =>
+            {
+                fixed (float* pv = v, pg = gm, px = packedX, pgy = packedG)
+                    for (int t = part * tiles / parts; t < (part + 1) * tiles / parts; t++)
+                    {
+                        if (px is not null) InputTile(fwd, px, t, pv + t * cin, vTap);
+                        GradientTile(grad, pgy, t, pg + t * cout, gTap);
+                    }
+            });
+            // Per tap: the weights' product reads V_tap, then the input's overwrites it with dV_tap.
+            Engine.For(Taps, tap =>
+            {
+                if (du is not null)
+                    Blas.Sgemm(true, false, cout, cin, tiles, 1f, gm.AsSpan(tap * gTap), cout, v.AsSpan(tap * vTap), cin, 0f, du.AsSpan(tap * uTap), cin);
+                Blas.Sgemm(false, false, tiles, cin, cout, 1f, gm.AsSpan(tap * gTap), cout, u.AsSpan(tap * uTap), cin, 0f, v.AsSpan(tap * vTap), cin);
+            });
+            if (du is not null) AccumulateKernelGradients(du, cout, cin, gw!);
+            // Tiles of one image overlap by two rows and columns: each (image, channel block) sums its own tiles.
+            Engine.For(fwd.N * blocks, nb =>
+            {
+                int n = nb / blocks, b = nb % blocks;
+                var window = pool.Rent(fwd.PackedBlock);
+                try
+                {
+                    fixed (float* pw = window, pv = v, pgx = gx)
+                    {
+                        new Span<float>(pw, fwd.PackedBlock).Clear();
+                        for (int r = 0; r < fwd.TilesPerImage; r++)
+                            InputTileGradient(fwd, pv + (long)(n * fwd.TilesPerImage + r) * cin + b * Lanes, vTap, r, pw);
+                        UnpackAdd(fwd, pw, n, b, pgx);
+                    }
+                }
+                finally { pool.Return(window); }
+            });
+        }
+        finally
+        {
+            if (packedX is not null) pool.Return(packedX);
+            pool.Return(packedG); pool.Return(v); pool.Return(gm);
+            if (du is not null) pool.Return(du);
         }
     }
 
@@ -360,6 +447,63 @@ internal static unsafe class Winograd
                 o0.Store(at + (tap + 0) * tapStride); o1.Store(at + (tap + 1) * tapStride); o2.Store(at + (tap + 2) * tapStride);
                 o3.Store(at + (tap + 3) * tapStride); o4.Store(at + (tap + 4) * tapStride); o5.Store(at + (tap + 5) * tapStride);
             }
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="InputTile"/> for one channel block: B dV B^T of the tile's 36 taps of dV (at
+    /// <paramref name="dv"/>, <paramref name="tapStride"/> apart) added into its 6x6 window of <paramref name="window"/>,
+    /// one image's channel block laid out as <see cref="Pack"/> lays out the input.
+    /// </summary>
+    private static void InputTileGradient(Geometry s, float* dv, int tapStride, int tileInImage, float* window)
+    {
+        int ty = tileInImage / s.TilesW, tx = tileInImage % s.TilesW, rowStride = s.PackedW * Lanes;
+        var e = stackalloc Vector256<float>[Taps];
+        // dV B^T: along each of the six rows of taps
+        for (int i = 0; i < 6; i++)
+        {
+            float* at = dv + 6 * i * tapStride;
+            BA(Vector256.Load(at), Vector256.Load(at + tapStride), Vector256.Load(at + 2 * tapStride),
+               Vector256.Load(at + 3 * tapStride), Vector256.Load(at + 4 * tapStride), Vector256.Load(at + 5 * tapStride),
+               out e[6 * i], out e[6 * i + 1], out e[6 * i + 2], out e[6 * i + 3], out e[6 * i + 4], out e[6 * i + 5]);
+        }
+        // B (dV B^T): down each of the six columns, added into the window
+        float* origin = window + (ty * 4 * s.PackedW + tx * 4) * Lanes;
+        for (int j = 0; j < 6; j++)
+        {
+            BA(e[j], e[6 + j], e[12 + j], e[18 + j], e[24 + j], e[30 + j], out var d0, out var d1, out var d2, out var d3, out var d4, out var d5);
+            float* col = origin + j * Lanes;
+            (Vector256.Load(col) + d0).Store(col);
+            (Vector256.Load(col + rowStride) + d1).Store(col + rowStride);
+            (Vector256.Load(col + 2 * rowStride) + d2).Store(col + 2 * rowStride);
+            (Vector256.Load(col + 3 * rowStride) + d3).Store(col + 3 * rowStride);
+            (Vector256.Load(col + 4 * rowStride) + d4).Store(col + 4 * rowStride);
+            (Vector256.Load(col + 5 * rowStride) + d5).Store(col + 5 * rowStride);
+        }
+    }
+
+    /// <summary>
+    /// gx[n][channel block b] += the input's part of <paramref name="window"/> (laid out as <see cref="Pack"/>'s, the
+    /// padding dropped): the inverse walk of <see cref="Pack"/>, eight columns of the eight channels one 8x8 transpose.
+    /// </summary>
+    private static void UnpackAdd(Geometry s, float* window, int n, int b, float* gx)
+    {
+        int rows = Math.Min(s.H, s.PackedH - s.PadH), cols = Math.Min(s.W, s.PackedW - s.PadW);
+        int rowFloats = s.PackedW * Lanes, plane = s.H * s.W;
+        float* dst0 = gx + (long)(n * s.Cin + b * Lanes) * plane;
+        var v = stackalloc Vector256<float>[Lanes];
+        for (int r = 0; r < rows; r++)
+        {
+            float* from = window + (r + s.PadH) * rowFloats + s.PadW * Lanes, dst = dst0 + r * s.W;
+            int col = 0;
+            for (; col + Lanes <= cols; col += Lanes)
+            {
+                for (int k = 0; k < Lanes; k++) v[k] = Vector256.Load(from + (col + k) * Lanes);
+                Transpose8x8.InPlace(ref v[0], ref v[1], ref v[2], ref v[3], ref v[4], ref v[5], ref v[6], ref v[7]);
+                for (int c = 0; c < Lanes; c++) (Vector256.Load(dst + c * plane + col) + v[c]).Store(dst + c * plane + col);
+            }
+            for (; col < cols; col++)
+                for (int c = 0; c < Lanes; c++) dst[c * plane + col] += from[col * Lanes + c];
         }
     }
 
@@ -596,6 +740,21 @@ internal static unsafe class Winograd
         o3 = two * (d3 - d1) + d4m2;
         o4 = two * (d1 - d3) + d4m2;
         o5 = four * d1 - five * d3 + d5;
+    }
+
+    /// <summary>B applied to six values: the adjoint of <see cref="BT"/> (row i of B^T times o_i, summed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BA(Vector256<float> o0, Vector256<float> o1, Vector256<float> o2, Vector256<float> o3, Vector256<float> o4, Vector256<float> o5,
+        out Vector256<float> d0, out Vector256<float> d1, out Vector256<float> d2, out Vector256<float> d3, out Vector256<float> d4, out Vector256<float> d5)
+    {
+        var four = Vector256.Create(4f); var five = Vector256.Create(5f); var two = Vector256.Create(2f);
+        var sum12 = o1 + o2; var sum34 = o3 + o4;
+        d0 = four * o0;
+        d1 = four * (o2 - o1 + o5) + two * (o4 - o3);
+        d2 = -(five * o0 + four * sum12 + sum34);
+        d3 = (o1 - o2) + two * (o3 - o4) - five * o5;
+        d4 = o0 + sum12 + sum34;
+        d5 = o5;
     }
 
     /// <summary>A^T applied to six values (one column or row of a product tile), four outputs.</summary>

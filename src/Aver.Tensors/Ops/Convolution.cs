@@ -61,14 +61,15 @@ public sealed partial class Tensor
         if (epilogue?.ResidualShape is { } rs && !ShapeMath.SameShape(rs, shape))
             throw new ShapeException($"{op}: residual {ShapeMath.Format(rs)} does not match output {ShapeMath.Format(shape)}");
         var y = TensorMemory.Rent(ShapeMath.Size(shape));
-        ConvKernels.Forward(plan, Data, weight.Data, bias?.Data, y, epilogue);
+        // Work the backward pass can reuse is kept only when it will run and want the input gradient.
+        var kept = ConvKernels.Forward(plan, Data, weight.Data, bias?.Data, y, epilogue, keepKernels: GradMode.IsEnabled && RequiresGrad);
 
         var x = this;
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return FromOp(op, y, shape, inputs, o => ConvKernels.Backward(plan, x.Data, weight.Data, o.Grad!,
             x.RequiresGrad ? x.GradBuffer() : null,
             weight.RequiresGrad ? weight.GradBuffer() : null,
-            bias is not null && bias.RequiresGrad ? bias.GradBuffer() : null));
+            bias is not null && bias.RequiresGrad ? bias.GradBuffer() : null, kept));
     }
 
     private static string SpatialNames(int rank) => rank switch { 1 => "L", 2 => "H, W", _ => "D, H, W" };

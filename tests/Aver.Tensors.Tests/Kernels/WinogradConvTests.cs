@@ -90,6 +90,43 @@ public class WinogradConvTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2, 8, 4, 4, 16, 1, true)]    // ResNet's 4x4 stage: one tile per image
+    [InlineData(3, 16, 7, 7, 8, 1, true)]    // its 7x7 stage: partial edge tiles, four overlapping windows per image
+    [InlineData(1, 8, 13, 11, 8, 0, true)]   // "valid" padding, odd sizes: input rows and columns no window pads
+    [InlineData(2, 8, 9, 10, 8, 2, true)]    // padding 2
+    [InlineData(4, 32, 7, 7, 64, 1, false)]  // frozen weights: the input gradient alone
+    public void InputGradientByTheForwardsKernelsMatchesTheFlippedOnes(int n, int c, int h, int wd, int o, int pad, bool trainWeights)
+    {
+        (float[] y, float[] gx, float[] gw) Run(bool adjoint)
+        {
+            var x = Rand(71, n, c, h, wd); var w = Rand(72, o, c, 3, 3).RequireGrad(trainWeights);
+            Winograd.AdjointInputGradient = adjoint;
+            try
+            {
+                var y = x.Conv2d(w, Rand(74, o), 1, pad);
+                y.Backward(Rand(73, y.Shape.ToArray()));
+                return (y.Data, x.Grad!, trainWeights ? w.Grad! : []);
+            }
+            finally { Winograd.AdjointInputGradient = true; }
+        }
+        var kept = Run(adjoint: true);
+        var flipped = Run(adjoint: false);
+        Assert.True(kept.y.AsSpan().SequenceEqual(flipped.y), "the forward pass is the same");
+        // Another sum of the same terms: not the same bits, the same values.
+        Assert.False(kept.gx.AsSpan().SequenceEqual(flipped.gx), "the adjoint ran");
+        var x = Rand(71, n, c, h, wd); var w = Rand(72, o, c, 3, 3);
+        var gyShape = new[] { n, o, h + 2 * pad - 2, wd + 2 * pad - 2 };
+        var (_, egx, egw) = ConvTilingTests.Direct(x, w, Rand(74, o), Rand(73, gyShape), 1, pad);
+        float tol = 2e-5f * o * 9;
+        Fixture.AssertClose(egx, kept.gx, "input gradient", 1e-4f, tol);
+        if (trainWeights)
+        {
+            Fixture.AssertClose(egw, kept.gw, "weight gradient", 1e-4f, 1e-3f);
+            Fixture.AssertClose(flipped.gw, kept.gw, "weight gradient", 1e-5f, 1e-5f);
+        }
+    }
+
+    [Theory]
     [InlineData(2, 96, 6, 6, 96)]     // one pass of 12 blocks of eight kernels per output channel
     [InlineData(1, 576, 4, 4, 16)]    // 72 blocks: a pass of 64 and one of 8
     public void KernelTransformsByRowsOfTapsGiveTheSameBits(int n, int c, int h, int wd, int o)
