@@ -54,7 +54,7 @@ if (setup is null)
     return 2;
 }
 int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, "fer-train" => FerTrainBench.Batch, _ => 32 };
-// AVER_BENCH_ALTERNATE=winograd|packed|packed-all|fused-bn|workers|chunks|taps|adjoint|threads: the same bench with that engine setting off (A) and
+// AVER_BENCH_ALTERNATE=winograd|packed|packed-all|fused-bn|workers|chunks|taps|adjoint|blocks|threads: the same bench with that engine setting off (A) and
 // on (B), step by step (threads: one engine thread against --threads, so the ratio is how the step scales).
 string? alternate = Environment.GetEnvironmentVariable("AVER_BENCH_ALTERNATE");
 if (!string.IsNullOrEmpty(alternate))
@@ -71,6 +71,7 @@ if (!string.IsNullOrEmpty(alternate))
         "chunks" => on => Aver.Tensors.Kernels.Winograd.Schedule.BalancedChunks = on,
         "taps" => on => Aver.Tensors.Kernels.Winograd.SpreadTaps = on,
         "adjoint" => on => Aver.Tensors.Kernels.Winograd.AdjointInputGradient = on,
+        "blocks" => on => Aver.Tensors.Kernels.Winograd.WeightGradientInBlocks = on,
         "threads" => on => Engine.Threads = on ? options.Threads : 1,
         _ => null,
     };

@@ -127,6 +127,38 @@ public class WinogradConvTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2, 16, 4, 4, 24, true)]    // blocks of 8 output channels (32 KB of dU: 8 x 16 inputs x 36 taps)
+    [InlineData(2, 8, 4, 4, 40, true)]     // blocks of 24 and 16
+    [InlineData(3, 16, 7, 7, 8, true)]     // one block
+    [InlineData(2, 16, 4, 4, 24, false)]   // the input not trained: the weight gradient alone
+    public void WeightGradientByBlocksOfOutputChannelsMatchesTheWholeDU(int n, int c, int h, int wd, int o, bool inputGradient)
+    {
+        float[] Run(bool blocks)
+        {
+            var x = Rand(81, n, c, h, wd).RequireGrad(inputGradient); var w = Rand(82, o, c, 3, 3);
+            Winograd.WeightGradientInBlocks = blocks;
+            try
+            {
+                var y = x.Conv2d(w, Rand(84, o), 1, 1);
+                y.Backward(Rand(83, y.Shape.ToArray()));
+                return w.Grad!;
+            }
+            finally { Winograd.WeightGradientInBlocks = true; }
+        }
+        int l2 = Engine.L2CacheBytes;
+        Engine.L2CacheBytes = 64 << 10;   // blocks of up to 32 KB of dU
+        try
+        {
+            var blocks = Run(blocks: true);
+            var whole = Run(blocks: false);
+            Fixture.AssertClose(whole, blocks, "weight gradient", 1e-5f, 1e-5f);
+            var (_, _, egw) = ConvTilingTests.Direct(Rand(81, n, c, h, wd), Rand(82, o, c, 3, 3), Rand(84, o), Rand(83, n, o, h, wd), 1, 1);
+            Fixture.AssertClose(egw, blocks, "weight gradient", 1e-4f, 1e-3f);
+        }
+        finally { Engine.L2CacheBytes = l2; }
+    }
+
+    [Theory]
     [InlineData(2, 96, 6, 6, 96)]     // one pass of 12 blocks of eight kernels per output channel
     [InlineData(1, 576, 4, 4, 16)]    // 72 blocks: a pass of 64 and one of 8
     public void KernelTransformsByRowsOfTapsGiveTheSameBits(int n, int c, int h, int wd, int o)
