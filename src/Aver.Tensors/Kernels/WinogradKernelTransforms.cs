@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Aver.Tensors.Kernels;
 

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
