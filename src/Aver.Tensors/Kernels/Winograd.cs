@@ -96,15 +96,16 @@ internal static unsafe partial class Winograd
     /// </summary>
     public static float[]? Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null, bool keepKernels = false)
     {
+        var shape = Geometry.Forward(p);
         if (keepKernels && AdjointInputGradient && Applies(p, backward: true)
-            && Schedule.For(p.Batch * Tiles(p.Window.Out[1]) * Tiles(p.Window.Out[2]), p.Channels, p.OutChannels, Engine.Threads).ByTap)
+            && Schedule.For(shape.N * shape.TilesPerImage, p.Channels, p.OutChannels, Engine.Threads).ByTap)
         {
             var u = TensorMemory.Rent(Taps * TapStride(p.Channels * p.OutChannels));
             TransformKernels(w, p.OutChannels, p.Channels, flipped: false, u);
-            Run(Geometry.Forward(p), x, u, transposedKernels: true, bias, y, accumulate: false, epilogue);
+            Run(shape, x, u, transposedKernels: true, bias, y, accumulate: false, epilogue);
             return u;
         }
-        Convolve(Geometry.Forward(p), x, w, p, flipped: false, bias, y, epilogue);
+        Convolve(shape, x, w, p, flipped: false, bias, y, epilogue);
         return null;
     }
 
@@ -161,10 +162,8 @@ internal static unsafe partial class Winograd
     /// </summary>
     public static void BackwardWeights(ConvPlan p, float[] x, float[] gy, float[] gw)
     {
-        var win = p.Window;
         var fwd = Geometry.Forward(p);
-        // The output gradient read as an unpadded input of the same tiling: tile t's 4x4 block at its origin.
-        var grad = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 0, 0, win.Out[1], win.Out[2]);
+        var grad = Geometry.Gradient(p);
         int cin = p.Channels, cout = p.OutChannels, uTap = TapStride(cin * cout), taps = Taps * uTap;
         var plan = Schedule.For(fwd.N * fwd.TilesPerImage, cin, cout, Engine.Threads);
         if (plan.ByTap) { BackwardByTap(p, x, gy, null, gw, null); return; }
@@ -234,9 +233,8 @@ internal static unsafe partial class Winograd
     /// </summary>
     public static void BackwardByTap(ConvPlan p, float[] x, float[] gy, float[]? gx, float[]? gw, float[]? u)
     {
-        var win = p.Window;
         var fwd = Geometry.Forward(p);
-        var grad = new Geometry(p.Batch, p.OutChannels, p.Channels, win.Out[1], win.Out[2], 0, 0, win.Out[1], win.Out[2]);
+        var grad = Geometry.Gradient(p);
         int cin = p.Channels, cout = p.OutChannels, tiles = fwd.N * fwd.TilesPerImage, blocks = cin / Lanes;
         int uTap = TapStride(cin * cout), vTap = TapStride(tiles * cin), gTap = TapStride(tiles * cout);
         int parts = Math.Min(Engine.Threads, tiles);
@@ -339,6 +337,10 @@ internal static unsafe partial class Winograd
     {
         public static Geometry Forward(ConvPlan p) => new(p.Batch, p.Channels, p.OutChannels,
             p.Window.In[1], p.Window.In[2], p.Window.Padding[1], p.Window.Padding[2], p.Window.Out[1], p.Window.Out[2]);
+
+        /// <summary>The output gradient read as an unpadded input of the forward's tiling: tile t's 4x4 block at its origin.</summary>
+        public static Geometry Gradient(ConvPlan p) => new(p.Batch, p.OutChannels, p.Channels,
+            p.Window.Out[1], p.Window.Out[2], 0, 0, p.Window.Out[1], p.Window.Out[2]);
 
         public int TilesH => Tiles(OH);
         public int TilesW => Tiles(OW);
