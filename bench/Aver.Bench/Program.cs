@@ -54,7 +54,7 @@ if (setup is null)
     return 2;
 }
 int items = options.Bench switch { "resnet-train" => ResNetTrainBench.Batch, "resnet-infer" => ResNetInferBench.Batch, "fer-train" => FerTrainBench.Batch, _ => 32 };
-// AVER_BENCH_ALTERNATE=winograd|packed|packed-all|fused-bn|workers|chunks|taps|adjoint|blocks|threads|isa: the same bench with that engine setting off (A) and
+// AVER_BENCH_ALTERNATE=winograd|packed|packed-all|fused-bn|workers|chunks|taps|adjoint|blocks|panels|threads|isa: the same bench with that engine setting off (A) and
 // on (B), step by step (threads: one engine thread against --threads, so the ratio is how the step scales).
 string? alternate = Environment.GetEnvironmentVariable("AVER_BENCH_ALTERNATE");
 if (!string.IsNullOrEmpty(alternate))
@@ -72,12 +72,13 @@ if (!string.IsNullOrEmpty(alternate))
         "taps" => on => Aver.Tensors.Kernels.Winograd.SpreadTaps = on,
         "adjoint" => on => Aver.Tensors.Kernels.Winograd.AdjointInputGradient = on,
         "blocks" => on => Aver.Tensors.Kernels.Winograd.WeightGradientInBlocks = on,
+        "panels" => on => Aver.Tensors.Kernels.Winograd.KernelPanels = on,
         "threads" => on => Engine.Threads = on ? options.Threads : 1,
         // off: the AVX2 path as AVER_ISA=avx2 sets it up (OpenBLAS for every product); on: the CPU's own path
         "isa" => on => (Engine.Isa, Engine.PackedGemm) = on ? (Aver.Tensors.CpuFeatures.Supported, packedDefault) : (Aver.Tensors.IsaPath.Avx2, false),
         _ => null,
     };
-    if (set is null) { Console.Error.WriteLine($"AVER_BENCH_ALTERNATE: unknown setting {alternate} (winograd, packed, packed-all, fused-bn, workers, chunks, taps, adjoint, blocks, threads, isa)"); return 2; }
+    if (set is null) { Console.Error.WriteLine($"AVER_BENCH_ALTERNATE: unknown setting {alternate} (winograd, packed, packed-all, fused-bn, workers, chunks, taps, adjoint, blocks, panels, threads, isa)"); return 2; }
     var (rateA, rateB, ratio, pairs) = BenchTimer.Alternate(setup(), set, items, options.Seconds);
     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{{\"bench\": \"{options.Bench}\", \"alternate\": \"{alternate}\", \"off_items_per_s\": {rateA:F2}, \"on_items_per_s\": {rateB:F2}, \"median_time_ratio_on_off\": {ratio:F3}, \"pairs\": {pairs}, \"threads\": {options.Threads}}}"));

@@ -171,6 +171,7 @@ internal static class ConvKernels
         if (Winograd.Applies(p, backward: true))
         {
             if (kept is not null && gx is not null) { Winograd.BackwardByTap(p, x, gy, gx, gw, kept); return; }
+            if (gx is not null && Winograd.ByPanels(p)) { Winograd.BackwardByTap(p, x, gy, gx, gw, null, w); return; }
             if (gx is not null) Winograd.BackwardData(p, w, gy, gx);
             if (gw is not null) Winograd.BackwardWeights(p, x, gy, gw);
             return;

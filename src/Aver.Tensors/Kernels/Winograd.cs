@@ -19,8 +19,10 @@ namespace Aver.Tensors.Kernels;
 /// the forward's transformed kernels, the forward's adjoint (<see cref="BackwardByTap"/>); the weight
 /// gradient comes from the same two transforms of input and output gradient (<see cref="BackwardWeights"/>).
 /// Rounding differs from the direct product by a few units in the 5th-6th significant digit;
-/// <see cref="Engine.Winograd"/> turns it off. This file holds the algorithm; <c>WinogradTiles.cs</c> the tiles'
-/// transforms and layout, <c>WinogradKernelTransforms.cs</c> the kernels' and the 1-D transforms.
+/// <see cref="Engine.Winograd"/> turns it off. Where all tiles make one chunk on the AVX-512 path, the kernels are instead
+/// transformed a block at a time into the register tile's panels and multiplied from there (<see cref="ByPanels"/>).
+/// This file holds the algorithm; <c>WinogradTiles.cs</c> the tiles' transforms and layout, <c>WinogradKernelTransforms.cs</c>
+/// the kernels' and the 1-D transforms, <c>WinogradPanels.cs</c> the products by kernel panels.
 /// </summary>
 internal static unsafe partial class Winograd
 {
@@ -97,6 +99,11 @@ internal static unsafe partial class Winograd
     public static float[]? Forward(ConvPlan p, float[] x, float[] w, float[]? bias, float[] y, ConvEpilogue? epilogue = null, bool keepKernels = false)
     {
         var shape = Geometry.Forward(p);
+        if (ByPanels(p))
+        {
+            Run(shape, x, null, transposedKernels: true, bias, y, accumulate: false, epilogue, w);
+            return null;
+        }
         if (keepKernels && AdjointInputGradient && Applies(p, backward: true)
             && Schedule.For(shape.N * shape.TilesPerImage, p.Channels, p.OutChannels, Engine.Threads).ByTap)
         {
@@ -109,7 +116,10 @@ internal static unsafe partial class Winograd
         return null;
     }
 
-    /// <summary>On: the forward keeps its transformed kernels for <see cref="BackwardByTap"/> where it applies; benches turn it off to compare.</summary>
+    /// <summary>
+    /// On: the forward keeps its transformed kernels for <see cref="BackwardByTap"/> where it applies and <see cref="ByPanels"/>
+    /// does not (the AVX2 path); benches turn it off to compare.
+    /// </summary>
     internal static bool AdjointInputGradient = true;
 
     /// <summary>
@@ -231,7 +241,7 @@ internal static unsafe partial class Winograd
     /// input window. <see cref="BackwardData"/> instead transforms the flipped kernels afresh (at 512 x 512 channels
     /// 38 MB written per convolution) and transforms dY a second time. gx and gw (when not null) are added to.
     /// </summary>
-    public static void BackwardByTap(ConvPlan p, float[] x, float[] gy, float[]? gx, float[]? gw, float[]? u)
+    public static void BackwardByTap(ConvPlan p, float[] x, float[] gy, float[]? gx, float[]? gw, float[]? u, float[]? panelWeights = null)
     {
         var fwd = Geometry.Forward(p);
         var grad = Geometry.Gradient(p);
@@ -264,9 +274,10 @@ internal static unsafe partial class Winograd
                 AccumulateKernelGradients(du, cout, cin, gw);
                 pool.Return(du);
             }
-            if (gx is null || u is null) return;
+            if (gx is null || (u is null && panelWeights is null)) return;
             // The input's products overwrite V_tap with dV_tap.
-            Engine.For(Taps, tap => Blas.Sgemm(false, false, tiles, cin, cout, 1f, gm.AsSpan(tap * gTap), cout, u.AsSpan(tap * uTap), cin, 0f, v.AsSpan(tap * vTap), cin));
+            if (panelWeights is not null) PanelProducts(gm, gTap, cout, tiles, panelWeights, cin, cout, forward: false, v, vTap, cin);
+            else Engine.For(Taps, tap => Blas.Sgemm(false, false, tiles, cin, cout, 1f, gm.AsSpan(tap * gTap), cout, u!.AsSpan(tap * uTap), cin, 0f, v.AsSpan(tap * vTap), cin));
             // Tiles of one image overlap by two rows and columns: each (image, channel block) sums its own tiles.
             Engine.For(fwd.N * blocks, nb =>
             {
@@ -351,7 +362,12 @@ internal static unsafe partial class Winograd
         public int PackedBlock => PackedH * PackedW * Lanes;
     }
 
-    private static void Run(Geometry s, float[] x, float[] u, bool transposedKernels, float[]? bias, float[] y, bool accumulate, ConvEpilogue? epilogue)
+    /// <summary>
+    /// y = the convolution of x with the transformed kernels <paramref name="u"/>, or with <paramref name="panelWeights"/>'
+    /// transformed block by block (<see cref="PanelProducts"/>, where <see cref="ByPanels"/> holds: u is then null).
+    /// </summary>
+    private static void Run(Geometry s, float[] x, float[]? u, bool transposedKernels, float[]? bias, float[] y, bool accumulate, ConvEpilogue? epilogue,
+        float[]? panelWeights = null)
     {
         int blocks = s.Cin / Lanes;
         var packed = ArrayPool<float>.Shared.Rent(s.N * blocks * s.PackedBlock);
@@ -370,7 +386,7 @@ internal static unsafe partial class Winograd
                 var m = ArrayPool<float>.Shared.Rent(Taps * mTap);
                 int parts = split ? Math.Min(Engine.Threads, count) : 1;
                 void Product(int tap) => Blas.Sgemm(false, transposedKernels, count, s.Cout, s.Cin, 1f, v.AsSpan(tap * vTap), s.Cin,
-                    u.AsSpan(tap * uTap), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * mTap), s.Cout);
+                    u!.AsSpan(tap * uTap), transposedKernels ? s.Cin : s.Cout, 0f, m.AsSpan(tap * mTap), s.Cout);
                 try
                 {
                     Engine.For(parts, part =>
@@ -378,7 +394,8 @@ internal static unsafe partial class Winograd
                         fixed (float* pv = v, pp = packed)
                             for (int t = part * count / parts; t < (part + 1) * count / parts; t++) InputTile(s, pp, t0 + t, pv + t * s.Cin, vTap);
                     });
-                    if (split) Engine.For(Taps, Product);
+                    if (panelWeights is not null) PanelProducts(v, vTap, s.Cin, count, panelWeights, s.Cin, s.Cout, forward: true, m, mTap, s.Cout);
+                    else if (split) Engine.For(Taps, Product);
                     else for (int tap = 0; tap < Taps; tap++) Product(tap);
                     Engine.For(parts, part =>
                     {

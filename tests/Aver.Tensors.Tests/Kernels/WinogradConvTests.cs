@@ -101,13 +101,14 @@ public class WinogradConvTests : IDisposable
         {
             var x = Rand(71, n, c, h, wd); var w = Rand(72, o, c, 3, 3).RequireGrad(trainWeights);
             Winograd.AdjointInputGradient = adjoint;
+            Winograd.KernelPanels = false;   // the kept kernels are the transform-once path's
             try
             {
                 var y = x.Conv2d(w, Rand(74, o), 1, pad);
                 y.Backward(Rand(73, y.Shape.ToArray()));
                 return (y.Data, x.Grad!, trainWeights ? w.Grad! : []);
             }
-            finally { Winograd.AdjointInputGradient = true; }
+            finally { Winograd.AdjointInputGradient = true; Winograd.KernelPanels = true; }
         }
         if (CpuFeatures.Supported < IsaPath.Avx2) return;   // no Winograd path on this CPU
         // Winograd runs on the AVX2 and AVX-512 paths: the CPU's own, even where AVER_ISA forces the scalar path for the run.
@@ -129,6 +130,42 @@ public class WinogradConvTests : IDisposable
             Fixture.AssertClose(egw, kept.gw, "weight gradient", 1e-4f, 1e-3f);
             Fixture.AssertClose(flipped.gw, kept.gw, "weight gradient", 1e-5f, 1e-5f);
         }
+    }
+
+    [Theory]
+    [InlineData(3, 32, 4, 4, 64, true, 1 << 20)]    // ResNet's 4x4 stage: 3 rows of tiles, fewer than a register tile's 8
+    [InlineData(10, 64, 7, 7, 32, true, 1 << 20)]   // its 7x7 stage: 40 rows, five whole register tiles
+    [InlineData(3, 128, 7, 7, 96, true, 64 << 10)]  // a small L2: panels of 8 steps, K summed in 16 (forward) and 12 runs
+    [InlineData(2, 32, 4, 4, 32, false, 64 << 10)]  // frozen weights: the input gradient alone
+    public void ProductsByKernelPanelsMatchTheDirectConvolution(int n, int c, int h, int wd, int o, bool trainWeights, int l2Bytes)
+    {
+        (float[] y, float[] gx, float[] gw) Run(bool panels)
+        {
+            var x = Rand(91, n, c, h, wd).RequireGrad(); var w = Rand(92, o, c, 3, 3).RequireGrad(trainWeights);
+            Winograd.KernelPanels = panels;
+            try
+            {
+                var y = x.Conv2d(w, Rand(94, o), 1, 1);
+                y.Backward(Rand(93, y.Shape.ToArray()));
+                return (y.Data, x.Grad!, trainWeights ? w.Grad! : []);
+            }
+            finally { Winograd.KernelPanels = true; }
+        }
+        if (CpuFeatures.Supported < IsaPath.Avx512) return;   // the panels feed the AVX-512 register tile
+        var isa = Engine.Isa;
+        int l2 = Engine.L2CacheBytes;
+        Engine.Isa = CpuFeatures.Supported;
+        Engine.L2CacheBytes = l2Bytes;
+        (float[] y, float[] gx, float[] gw) panels, kernels;
+        try { panels = Run(panels: true); kernels = Run(panels: false); }
+        finally { Engine.Isa = isa; Engine.L2CacheBytes = l2; }
+        var (ey, egx, egw) = ConvTilingTests.Direct(Rand(91, n, c, h, wd), Rand(92, o, c, 3, 3), Rand(94, o), Rand(93, n, o, h, wd), 1, 1);
+        Fixture.AssertClose(ey, panels.y, "output", 1e-4f, 2e-5f * c * 9);
+        Fixture.AssertClose(egx, panels.gx, "input gradient", 1e-4f, 2e-5f * o * 9);
+        Fixture.AssertClose(kernels.y, panels.y, "output, transformed once", 1e-5f, 1e-5f * c * 9);
+        Fixture.AssertClose(kernels.gx, panels.gx, "input gradient, transformed once", 1e-5f, 1e-5f * o * 9);
+        if (trainWeights) Fixture.AssertClose(egw, panels.gw, "weight gradient", 1e-4f, 1e-3f);
+        if (l2Bytes < 1 << 20) Assert.False(kernels.y.AsSpan().SequenceEqual(panels.y), "the panels ran (K summed in runs: other bits)");
     }
 
     [Theory]
