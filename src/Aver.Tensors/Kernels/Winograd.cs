@@ -420,19 +420,24 @@ internal static unsafe partial class Winograd
     private static void WeightGradientByBlocks(float[] gm, int gTap, float[] v, int vTap, int tiles, int cout, int cin, float[] gw)
     {
         int oBlock = Math.Clamp(Engine.L2CacheBytes / 2 / (Taps * cin * sizeof(float)) / Lanes * Lanes, Lanes, cout);
+        // On the AVX-512 path V is packed into the register tile's panels once, not once per block by each product.
+        var panels = PanelsFor(cin) ? PackPanels(v, vTap, tiles, cin) : null;
         Engine.For((cout + oBlock - 1) / oBlock, ob =>
         {
             int o0 = ob * oBlock, count = Math.Min(oBlock, cout - o0), duTap = TapStride(count * cin);
             var du = ArrayPool<float>.Shared.Rent(Taps * duTap);
             try
             {
-                for (int tap = 0; tap < Taps; tap++)
-                    Blas.Sgemm(true, false, count, cin, tiles, 1f, gm.AsSpan(tap * gTap + o0), cout, v.AsSpan(tap * vTap), cin,
-                        0f, du.AsSpan(tap * duTap), cin);
+                if (panels is not null) PanelWeightGradient(gm, gTap, o0, count, cout, panels, tiles, cin, du, duTap);
+                else
+                    for (int tap = 0; tap < Taps; tap++)
+                        Blas.Sgemm(true, false, count, cin, tiles, 1f, gm.AsSpan(tap * gTap + o0), cout, v.AsSpan(tap * vTap), cin,
+                            0f, du.AsSpan(tap * duTap), cin);
                 fixed (float* pd = du, pw = gw)
                     for (int o = 0; o < count; o++) AccumulateKernelGradient(pd + (long)o * cin, duTap, cin, pw + (long)(o0 + o) * cin * 9, 1);
             }
             finally { ArrayPool<float>.Shared.Return(du); }
         });
+        if (panels is not null) ArrayPool<float>.Shared.Return(panels);
     }
 }

@@ -26,10 +26,51 @@ internal static unsafe partial class Winograd
     /// </summary>
     internal static bool ByPanels(ConvPlan p)
     {
-        if (!KernelPanels || !Engine.PackedGemm || Engine.Isa < IsaPath.Avx512) return false;
-        if (p.Channels % PanelLanes != 0 || p.OutChannels % PanelLanes != 0) return false;
+        if (!PanelsFor(p.Channels) || p.OutChannels % PanelLanes != 0) return false;
         var shape = Geometry.Forward(p);
         return Schedule.For(shape.N * shape.TilesPerImage, p.Channels, p.OutChannels, Engine.Threads).ByTap;
+    }
+
+    /// <summary>Whether the AVX-512 register tile takes products whose columns are <paramref name="columns"/> channels.</summary>
+    private static bool PanelsFor(int columns) => KernelPanels && Engine.PackedGemm && Engine.Isa >= IsaPath.Avx512 && columns % PanelLanes == 0;
+
+    /// <summary>
+    /// V_tap [tiles, cin] (taps <paramref name="vTap"/> apart) as the register tile's B panels: tap by tap, each block of 32
+    /// channels as [tiles][32], from a 64-byte boundary of the returned pooled array (<see cref="PanelStart"/>).
+    /// </summary>
+    private static float[] PackPanels(float[] v, int vTap, int tiles, int cin)
+    {
+        var panels = ArrayPool<float>.Shared.Rent(Taps * tiles * cin + 16);
+        Engine.For(Taps, tap =>
+        {
+            fixed (float* pv = v, pp = panels)
+            {
+                float* to = PanelStart(pp) + (long)tap * tiles * cin;
+                for (int j = 0; j < cin; j += PanelLanes)
+                    for (int t = 0; t < tiles; t++, to += PanelLanes)
+                        new Span<float>(pv + (long)tap * vTap + (long)t * cin + j, PanelLanes).CopyTo(new Span<float>(to, PanelLanes));
+            }
+        });
+        return panels;
+    }
+
+    private static float* PanelStart(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    /// <summary>
+    /// dU_tap [count, cin] = dM_tap[:, o0 .. o0 + count)^T V_tap for the 36 taps, dM read where it lies (rows
+    /// <paramref name="cout"/> apart), V from <see cref="PackPanels"/>; dU's taps <paramref name="duTap"/> apart. Count is a multiple of 8.
+    /// </summary>
+    private static void PanelWeightGradient(float[] gm, int gTap, int o0, int count, int cout, float[] panels, int tiles, int cin, float[] du, int duTap)
+    {
+        fixed (float* pg = gm, pp = panels, pd = du)
+        {
+            float* v = PanelStart(pp);
+            for (int tap = 0; tap < Taps; tap++)
+                for (int o = 0; o < count; o += PanelRows)
+                    for (int j = 0; j < cin; j += PanelLanes)
+                        GemmMicroKernels.Avx512(tiles, pg + (long)tap * gTap + o0 + o, sizeof(float), cout,
+                            v + ((long)tap * cin + j) * tiles, pd + (long)tap * duTap + (long)o * cin + j, cin, 1f, 0f);
+        }
     }
 
     /// <summary>
