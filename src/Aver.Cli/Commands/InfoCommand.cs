@@ -38,7 +38,7 @@ public sealed class InfoCommand : CliCommand
             ["isa"] = Engine.Isa == CpuFeatures.Supported ? Lower(Engine.Isa) : $"{Lower(Engine.Isa)} (forced by AVER_ISA; cpu supports {Lower(CpuFeatures.Supported)})",
             ["l2_cache"] = $"{Engine.L2CacheBytes >> 10} KiB" + (CpuFeatures.L2BytesFromSysfs is null ? " (default: sysfs has no cache size)" : " (sysfs)"),
             // 3x3 stride-1 convolutions: Winograd F(4x4, 3x3) needs the AVX2 path; AVER_WINOGRAD=0 turns it off
-            ["winograd"] = Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)" : Engine.Winograd ? "on" : "off (AVER_WINOGRAD=0)",
+            ["winograd"] = Winograd(),
             ["fma512_time"] = double.IsNaN(CpuFeatures.Fma512TimeRatio) ? "unavailable (no AVX-512)"
                 : $"{CpuFeatures.Fma512TimeRatio:F2}x a 256-bit one ({(CpuFeatures.FullRateAvx512Fma ? "full" : "half")} rate)",
             ["packed_gemm"] = PackedGemm(),
@@ -51,6 +51,16 @@ public sealed class InfoCommand : CliCommand
         else foreach (var (k, v) in info) ctx.Out.WriteLine($"{k,-12} {v}");
         return 0;
     }
+
+    /// <summary>
+    /// Whether 3x3 stride-1 convolutions take Winograd F(4x4, 3x3) (the AVX2 path and up; AVER_WINOGRAD=0 turns it off), and
+    /// whether layers whose tiles make one chunk transform their kernels into the AVX-512 tile's panels (with the packed kernel).
+    /// </summary>
+    internal static string Winograd() =>
+        Engine.Isa < IsaPath.Avx2 ? "unavailable (no AVX2 path)"
+        : !Engine.Winograd ? "off (AVER_WINOGRAD=0)"
+        : Engine.Isa >= IsaPath.Avx512 && Engine.PackedGemm ? "on (layers of few tiles: kernels transformed into the avx512 tile's panels)"
+        : "on";
 
     /// <summary>Whether the large matrix products round their inputs to bf16 (Engine.Precision), and whether they could.</summary>
     internal static string Bf16() =>
